@@ -1,0 +1,87 @@
+# kefu — build, test, demo, bench.  `make V=1` shows the commands.
+CC       ?= cc
+PKGS     := gsl xlsxwriter libpq lunar-date-3.0
+PREFIX   ?= /usr/local
+SANITIZER ?=
+
+WARN     := -Wall -Wextra -Wstrict-prototypes -Wformat-security -Wswitch-enum
+ifeq ($(CI),true)
+WARN     += -Werror
+endif
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+ifneq ($(SANITIZER),)
+ALL_CFLAGS += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=$(SANITIZER)
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC  := $(filter-out common/main.c,$(wildcard common/*.c etl/*.c analytics/*.c reports/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h tests/unit/*.h)
+
+.PHONY: all deps demo test unit check bench install clean format format-check
+
+all: kefu
+
+build/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/libkefu.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+kefu: build/common/main.o build/libkefu.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/tests/%: tests/unit/%.c build/libkefu.a $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libkefu.a $(LDLIBS)
+
+unit-bins: $(UNIT_BIN)
+
+# Debian packages the build, the demo and the tests need; installs what is missing.
+deps:
+	$(Q)sh tests/install-deps.sh
+
+# The README's first command: everything from a fresh machine to a loaded demo centre.
+demo:
+	$(Q)sh tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./kefu demo
+
+# The README's second command: the whole suite against a throwaway PostgreSQL.
+test check:
+	$(Q)sh tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all unit-bins
+	$(Q)sh tests/run.sh
+
+bench:
+	$(Q)sh tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/bench.sh $(SIZE)
+
+install: kefu
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kefu/sql
+	install -m 0755 kefu $(DESTDIR)$(PREFIX)/bin/kefu
+	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/kefu/sql/
+
+format:
+	clang-format -i common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
+format-check:
+	clang-format --dry-run --Werror common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
+
+clean:
+	rm -rf build kefu

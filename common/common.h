@@ -1,0 +1,192 @@
+/* common.h — shared plumbing of kefu: status codes, messages, growable buffers,
+ * hashing, dates, and the PostgreSQL connection (embedded cluster or configured).
+ * Every stage (etl/, analytics/, reports/) may include this header and no other
+ * stage's header. */
+#ifndef KEFU_COMMON_H
+#define KEFU_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <libpq-fe.h>
+
+/* ---- status ------------------------------------------------------------ */
+
+/* One status enum for the whole program; 0 = OK. Library code returns these,
+ * only main() turns them into exit codes (kefu_exit_code). */
+typedef enum {
+    KEFU_OK = 0,
+    KEFU_ERR_USAGE,          /* bad command line */
+    KEFU_ERR_IO,             /* file cannot be read or written */
+    KEFU_ERR_NOMEM,
+    KEFU_ERR_DB,             /* database unreachable or a statement failed */
+    KEFU_ERR_INPUT,          /* input file unusable (no header, unknown feed, ...) */
+    KEFU_ERR_REJECTS,        /* too many rejected rows: load rolled back */
+    KEFU_ERR_KEY,            /* caller-hash key missing or not the database's */
+    KEFU_ERR_DATA,           /* not enough data for a computation */
+    KEFU_ERR_CHECK_FAILED,   /* a check ran and found violations (roster-check) */
+    KEFU_ERR_NUMERIC,        /* a GSL routine failed */
+    KEFU_ERR_INTERNAL
+} kefu_status;
+
+const char *kefu_strerror(kefu_status st);
+/* Documented exit code of a status (README "Exit codes"). */
+int kefu_exit_code(kefu_status st);
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* Language of messages and workbooks a clerk sees: Chinese by default. */
+typedef enum { KEFU_LANG_ZH = 0, KEFU_LANG_EN = 1 } kefu_lang;
+extern kefu_lang kefu_current_lang;
+/* Pick the string of the current language. Both must be string literals of
+ * the same printf shape. */
+#define KL(zh, en) (kefu_current_lang == KEFU_LANG_EN ? (en) : (zh))
+
+/* PostgreSQL-style messages on stderr: "kefu: error: ...", then optional
+ * "detail:" and "hint:" lines. */
+void kefu_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kefu_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kefu_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kefu_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kefu_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set by --quiet: kefu_info prints nothing. */
+extern int kefu_quiet;
+
+/* Progress on stderr (rows, rows/s, ETA) only when stderr is a terminal and
+ * CI is unset. total_bytes/done_bytes drive the ETA; 0 total = unknown. */
+typedef struct {
+    const char *label;
+    double started;          /* monotonic seconds */
+    double last_print;
+    int enabled;
+} kefu_progress;
+void kefu_progress_start(kefu_progress *p, const char *label);
+void kefu_progress_update(kefu_progress *p, uint64_t rows, uint64_t done_bytes,
+                          uint64_t total_bytes);
+void kefu_progress_end(kefu_progress *p);
+double kefu_now_monotonic(void);
+
+/* ---- growable byte buffer {ptr, len, cap} -------------------------------- */
+
+typedef struct {
+    char *ptr;   /* owned; always NUL-terminated when cap > 0 */
+    size_t len;
+    size_t cap;
+} kefu_buf;
+
+kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra);
+kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n);
+kefu_status kefu_buf_puts(kefu_buf *b, const char *s);
+kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void kefu_buf_reset(kefu_buf *b);      /* len = 0, keeps memory */
+void kefu_buf_free(kefu_buf *b);       /* kefu_buf_free of a zeroed buf is a no-op */
+
+/* ---- SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104) --------------------- */
+
+typedef struct {
+    uint32_t h[8];
+    uint64_t nbytes;
+    unsigned char block[64];
+    size_t blen;
+} kefu_sha256;
+
+void kefu_sha256_init(kefu_sha256 *c);
+void kefu_sha256_update(kefu_sha256 *c, const void *data, size_t n);
+void kefu_sha256_final(kefu_sha256 *c, unsigned char out[32]);
+void kefu_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg,
+                      size_t msglen, unsigned char out[32]);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void kefu_hex(const unsigned char *in, size_t n, char *out);
+
+/* ---- dates and times ----------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t kefu_days_from_civil(int y, int m, int d);
+void kefu_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* 0 = Monday .. 6 = Sunday */
+int kefu_weekday(int64_t days);
+int kefu_days_in_month(int y, int m);
+
+/* A local wall-clock timestamp as seconds since 1970-01-01 00:00 (no zone). */
+typedef int64_t kefu_ts;
+/* Parse "YYYY-MM-DD HH:MM:SS" and variants: '/' separators, 'T', missing
+ * seconds, one-digit month/day/hour, optional fractional seconds (dropped).
+ * Returns 0 on success, -1 when the text is not a valid timestamp. */
+int kefu_parse_ts(const char *s, size_t n, kefu_ts *out);
+/* Parse a date "YYYY-MM-DD" (or with '/'); days since epoch. */
+int kefu_parse_date(const char *s, size_t n, int64_t *days);
+/* Parse "HH:MM[:SS]" to seconds after midnight (24:00 allowed). */
+int kefu_parse_clock(const char *s, size_t n, int *secs);
+/* Format as "YYYY-MM-DD HH:MM:SS" into out (at least 20 bytes). */
+void kefu_format_ts(kefu_ts t, char *out);
+void kefu_format_date(int64_t days, char *out);   /* "YYYY-MM-DD", 11 bytes */
+
+/* ---- paths --------------------------------------------------------------- */
+
+/* $KEFU_HOME or "./var", made absolute; owned by the caller (free). */
+char *kefu_home(void);
+/* Directory holding the numbered migrations: $KEFU_SQLDIR, else ../share/kefu/sql
+ * or ./sql next to the executable. Owned by the caller. */
+char *kefu_sql_dir(void);
+
+/* ---- database ------------------------------------------------------------ */
+
+/* Database selection (README "Configuration"): --db CONNINFO, else KEFU_DB,
+ * else the libpq environment (PGHOST, PGDATABASE, PGSERVICE, ...), else the
+ * embedded cluster under $KEFU_HOME, started on demand. */
+typedef struct {
+    const char *conninfo;    /* from --db; may be NULL. Not owned. */
+} kefu_db_opts;
+
+/* Connect, set search_path to kefu, pg_catalog and client_encoding UTF8.
+ * *out owned by the caller (PQfinish). */
+kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out);
+/* 1 when no database is configured and the embedded cluster is used. */
+int kefu_db_is_embedded(const kefu_db_opts *o);
+
+/* Embedded cluster management (kefu db start|stop|status|url). */
+kefu_status kefu_pg_start(void);
+kefu_status kefu_pg_stop(void);
+/* 1 running, 0 not running (or not initialised). */
+int kefu_pg_running(void);
+/* libpq conninfo of the embedded cluster; owned by the caller. */
+char *kefu_pg_conninfo(void);
+
+/* kefu db start|stop|status|url|psql (argv[0] = "db"). */
+kefu_status kefu_cmd_db(const kefu_db_opts *o, int argc, char **argv);
+
+/* Run a statement without parameters; expect PGRES_COMMAND_OK or TUPLES_OK.
+ * Prints the server's message on failure. */
+kefu_status kefu_db_exec(PGconn *c, const char *sql);
+/* Run with text parameters; *res (may be NULL) receives the result, owned by
+ * the caller (PQclear), only on success. */
+kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams,
+                          const char *const *params, PGresult **res);
+/* Report a failed result like psql does (error, detail, hint). */
+void kefu_db_report(PGresult *r, PGconn *c);
+/* Advisory lock serialising jobs of one kind (transaction-scoped). */
+kefu_status kefu_db_xact_lock(PGconn *c, const char *job);
+/* Switch to one of the kefu roles (kefu_loader, kefu_reporter, kefu_hr) when
+ * the session user may; no-op otherwise. */
+void kefu_db_set_role(PGconn *c, const char *role);
+
+/* ---- caller-number protection (PIPL) ------------------------------------- */
+
+/* The keyed-hash key lives outside the database: $KEFU_KEY_FILE or
+ * $KEFU_HOME/caller.key. */
+char *kefu_key_path(void);
+/* Create the key file (0600) when missing. */
+kefu_status kefu_key_ensure(void);
+/* Load the key; *fingerprint = hex SHA-256 of the key (65 bytes). */
+kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65]);
+/* Normalise a phone number: digits only, +86 / 0086 dropped. Returns the
+ * length written to out (cap bytes), or -1 when no digit is present. */
+int kefu_phone_normalise(const char *s, size_t n, char *out, size_t cap);
+/* Masked form 138****5678 of a normalised number (out >= n + 1 bytes). */
+void kefu_phone_mask(const char *digits, size_t n, char *out);
+/* hex HMAC-SHA-256(key, digits) into out (65 bytes). */
+void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n,
+                     char out[65]);
+
+#endif

@@ -1,0 +1,172 @@
+/* main.c — the `kefu` command: global options, then git-style dispatch to the
+ * stages. The only file that includes every stage's public header; the stages
+ * themselves talk only through the database. */
+#include "common.h"
+#include "../etl/etl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    const char *name;
+    const char *summary_zh;
+    const char *summary_en;
+    kefu_status (*run)(const kefu_db_opts *db, int argc, char **argv);
+} command;
+
+static kefu_status run_gen(const kefu_db_opts *db, int argc, char **argv)
+{
+    (void)db;
+    return kefu_cmd_gen(argc, argv);
+}
+
+static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
+static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
+
+static const command COMMANDS[] = {
+    {"init", "创建或升级数据库结构，生成主叫号码密钥", "create or upgrade the schema; create the caller-hash key",
+     kefu_cmd_init},
+    {"load", "载入数据文件（话单、打卡、排班……）", "load feed files (calls, punches, roster, ...)", kefu_cmd_load},
+    {"gen", "生成示例呼叫中心数据（CSV）", "generate a synthetic centre as CSV files", run_gen},
+    {"demo", "端到端演示：建库、生成、载入", "end-to-end demo: init, generate, load", run_demo},
+    {"db", "内置数据库: start|stop|status|url|psql", "embedded database: start|stop|status|url|psql",
+     kefu_cmd_db},
+    {"help", "显示帮助", "show help", run_help},
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *to)
+{
+    fprintf(to, "%s", KL("用法: kefu [--db 连接串] [--lang zh|en] [--quiet] 命令 [参数...]\n\n命令:\n",
+                         "usage: kefu [--db CONNINFO] [--lang zh|en] [--quiet] COMMAND [ARGS...]\n\ncommands:\n"));
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(to, "  %-8s %s\n", COMMANDS[i].name, KL(COMMANDS[i].summary_zh, COMMANDS[i].summary_en));
+    fprintf(to, "%s", KL("\n`kefu help 命令` 或 `kefu 命令 --help` 显示命令的选项。\n"
+                         "数据库: --db，否则 KEFU_DB，否则 libpq 环境变量（PGHOST…），否则内置数据库 $KEFU_HOME（默认 ./var）。\n",
+                         "\n`kefu help COMMAND` or `kefu COMMAND --help` shows a command's options.\n"
+                         "Database: --db, else KEFU_DB, else the libpq environment (PGHOST...), else the\n"
+                         "embedded cluster under $KEFU_HOME (default ./var).\n"));
+}
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0) return &COMMANDS[i];
+    return NULL;
+}
+
+static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return KEFU_OK;
+    }
+    const command *c = find_command(argv[1]);
+    if (!c || c->run == run_help) {
+        usage(c ? stdout : stderr);
+        return c ? KEFU_OK : KEFU_ERR_USAGE;
+    }
+    char *hargv[3] = {argv[1], "--help", NULL};
+    return c->run(db, 2, hargv);
+}
+
+/* kefu demo: the whole pipeline on a generated centre. */
+static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("%s", KL("用法: kefu demo [gen 的选项...]\n"
+                            "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu load --dir）。\n",
+                            "usage: kefu demo [gen options...]\n"
+                            "Runs kefu init, generates a centre into $KEFU_HOME/demo (kefu gen) and loads it\n"
+                            "(kefu load --dir).\n"));
+            return KEFU_OK;
+        }
+    char *home = kefu_home();
+    char outdir[4096];
+    snprintf(outdir, sizeof outdir, "%s/demo", home);
+    free(home);
+    kefu_status st;
+    char *iargv[] = {"init", NULL};
+    if ((st = kefu_cmd_init(db, 1, iargv))) return st;
+
+    char **gargv = calloc((size_t)argc + 3, sizeof *gargv);
+    if (!gargv) return KEFU_ERR_NOMEM;
+    int gn = 0;
+    gargv[gn++] = "gen";
+    gargv[gn++] = "--out";
+    gargv[gn++] = outdir;
+    for (int i = 1; i < argc; i++) gargv[gn++] = argv[i];
+    st = kefu_cmd_gen(gn, gargv);
+    free(gargv);
+    if (st) return st;
+
+    char *largv[] = {"load", "--dir", outdir, NULL};
+    if ((st = kefu_cmd_load(db, 3, largv))) return st;
+
+    PGconn *c = NULL;
+    if ((st = kefu_db_connect(db, &c))) return st;
+    PGresult *r = NULL;
+    st = kefu_db_query(c,
+                       "SELECT feed, sum(rows_inserted + rows_updated + rows_skipped), sum(rows_rejected)"
+                       " FROM kefu.load_batches WHERE status = 'loaded' GROUP BY feed ORDER BY feed",
+                       0, NULL, &r);
+    if (!st) {
+        printf("\n%s\n", KL("kefu 演示数据已载入:", "kefu demo centre loaded:"));
+        for (int i = 0; i < PQntuples(r); i++)
+            printf("  kefu.%-20s %12s %s, %s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+                   KL("行", "rows"), PQgetvalue(r, i, 2), KL("行被拒绝", "rejected"));
+        char *url = kefu_pg_conninfo();
+        printf("\n%s %s\n", KL("输入文件:", "input files:"), outdir);
+        if (kefu_db_is_embedded(db) && url)
+            printf("%s %s\n%s\n", KL("数据库:", "database:"), url,
+                   KL("查询: ./kefu db psql -c 'SELECT count(*) FROM kefu.calls'",
+                      "query: ./kefu db psql -c 'SELECT count(*) FROM kefu.calls'"));
+        free(url);
+    }
+    PQclear(r);
+    PQfinish(c);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    kefu_db_opts db = {NULL};
+    const char *lang = getenv("KEFU_LANG");
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db.conninfo = argv[++i];
+        else if (strncmp(argv[i], "--db=", 5) == 0) db.conninfo = argv[i] + 5;
+        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
+        else if (strncmp(argv[i], "--lang=", 7) == 0) lang = argv[i] + 7;
+        else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) kefu_quiet = 1;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("kefu 0.1\n");
+            return 0;
+        } else {
+            usage(stderr);
+            return kefu_exit_code(KEFU_ERR_USAGE);
+        }
+    }
+    if (lang && strcmp(lang, "en") == 0) kefu_current_lang = KEFU_LANG_EN;
+    else if (lang && strcmp(lang, "zh") != 0) {
+        fprintf(stderr, "kefu: --lang zh|en\n");
+        return kefu_exit_code(KEFU_ERR_USAGE);
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return kefu_exit_code(KEFU_ERR_USAGE);
+    }
+    const command *c = find_command(argv[i]);
+    if (!c) {
+        kefu_error(KL("未知命令 \"%s\"", "unknown command \"%s\""), argv[i]);
+        kefu_hint(KL("kefu help 列出所有命令", "kefu help lists the commands"));
+        return kefu_exit_code(KEFU_ERR_USAGE);
+    }
+    kefu_status st = c->run(&db, argc - i, argv + i);
+    return kefu_exit_code(st);
+}

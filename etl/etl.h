@@ -1,0 +1,20 @@
+/* etl.h — public interface of the ETL stage: the `kefu load`, `kefu gen` and
+ * `kefu init` commands. They write the feed tables of schema kefu and nothing else. */
+#ifndef KEFU_ETL_H
+#define KEFU_ETL_H
+
+#include "../common/common.h"
+
+/* kefu init: create or upgrade the schema from sql/NNN_*.sql, create the
+ * caller-hash key when missing and record its fingerprint. */
+kefu_status kefu_cmd_init(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu load FEED FILE... (argv[0] = "load"). */
+kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu gen [--out DIR] [--seed N] [--employees N] [--months N] [--calls-per-day N]
+ * (argv[0] = "gen"): writes a synthetic centre as CSV files, one per feed,
+ * deterministic for a seed. No database needed. */
+kefu_status kefu_cmd_gen(int argc, char **argv);
+
+#endif
