@@ -1,6 +1,6 @@
 # kefu — build, test, demo, bench.  `make V=1` shows the commands.
 CC       ?= cc
-PKGS     := gsl xlsxwriter libpq lunar-date-3.0
+PKGS     := gsl xlsxwriter libpq lunar-date-3.0 glib-2.0
 PREFIX   ?= /usr/local
 SANITIZER ?=
 
@@ -23,32 +23,36 @@ else
 Q := @
 endif
 
+# BUILD and BIN may point elsewhere (several builds of one tree side by side).
+BUILD    ?= build
+BIN      ?= kefu
+
 LIB_SRC  := $(filter-out common/main.c,$(wildcard common/*.c etl/*.c analytics/*.c reports/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=build/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test unit check bench install clean format format-check
+.PHONY: all deps demo test unit-bins check bench install clean format format-check
 
-all: kefu
+all: $(BIN)
 
-build/%.o: %.c $(HDRS)
+$(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/libkefu.a: $(LIB_OBJ)
+$(BUILD)/libkefu.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-kefu: build/common/main.o build/libkefu.a
+$(BIN): $(BUILD)/common/main.o $(BUILD)/libkefu.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build/tests/%: tests/unit/%.c build/libkefu.a $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkefu.a $(HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libkefu.a $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
 
 unit-bins: $(UNIT_BIN)
 
@@ -66,7 +70,7 @@ demo:
 test check:
 	$(Q)sh tests/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory all unit-bins
-	$(Q)sh tests/run.sh
+	$(Q)BUILD=$(BUILD) KEFU_BIN=$(abspath $(BIN)) sh tests/run.sh
 
 bench:
 	$(Q)sh tests/install-deps.sh
@@ -84,4 +88,4 @@ format-check:
 	clang-format --dry-run --Werror common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
 
 clean:
-	rm -rf build kefu
+	rm -rf $(BUILD) $(BIN)

@@ -131,6 +131,7 @@ kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punch
     kefu_ts *lo = NULL, *hi = NULL;
     char *kept = NULL;
     size_t *first = NULL, *last = NULL;   /* punch index of each shift's in / out */
+    kefu_ts last_kept = 0;
 
     for (size_t i = 1; i < n; i++)
         if (punches[i] < punches[i - 1]) {
@@ -167,15 +168,14 @@ kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punch
         if (lo[k] <= hi[k - 1]) lo[k] = hi[k - 1] + 1;   /* pathological rosters */
     }
 
-    /* Duplicates: measured from the previous kept punch, any device. */
-    for (size_t i = 0; i < n; i++) {
-        int dup = 0;
-        for (size_t j = i; j-- > 0;)
-            if (kept[j]) {
-                dup = punches[i] - punches[j] <= p->duplicate_s;
-                break;
-            }
+    /* A duplicate punch is measured from the previous kept punch, any device. */
+    for (size_t i = 0, have = 0; i < n; i++) {
+        int dup = have && punches[i] - last_kept <= p->duplicate_s;
         kept[i] = !dup;
+        if (!dup) {
+            last_kept = punches[i];
+            have = 1;
+        }
         if (role) role[i] = dup ? KEFU_PUNCH_DUPLICATE : KEFU_PUNCH_UNMATCHED;
         if (shift_of) shift_of[i] = -1;
     }

@@ -100,7 +100,7 @@ typedef enum {
 /* Pair one employee's punches with her shifts (DOMAIN §6 Pairing).
  * punches: n timestamps sorted ascending (ties allowed). shifts: nshifts sorted
  * by start, end > start. Outputs (caller-owned arrays): pairs[nshifts]; role[n]
- * and shift_of[n] (index of the shift, −1 for duplicates and unmatched); either
+ * and shift_of[n] (index of the shift, −1 for a duplicate or unmatched punch); either
  * of role/shift_of may be NULL.
  * Overlapping windows: when a shift's window reaches into the next shift's
  * window (night 20:00–08:00 then day 08:00–17:00: both cover 07:00–09:00), the
@@ -142,8 +142,9 @@ typedef struct {
     int confirmed;             /* a punch_confirmations row exists for work_date */
 } kefu_att_day;
 
-/* Build a day from a shift and its pair (kind WORKED or, with no punch,
- * NO_PUNCH unless on_leave). */
+/* Build a day from a shift and its pair: WORKED when the window holds a punch
+ * (punches win over leave), else LEAVE when on approved leave, else NO_PUNCH;
+ * late/early minutes by A1 on the punches present. */
 void kefu_att_day_from_pair(const kefu_att_shift *s, const kefu_att_pair *pr, int on_leave,
                             int confirmed, int64_t work_date, kefu_att_day *out);
 

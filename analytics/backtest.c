@@ -12,21 +12,21 @@
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
 
-static const kefu_fc_day *find_day(const kefu_fc_day *in, size_t n, int64_t day)
-{
+static const kefu_fc_day *find_day(const kefu_fc_day *in, size_t n, int64_t day) {
     for (size_t i = 0; i < n; i++)
-        if (in[i].day == day) return &in[i];
+        if (in[i].day == day)
+            return &in[i];
     return NULL;
 }
 
-kefu_status kefu_bt_errors(const double *actual, const double *forecast, size_t n,
-                           double *mape, double *wape)
-{
+kefu_status kefu_bt_errors(const double *actual, const double *forecast, size_t n, double *mape,
+                           double *wape) {
     double ape = 0, abs_err = 0, act = 0;
     size_t nape = 0, nw = 0;
     *mape = *wape = NAN;
     for (size_t i = 0; i < n; i++) {
-        if (isnan(actual[i]) || isnan(forecast[i])) continue;
+        if (isnan(actual[i]) || isnan(forecast[i]))
+            continue;
         double e = fabs(forecast[i] - actual[i]);
         abs_err += e;
         act += actual[i];
@@ -36,14 +36,14 @@ kefu_status kefu_bt_errors(const double *actual, const double *forecast, size_t 
             nape++;
         }
     }
-    if (nw == 0 || act == 0) return KEFU_ERR_DATA;
+    if (nw == 0 || act == 0)
+        return KEFU_ERR_DATA;
     *wape = abs_err / act;
     *mape = nape ? ape / (double)nape : NAN;
     return KEFU_OK;
 }
 
-double kefu_bt_mean(const double *x, size_t n)
-{
+double kefu_bt_mean(const double *x, size_t n) {
     double s = 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
@@ -54,27 +54,27 @@ double kefu_bt_mean(const double *x, size_t n)
     return k ? s / (double)k : NAN;
 }
 
-int kefu_bt_actuals(const kefu_fc_day *in, size_t n, int year, int month, double *out)
-{
+int kefu_bt_actuals(const kefu_fc_day *in, size_t n, int year, int month, double *out) {
     int len = kefu_days_in_month(year, month), k = 0;
     int64_t first = kefu_days_from_civil(year, month, 1);
     for (int d = 0; d < len; d++) {
         const kefu_fc_day *r = find_day(in, n, first + d);
         out[d] = r ? r->v : NAN;
-        if (!isnan(out[d])) k++;
+        if (!isnan(out[d]))
+            k++;
     }
     return k;
 }
 
 kefu_status kefu_bt_seasonal_naive(const kefu_fc_day *in, size_t n, int64_t origin, int year,
-                                   int month, double *out)
-{
+                                   int month, double *out) {
     double mean[7];
     for (int wd = 0; wd < 7; wd++) {
         double s = 0;
         int k = 0;
         for (int64_t d = origin - 28; d < origin; d++) {
-            if (kefu_weekday(d) != wd) continue;
+            if (kefu_weekday(d) != wd)
+                continue;
             const kefu_fc_day *r = find_day(in, n, d);
             if (r && !isnan(r->v)) {
                 s += r->v;
@@ -87,21 +87,22 @@ kefu_status kefu_bt_seasonal_naive(const kefu_fc_day *in, size_t n, int64_t orig
     int64_t first = kefu_days_from_civil(year, month, 1);
     for (int d = 0; d < len; d++) {
         out[d] = mean[kefu_weekday(first + d)];
-        if (isnan(out[d])) return KEFU_ERR_DATA;
+        if (isnan(out[d]))
+            return KEFU_ERR_DATA;
     }
     return KEFU_OK;
 }
 
-kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, int year,
-                              int month, double r1, double *out)
-{
+kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
+                              double r1, double *out) {
     int len = kefu_days_in_month(year, month), lylen = kefu_days_in_month(year - 1, month), k = 0;
     for (int d = 1; d <= len; d++) {
         int dd = d > lylen ? lylen : d; /* Feb 29 -> Feb 28 */
         int64_t day = kefu_days_from_civil(year - 1, month, dd);
         const kefu_fc_day *r = day < origin ? find_day(in, n, day) : NULL;
         out[d - 1] = r && !isnan(r->v) ? r->v * (1.0 + r1) : NAN;
-        if (!isnan(out[d - 1])) k++;
+        if (!isnan(out[d - 1]))
+            k++;
     }
     return k ? KEFU_OK : KEFU_ERR_DATA;
 }
@@ -109,36 +110,37 @@ kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, i
 /* Regression columns; which are used is decided from the training days. */
 enum {
     COL_ICPT = 0,
-    COL_DOW = 1,      /* 1..6: Tue..Sun */
+    COL_DOW = 1, /* 1..6: Tue..Sun */
     COL_START = 7,
     COL_END = 8,
     COL_HOLIDAY = 9,
     COL_WORKDAY = 10,
     COL_TREND = 11,
-    COL_MOY = 12,     /* 12..22: Feb..Dec */
+    COL_MOY = 12, /* 12..22: Feb..Dec */
     NCOL = 23
 };
 
 static void features(int64_t day, int holiday, int workday, int64_t origin, int S, int E,
-                     double x[NCOL])
-{
+                     double x[NCOL]) {
     int y, m, d;
     kefu_civil_from_days(day, &y, &m, &d);
     int len = kefu_days_in_month(y, m), wd = kefu_weekday(day);
-    for (int i = 0; i < NCOL; i++) x[i] = 0;
+    for (int i = 0; i < NCOL; i++)
+        x[i] = 0;
     x[COL_ICPT] = 1;
-    if (wd > 0) x[COL_DOW + wd - 1] = 1;
+    if (wd > 0)
+        x[COL_DOW + wd - 1] = 1;
     x[COL_START] = d <= S;
     x[COL_END] = d > len - E;
     x[COL_HOLIDAY] = holiday != 0;
     x[COL_WORKDAY] = workday != 0;
     x[COL_TREND] = (double)(day - origin) / 365.25;
-    if (m > 1) x[COL_MOY + m - 2] = 1;
+    if (m > 1)
+        x[COL_MOY + m - 2] = 1;
 }
 
-kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, int year,
-                               int month, int S, int E, double *out)
-{
+kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
+                               int S, int E, double *out) {
     kefu_status st = KEFU_OK;
     gsl_matrix *X = NULL, *cov = NULL;
     gsl_vector *y = NULL, *c = NULL, *xv = NULL;
@@ -156,18 +158,23 @@ kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, 
     int64_t tmin = INT64_MAX, tmax = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
         const kefu_fc_day *r = &in[i];
-        if (r->day >= origin || isnan(r->v) || r->outage) continue;
+        if (r->day >= origin || isnan(r->v) || r->outage)
+            continue;
         double v = r->campaign ? r->v / (1.0 + r->uplift) : r->v;
-        if (!(v > 0)) continue;
+        if (!(v > 0))
+            continue;
         rows[nt++] = i;
         int yy, mm, dd;
         kefu_civil_from_days(r->day, &yy, &mm, &dd);
         months_seen[mm - 1] = 1;
-        if (r->day < tmin) tmin = r->day;
-        if (r->day > tmax) tmax = r->day;
+        if (r->day < tmin)
+            tmin = r->day;
+        if (r->day > tmax)
+            tmax = r->day;
     }
     int all_months = 1;
-    for (int m = 0; m < 12; m++) all_months &= months_seen[m];
+    for (int m = 0; m < 12; m++)
+        all_months &= months_seen[m];
     int use_moy = all_months && nt > 0 && tmax - tmin + 1 >= 365;
 
     /* keep a column when it varies in training (intercept and trend always) */
@@ -177,15 +184,18 @@ kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, 
         const kefu_fc_day *r = &in[rows[t]];
         features(r->day, r->holiday, r->workday, origin, S, E, xr);
         for (int j = 0; j < NCOL; j++)
-            if (xr[j] != 0) keep[j] = 1;
+            if (xr[j] != 0)
+                keep[j] = 1;
     }
     keep[COL_ICPT] = keep[COL_TREND] = 1;
     if (!use_moy)
-        for (int j = COL_MOY; j < NCOL; j++) keep[j] = 0;
+        for (int j = COL_MOY; j < NCOL; j++)
+            keep[j] = 0;
     int idx[NCOL];
     size_t p = 0;
     for (int j = 0; j < NCOL; j++)
-        if (keep[j]) idx[p++] = j;
+        if (keep[j])
+            idx[p++] = j;
     if (nt < p + 10) {
         st = KEFU_ERR_DATA;
         goto done;
@@ -204,7 +214,8 @@ kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, 
     for (size_t t = 0; t < nt; t++) {
         const kefu_fc_day *r = &in[rows[t]];
         features(r->day, r->holiday, r->workday, origin, S, E, xr);
-        for (size_t j = 0; j < p; j++) gsl_matrix_set(X, t, j, xr[idx[j]]);
+        for (size_t j = 0; j < p; j++)
+            gsl_matrix_set(X, t, j, xr[idx[j]]);
         double v = r->campaign ? r->v / (1.0 + r->uplift) : r->v;
         gsl_vector_set(y, t, log(v));
     }
@@ -220,7 +231,8 @@ kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, 
     for (int d = 0; d < len; d++) {
         const kefu_fc_day *r = find_day(in, n, first + d);
         features(first + d, r ? r->holiday : 0, r ? r->workday : 0, origin, S, E, xr);
-        for (size_t j = 0; j < p; j++) gsl_vector_set(xv, j, xr[idx[j]]);
+        for (size_t j = 0; j < p; j++)
+            gsl_vector_set(xv, j, xr[idx[j]]);
         double yhat, yerr;
         gs = gsl_multifit_robust_est(xv, c, cov, &yhat, &yerr);
         if (gs != GSL_SUCCESS) {
@@ -233,7 +245,9 @@ kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, 
     }
 
 done:
-    gsl_multifit_robust_free(work);
+    /* gsl_multifit_robust_free(NULL) is not a no-op */
+    if (work)
+        gsl_multifit_robust_free(work);
     gsl_matrix_free(X);
     gsl_matrix_free(cov);
     gsl_vector_free(y);
@@ -243,8 +257,7 @@ done:
     return st;
 }
 
-const char *kefu_bt_method_name(kefu_bt_method m)
-{
+const char *kefu_bt_method_name(kefu_bt_method m) {
     switch (m) {
     case KEFU_BT_95598:
         return "95598";
@@ -261,8 +274,7 @@ const char *kefu_bt_method_name(kefu_bt_method m)
 }
 
 kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fc_params *base, int year,
-                          int month, kefu_bt_row *row)
-{
+                          int month, kefu_bt_row *row) {
     double act[31], fc[KEFU_BT_NMETHODS][31];
     int len = kefu_days_in_month(year, month);
     int64_t origin = kefu_days_from_civil(year, month, 1);
@@ -271,8 +283,10 @@ kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fc_params 
     memset(&res, 0, sizeof res);
     row->year = year;
     row->month = month;
-    for (int k = 0; k < KEFU_BT_NMETHODS; k++) row->mape[k] = row->wape[k] = NAN;
-    if (kefu_bt_actuals(in, n, year, month, act) < len) return KEFU_ERR_DATA;
+    for (int k = 0; k < KEFU_BT_NMETHODS; k++)
+        row->mape[k] = row->wape[k] = NAN;
+    if (kefu_bt_actuals(in, n, year, month, act) < len)
+        return KEFU_ERR_DATA;
 
     kefu_fc_params p = *base;
     p.target_year = year;
@@ -280,22 +294,25 @@ kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fc_params 
     p.as_of = origin - 1;
     p.quiet = 1;
     kefu_status st = kefu_fc_run(in, n, &p, &res);
-    if (st == KEFU_ERR_NOMEM) return st;
+    if (st == KEFU_ERR_NOMEM)
+        return st;
     if (st == KEFU_OK) {
-        for (int d = 0; d < len; d++) fc[KEFU_BT_95598][d] = res.days.ptr[d].forecast;
+        for (int d = 0; d < len; d++)
+            fc[KEFU_BT_95598][d] = res.days.ptr[d].forecast;
         row->ok[KEFU_BT_95598] = 1;
         row->ok[KEFU_BT_LAST_YEAR] =
-            kefu_bt_last_year(in, n, origin, year, month, res.r1, fc[KEFU_BT_LAST_YEAR]) ==
-            KEFU_OK;
+            kefu_bt_last_year(in, n, origin, year, month, res.r1, fc[KEFU_BT_LAST_YEAR]) == KEFU_OK;
     }
     kefu_fc_result_free(&res);
     row->ok[KEFU_BT_SEASONAL_NAIVE] =
         kefu_bt_seasonal_naive(in, n, origin, year, month, fc[KEFU_BT_SEASONAL_NAIVE]) == KEFU_OK;
     st = kefu_bt_regression(in, n, origin, year, month, base->S, base->E, fc[KEFU_BT_REGRESSION]);
-    if (st == KEFU_ERR_NOMEM) return st;
+    if (st == KEFU_ERR_NOMEM)
+        return st;
     row->ok[KEFU_BT_REGRESSION] = st == KEFU_OK;
     for (int k = 0; k < KEFU_BT_NMETHODS; k++) {
-        if (!row->ok[k]) continue;
+        if (!row->ok[k])
+            continue;
         if (kefu_bt_errors(act, fc[k], (size_t)len, &row->mape[k], &row->wape[k]) != KEFU_OK)
             row->ok[k] = 0;
     }

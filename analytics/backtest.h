@@ -12,8 +12,8 @@
 /* MAPE = mean |f − a| / a over days with a ≠ 0; WAPE = Σ|f − a| / Σ a; both as
  * fractions (0.05 = 5 %). Days where either value is NAN are skipped.
  * KEFU_ERR_DATA when no day is usable or Σ a = 0 (then both are NAN). */
-kefu_status kefu_bt_errors(const double *actual, const double *forecast, size_t n,
-                           double *mape, double *wape);
+kefu_status kefu_bt_errors(const double *actual, const double *forecast, size_t n, double *mape,
+                           double *wape);
 
 /* Mean of the non-NAN values (the overall figure = mean of monthly ones); NAN
  * when there are none. */
@@ -32,8 +32,8 @@ kefu_status kefu_bt_seasonal_naive(const kefu_fc_day *in, size_t n, int64_t orig
 /* Last year by date: V(year−1, month, d) × (1 + r1); Feb 29 uses Feb 28. Days
  * of last year at or after origin are not used. A day without last year's data
  * gets NAN; KEFU_ERR_DATA when no day has it. */
-kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, int year,
-                              int month, double r1, double *out);
+kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
+                              double r1, double *out);
 
 /* Robust regression (gsl_multifit_robust, bisquare) of log V on: intercept,
  * weekday dummies (Tue..Sun), month-start (day ≤ S) and month-end (day > len−E)
@@ -43,8 +43,8 @@ kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, i
  * deflated by 1 + u); predictions for campaign days of the month × (1 + u).
  * Regressors constant zero in training are left out. KEFU_ERR_DATA when fewer
  * than (regressors + 10) training days; KEFU_ERR_NUMERIC when GSL fails. */
-kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, int year,
-                               int month, int S, int E, double *out);
+kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
+                               int S, int E, double *out);
 
 /* Methods compared per month. */
 typedef enum {

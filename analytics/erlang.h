@@ -29,34 +29,34 @@ kefu_status kefu_erlang_agents(double calls, double aht_s, double interval_s, do
                                double t_s, double max_occ, int *n_out);
 
 typedef struct {
-    double interval_s;   /* 1800 */
-    double sl_target;    /* 0.80 */
-    double sl_seconds;   /* 20 */
-    double max_occ;      /* 0.85 */
-    double shrinkage;    /* 0.30, in [0, 1) */
-    int min_busiest;     /* 8 net agents in the day's busiest interval */
-    int min_night;       /* 2 net agents in every night interval */
-    int night_from_s;    /* 20:00 = 72000: intervals starting at or after ... */
-    int night_to_s;      /* 08:00 = 28800: ... or before this are night */
+    double interval_s; /* 1800 */
+    double sl_target;  /* 0.80 */
+    double sl_seconds; /* 20 */
+    double max_occ;    /* 0.85 */
+    double shrinkage;  /* 0.30, in [0, 1) */
+    int min_busiest;   /* 8 net agents in the day's busiest interval */
+    int min_night;     /* 2 net agents in every night interval */
+    int night_from_s;  /* 20:00 = 72000: intervals starting at or after ... */
+    int night_to_s;    /* 08:00 = 28800: ... or before this are night */
 } kefu_staff_params;
 
 void kefu_staff_params_default(kefu_staff_params *p);
 
 typedef struct {
-    int start_s;         /* interval start, seconds after midnight */
+    int start_s; /* interval start, seconds after midnight */
     double calls, aht_s;
-    double traffic;      /* A = calls × AHT / interval */
-    int erlang_n;        /* minimal N for the service goal and max occupancy */
-    int net;             /* after the minimums */
-    int scheduled;       /* ceil(net / (1 − shrinkage)) */
+    double traffic;              /* A = calls × AHT / interval */
+    int erlang_n;                /* minimal N for the service goal and max occupancy */
+    int net;                     /* after the minimums */
+    int scheduled;               /* ceil(net / (1 − shrinkage)) */
     double sl, asa_s, occupancy; /* at `net` agents (occupancy 0 when net = 0) */
 } kefu_staff_interval;
 
 /* Staffing of one day's intervals (n of them; start_s, calls, aht_s parallel
  * arrays, not owned). out[0..n) is caller-allocated. The busiest interval is
  * the one with most calls (ties: larger traffic, then earlier). */
-kefu_status kefu_staff_day(const int *start_s, const double *calls, const double *aht_s,
-                           size_t n, const kefu_staff_params *p, kefu_staff_interval *out);
+kefu_status kefu_staff_day(const int *start_s, const double *calls, const double *aht_s, size_t n,
+                           const kefu_staff_params *p, kefu_staff_interval *out);
 
 /* ceil(net / (1 − shrinkage)) without the float trap 7 / 0.7 = 10.000000000000002. */
 int kefu_staff_scheduled(int net, double shrinkage);

@@ -28,12 +28,12 @@ typedef struct {
 
 typedef struct {
     int target_year, target_month; /* T */
-    int64_t as_of;          /* last day whose volume may be used; later days count
-                               as "no data". Clamped to the last day before T. */
-    int S, E;               /* month-start / month-end days, 0..KEFU_FC_MAX_SE */
-    double outage_factor;   /* NAN = compute f; otherwise replaces it */
-    int quiet;              /* 1: failures and warnings only go to the result (the
-                               backtest tries months that may lack history) */
+    int64_t as_of;                 /* last day whose volume may be used; later days count
+                                      as "no data". Clamped to the last day before T. */
+    int S, E;                      /* month-start / month-end days, 0..KEFU_FC_MAX_SE */
+    double outage_factor;          /* NAN = compute f; otherwise replaces it */
+    int quiet;                     /* 1: failures and warnings only go to the result (the
+                                      backtest tries months that may lack history) */
 } kefu_fc_params;
 
 /* S = E = 3, outage factor computed, as-of = last day before T. */
@@ -55,20 +55,19 @@ const char *kefu_day_class_label(kefu_day_class c);
 
 /* Class of one day given its flags; *pos = k (1..S) for month-start, j (1..E,
  * counted from the month end) for month-end, else 0. */
-kefu_day_class kefu_fc_classify(int64_t day, int holiday, int workday, int S, int E,
-                                int *pos);
+kefu_day_class kefu_fc_classify(int64_t day, int holiday, int workday, int S, int E, int *pos);
 
 /* A month a factor used and how many of its days went in. */
 typedef struct {
-    char ym[8];             /* "YYYY-MM" */
+    char ym[8]; /* "YYYY-MM" */
     int year, month;
     int days;
 } kefu_fc_use;
 
 typedef struct {
-    char key[24];           /* stable ASCII id: "c", "r1", "lambda_s_2", "W_2026-07",
-                               "advwd_2026-07", "est_2026-07", "F_T", ... */
-    double value;           /* unrounded; NAN only for r2-style "not available" */
+    char key[24]; /* stable ASCII id: "c", "r1", "lambda_s_2", "W_2026-07",
+                     "advwd_2026-07", "est_2026-07", "F_T", ... */
+    double value; /* unrounded; NAN only for r2-style "not available" */
     kefu_fc_use uses[KEFU_FC_MAX_USES];
     size_t nuses;
     const char *formula_zh; /* static strings, not owned */
@@ -78,11 +77,11 @@ typedef struct {
 typedef struct {
     int64_t day;
     kefu_day_class cls;
-    int pos;                /* k or j of month-start/-end days, else 0 */
+    int pos; /* k or j of month-start/-end days, else 0 */
     double weight;
     unsigned char campaign;
-    double uplift;          /* applied (0 unless campaign) */
-    double forecast;        /* F_T × weight / W(T) × (1 + u) */
+    double uplift;   /* applied (0 unless campaign) */
+    double forecast; /* F_T × weight / W(T) × (1 + u) */
 } kefu_fc_out_day;
 
 typedef struct {
@@ -90,23 +89,23 @@ typedef struct {
     double c, r1, r2, w, h, s_start, s_end, M, f, F, F_T, daily_sum;
     double lambda_s[KEFU_FC_MAX_SE]; /* λs(k) at index k-1; NAN when no month had it */
     double lambda_e[KEFU_FC_MAX_SE]; /* λe(j) at index j-1 */
-    double W_T;             /* W(T) */
-    double W_R_mean;        /* mean W(m) over R */
+    double W_T;                      /* W(T) */
+    double W_R_mean;                 /* mean W(m) over R */
     int S, E;
-    int64_t as_of;          /* effective as-of day */
-    int r2_missing;         /* 1: r2 = 0 because T-12 or B-12 had no normal weekday */
-    int h_from_w;           /* 1: no usable holiday in the 13 months before T, h = w */
-    int h_skipped;          /* holiday days left out of h: their month had no ADVwd */
-    int f_overridden;       /* 1: f came from params.outage_factor */
+    int64_t as_of;    /* effective as-of day */
+    int r2_missing;   /* 1: r2 = 0 because T-12 or B-12 had no normal weekday */
+    int h_from_w;     /* 1: no usable holiday in the 13 months before T, h = w */
+    int h_skipped;    /* holiday days left out of h: their month had no ADVwd */
+    int f_overridden; /* 1: f came from params.outage_factor */
     struct {
         kefu_fc_factor *ptr; /* owned */
         size_t len, cap;
-    } factors;              /* every factor, in computation order */
+    } factors; /* every factor, in computation order */
     struct {
         kefu_fc_out_day *ptr; /* owned */
         size_t len, cap;
-    } days;                 /* the days of T in order */
-    char message[320];      /* on failure: the message printed with kefu_error */
+    } days;            /* the days of T in order */
+    char message[320]; /* on failure: the message printed with kefu_error */
 } kefu_fc_result;
 
 /* Run the method for params->target_year/month over in[0..n) (any order; a

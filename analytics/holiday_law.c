@@ -165,12 +165,18 @@ kefu_ts kefu_solar_term_ts(int year, double longitude_deg)
 
 /* ---- lunar dates ----------------------------------------------------------- */
 
+/* One converter for the whole process, never freed: liblunar-date 3.0 leaks part
+ * of every object however it is released (lunar_date_free or g_object_unref),
+ * so a fresh object per call would leak per call. */
+static LunarDate *converter;
+
 int kefu_lunar_to_day(int lunar_year, int month, int mday, int64_t *day)
 {
     int rc = -1;
     GError *err = NULL;
     gchar *solar = NULL, *lunar = NULL;
-    LunarDate *d = lunar_date_new();
+    if (!converter) converter = lunar_date_new();
+    LunarDate *d = converter;
     if (!d) goto done;
     lunar_date_set_lunar_date(d, (GDateYear)lunar_year, (GDateMonth)month, (GDateDay)mday, 0,
                               FALSE, &err);
@@ -191,7 +197,6 @@ done:
     if (err) g_error_free(err);
     g_free(solar);
     g_free(lunar);
-    if (d) lunar_date_free(d);
     return rc;
 }
 

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra)
-{
+kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra) {
     size_t need, cap;
     char *p;
 
@@ -34,8 +33,7 @@ kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra)
     return KEFU_OK;
 }
 
-kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n)
-{
+kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n) {
     kefu_status st = kefu_buf_reserve(b, n);
     if (st != KEFU_OK)
         return st;
@@ -46,13 +44,11 @@ kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n)
     return KEFU_OK;
 }
 
-kefu_status kefu_buf_puts(kefu_buf *b, const char *s)
-{
+kefu_status kefu_buf_puts(kefu_buf *b, const char *s) {
     return kefu_buf_append(b, s, strlen(s));
 }
 
-kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...)
-{
+kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...) {
     va_list ap, ap2;
     kefu_status st = KEFU_OK;
     int n;
@@ -84,15 +80,13 @@ done:
     return st;
 }
 
-void kefu_buf_reset(kefu_buf *b)
-{
+void kefu_buf_reset(kefu_buf *b) {
     b->len = 0;
     if (b->cap)
         b->ptr[0] = '\0';
 }
 
-void kefu_buf_free(kefu_buf *b)
-{
+void kefu_buf_free(kefu_buf *b) {
     if (!b)
         return;
     free(b->ptr);

@@ -8,28 +8,26 @@
 /* Days since 1970-01-01. Shifting the year to start in March puts the leap day
  * at the end, so the day of the year is a linear formula of the month; 400-year
  * eras (146097 days) make it exact for negative years too. */
-int64_t kefu_days_from_civil(int y, int m, int d)
-{
+int64_t kefu_days_from_civil(int y, int m, int d) {
     int64_t yy = (int64_t)y - (m <= 2);
     int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-    int64_t yoe = yy - era * 400;                                     /* [0, 399] */
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;    /* [0, 365] */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;              /* [0, 146096] */
+    int64_t yoe = yy - era * 400;                                  /* [0, 399] */
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
     return era * 146097 + doe - 719468; /* 719468 = days 0000-03-01 .. 1970-01-01 */
 }
 
-void kefu_civil_from_days(int64_t z, int *y, int *m, int *d)
-{
+void kefu_civil_from_days(int64_t z, int *y, int *m, int *d) {
     int64_t era, doe, yoe, doy, mp, yy;
     int mm;
 
     z += 719468;
     era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;                                            /* [0, 146096] */
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;       /* [0, 399] */
+    doe = z - era * 146097;                                      /* [0, 146096] */
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
     yy = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                     /* [0, 365] */
-    mp = (5 * doy + 2) / 153;                                          /* [0, 11], 0 = March */
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */
+    mp = (5 * doy + 2) / 153;                      /* [0, 11], 0 = March */
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     mm = (int)(mp < 10 ? mp + 3 : mp - 9);
     *m = mm;
@@ -37,15 +35,13 @@ void kefu_civil_from_days(int64_t z, int *y, int *m, int *d)
 }
 
 /* 1970-01-01 was a Thursday (3 when Monday = 0). */
-int kefu_weekday(int64_t days)
-{
+int kefu_weekday(int64_t days) {
     int64_t r = (days + 3) % 7;
     return (int)(r < 0 ? r + 7 : r);
 }
 
 /* 0 for a month outside 1..12, so callers can use it as the validity check. */
-int kefu_days_in_month(int y, int m)
-{
+int kefu_days_in_month(int y, int m) {
     static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m < 1 || m > 12)
         return 0;
@@ -55,8 +51,7 @@ int kefu_days_in_month(int y, int m)
 }
 
 /* Between mind and maxd decimal digits at s[*i]; advances *i. */
-static int digits(const char *s, size_t n, size_t *i, int mind, int maxd, int *v)
-{
+static int digits(const char *s, size_t n, size_t *i, int mind, int maxd, int *v) {
     size_t k = *i;
     int x = 0, c = 0;
 
@@ -74,8 +69,7 @@ static int digits(const char *s, size_t n, size_t *i, int mind, int maxd, int *v
 
 /* "YYYY-M-D" with one or two digits for month and day, '-' or '/' used for
  * both separators (a mixed "2024-01/05" is more likely garbage than a date). */
-static int date_part(const char *s, size_t n, size_t *i, int64_t *days)
-{
+static int date_part(const char *s, size_t n, size_t *i, int64_t *days) {
     int y, m, d;
     char sep;
 
@@ -97,9 +91,7 @@ static int date_part(const char *s, size_t n, size_t *i, int64_t *days)
 }
 
 /* "H:MM" or "HH:MM", optionally ":SS"; *has_sec tells whether seconds were given. */
-static int clock_part(const char *s, size_t n, size_t *i, int *h, int *mi, int *sec,
-                      int *has_sec)
-{
+static int clock_part(const char *s, size_t n, size_t *i, int *h, int *mi, int *sec, int *has_sec) {
     *sec = 0;
     *has_sec = 0;
     if (digits(s, n, i, 1, 2, h) < 0 || *i >= n || s[*i] != ':')
@@ -116,8 +108,7 @@ static int clock_part(const char *s, size_t n, size_t *i, int *h, int *mi, int *
     return 0;
 }
 
-int kefu_parse_ts(const char *s, size_t n, kefu_ts *out)
-{
+int kefu_parse_ts(const char *s, size_t n, kefu_ts *out) {
     size_t i = 0;
     int64_t days;
     int h, mi, sec, has_sec;
@@ -140,8 +131,7 @@ int kefu_parse_ts(const char *s, size_t n, kefu_ts *out)
     return 0;
 }
 
-int kefu_parse_date(const char *s, size_t n, int64_t *days)
-{
+int kefu_parse_date(const char *s, size_t n, int64_t *days) {
     size_t i = 0;
     int64_t d;
 
@@ -152,8 +142,7 @@ int kefu_parse_date(const char *s, size_t n, int64_t *days)
 }
 
 /* 24:00 is the end of a shift that runs to midnight, so it is allowed. */
-int kefu_parse_clock(const char *s, size_t n, int *secs)
-{
+int kefu_parse_clock(const char *s, size_t n, int *secs) {
     size_t i = 0;
     int h, mi, sec, has_sec;
 
@@ -165,8 +154,7 @@ int kefu_parse_clock(const char *s, size_t n, int *secs)
     return 0;
 }
 
-void kefu_format_ts(kefu_ts t, char *out)
-{
+void kefu_format_ts(kefu_ts t, char *out) {
     int64_t days = t / 86400, s = t % 86400;
     int y, m, d;
 
@@ -175,12 +163,11 @@ void kefu_format_ts(kefu_ts t, char *out)
         days--;
     }
     kefu_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(s / 3600),
-             (int)(s / 60 % 60), (int)(s % 60));
+    snprintf(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(s / 3600), (int)(s / 60 % 60),
+             (int)(s % 60));
 }
 
-void kefu_format_date(int64_t days, char *out)
-{
+void kefu_format_date(int64_t days, char *out) {
     int y, m, d;
     kefu_civil_from_days(days, &y, &m, &d);
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);

@@ -212,11 +212,14 @@ kefu_status kefu_db_xact_lock(PGconn *c, const char *job)
     /* A transaction-scoped lock taken outside a transaction would be released
      * at once: a caller bug, not a database problem. */
     if (PQtransactionStatus(c) != PQTRANS_INTRANS) {
-        kefu_error(KL("内部错误: 作业锁 \"%s\" 必须在事务内获取", "internal error: job lock \"%s\" taken outside a transaction"),
+        kefu_error(KL("内部错误: 作业锁 \"%s\" 必须在事务内获取",
+                      "internal error: job lock \"%s\" taken outside a transaction"),
                    job);
         return KEFU_ERR_INTERNAL;
     }
-    return kefu_db_query(c, "SELECT pg_catalog.pg_advisory_xact_lock(" KEFU_LOCK_CLASS ", pg_catalog.hashtext($1))",
+    return kefu_db_query(c,
+                         "SELECT pg_catalog.pg_advisory_xact_lock(" KEFU_LOCK_CLASS
+                         ", pg_catalog.hashtext($1))",
                          1, params, NULL);
 }
 
@@ -360,7 +363,8 @@ static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv)
     /* The same search_path the stages get, so `\d calls` finds kefu.calls. */
     const char *old = getenv("PGOPTIONS");
     char *pgopts = NULL;
-    if (asprintf(&pgopts, "%s%s-c search_path=kefu,pg_catalog,public", old ? old : "", old && *old ? " " : "") >= 0) {
+    if (asprintf(&pgopts, "%s%s-c search_path=kefu,pg_catalog,public", old ? old : "",
+                 old && *old ? " " : "") >= 0) {
         setenv("PGOPTIONS", pgopts, 1);
         free(pgopts);
     }

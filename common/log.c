@@ -16,8 +16,7 @@ int kefu_quiet = 0;
  * message printed meanwhile starts on a fresh line instead of overwriting it. */
 static int progress_line_open;
 
-const char *kefu_strerror(kefu_status st)
-{
+const char *kefu_strerror(kefu_status st) {
     switch (st) {
     case KEFU_OK:
         return KL("成功", "success");
@@ -34,7 +33,8 @@ const char *kefu_strerror(kefu_status st)
     case KEFU_ERR_REJECTS:
         return KL("拒绝行过多，已回滚", "too many rejected rows, load rolled back");
     case KEFU_ERR_KEY:
-        return KL("来电号码密钥缺失或与数据库不符", "caller-number key missing or not the database's");
+        return KL("来电号码密钥缺失或与数据库不符",
+                  "caller-number key missing or not the database's");
     case KEFU_ERR_DATA:
         return KL("数据不足，无法计算", "not enough data for the computation");
     case KEFU_ERR_CHECK_FAILED:
@@ -61,8 +61,7 @@ const char *kefu_strerror(kefu_status st)
  *     7   KEFU_ERR_DATA, _NUMERIC        not enough data / numerical failure
  *     8   KEFU_ERR_CHECK_FAILED          a check ran and found violations
  */
-int kefu_exit_code(kefu_status st)
-{
+int kefu_exit_code(kefu_status st) {
     switch (st) {
     case KEFU_OK:
         return 0;
@@ -91,8 +90,7 @@ int kefu_exit_code(kefu_status st)
 
 /* One message line: prefix, text, newline unless the format already ends in
  * one. stderr is locked so lines of concurrent threads do not interleave. */
-static void emit(const char *prefix, const char *fmt, va_list ap)
-{
+static void emit(const char *prefix, const char *fmt, va_list ap) {
     size_t fl = strlen(fmt);
 
     flockfile(stderr);
@@ -108,24 +106,21 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
     fflush(stderr);
 }
 
-void kefu_error(const char *fmt, ...)
-{
+void kefu_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     emit(KL("kefu: 错误: ", "kefu: error: "), fmt, ap);
     va_end(ap);
 }
 
-void kefu_warn(const char *fmt, ...)
-{
+void kefu_warn(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     emit(KL("kefu: 警告: ", "kefu: warning: "), fmt, ap);
     va_end(ap);
 }
 
-void kefu_info(const char *fmt, ...)
-{
+void kefu_info(const char *fmt, ...) {
     va_list ap;
     if (kefu_quiet)
         return;
@@ -134,24 +129,21 @@ void kefu_info(const char *fmt, ...)
     va_end(ap);
 }
 
-void kefu_detail(const char *fmt, ...)
-{
+void kefu_detail(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     emit(KL("kefu: 详情: ", "kefu: detail: "), fmt, ap);
     va_end(ap);
 }
 
-void kefu_hint(const char *fmt, ...)
-{
+void kefu_hint(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     emit(KL("kefu: 提示: ", "kefu: hint: "), fmt, ap);
     va_end(ap);
 }
 
-double kefu_now_monotonic(void)
-{
+double kefu_now_monotonic(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -159,8 +151,7 @@ double kefu_now_monotonic(void)
 
 /* Progress only for a person watching a terminal: a redirected stderr or a CI
  * log would fill with carriage-return lines. */
-void kefu_progress_start(kefu_progress *p, const char *label)
-{
+void kefu_progress_start(kefu_progress *p, const char *label) {
     p->label = label;
     p->started = kefu_now_monotonic();
     p->last_print = p->started;
@@ -168,8 +159,7 @@ void kefu_progress_start(kefu_progress *p, const char *label)
 }
 
 void kefu_progress_update(kefu_progress *p, uint64_t rows, uint64_t done_bytes,
-                          uint64_t total_bytes)
-{
+                          uint64_t total_bytes) {
     double now, elapsed, rate;
 
     if (!p->enabled)
@@ -195,8 +185,7 @@ void kefu_progress_update(kefu_progress *p, uint64_t rows, uint64_t done_bytes,
     fflush(stderr);
 }
 
-void kefu_progress_end(kefu_progress *p)
-{
+void kefu_progress_end(kefu_progress *p) {
     if (!p->enabled)
         return;
     if (progress_line_open) {

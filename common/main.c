@@ -2,7 +2,9 @@
  * stages. The only file that includes every stage's public header; the stages
  * themselves talk only through the database. */
 #include "common.h"
+#include "../analytics/analytics.h"
 #include "../etl/etl.h"
+#include "../reports/reports.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,18 @@ static kefu_status run_gen(const kefu_db_opts *db, int argc, char **argv)
     return kefu_cmd_gen(argc, argv);
 }
 
+/* kefu forecast: analytics stores the runs, then the report stage writes the
+ * workbook from the stored tables when --out is given. */
+static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv)
+{
+    kefu_forecast_outcome out = {NULL, 0, NULL};
+    kefu_status st = kefu_cmd_forecast(db, argc, argv, &out);
+    if (!st && out.out_path && out.nruns)
+        st = kefu_report_forecast(db, out.run_ids, out.nruns, out.out_path);
+    free(out.run_ids);
+    return st;
+}
+
 static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
 static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
 
@@ -30,6 +44,14 @@ static const command COMMANDS[] = {
     {"load", "载入数据文件（话单、打卡、排班……）", "load feed files (calls, punches, roster, ...)", kefu_cmd_load},
     {"gen", "生成示例呼叫中心数据（CSV）", "generate a synthetic centre as CSV files", run_gen},
     {"demo", "端到端演示：建库、生成、载入", "end-to-end demo: init, generate, load", run_demo},
+    {"forecast", "95598 话务预测、回测、排班需求与预测评审工作簿",
+     "95598 call-volume forecast, backtest, staffing need and review workbook", run_forecast},
+    {"attendance", "月度考勤、扣款与处罚台账（HR 月结）", "monthly attendance, deductions and penalty ledger (HR close)",
+     kefu_cmd_attendance},
+    {"roster-check", "按 R1–R6 校验排班草稿", "check the draft roster against R1-R6", kefu_cmd_roster_check},
+    {"adherence", "坐席排班遵从度", "agent schedule adherence", kefu_cmd_adherence},
+    {"report", "从结果表生成工作簿（forecast / attendance）", "write a workbook from result tables (forecast / attendance)",
+     kefu_cmd_report},
     {"db", "内置数据库: start|stop|status|url|psql", "embedded database: start|stop|status|url|psql",
      kefu_cmd_db},
     {"help", "显示帮助", "show help", run_help},
@@ -41,7 +63,7 @@ static void usage(FILE *to)
     fprintf(to, "%s", KL("用法: kefu [--db 连接串] [--lang zh|en] [--quiet] 命令 [参数...]\n\n命令:\n",
                          "usage: kefu [--db CONNINFO] [--lang zh|en] [--quiet] COMMAND [ARGS...]\n\ncommands:\n"));
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(to, "  %-8s %s\n", COMMANDS[i].name, KL(COMMANDS[i].summary_zh, COMMANDS[i].summary_en));
+        fprintf(to, "  %-13s %s\n", COMMANDS[i].name, KL(COMMANDS[i].summary_zh, COMMANDS[i].summary_en));
     fprintf(to, "%s", KL("\n`kefu help 命令` 或 `kefu 命令 --help` 显示命令的选项。\n"
                          "数据库: --db，否则 KEFU_DB，否则 libpq 环境变量（PGHOST…），否则内置数据库 $KEFU_HOME（默认 ./var）。\n",
                          "\n`kefu help COMMAND` or `kefu COMMAND --help` shows a command's options.\n"

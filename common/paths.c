@@ -10,8 +10,7 @@
 #include <unistd.h>
 
 /* a + "/" + b, malloc'd; NULL when out of memory. */
-static char *join(const char *a, const char *b)
-{
+static char *join(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     char *p = malloc(la + lb + 2);
     if (!p)
@@ -25,8 +24,7 @@ static char *join(const char *a, const char *b)
 /* Absolute so that the embedded cluster and the key stay the same files when a
  * later command runs from another directory (pg_ctl also needs absolute paths).
  * NULL when out of memory or the working directory is unknown. */
-char *kefu_home(void)
-{
+char *kefu_home(void) {
     const char *h = getenv("KEFU_HOME");
     char *cwd, *res;
 
@@ -51,8 +49,7 @@ char *kefu_home(void)
 }
 
 /* 1 when dir holds a migration named 001_*.sql. */
-static int has_first_migration(const char *dir)
-{
+static int has_first_migration(const char *dir) {
     DIR *d = opendir(dir);
     struct dirent *e;
     int found = 0;
@@ -61,16 +58,15 @@ static int has_first_migration(const char *dir)
         return 0;
     while (!found && (e = readdir(d)) != NULL) {
         size_t l = strlen(e->d_name);
-        found = l > 8 && strncmp(e->d_name, "001_", 4) == 0 &&
-                strcmp(e->d_name + l - 4, ".sql") == 0;
+        found =
+            l > 8 && strncmp(e->d_name, "001_", 4) == 0 && strcmp(e->d_name + l - 4, ".sql") == 0;
     }
     closedir(d);
     return found;
 }
 
 /* NULL when out of memory or the executable cannot be located. */
-char *kefu_sql_dir(void)
-{
+char *kefu_sql_dir(void) {
     const char *env = getenv("KEFU_SQLDIR");
     char exe[PATH_MAX];
     char *slash, *cand;

@@ -289,21 +289,20 @@ static int path_exists(const char *path)
     return lstat(path, &sb) == 0;
 }
 
-/* The nearest existing ancestor of path (path itself when it exists). */
-static char *existing_ancestor(const char *path)
+/* The nearest existing ancestor of path (path itself when it exists), in a
+ * caller's buffer: user_can_enter forks, and heap memory held only in a
+ * register reads as leaked in the child under valgrind. */
+static void existing_ancestor(const char *path, char out[PATH_MAX])
 {
-    char *p = strdup(path);
-    if (!p)
-        return NULL;
-    while (!path_exists(p)) {
-        char *slash = strrchr(p, '/');
-        if (!slash || slash == p) {
-            strcpy(p, "/");
+    snprintf(out, PATH_MAX, "%s", path);
+    while (!path_exists(out)) {
+        char *slash = strrchr(out, '/');
+        if (!slash || slash == out) {
+            strcpy(out, "/");
             break;
         }
         *slash = '\0';
     }
-    return p;
 }
 
 /* /var/tmp/kefu-<first 16 hex digits of sha256(realpath(home))>: stable per
@@ -358,11 +357,9 @@ static kefu_status layout_load(const pg_user *u, pg_layout *L)
 
     int reachable = 1;
     if (u->drop && !path_exists(L->pg_link)) {
-        char *anc = existing_ancestor(L->home);
-        if (!anc)
-            goto nomem;
+        char anc[PATH_MAX];
+        existing_ancestor(L->home, anc);
         reachable = user_can_enter(u, anc);
-        free(anc);
     }
 
     if (is_symlink(L->pg_link)) {
@@ -454,8 +451,9 @@ static kefu_status make_link(const char *target, const char *link)
     return KEFU_ERR_IO;
 }
 
-/* Create the directories the layout names (not the data directory itself
- * when initdb can create it). */
+/* Create the directories the layout names, owned by the server user (initdb
+ * accepts an empty data directory it owns), and the symlinks in <home> to
+ * relocated ones. */
 static kefu_status layout_prepare(const pg_user *u, const pg_layout *L)
 {
     kefu_status st = KEFU_OK;
@@ -464,7 +462,8 @@ static kefu_status layout_prepare(const pg_user *u, const pg_layout *L)
             return st;
     }
     if (L->data_relocated) {
-        if ((st = private_dir(u, L->datadir)) != KEFU_OK || (st = make_link(L->datadir, L->pg_link)) != KEFU_OK)
+        if ((st = private_dir(u, L->datadir)) != KEFU_OK ||
+            (st = make_link(L->datadir, L->pg_link)) != KEFU_OK)
             return st;
     } else if ((st = private_dir(u, L->datadir)) != KEFU_OK) {
         return st;
@@ -655,15 +654,17 @@ static int has_pg_version(const char *datadir)
     return r;
 }
 
-/* After `kill -9` the postmaster leaves postmaster.pid behind.  The server
- * ignores a pid file whose process is gone, but refuses one whose pid is a
+/* After `kill -9` the postmaster leaves postmaster.pid and the socket's
+ * .lock file behind.  The server ignores a lock whose process is gone, but
+ * refuses one whose pid is a
  * zombie not yet reaped (slow init in containers) or was reused by another
  * user's process.  Neither can be our postmaster (it runs as u and is not a
  * zombie), so remove the file then.  Called only when the server does not
  * answer. */
-static void clear_stale_pid_file(const pg_user *u, const pg_layout *L)
+static void clear_stale_lock(const pg_user *u, const pg_layout *L, const char *dir,
+                             const char *name)
 {
-    char *pidfile = str_join(L->datadir, "/postmaster.pid");
+    char *pidfile = str_join(dir, name);
     FILE *fp = pidfile ? fopen(pidfile, "r") : NULL;
     long pid = 0;
     int stale = 0;
@@ -688,7 +689,7 @@ static void clear_stale_pid_file(const pg_user *u, const pg_layout *L)
         stale = rp && rp[1] == ' ' && rp[2] == 'Z';
     }
     if (stale && unlink(pidfile) == 0) {
-        int fd = log_open(L->logpath, "removed stale postmaster.pid");
+        int fd = log_open(L->logpath, "removed stale lock file");
         if (fd >= 0)
             close(fd);
     }
@@ -736,8 +737,11 @@ static kefu_status ensure_database(const pg_layout *L)
         goto done;
     }
     if (PQstatus(c) != CONNECTION_OK) {
-        kefu_error(KL("无法连接刚启动的内置数据库: %s", "cannot connect to the embedded database just started: %s"),
-                   PQerrorMessage(c));
+        kefu_error(KL("无法连接刚启动的内置数据库 (套接字目录 %s)",
+                      "cannot connect to the embedded database just started (socket directory %s)"),
+                   L->sockdir);
+        const char *m = PQerrorMessage(c);
+        kefu_detail("%.*s", (int)strcspn(m, "\n"), m);
         st = KEFU_ERR_DB;
         goto done;
     }
@@ -865,7 +869,8 @@ kefu_status kefu_pg_start(void)
             st = kefu_pg_conf_options(extra, &opts);
         if (st != KEFU_OK)
             goto done;
-        clear_stale_pid_file(&u, &L);
+        clear_stale_lock(&u, &L, L.datadir, "/postmaster.pid");
+        clear_stale_lock(&u, &L, L.sockdir, PG_SOCKET_FILE ".lock");
         kefu_info(KL("正在启动内置数据库", "starting the embedded database"));
         char *argv[] = {pg_ctl, "start", "-w", "-t", PG_CTL_TIMEOUT, "-D", L.datadir, "-o", opts.ptr, NULL};
         if ((st = run_step(&u, &L, argv, "pg_ctl start")) != KEFU_OK)

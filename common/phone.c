@@ -12,8 +12,7 @@
 
 #define KEY_BYTES 32
 
-int kefu_phone_normalise(const char *s, size_t n, char *out, size_t cap)
-{
+int kefu_phone_normalise(const char *s, size_t n, char *out, size_t cap) {
     size_t i, ndig = 0, skip = 0, k = 0;
     int plus = 0;
     char head[4] = {0, 0, 0, 0};
@@ -50,8 +49,7 @@ int kefu_phone_normalise(const char *s, size_t n, char *out, size_t cap)
 
 /* Enough digits stay visible for a clerk to tell callers apart on a report,
  * never enough to dial: 11+ digits keep 3 + 4, 7..10 keep 2 + 2, shorter none. */
-void kefu_phone_mask(const char *digits, size_t n, char *out)
-{
+void kefu_phone_mask(const char *digits, size_t n, char *out) {
     size_t head, tail, i;
 
     if (n >= 11) {
@@ -69,16 +67,14 @@ void kefu_phone_mask(const char *digits, size_t n, char *out)
     out[n] = '\0';
 }
 
-void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n, char out[65])
-{
+void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n, char out[65]) {
     unsigned char mac[32];
     kefu_hmac_sha256(key, KEY_BYTES, digits, n, mac);
     kefu_hex(mac, 32, out);
 }
 
 /* Owned by the caller; NULL when out of memory. */
-char *kefu_key_path(void)
-{
+char *kefu_key_path(void) {
     const char *f = getenv("KEFU_KEY_FILE");
     char *home, *p;
     size_t l;
@@ -99,8 +95,7 @@ char *kefu_key_path(void)
 }
 
 /* mkdir -p of the directory part of path (0700: it holds the key). */
-static kefu_status make_parent(const char *path)
-{
+static kefu_status make_parent(const char *path) {
     kefu_status st = KEFU_OK;
     char *d = strdup(path), *p;
 
@@ -110,7 +105,7 @@ static kefu_status make_parent(const char *path)
     if (!p || p == d)
         goto done; /* relative name in the cwd, or a file in "/" */
     *p = '\0';
-    for (p = d + 1; ; p++) {
+    for (p = d + 1;; p++) {
         if (*p == '/' || *p == '\0') {
             char c = *p;
             *p = '\0';
@@ -130,8 +125,7 @@ done:
     return st;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
+static int write_all(int fd, const char *p, size_t n) {
     while (n) {
         ssize_t w = write(fd, p, n);
         if (w < 0) {
@@ -145,8 +139,7 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-static kefu_status random_key(unsigned char key[KEY_BYTES])
-{
+static kefu_status random_key(unsigned char key[KEY_BYTES]) {
     size_t got = 0;
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
@@ -171,8 +164,7 @@ fail:
 }
 
 /* Write "hex\n" to path, failing with EEXIST rather than replacing a file. */
-static int create_excl(const char *path, const char *text, size_t n)
-{
+static int create_excl(const char *path, const char *text, size_t n) {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
@@ -190,8 +182,7 @@ static int create_excl(const char *path, const char *text, size_t n)
 /* The key is written to a private temporary file and hard-linked into place:
  * link() never replaces an existing file, and a concurrent reader never sees a
  * half-written key. A file system without hard links gets an O_EXCL create. */
-kefu_status kefu_key_ensure(void)
-{
+kefu_status kefu_key_ensure(void) {
     kefu_status st = KEFU_OK;
     char *path = kefu_key_path(), *tmp = NULL;
     unsigned char key[KEY_BYTES];
@@ -241,8 +232,9 @@ kefu_status kefu_key_ensure(void)
         goto done;
     }
     if (created)
-        kefu_info(KL("已创建来电号码密钥 %s（请备份）", "created caller-number key %s (back it up)"),
-                  path);
+        kefu_info(
+            KL("已创建来电号码密钥 %s（请备份）", "created caller-number key %s (back it up)"),
+            path);
 
 done:
     if (tmp_made)
@@ -254,8 +246,7 @@ done:
     return st;
 }
 
-static int hexval(char c)
-{
+static int hexval(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
@@ -265,15 +256,13 @@ static int hexval(char c)
     return -1;
 }
 
-static int is_space(char c)
-{
+static int is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* The key is 64 hex digits; surrounding white space (an editor's newline) is
  * allowed. -1 (key zeroed) for anything else. */
-static int parse_key(const char *text, size_t n, unsigned char key[KEY_BYTES])
-{
+static int parse_key(const char *text, size_t n, unsigned char key[KEY_BYTES]) {
     size_t a = 0, b = n, i;
 
     while (a < b && is_space(text[a]))
@@ -293,8 +282,7 @@ static int parse_key(const char *text, size_t n, unsigned char key[KEY_BYTES])
     return 0;
 }
 
-kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65])
-{
+kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65]) {
     kefu_status st = KEFU_OK;
     char *path = kefu_key_path();
     char text[160];
@@ -310,8 +298,9 @@ kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65])
     if (fd < 0) {
         kefu_error(KL("无法读取来电号码密钥 %s: %s", "cannot read caller-number key %s: %s"), path,
                    strerror(errno));
-        kefu_hint(KL("请先运行 `kefu init` 创建密钥；若已有密钥，请设置 KEFU_KEY_FILE 指向它",
-                     "run `kefu init` to create the key, or point KEFU_KEY_FILE at an existing one"));
+        kefu_hint(
+            KL("请先运行 `kefu init` 创建密钥；若已有密钥，请设置 KEFU_KEY_FILE 指向它",
+               "run `kefu init` to create the key, or point KEFU_KEY_FILE at an existing one"));
         st = KEFU_ERR_KEY;
         goto done;
     }

@@ -3,19 +3,18 @@
  * byte loaded, so the rounds are unrolled and x86 SHA instructions used when present. */
 #include "common.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 #define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 #define CH(x, y, z) (((x) & (y)) ^ (~(x) & (z)))
@@ -25,13 +24,11 @@ static const uint32_t K[64] = {
 #define SSIG0(x) (ROTR(x, 7) ^ ROTR(x, 18) ^ ((x) >> 3))
 #define SSIG1(x) (ROTR(x, 17) ^ ROTR(x, 19) ^ ((x) >> 10))
 
-static inline uint32_t load_be32(const unsigned char *p)
-{
+static inline uint32_t load_be32(const unsigned char *p) {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
-static inline void store_be32(unsigned char *p, uint32_t v)
-{
+static inline void store_be32(unsigned char *p, uint32_t v) {
     p[0] = (unsigned char)(v >> 24);
     p[1] = (unsigned char)(v >> 16);
     p[2] = (unsigned char)(v >> 8);
@@ -39,31 +36,29 @@ static inline void store_be32(unsigned char *p, uint32_t v)
 }
 
 /* One round with the working variables renamed instead of shifted. */
-#define ROUND(a, b, c, d, e, f, g, h, i)                                                   \
-    do {                                                                                   \
-        uint32_t t1_ = h + BSIG1(e) + CH(e, f, g) + K[i] + w[(i) & 15];                    \
-        d += t1_;                                                                          \
-        h = t1_ + BSIG0(a) + MAJ(a, b, c);                                                 \
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                           \
+    do {                                                                                           \
+        uint32_t t1_ = h + BSIG1(e) + CH(e, f, g) + K[i] + w[(i)&15];                              \
+        d += t1_;                                                                                  \
+        h = t1_ + BSIG0(a) + MAJ(a, b, c);                                                         \
     } while (0)
 
 /* Message schedule kept as a 16-word ring: W[t] for t >= 16 overwrites W[t-16]. */
-#define SCHED(i)                                                                           \
-    (w[(i) & 15] += SSIG1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + SSIG0(w[((i) - 15) & 15]))
+#define SCHED(i) (w[(i)&15] += SSIG1(w[((i)-2) & 15]) + w[((i)-7) & 15] + SSIG0(w[((i)-15) & 15]))
 
-#define ROUND8(i)                                                                          \
-    do {                                                                                   \
-        ROUND(a, b, c, d, e, f, g, h, (i) + 0);                                            \
-        ROUND(h, a, b, c, d, e, f, g, (i) + 1);                                            \
-        ROUND(g, h, a, b, c, d, e, f, (i) + 2);                                            \
-        ROUND(f, g, h, a, b, c, d, e, (i) + 3);                                            \
-        ROUND(e, f, g, h, a, b, c, d, (i) + 4);                                            \
-        ROUND(d, e, f, g, h, a, b, c, (i) + 5);                                            \
-        ROUND(c, d, e, f, g, h, a, b, (i) + 6);                                            \
-        ROUND(b, c, d, e, f, g, h, a, (i) + 7);                                            \
+#define ROUND8(i)                                                                                  \
+    do {                                                                                           \
+        ROUND(a, b, c, d, e, f, g, h, (i) + 0);                                                    \
+        ROUND(h, a, b, c, d, e, f, g, (i) + 1);                                                    \
+        ROUND(g, h, a, b, c, d, e, f, (i) + 2);                                                    \
+        ROUND(f, g, h, a, b, c, d, e, (i) + 3);                                                    \
+        ROUND(e, f, g, h, a, b, c, d, (i) + 4);                                                    \
+        ROUND(d, e, f, g, h, a, b, c, (i) + 5);                                                    \
+        ROUND(c, d, e, f, g, h, a, b, (i) + 6);                                                    \
+        ROUND(b, c, d, e, f, g, h, a, (i) + 7);                                                    \
     } while (0)
 
-static void compress_portable(uint32_t st[8], const unsigned char *p, size_t nblocks)
-{
+static void compress_portable(uint32_t st[8], const unsigned char *p, size_t nblocks) {
     uint32_t w[16];
 
     while (nblocks--) {
@@ -100,8 +95,10 @@ static void compress_portable(uint32_t st[8], const unsigned char *p, size_t nbl
 
 /* x86-64 SHA extensions (Intel since Goldmont/Ice Lake, AMD since Zen) run the
  * compression about eight times faster than the portable rounds; chosen at run
- * time so one binary works everywhere. -DKEFU_SHA256_NO_SHANI builds the
- * portable code only (used to test it on machines that have the extensions). */
+ * time so one binary works everywhere. KEFU_SHA256_PORTABLE=1 in the environment
+ * (read at the first hash) or -DKEFU_SHA256_NO_SHANI forces the portable code:
+ * for the unit test on machines that have the extensions, and for emulators that
+ * advertise them but get them wrong. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(KEFU_SHA256_NO_SHANI)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -110,29 +107,28 @@ static void compress_portable(uint32_t st[8], const unsigned char *p, size_t nbl
 #define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
 /* Four rounds, first half: message + constants, two rounds into STATE1. */
-#define NI_A(m, j)                                                                         \
-    msg = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K[4 * (j)]));                 \
+#define NI_A(m, j)                                                                                 \
+    msg = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K[4 * (j)]));                         \
     s1 = _mm_sha256rnds2_epu32(s1, s0, msg)
 /* Second half: the upper two words of msg, two rounds into STATE0. */
-#define NI_B()                                                                             \
-    msg = _mm_shuffle_epi32(msg, 0x0E);                                                    \
+#define NI_B()                                                                                     \
+    msg = _mm_shuffle_epi32(msg, 0x0E);                                                            \
     s0 = _mm_sha256rnds2_epu32(s0, s1, msg)
 /* Schedule: next += (cur:prev >> 32 bits); next = msg2(next, cur). */
-#define NI_E2(next, cur, prev)                                                             \
-    next = _mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4));                             \
+#define NI_E2(next, cur, prev)                                                                     \
+    next = _mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4));                                     \
     next = _mm_sha256msg2_epu32(next, cur)
 #define NI_E1(prev, cur) prev = _mm_sha256msg1_epu32(prev, cur)
 
-SHANI_TARGET static void compress_shani(uint32_t st[8], const unsigned char *p, size_t nblocks)
-{
+SHANI_TARGET static void compress_shani(uint32_t st[8], const unsigned char *p, size_t nblocks) {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     __m128i s0, s1, tmp, msg, m0, m1, m2, m3, save0, save1;
 
     /* state words A..H into the ABEF / CDGH lane order the instructions use */
     tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xB1); /* CDAB */
     s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[4]), 0x1B);  /* EFGH */
-    s0 = _mm_alignr_epi8(tmp, s1, 8);                                          /* ABEF */
-    s1 = _mm_blend_epi16(s1, tmp, 0xF0);                                       /* CDGH */
+    s0 = _mm_alignr_epi8(tmp, s1, 8);                                        /* ABEF */
+    s1 = _mm_blend_epi16(s1, tmp, 0xF0);                                     /* CDGH */
 
     while (nblocks--) {
         save0 = s0;
@@ -166,25 +162,26 @@ SHANI_TARGET static void compress_shani(uint32_t st[8], const unsigned char *p, 
         p += 64;
     }
 
-    tmp = _mm_shuffle_epi32(s0, 0x1B);      /* FEBA */
-    s1 = _mm_shuffle_epi32(s1, 0xB1);       /* DCHG */
-    s0 = _mm_blend_epi16(tmp, s1, 0xF0);    /* DCBA */
-    s1 = _mm_alignr_epi8(s1, tmp, 8);       /* HGFE */
+    tmp = _mm_shuffle_epi32(s0, 0x1B);   /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);    /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xF0); /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);    /* HGFE */
     _mm_storeu_si128((__m128i *)&st[0], s0);
     _mm_storeu_si128((__m128i *)&st[4], s1);
 }
 
 /* CPUID leaf 7 EBX bit 29 = SHA, leaf 1 ECX bits 9/19 = SSSE3/SSE4.1. Cached:
  * CPUID is slow under virtualisation and final() calls compress per block. */
-static int have_shani(void)
-{
+static int have_shani(void) {
     static int cached = -1;
     int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (v < 0) {
         unsigned a, b, c, d;
+        const char *force = getenv("KEFU_SHA256_PORTABLE");
         v = 0;
-        if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19)) &&
-            __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)))
+        if ((!force || strcmp(force, "1") != 0) && __get_cpuid(1, &a, &b, &c, &d) &&
+            (c & (1u << 9)) && (c & (1u << 19)) && __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
+            (b & (1u << 29)))
             v = 1;
         __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
     }
@@ -192,8 +189,7 @@ static int have_shani(void)
 }
 #endif
 
-static void compress(uint32_t st[8], const unsigned char *p, size_t nblocks)
-{
+static void compress(uint32_t st[8], const unsigned char *p, size_t nblocks) {
 #ifdef KEFU_HAVE_SHANI
     if (have_shani()) {
         compress_shani(st, p, nblocks);
@@ -203,8 +199,7 @@ static void compress(uint32_t st[8], const unsigned char *p, size_t nblocks)
     compress_portable(st, p, nblocks);
 }
 
-void kefu_sha256_init(kefu_sha256 *c)
-{
+void kefu_sha256_init(kefu_sha256 *c) {
     static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     memcpy(c->h, iv, sizeof iv);
@@ -212,8 +207,7 @@ void kefu_sha256_init(kefu_sha256 *c)
     c->blen = 0;
 }
 
-void kefu_sha256_update(kefu_sha256 *c, const void *data, size_t n)
-{
+void kefu_sha256_update(kefu_sha256 *c, const void *data, size_t n) {
     const unsigned char *p = data;
 
     c->nbytes += n;
@@ -242,8 +236,7 @@ void kefu_sha256_update(kefu_sha256 *c, const void *data, size_t n)
     }
 }
 
-void kefu_sha256_final(kefu_sha256 *c, unsigned char out[32])
-{
+void kefu_sha256_final(kefu_sha256 *c, unsigned char out[32]) {
     uint64_t bits = c->nbytes * 8;
     int i;
 
@@ -262,9 +255,8 @@ void kefu_sha256_final(kefu_sha256 *c, unsigned char out[32])
     memset(c, 0, sizeof *c); /* the state may hold key material (HMAC) */
 }
 
-void kefu_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg,
-                      size_t msglen, unsigned char out[32])
-{
+void kefu_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg, size_t msglen,
+                      unsigned char out[32]) {
     unsigned char k[64], pad[64], inner[32];
     kefu_sha256 c;
     int i;
@@ -296,8 +288,7 @@ void kefu_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg,
     memset(pad, 0, sizeof pad);
 }
 
-void kefu_hex(const unsigned char *in, size_t n, char *out)
-{
+void kefu_hex(const unsigned char *in, size_t n, char *out) {
     static const char digits[] = "0123456789abcdef";
     size_t i;
 

@@ -14,54 +14,52 @@
 #define CSV_MAX_FIELD (16u * 1024 * 1024)
 
 typedef struct {
-    size_t off, len;            /* in arena */
+    size_t off, len; /* in arena */
 } csv_field;
 
 typedef struct {
     long line;
-    size_t first, nfields;      /* fields[first .. first+nfields) */
-    const char *error;          /* static reason, or NULL */
-    size_t col, val;            /* error column / value as arena offsets */
+    size_t first, nfields; /* fields[first .. first+nfields) */
+    const char *error;     /* static reason, or NULL */
+    size_t col, val;       /* error column / value as arena offsets */
 } csv_rec;
 
 typedef struct {
-    kefu_source base;           /* first: the loader sees a kefu_source */
+    kefu_source base; /* first: the loader sees a kefu_source */
     kefu_reader *rd;
     char *path;
     struct csv_parser p;
-    int p_live;                 /* csv_init done, csv_fini not yet */
+    int p_live; /* csv_init done, csv_fini not yet */
     int at_eof;
-    kefu_status cb_err;         /* out of memory inside a libcsv callback */
+    kefu_status cb_err; /* out of memory inside a libcsv callback */
 
-    kefu_buf arena;             /* field bytes (NUL-terminated) of queued records */
+    kefu_buf arena; /* field bytes (NUL-terminated) of queued records */
     csv_field *f;
     size_t nf, capf;
     csv_rec *q;
     size_t nq, capq, qpos;
 
-    size_t cur_first;           /* first field of the record being parsed */
-    long open_start;            /* line where the open record began, 0 = none */
-    long line;                  /* physical line of the next byte fed */
+    size_t cur_first; /* first field of the record being parsed */
+    long open_start;  /* line where the open record began, 0 = none */
+    long line;        /* physical line of the next byte fed */
 
-    char *chunk;                /* CSV_CHUNK bytes */
-    char **outf;                /* the yielded record's pointers */
+    char *chunk; /* CSV_CHUNK bytes */
+    char **outf; /* the yielded record's pointers */
     size_t *outlen;
     size_t outcap;
-    char empty[1];              /* value of fields missing at the end of a record */
+    char empty[1]; /* value of fields missing at the end of a record */
     char colnum[24];
 } csv_source;
 
 static const unsigned char CSV_OPTS = CSV_STRICT | CSV_STRICT_FINI;
 
 /* Spaces are data: only header names are trimmed, by us. */
-static int no_space(unsigned char c)
-{
+static int no_space(unsigned char c) {
     (void)c;
     return 0;
 }
 
-static kefu_status parser_init(csv_source *s)
-{
+static kefu_status parser_init(csv_source *s) {
     if (csv_init(&s->p, CSV_OPTS) != 0)
         return KEFU_ERR_NOMEM;
     csv_set_space_func(&s->p, no_space);
@@ -70,8 +68,7 @@ static kefu_status parser_init(csv_source *s)
 }
 
 /* Copy bytes into the arena, NUL-terminated; returns the offset or SIZE_MAX. */
-static size_t arena_put(csv_source *s, const void *data, size_t n)
-{
+static size_t arena_put(csv_source *s, const void *data, size_t n) {
     size_t off = s->arena.len;
     if (kefu_buf_reserve(&s->arena, n + 1) != KEFU_OK)
         return SIZE_MAX;
@@ -82,8 +79,7 @@ static size_t arena_put(csv_source *s, const void *data, size_t n)
     return off;
 }
 
-static void cb_field(void *data, size_t n, void *ctx)
-{
+static void cb_field(void *data, size_t n, void *ctx) {
     csv_source *s = ctx;
     size_t off;
 
@@ -109,8 +105,7 @@ static void cb_field(void *data, size_t n, void *ctx)
     s->nf++;
 }
 
-static csv_rec *push_rec(csv_source *s)
-{
+static csv_rec *push_rec(csv_source *s) {
     csv_rec *r;
     if (s->nq == s->capq) {
         size_t cap = s->capq ? 2 * s->capq : 256;
@@ -133,8 +128,7 @@ static csv_rec *push_rec(csv_source *s)
     return r;
 }
 
-static void cb_row(int c, void *ctx)
-{
+static void cb_row(int c, void *ctx) {
     csv_source *s = ctx;
     (void)c;
     if (!s->cb_err)
@@ -143,8 +137,7 @@ static void cb_row(int c, void *ctx)
 
 /* Queue an error record for the record being parsed (its fields so far are
  * kept); value is a short excerpt cut at a character boundary. */
-static void push_error(csv_source *s, const char *reason, const char *value, size_t n)
-{
+static void push_error(csv_source *s, const char *reason, const char *value, size_t n) {
     csv_rec *r;
     char col[24];
     size_t k = n > 60 ? 60 : n;
@@ -164,8 +157,7 @@ static void push_error(csv_source *s, const char *reason, const char *value, siz
 
 /* Feed one chunk to libcsv a line at a time, so that the line counter is
  * exact at every record start even when quoted fields hold newlines. */
-static int feed(csv_source *s, const char *buf, size_t n)
-{
+static int feed(csv_source *s, const char *buf, size_t n) {
     size_t pos = 0;
 
     while (pos < n) {
@@ -184,17 +176,19 @@ static int feed(csv_source *s, const char *buf, size_t n)
             return -1;
         if (done < len) {
             if (csv_error(&s->p) != CSV_EPARSE) {
-                kefu_error(KL("%s: 第 %ld 行: CSV 解析失败: %s",
-                              "%s: line %ld: CSV parsing failed: %s"),
-                           s->path, s->line, csv_strerror(csv_error(&s->p)));
+                kefu_error(
+                    KL("%s: 第 %ld 行: CSV 解析失败: %s", "%s: line %ld: CSV parsing failed: %s"),
+                    s->path, s->line, csv_strerror(csv_error(&s->p)));
                 return -1;
             }
             /* A stray quote: report this record and resume at the next line. */
             size_t vlen = len;
             while (vlen > 0 && (buf[pos + vlen - 1] == '\n' || buf[pos + vlen - 1] == '\r'))
                 vlen--;
-            push_error(s, "malformed quoting (a quote inside an unquoted field, or text "
-                          "after a closing quote)", buf + pos, vlen);
+            push_error(s,
+                       "malformed quoting (a quote inside an unquoted field, or text "
+                       "after a closing quote)",
+                       buf + pos, vlen);
             csv_free(&s->p);
             s->p_live = 0;
             if (s->cb_err || parser_init(s) != KEFU_OK) {
@@ -203,7 +197,8 @@ static int feed(csv_source *s, const char *buf, size_t n)
             }
         }
         if (csv_get_buffer_size(&s->p) > CSV_MAX_FIELD) {
-            kefu_error(KL("%s: 第 %ld 行起的字段超过 16 MiB", "%s: field starting at line %ld exceeds 16 MiB"),
+            kefu_error(KL("%s: 第 %ld 行起的字段超过 16 MiB",
+                          "%s: field starting at line %ld exceeds 16 MiB"),
                        s->path, s->open_start);
             kefu_hint(KL("检查该行是否有未闭合的引号", "look for an unclosed quote on that line"));
             return -1;
@@ -215,8 +210,7 @@ static int feed(csv_source *s, const char *buf, size_t n)
     return 0;
 }
 
-static int finish(csv_source *s)
-{
+static int finish(csv_source *s) {
     int rc = csv_fini(&s->p, cb_field, cb_row, s);
     s->at_eof = 1;
     if (rc != 0 && !s->cb_err) {
@@ -240,8 +234,7 @@ static int finish(csv_source *s)
 
 /* All queued records were handed out: drop them, keeping the fields of the
  * record libcsv is still in the middle of. */
-static void compact(csv_source *s)
-{
+static void compact(csv_source *s) {
     size_t keep = s->nf - s->cur_first;
 
     s->nq = s->qpos = 0;
@@ -263,8 +256,7 @@ static void compact(csv_source *s)
 
 /* Take the next queued record, reading and parsing another chunk when the
  * queue is empty. 1 = got one, 0 = end, -1 = fatal (printed). */
-static int pop(csv_source *s, csv_rec **out)
-{
+static int pop(csv_source *s, csv_rec **out) {
     while (s->qpos == s->nq) {
         ssize_t n;
         if (s->at_eof)
@@ -287,16 +279,14 @@ static int pop(csv_source *s, csv_rec **out)
     return 1;
 }
 
-static int is_blank(const char *p, size_t n)
-{
+static int is_blank(const char *p, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
             return 0;
     return 1;
 }
 
-static int rec_blank(const csv_source *s, const csv_rec *r)
-{
+static int rec_blank(const csv_source *s, const csv_rec *r) {
     if (r->error)
         return 0;
     for (size_t i = 0; i < r->nfields; i++)
@@ -305,8 +295,7 @@ static int rec_blank(const csv_source *s, const csv_rec *r)
     return 1;
 }
 
-static int csv_next(kefu_source *base, kefu_record *rec)
-{
+static int csv_next(kefu_source *base, kefu_record *rec) {
     csv_source *s = (csv_source *)base;
     csv_rec *r;
     int rc;
@@ -369,8 +358,7 @@ static int csv_next(kefu_source *base, kefu_record *rec)
     return 1;
 }
 
-static void csv_close(kefu_source *base)
-{
+static void csv_close(kefu_source *base) {
     csv_source *s = (csv_source *)base;
     if (!s)
         return;
@@ -394,8 +382,7 @@ static void csv_close(kefu_source *base)
 
 /* Header names lose surrounding whitespace (ASCII and the ideographic space
  * U+3000 that Chinese Excel users type). */
-static char *trimmed_copy(const char *p, size_t n)
-{
+static char *trimmed_copy(const char *p, size_t n) {
     char *out;
     for (;;) {
         if (n && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
@@ -422,8 +409,7 @@ static char *trimmed_copy(const char *p, size_t n)
     return out;
 }
 
-kefu_status kefu_source_csv(const char *path, kefu_encoding enc, kefu_source **out)
-{
+kefu_status kefu_source_csv(const char *path, kefu_encoding enc, kefu_source **out) {
     csv_source *s;
     csv_rec *r;
     kefu_status st = KEFU_OK;
@@ -460,8 +446,9 @@ kefu_status kefu_source_csv(const char *path, kefu_encoding enc, kefu_source **o
         goto done;
     }
     if (r->error) {
-        kefu_error(KL("%s: 第 %ld 行: 表头无法解析: %s", "%s: line %ld: cannot parse the header: %s"),
-                   path, r->line, r->error);
+        kefu_error(
+            KL("%s: 第 %ld 行: 表头无法解析: %s", "%s: line %ld: cannot parse the header: %s"),
+            path, r->line, r->error);
         st = KEFU_ERR_INPUT;
         goto done;
     }

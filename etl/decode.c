@@ -17,16 +17,16 @@
 
 struct kefu_reader {
     int fd;
-    int own_fd;                /* 0 for stdin ("-") */
-    char *path;                /* owned copy, for messages */
-    kefu_encoding want;        /* as requested */
-    kefu_encoding mode;        /* in use: AUTO until decided */
-    iconv_t cd;                /* (iconv_t)-1 until GB18030 is in use */
-    int eof;                   /* read(2) returned 0 */
-    int failed;                /* a read error was printed */
+    int own_fd;         /* 0 for stdin ("-") */
+    char *path;         /* owned copy, for messages */
+    kefu_encoding want; /* as requested */
+    kefu_encoding mode; /* in use: AUTO until decided */
+    iconv_t cd;         /* (iconv_t)-1 until GB18030 is in use */
+    int eof;            /* read(2) returned 0 */
+    int failed;         /* a read error was printed */
     int bom_checked;
-    int warned_invalid;        /* warned once about invalid UTF-8 after auto chose UTF-8 */
-    uint64_t bytes_in;         /* raw bytes consumed */
+    int warned_invalid; /* warned once about invalid UTF-8 after auto chose UTF-8 */
+    uint64_t bytes_in;  /* raw bytes consumed */
     uint64_t size;
     size_t in_pos, in_len;
     size_t out_pos, out_len;
@@ -37,8 +37,7 @@ struct kefu_reader {
 /* Length of the UTF-8 sequence at p: > 0 valid, 0 a valid but incomplete
  * prefix (more input needed), -1 invalid (RFC 3629 ranges: no overlongs, no
  * surrogates, nothing above U+10FFFF). */
-static int utf8_seq(const unsigned char *p, size_t avail)
-{
+static int utf8_seq(const unsigned char *p, size_t avail) {
     unsigned char c = p[0], lo = 0x80, hi = 0xBF;
     int need;
 
@@ -73,8 +72,7 @@ static int utf8_seq(const unsigned char *p, size_t avail)
 
 /* Structural GB18030 check of the sequence at p: 1, 2 or 4 bytes valid, 0
  * incomplete prefix, -1 invalid. */
-static int gb18030_seq(const unsigned char *p, size_t avail)
-{
+static int gb18030_seq(const unsigned char *p, size_t avail) {
     if (p[0] < 0x80)
         return 1;
     if (p[0] == 0x80 || p[0] == 0xFF)
@@ -96,9 +94,8 @@ static int gb18030_seq(const unsigned char *p, size_t avail)
 
 /* Each of [p, p+n) decodes completely with seq(); an incomplete tail counts
  * as valid when the run was cut off by the end of the look-ahead. */
-static int run_valid(int (*seq)(const unsigned char *, size_t), const unsigned char *p,
-                     size_t n, int cut)
-{
+static int run_valid(int (*seq)(const unsigned char *, size_t), const unsigned char *p, size_t n,
+                     int cut) {
     size_t i = 0;
     while (i < n) {
         int k = seq(p + i, n - i);
@@ -113,8 +110,7 @@ static int run_valid(int (*seq)(const unsigned char *, size_t), const unsigned c
 
 /* Move the unread input to the front and read until at least `want` bytes
  * are buffered or the file ends. -1 on a read error (printed). */
-static int refill(kefu_reader *r, size_t want)
-{
+static int refill(kefu_reader *r, size_t want) {
     if (r->in_pos > 0) {
         memmove(r->in, r->in + r->in_pos, r->in_len - r->in_pos);
         r->in_len -= r->in_pos;
@@ -139,18 +135,16 @@ static int refill(kefu_reader *r, size_t want)
     return 0;
 }
 
-static void consume(kefu_reader *r, size_t n)
-{
+static void consume(kefu_reader *r, size_t n) {
     r->in_pos += n;
     r->bytes_in += n;
 }
 
-static int start_gb18030(kefu_reader *r)
-{
+static int start_gb18030(kefu_reader *r) {
     r->cd = iconv_open("UTF-8", "GB18030");
     if (r->cd == (iconv_t)-1) {
-        kefu_error(KL("无法启用 GB18030 转换 (%s): %s", "cannot convert GB18030 (%s): %s"),
-                   r->path, strerror(errno));
+        kefu_error(KL("无法启用 GB18030 转换 (%s): %s", "cannot convert GB18030 (%s): %s"), r->path,
+                   strerror(errno));
         r->failed = 1;
         return -1;
     }
@@ -165,8 +159,7 @@ static int start_gb18030(kefu_reader *r)
  * (原 = D4 AD, 省 = CA A1) while the next pair is not. The run counts as
  * GB18030 when it is not valid UTF-8 and is valid GB18030 (or its very first
  * sequence is invalid UTF-8, the literal DOMAIN rule); otherwise UTF-8. */
-static int decide_auto(kefu_reader *r)
-{
+static int decide_auto(kefu_reader *r) {
     const unsigned char *p;
     size_t avail, n = 0;
     int cut, first;
@@ -190,8 +183,7 @@ static int decide_auto(kefu_reader *r)
 /* Pass UTF-8 through into out, checking it. Invalid bytes are copied raw, so
  * the loader's per-field UTF-8 check rejects exactly the record holding them.
  * Returns 0, or 1 when more input is needed first. */
-static int step_utf8(kefu_reader *r)
-{
+static int step_utf8(kefu_reader *r) {
     while (r->in_pos < r->in_len && r->out_len + 4 <= sizeof r->out) {
         const unsigned char *p = r->in + r->in_pos;
         size_t avail = r->in_len - r->in_pos, room = sizeof r->out - r->out_len;
@@ -233,8 +225,7 @@ static int step_utf8(kefu_reader *r)
  * never valid UTF-8 in that position), so the loader rejects that record
  * rather than storing a guessed U+FFFD. Returns 0, or 1 when more input is
  * needed. */
-static int step_gb(kefu_reader *r)
-{
+static int step_gb(kefu_reader *r) {
     while (r->in_pos < r->in_len && r->out_len + 4 <= sizeof r->out) {
         char *ip = (char *)r->in + r->in_pos, *op = r->out + r->out_len;
         size_t ileft = r->in_len - r->in_pos, oleft = sizeof r->out - r->out_len;
@@ -251,8 +242,8 @@ static int step_gb(kefu_reader *r)
             r->out[r->out_len++] = (char)r->in[r->in_pos];
             consume(r, 1);
         } else if (err) {
-            kefu_error(KL("%s: GB18030 转换失败: %s", "%s: GB18030 conversion failed: %s"),
-                       r->path, strerror(err));
+            kefu_error(KL("%s: GB18030 转换失败: %s", "%s: GB18030 conversion failed: %s"), r->path,
+                       strerror(err));
             r->failed = 1;
             return -1;
         }
@@ -262,8 +253,7 @@ static int step_gb(kefu_reader *r)
 
 /* Produce the next piece of output into r->out. 0 = some output or end,
  * -1 = error. */
-static int fill(kefu_reader *r)
-{
+static int fill(kefu_reader *r) {
     r->out_pos = r->out_len = 0;
     while (r->out_len == 0) {
         int need_more = 0;
@@ -299,15 +289,13 @@ static int fill(kefu_reader *r)
         }
         if (need_more < 0)
             return -1;
-        if (need_more && r->out_len == 0 && !r->eof &&
-            refill(r, r->in_len - r->in_pos + 8) < 0)
+        if (need_more && r->out_len == 0 && !r->eof && refill(r, r->in_len - r->in_pos + 8) < 0)
             return -1;
     }
     return 0;
 }
 
-kefu_status kefu_reader_open(const char *path, kefu_encoding enc, kefu_reader **out)
-{
+kefu_status kefu_reader_open(const char *path, kefu_encoding enc, kefu_reader **out) {
     kefu_reader *r = NULL;
     struct stat stb;
     kefu_status st = KEFU_OK;
@@ -326,8 +314,7 @@ kefu_status kefu_reader_open(const char *path, kefu_encoding enc, kefu_reader **
     } else {
         r->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (r->fd < 0) {
-            kefu_error(KL("无法打开文件 %s: %s", "cannot open file %s: %s"), path,
-                       strerror(errno));
+            kefu_error(KL("无法打开文件 %s: %s", "cannot open file %s: %s"), path, strerror(errno));
             st = KEFU_ERR_IO;
             goto done;
         }
@@ -342,8 +329,7 @@ done:
     return st;
 }
 
-ssize_t kefu_reader_read(kefu_reader *r, char *buf, size_t n)
-{
+ssize_t kefu_reader_read(kefu_reader *r, char *buf, size_t n) {
     size_t done = 0;
 
     if (r->failed)
@@ -369,23 +355,19 @@ ssize_t kefu_reader_read(kefu_reader *r, char *buf, size_t n)
     return (ssize_t)done;
 }
 
-kefu_encoding kefu_reader_encoding(const kefu_reader *r)
-{
+kefu_encoding kefu_reader_encoding(const kefu_reader *r) {
     return r->mode;
 }
 
-uint64_t kefu_reader_bytes_in(const kefu_reader *r)
-{
+uint64_t kefu_reader_bytes_in(const kefu_reader *r) {
     return r->bytes_in;
 }
 
-uint64_t kefu_reader_size(const kefu_reader *r)
-{
+uint64_t kefu_reader_size(const kefu_reader *r) {
     return r->size;
 }
 
-void kefu_reader_close(kefu_reader *r)
-{
+void kefu_reader_close(kefu_reader *r) {
     if (!r)
         return;
     if (r->cd != (iconv_t)-1)

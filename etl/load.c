@@ -513,6 +513,16 @@ static void copy_unescape(char *s)
     *w = 0;
 }
 
+/* One CSV field, quoted only when it has to be (RFC 4180). */
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    csv_fwrite(out, s, strlen(s));
+}
+
 /* Append the spooled rejects to the CSV file (line,column,value,reason). */
 static void write_rejects_csv(FILE *out, reject_spool *sp, const char *feed)
 {
@@ -530,12 +540,12 @@ static void write_rejects_csv(FILE *out, reject_spool *sp, const char *feed)
         }
         fputs(f[0], out);
         fputc(',', out);
-        csv_fwrite(out, feed, strlen(feed));
+        csv_field(out, feed);
         for (int k = 1; k < 4; k++) {
             fputc(',', out);
             if (f[k] && strcmp(f[k], "\\N") != 0) {
                 copy_unescape(f[k]);
-                csv_fwrite(out, f[k], strlen(f[k]));
+                csv_field(out, f[k]);
             }
         }
         fputc('\n', out);
@@ -628,9 +638,10 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp)
                     "WITH d AS (SELECT _line, first_line FROM (SELECT _line,"
                     " first_value(_line) OVER w AS first_line, row_number() OVER w AS rn"
                     " FROM stage WINDOW w AS (PARTITION BY centre, %s ORDER BY _line)) x"
-                    " WHERE rn > 1)"
-                    " DELETE FROM stage s USING d WHERE s._line = d._line"
-                    " RETURNING s._line, %s, d.first_line ORDER BY 1",
+                    " WHERE rn > 1),"
+                    " del AS (DELETE FROM stage s USING d WHERE s._line = d._line"
+                    " RETURNING s._line, %s AS k, d.first_line)"
+                    " SELECT * FROM del ORDER BY 1",
                     f->key, keytext.ptr);
     PGresult *r = NULL;
     st = kefu_db_query(c, q.ptr, 0, NULL, &r);
@@ -1004,8 +1015,8 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
                      limit);
             kefu_db_exec(c, "ROLLBACK");
             record_failure(c, feeds[i], &fi, &counts[i], &spools[i], msg);
-            kefu_error(KL("%s: %llu 行中有 %llu 行被拒绝，超过上限 %.0f；本次载入已回滚，数据表未改变",
-                          "%s: %llu of %llu rows rejected, more than the limit %.0f; the load was"
+            kefu_error(KL("%s: %llu 行中有 %llu 行被拒绝，超过上限 %g；本次载入已回滚，数据表未改变",
+                          "%s: %llu of %llu rows rejected, more than the limit %g; the load was"
                           " rolled back and no data table changed"),
                        path, (unsigned long long)counts[i].rejected,
                        (unsigned long long)counts[i].read, limit);
@@ -1166,7 +1177,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv)
     kefu_status st = kefu_db_connect(db, &c);
     if (st) return st;
     /* Staging tables are temporary: give them memory instead of disk. */
-    kefu_db_exec(c, "SET temp_buffers = '256MB'");
+    kefu_db_exec(c, "SET temp_buffers = '256MB'; SET client_min_messages = warning");
     kefu_db_set_role(c, "kefu_loader");
 
     int failed = 0;

@@ -11,7 +11,7 @@ TMP=$(mktemp -d /tmp/kefu-test.XXXXXX)
 export KEFU_HOME="$TMP/home"
 export KEFU_PG_CONF="fsync=off synchronous_commit=off full_page_writes=off"
 export KEFU_TEST_TMP="$TMP"
-export KEFU_BIN="$ROOT/kefu"
+export KEFU_BIN="${KEFU_BIN:-$ROOT/kefu}"
 unset KEFU_DB PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGSERVICE PGSERVICEFILE PGPASSWORD
 export CI="${CI:-true}"     # no progress lines in the log
 
@@ -37,7 +37,7 @@ add_counts() {   # $1 = output file, $2 = name, $3 = exit status
 }
 
 echo "== unit tests"
-for t in build/tests/test_*; do
+for t in "${BUILD:-build}"/tests/test_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
     out="$TMP/$name.out"

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- stderr capture ------------------------------------------------------ */
@@ -16,16 +17,14 @@ static char captured[8192];
 static FILE *cap_file;
 static int cap_saved = -1;
 
-static void cap_begin(void)
-{
+static void cap_begin(void) {
     fflush(stderr);
     cap_file = tmpfile();
     cap_saved = dup(STDERR_FILENO);
     dup2(fileno(cap_file), STDERR_FILENO);
 }
 
-static const char *cap_end(void)
-{
+static const char *cap_end(void) {
     size_t n;
     fflush(stderr);
     dup2(cap_saved, STDERR_FILENO);
@@ -39,8 +38,7 @@ static const char *cap_end(void)
 
 /* ---- status, exit codes, messages, progress ------------------------------ */
 
-static void test_status(void)
-{
+static void test_status(void) {
     int st;
 
     /* the documented table: 0 ok, 1 internal/nomem, 2 usage, 3 db, 4 io/input,
@@ -77,8 +75,7 @@ static void test_status(void)
     CHECK_STR(kefu_strerror(KEFU_ERR_NOMEM), "内存不足");
 }
 
-static void test_messages(void)
-{
+static void test_messages(void) {
     kefu_current_lang = KEFU_LANG_ZH; /* the default */
     cap_begin();
     kefu_error("bad value '%s' in line %d", "x", 7);
@@ -107,8 +104,7 @@ static void test_messages(void)
     kefu_quiet = 0;
 }
 
-static void test_progress(void)
-{
+static void test_progress(void) {
     kefu_progress p;
     double t0 = kefu_now_monotonic(), t1;
 
@@ -153,8 +149,7 @@ static void test_progress(void)
 
 /* ---- buffer -------------------------------------------------------------- */
 
-static void test_buf(void)
-{
+static void test_buf(void) {
     kefu_buf b = {0};
     char big[1001];
     int i, ok;
@@ -212,8 +207,7 @@ static void test_buf(void)
 
 /* ---- SHA-256 / HMAC ------------------------------------------------------- */
 
-static const char *sha_hex(const void *p, size_t n)
-{
+static const char *sha_hex(const void *p, size_t n) {
     static char hex[65];
     unsigned char d[32];
     kefu_sha256 c;
@@ -224,8 +218,7 @@ static const char *sha_hex(const void *p, size_t n)
     return hex;
 }
 
-static const char *hmac_hex(const unsigned char *k, size_t kl, const char *m)
-{
+static const char *hmac_hex(const unsigned char *k, size_t kl, const char *m) {
     static char hex[65];
     unsigned char d[32];
     kefu_hmac_sha256(k, kl, m, strlen(m), d);
@@ -233,8 +226,7 @@ static const char *hmac_hex(const unsigned char *k, size_t kl, const char *m)
     return hex;
 }
 
-static void test_sha256(void)
-{
+static void test_sha256(void) {
     static const char m448[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     /* sha256sum of 'a' x n around the padding boundaries (55/56: length field
      * fits / does not fit in the last block; 64: whole block; 119/120 likewise) */
@@ -258,9 +250,11 @@ static void test_sha256(void)
     size_t i, off, ci;
 
     /* FIPS 180-4 / NIST examples */
-    CHECK_STR(sha_hex("abc", 3), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK_STR(sha_hex("abc", 3),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK_STR(sha_hex("", 0), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    CHECK_STR(sha_hex(m448, 56), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    CHECK_STR(sha_hex(m448, 56),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     if (!a) {
         CHECK(a != NULL);
         return;
@@ -303,10 +297,29 @@ static void test_sha256(void)
     }
 }
 
+/* The same vectors through the portable rounds, which a machine with SHA
+ * instructions would otherwise never run: in a child, because the choice is
+ * made once per process at the first hash. Must run before any hashing. */
+static void test_sha256_portable(void) {
+    pid_t pid;
+    int status = -1;
+
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        setenv("KEFU_SHA256_PORTABLE", "1", 1);
+        test_sha256();
+        fflush(stdout);
+        _exit(tap_fail ? 1 : 0);
+    }
+    CHECK(pid > 0);
+    if (pid > 0)
+        CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* ---- dates --------------------------------------------------------------- */
 
-static void test_dates(void)
-{
+static void test_dates(void) {
     int y, m, d;
     int64_t z, days;
     kefu_ts t;
@@ -492,8 +505,7 @@ static void test_dates(void)
 
 /* ---- phone numbers and key ----------------------------------------------- */
 
-static void test_phone(void)
-{
+static void test_phone(void) {
     char out[32];
     unsigned char key[32];
     int i;
@@ -520,7 +532,7 @@ static void test_phone(void)
     CHECK_STR(out, "13812345678");
     CHECK_INT(kefu_phone_normalise("abc", 3, out, sizeof out), -1);
     CHECK_INT(kefu_phone_normalise("", 0, out, sizeof out), -1);
-    CHECK_INT(kefu_phone_normalise("+86", 3, out, sizeof out), -1);   /* nothing after +86 */
+    CHECK_INT(kefu_phone_normalise("+86", 3, out, sizeof out), -1); /* nothing after +86 */
     CHECK_INT(kefu_phone_normalise("0086", 4, out, sizeof out), -1);
     CHECK_INT(kefu_phone_normalise("13812345678", 11, out, 11), -1); /* 11 + NUL > 11 */
     CHECK_INT(kefu_phone_normalise("13812345678", 11, out, 12), 11);
@@ -555,8 +567,7 @@ static void test_phone(void)
     }
 }
 
-static int write_file(const char *path, const char *text)
-{
+static int write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
@@ -564,8 +575,7 @@ static int write_file(const char *path, const char *text)
     return fclose(f);
 }
 
-static void test_key(const char *tmp)
-{
+static void test_key(const char *tmp) {
     char path[PATH_MAX + 32], dir[PATH_MAX], fp[65], text[200], *p;
     unsigned char key[32], key2[32];
     struct stat sb;
@@ -605,7 +615,7 @@ static void test_key(const char *tmp)
     CHECK_INT(n, 65);
     CHECK_INT(text[64], '\n');
     CHECK_INT(strspn(text, "0123456789abcdef"), 64);
-    {   /* no leftover temporary file beside it: only caller.key in the directory */
+    { /* no leftover temporary file beside it: only caller.key in the directory */
         char tmpname[PATH_MAX + 64];
         snprintf(tmpname, sizeof tmpname, "%s.tmp.%ld", path, (long)getpid());
         CHECK(access(tmpname, F_OK) != 0);
@@ -695,8 +705,7 @@ static void test_key(const char *tmp)
 
 /* ---- paths --------------------------------------------------------------- */
 
-static void test_paths(const char *argv0)
-{
+static void test_paths(const char *argv0) {
     char cwd[PATH_MAX], want[PATH_MAX * 2], exe[PATH_MAX], sqldir[PATH_MAX + 16];
     char mig[PATH_MAX + 64];
     char *p, *slash;
@@ -776,12 +785,12 @@ static void test_paths(const char *argv0)
     }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     char tmp[] = "/tmp/kefu_test_common_XXXXXX";
     char cmd[128];
 
     (void)argc;
+    test_sha256_portable();
     test_status();
     test_messages();
     test_progress();

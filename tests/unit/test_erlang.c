@@ -10,8 +10,7 @@
 
 #include "tap.h"
 
-int main(void)
-{
+int main(void) {
     /* Erlang B(5, A=2) = (2^5/5!) / Σ_{k=0..5} 2^k/k!
      *   = (32/120) / (1 + 2 + 2 + 4/3 + 2/3 + 4/15) = (4/15) / (109/15) = 4/109 */
     CHECK_NEAR(kefu_erlang_b(5, 2.0), 4.0 / 109.0, 1e-15);
@@ -118,7 +117,8 @@ int main(void)
 
     /* quiet day: only 12:00 has calls (10 -> 3 agents) and it is the busiest,
      * raised to 8 -> scheduled ceil(8/0.7 = 11.43) = 12; 13:00 has 0 -> 0 */
-    for (int i = 0; i < 48; i++) calls[i] = 0;
+    for (int i = 0; i < 48; i++)
+        calls[i] = 0;
     calls[24] = 10;
     CHECK_INT(kefu_staff_day(start, calls, aht, 48, &sp, out), KEFU_OK);
     CHECK_INT(out[24].erlang_n, 3);

@@ -1,0 +1,30 @@
+/* analytics.h — public interface of the analytics stage: commands that read
+ * feed tables and write result tables (forecast, staffing, attendance, roster
+ * check, adherence). Numerical cores are pure functions in their own headers. */
+#ifndef KEFU_ANALYTICS_H
+#define KEFU_ANALYTICS_H
+
+#include "../common/common.h"
+
+/* What `kefu forecast` stored, for the report stage. */
+typedef struct {
+    int64_t *run_ids;        /* owned: free() */
+    size_t nruns;
+    const char *out_path;    /* --out FILE, points into argv; NULL = no workbook */
+} kefu_forecast_outcome;
+
+/* kefu forecast --month YYYY-MM [--queue Q|--all-queues] [--as-of DATE]
+ * [--outage-factor X] [--backtest [--from YYYY-MM --to YYYY-MM]] [--out FILE] */
+kefu_status kefu_cmd_forecast(const kefu_db_opts *db, int argc, char **argv,
+                              kefu_forecast_outcome *out);
+
+/* kefu attendance --month YYYY-MM [--close|--reopen] */
+kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu roster-check --month YYYY-MM: KEFU_ERR_CHECK_FAILED when violations exist. */
+kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu adherence --month YYYY-MM */
+kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv);
+
+#endif

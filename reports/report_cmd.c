@@ -1,0 +1,73 @@
+/* report_cmd.c — `kefu report forecast|attendance`: writes a workbook from
+ * result tables that an earlier `kefu forecast` or `kefu attendance` stored. */
+#include "reports.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *to)
+{
+    fprintf(to, "%s", KL("用法: kefu report forecast --run ID[,ID...] --out 文件.xlsx\n"
+                         "      kefu report attendance --month YYYY-MM --out 文件.xlsx\n",
+                         "usage: kefu report forecast --run ID[,ID...] --out FILE.xlsx\n"
+                         "       kefu report attendance --month YYYY-MM --out FILE.xlsx\n"));
+}
+
+kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv)
+{
+    static const struct option lo[] = {{"run", required_argument, NULL, 'r'},
+                                       {"month", required_argument, NULL, 'm'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? KEFU_ERR_USAGE : KEFU_OK;
+    }
+    const char *what = argv[1], *runs = NULL, *month = NULL, *out = NULL;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc - 1, argv + 1, "h", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'r': runs = optarg; break;
+        case 'm': month = optarg; break;
+        case 'o': out = optarg; break;
+        case 'h': usage(stdout); return KEFU_OK;
+        default: usage(stderr); return KEFU_ERR_USAGE;
+        }
+    }
+    if (!out) {
+        kefu_error(KL("需要 --out 文件", "--out FILE is required"));
+        return KEFU_ERR_USAGE;
+    }
+    if (strcmp(what, "forecast") == 0) {
+        if (!runs) {
+            kefu_error(KL("需要 --run ID", "--run ID is required"));
+            return KEFU_ERR_USAGE;
+        }
+        int64_t ids[64];
+        size_t n = 0;
+        for (char *p = (char *)runs; *p && n < 64;) {
+            char *end;
+            long long v = strtoll(p, &end, 10);
+            if (end == p || v <= 0 || (*end && *end != ',')) {
+                kefu_error(KL("无效的运行编号 \"%s\"", "invalid run id \"%s\""), runs);
+                return KEFU_ERR_USAGE;
+            }
+            ids[n++] = v;
+            p = *end ? end + 1 : end;
+        }
+        return kefu_report_forecast(db, ids, n, out);
+    }
+    if (strcmp(what, "attendance") == 0) {
+        if (!month) {
+            kefu_error(KL("需要 --month YYYY-MM", "--month YYYY-MM is required"));
+            return KEFU_ERR_USAGE;
+        }
+        return kefu_report_attendance(db, month, out);
+    }
+    kefu_error(KL("未知报表 \"%s\"", "unknown report \"%s\""), what);
+    usage(stderr);
+    return KEFU_ERR_USAGE;
+}

@@ -1,0 +1,20 @@
+/* reports.h — public interface of the report stage: workbooks written with
+ * libxlsxwriter from result tables only (never from feed computations), with
+ * fixed document properties so the same tables give the same bytes. */
+#ifndef KEFU_REPORTS_H
+#define KEFU_REPORTS_H
+
+#include "../common/common.h"
+
+/* The forecast-review workbook of the given forecast runs. */
+kefu_status kefu_report_forecast(const kefu_db_opts *db, const int64_t *run_ids, size_t n,
+                                 const char *path);
+
+/* The HR attendance workbook of a month ("YYYY-MM"). */
+kefu_status kefu_report_attendance(const kefu_db_opts *db, const char *month, const char *path);
+
+/* kefu report forecast --run ID[,ID...] --out FILE
+ * kefu report attendance --month YYYY-MM --out FILE */
+kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv);
+
+#endif
