@@ -1,9 +1,1291 @@
-/* attendance_cmd.c — placeholder until the command is written. */
+/* attendance_cmd.c — `kefu attendance`: one month of one centre in one
+ * transaction. Reads policy rows, streams roster and punches per employee
+ * through a cursor, judges each employee with the pure rules of
+ * attendance_rules.h and writes daily/monthly results and ledger lines by COPY. */
 #include "analytics.h"
+#include "attendance_rules.h"
+#include "holiday_law.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FETCH_SQL "FETCH FORWARD 20000 FROM att_cur"
+#define COPY_CHUNK (1u << 20)
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+/* Output buffer that remembers an allocation failure, so row builders need not
+ * check every append; the flush reports it. */
+typedef struct {
+    kefu_buf b;
+    int failed;
+    const char *copy_sql;     /* static */
+    size_t rows;
+} out_buf;
+
+static void ob_raw(out_buf *o, const char *s, size_t n)
+{
+    if (kefu_buf_append(&o->b, s, n) != KEFU_OK) o->failed = 1;
+}
+
+/* A text field in COPY text format (NULL → \N), preceded by a tab unless first. */
+static void ob_text(out_buf *o, const char *s, int first)
+{
+    if (!first) ob_raw(o, "\t", 1);
+    if (!s) {
+        ob_raw(o, "\\N", 2);
+        return;
+    }
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '\\': ob_raw(o, "\\\\", 2); break;
+        case '\t': ob_raw(o, "\\t", 2); break;
+        case '\n': ob_raw(o, "\\n", 2); break;
+        case '\r': ob_raw(o, "\\r", 2); break;
+        default: ob_raw(o, p, 1);
+        }
+    }
+}
+
+static void ob_printf(out_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ob_printf(out_buf *o, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        o->failed = 1;
+        return;
+    }
+    ob_raw(o, tmp, (size_t)n);
+}
+
+static kefu_status copy_rows(PGconn *c, out_buf *o)
+{
+    kefu_status st = KEFU_OK;
+    if (o->failed) return KEFU_ERR_NOMEM;
+    if (o->b.len == 0) return KEFU_OK;
+    PGresult *r = PQexec(c, o->copy_sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        kefu_db_report(r, c);
+        PQclear(r);
+        return KEFU_ERR_DB;
+    }
+    PQclear(r);
+    if (PQputCopyData(c, o->b.ptr, (int)o->b.len) != 1) {
+        kefu_error(KL("COPY 发送失败: %s", "COPY failed: %s"), PQerrorMessage(c));
+        st = KEFU_ERR_DB;
+    }
+    if (PQputCopyEnd(c, st ? "kefu: aborted" : NULL) != 1) st = KEFU_ERR_DB;
+    while ((r = PQgetResult(c)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            if (!st) kefu_db_report(r, c);
+            st = KEFU_ERR_DB;
+        }
+        PQclear(r);
+    }
+    kefu_buf_reset(&o->b);
+    return st;
+}
+
+/* Exact decimal text ("21.75", "-3", "0.4") times 10^scale; -1 when the text is
+ * not a number or has more significant decimals than scale. */
+static int parse_scaled(const char *s, int scale, int64_t *out)
+{
+    int neg = 0, digits = 0, frac = -1;
+    int64_t v = 0;
+    if (*s == '-' || *s == '+') neg = *s++ == '-';
+    for (; *s; s++) {
+        if (*s == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9') return -1;
+        if (frac >= 0 && frac == scale) {
+            if (*s != '0') return -1;   /* finer than the scale */
+            continue;
+        }
+        if (v > (INT64_MAX - 9) / 10) return -1;
+        v = v * 10 + (*s - '0');
+        digits++;
+        if (frac >= 0) frac++;
+    }
+    if (!digits) return -1;
+    for (int f = frac < 0 ? 0 : frac; f < scale; f++) {
+        if (v > INT64_MAX / 10) return -1;
+        v *= 10;
+    }
+    *out = neg ? -v : v;
+    return 0;
+}
+
+/* "1234.50" from fen (sign kept). */
+static void fen_str(int64_t fen, char out[32])
+{
+    uint64_t a = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
+    snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
+             (unsigned long long)(a % 100));
+}
+
+/* Hours with two decimals from seconds, rounded half-up. */
+static void hours_str(int64_t s, char out[32])
+{
+    fen_str(kefu_att_round_div(s < 0 ? 0 : s * 100, 3600), out);
+}
+
+static void clock_str(kefu_ts t, char out[8])
+{
+    char full[24];
+    kefu_format_ts(t, full);
+    memcpy(out, full + 11, 5);   /* HH:MM */
+    out[5] = '\0';
+}
+
+static void time_str(kefu_ts t, char out[24])
+{
+    char full[24];
+    kefu_format_ts(t, full);
+    memcpy(out, full + 11, 8);   /* HH:MM:SS */
+    out[8] = '\0';
+}
+
+/* ---- command line ---------------------------------------------------------------- */
+
+typedef struct {
+    int year, month;
+    const char *centre;
+    int close, reopen;
+    const char **alts;        /* points into argv; owned array */
+    size_t nalts;
+} att_args;
+
+static void usage(FILE *to)
+{
+    fprintf(to, "%s",
+            KL("用法: kefu attendance --month YYYY-MM [--centre 中心] [--close|--reopen] [--policy 方案 ...]\n"
+               "按 DOMAIN §6 计算一个月的考勤：逐日结果 kefu.attendance_daily，月度汇总\n"
+               "kefu.attendance_monthly，请假 kefu.attendance_leave，未匹配打卡 kefu.attendance_unmatched，\n"
+               "处罚台账 kefu.ledger（来源 attendance）。重算会整体替换该月结果（一个事务）。\n"
+               "  --close        计算后月结关闭；已关闭的月份再次计算会被拒绝（退出码 8）\n"
+               "  --reopen       重新打开已关闭的月份并重算\n"
+               "  --policy 方案  仅本次使用 kefu.policy 中的备选方案：名称（如 seed_000，作用于所有\n"
+               "                 有该方案的参数）或 参数=方案（如 pay_divisor_days=seed_000）；可重复。\n"
+               "                 长期选择写入 kefu.policy_choice。\n",
+               "usage: kefu attendance --month YYYY-MM [--centre C] [--close|--reopen] [--policy ALT ...]\n"
+               "Computes one month of attendance (DOMAIN §6): kefu.attendance_daily, kefu.attendance_monthly,\n"
+               "kefu.attendance_leave, kefu.attendance_unmatched and the penalty ledger kefu.ledger (source\n"
+               "attendance). A re-run replaces the month's results in one transaction.\n"
+               "  --close        close the month after computing; a closed month is not recomputed (exit 8)\n"
+               "  --reopen       reopen a closed month and recompute it\n"
+               "  --policy ALT   use a named alternative of kefu.policy for this run only: a name (e.g.\n"
+               "                 seed_000, for every parameter that has it) or PARAM=ALT (e.g.\n"
+               "                 pay_divisor_days=seed_000); repeatable. Lasting choices: kefu.policy_choice.\n"));
+}
+
+static kefu_status parse_args(int argc, char **argv, att_args *a, int *help)
+{
+    const char *month = NULL;
+    *help = 0;
+    a->centre = "main";
+    a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
+    if (!a->alts) return KEFU_ERR_NOMEM;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            *help = 1;
+            return KEFU_OK;
+        } else if (strcmp(o, "--month") == 0 && i + 1 < argc) month = argv[++i];
+        else if (strncmp(o, "--month=", 8) == 0) month = o + 8;
+        else if (strcmp(o, "--centre") == 0 && i + 1 < argc) a->centre = argv[++i];
+        else if (strncmp(o, "--centre=", 9) == 0) a->centre = o + 9;
+        else if (strcmp(o, "--policy") == 0 && i + 1 < argc) a->alts[a->nalts++] = argv[++i];
+        else if (strncmp(o, "--policy=", 9) == 0) a->alts[a->nalts++] = o + 9;
+        else if (strcmp(o, "--close") == 0) a->close = 1;
+        else if (strcmp(o, "--reopen") == 0) a->reopen = 1;
+        else {
+            kefu_error(KL("attendance: 未知或不完整的选项 \"%s\"", "attendance: unknown or incomplete option \"%s\""), o);
+            usage(stderr);
+            return KEFU_ERR_USAGE;
+        }
+    }
+    if (!month) {
+        kefu_error(KL("attendance: 需要 --month YYYY-MM", "attendance: --month YYYY-MM is required"));
+        return KEFU_ERR_USAGE;
+    }
+    int y = 0, m = 0, n = 0;
+    if (strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 ||
+        m > 12 || y < KEFU_HOLIDAY_FIRST_YEAR || y > KEFU_HOLIDAY_LAST_YEAR) {
+        kefu_error(KL("attendance: --month 的值 \"%s\" 无效（应为 YYYY-MM，%d–%d 年）",
+                      "attendance: invalid --month \"%s\" (want YYYY-MM, years %d-%d)"),
+                   month, KEFU_HOLIDAY_FIRST_YEAR, KEFU_HOLIDAY_LAST_YEAR);
+        return KEFU_ERR_USAGE;
+    }
+    if (!*a->centre) {
+        kefu_error(KL("attendance: --centre 不能为空", "attendance: --centre must not be empty"));
+        return KEFU_ERR_USAGE;
+    }
+    a->year = y;
+    a->month = m;
+    return KEFU_OK;
+}
+
+/* PostgreSQL text[] literal of the --policy names (a parameter, never SQL). */
+static kefu_status array_literal(const char *const *v, size_t n, kefu_buf *out)
+{
+    kefu_status st = kefu_buf_puts(out, "{");
+    for (size_t i = 0; !st && i < n; i++) {
+        st = kefu_buf_puts(out, i ? ",\"" : "\"");
+        for (const char *p = v[i]; !st && *p; p++) {
+            if (*p == '"' || *p == '\\') st = kefu_buf_append(out, "\\", 1);
+            if (!st) st = kefu_buf_append(out, p, 1);
+        }
+        if (!st) st = kefu_buf_puts(out, "\"");
+    }
+    if (!st) st = kefu_buf_puts(out, "}");
+    return st;
+}
+
+/* ---- policy ------------------------------------------------------------------------ */
+
+/* Integer parameters copied into the pure library's struct: value × mult. */
+static const struct {
+    const char *param;
+    size_t off;
+    int mult;
+} INT_PARAMS[] = {
+    {"window_before_min", offsetof(kefu_att_policy, window_before_s), 60},
+    {"window_after_min", offsetof(kefu_att_policy, window_after_s), 60},
+    {"duplicate_s", offsetof(kefu_att_policy, duplicate_s), 1},
+    {"grace_min", offsetof(kefu_att_policy, grace_min), 1},
+    {"free_incidents", offsetof(kefu_att_policy, free_incidents), 1},
+    {"incident_points", offsetof(kefu_att_policy, incident_points), 1},
+    {"extra_points_at_incident", offsetof(kefu_att_policy, extra_at_incident), 1},
+    {"extra_points", offsetof(kefu_att_policy, extra_points), 1},
+    {"fine_tier1_max_min", offsetof(kefu_att_policy, tiers[0].max_min), 1},
+    {"fine_tier2_max_min", offsetof(kefu_att_policy, tiers[1].max_min), 1},
+    {"absence_over_min", offsetof(kefu_att_policy, absence_over_min), 1},
+    {"missing_confirmed_limit", offsetof(kefu_att_policy, missing_confirmed_limit), 1},
+    {"missing_punch_halfdays", offsetof(kefu_att_policy, missing_halfdays), 1},
+    {"holiday_pay_pct", offsetof(kefu_att_policy, holiday_pct), 1},
+    {"overtime_pay_pct", offsetof(kefu_att_policy, overtime_pct), 1},
+    {"a7_consecutive_shifts", offsetof(kefu_att_policy, a7.consecutive_shifts), 1},
+    {"a7_window_months", offsetof(kefu_att_policy, a7.window_months), 1},
+    {"small_night_from_min", offsetof(kefu_att_policy, small_night_from), 1},
+    {"small_night_to_min", offsetof(kefu_att_policy, small_night_to), 1},
+    {"big_night_from_min", offsetof(kefu_att_policy, big_night_from), 1},
+    {"big_night_to_min", offsetof(kefu_att_policy, big_night_to), 1},
+};
+
+/* The value in force for each parameter on the month's first day, with the
+ * --policy names applied first (PARAM=ALT, then names, last given wins), then
+ * kefu.policy_choice of the centre, then 'default'. Kept as a temporary table
+ * so the set-based steps (A8, A12) read the same values. */
+static const char *POLICY_SQL =
+    "CREATE TEMP TABLE att_policy ON COMMIT DROP AS "
+    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k,"
+    "             split_part(x, '=', 2) AS v FROM unnest($3::text[]) WITH ORDINALITY AS u(x, n)),"
+    " pick AS (SELECT p.param, coalesce("
+    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1),"
+    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q"
+    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1),"
+    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = p.param),"
+    "   'default') AS alternative"
+    "  FROM (SELECT DISTINCT param FROM kefu.policy) p)"
+    " SELECT DISTINCT ON (k.param) k.param, k.alternative, p.value"
+    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
+    "  AND p.effective_from <= $1::date AND p.province = ''"
+    " ORDER BY k.param, p.effective_from DESC";
+
+typedef struct {
+    kefu_att_policy p;
+    int a9_review_days;
+    char *alternatives;       /* owned: "param=alt,..." of non-default choices */
+} att_policy_run;
+
+static const char *policy_find(PGresult *r, const char *param)
+{
+    for (int i = 0; i < PQntuples(r); i++)
+        if (strcmp(PQgetvalue(r, i, 0), param) == 0) return PQgetvalue(r, i, 2);
+    return NULL;
+}
+
+static kefu_status policy_need(PGresult *r, const char *param, int scale, int64_t *v)
+{
+    const char *s = policy_find(r, param);
+    if (!s) {
+        kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行", "policy parameter %s has no row in force in kefu.policy"),
+                   param);
+        kefu_hint(KL("运行 kefu init 应用迁移 004_attendance.sql", "run kefu init to apply migration 004_attendance.sql"));
+        return KEFU_ERR_DATA;
+    }
+    if (parse_scaled(s, scale, v) != 0 || *v < -1000000000 || *v > 1000000000) {
+        kefu_error(KL("策略参数 %s 的值 \"%s\" 无效（最多 %d 位小数）",
+                      "policy parameter %s has an invalid value \"%s\" (at most %d decimals)"),
+                   param, s, scale);
+        return KEFU_ERR_DATA;
+    }
+    return KEFU_OK;
+}
+
+static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_start,
+                               att_policy_run *out)
+{
+    kefu_status st;
+    kefu_buf arr = {0}, alts = {0};
+    PGresult *r = NULL;
+    int64_t v;
+
+    memset(out, 0, sizeof *out);
+    if ((st = array_literal(a->alts, a->nalts, &arr))) goto done;
+    /* Every --policy name must exist. */
+    const char *p1[1] = {arr.ptr};
+    if ((st = kefu_db_query(c,
+                            "SELECT a.x FROM unnest($1::text[]) a(x) WHERE NOT EXISTS (SELECT 1 FROM kefu.policy p"
+                            " WHERE CASE WHEN strpos(a.x, '=') > 0 THEN p.param = split_part(a.x, '=', 1)"
+                            " AND p.alternative = split_part(a.x, '=', 2) ELSE p.alternative = a.x END)",
+                            1, p1, &r)))
+        goto done;
+    if (PQntuples(r) > 0) {
+        kefu_error(KL("--policy \"%s\" 不是 kefu.policy 中的备选方案", "--policy \"%s\" is no alternative in kefu.policy"),
+                   PQgetvalue(r, 0, 0));
+        kefu_hint(KL("查看: SELECT DISTINCT param, alternative FROM kefu.policy",
+                     "list them: SELECT DISTINCT param, alternative FROM kefu.policy"));
+        st = KEFU_ERR_USAGE;
+        goto done;
+    }
+    PQclear(r);
+    r = NULL;
+    const char *p3[3] = {month_start, a->centre, arr.ptr};
+    if ((st = kefu_db_query(c, POLICY_SQL, 3, p3, NULL))) goto done;
+    if ((st = kefu_db_query(c, "SELECT param, alternative, value::text FROM att_policy ORDER BY param", 0, NULL,
+                            &r)))
+        goto done;
+
+    kefu_att_policy *p = &out->p;
+    for (size_t i = 0; i < sizeof INT_PARAMS / sizeof INT_PARAMS[0]; i++) {
+        if ((st = policy_need(r, INT_PARAMS[i].param, 0, &v))) goto done;
+        *(int *)((char *)p + INT_PARAMS[i].off) = (int)(v * INT_PARAMS[i].mult);
+    }
+    p->ntiers = 2;
+    if ((st = policy_need(r, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen))) goto done;
+    if ((st = policy_need(r, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen))) goto done;
+    if ((st = policy_need(r, "pay_divisor_days", 2, &v))) goto done;
+    p->pay_divisor_centi = (int)v;
+    if ((st = policy_need(r, "holiday_max_hours", 2, &v))) goto done;
+    p->holiday_max_minutes = (int)(v * 60 / 100);
+    if ((st = policy_need(r, "ot_standard_hours", 2, &v))) goto done;
+    p->nstandards = 1;   /* the value in force on the month's first day */
+    p->ot_standard[0] = (kefu_att_ot_standard){INT64_MIN, (int)v};
+    if ((st = policy_need(r, "a7_threshold_days", 1, &v))) goto done;
+    if (v % 5 != 0) {
+        kefu_error(KL("策略参数 a7_threshold_days 必须是 0.5 的倍数", "policy parameter a7_threshold_days must be a multiple of 0.5"));
+        st = KEFU_ERR_DATA;
+        goto done;
+    }
+    p->a7.threshold_halfdays = (int)(v / 5);
+    if ((st = policy_need(r, "a9_review_days", 0, &v))) goto done;
+    out->a9_review_days = (int)v;
+    if ((st = policy_need(r, "a8_signin_min", 0, &v))) goto done;
+
+    if (p->pay_divisor_centi <= 0 || p->window_before_s < 0 || p->window_after_s < 0 ||
+        p->duplicate_s < 0 || p->tiers[0].max_min > p->tiers[1].max_min || p->missing_halfdays < 1 ||
+        p->missing_halfdays > 2 || p->a7.window_months < 0 || p->a7.window_months > 12) {
+        kefu_error(KL("kefu.policy 中的考勤参数互相矛盾或超出范围（除数 %d/100，漏打卡 %d 个半天，A7 窗口 %d 个月）",
+                      "attendance parameters in kefu.policy are inconsistent or out of range (divisor %d/100, "
+                      "missing punch %d half days, A7 window %d months)"),
+                   p->pay_divisor_centi, p->missing_halfdays, p->a7.window_months);
+        st = KEFU_ERR_DATA;
+        goto done;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (strcmp(PQgetvalue(r, i, 1), "default") == 0) continue;
+        if ((st = kefu_buf_printf(&alts, "%s%s=%s", alts.len ? "," : "", PQgetvalue(r, i, 0),
+                                  PQgetvalue(r, i, 1))))
+            goto done;
+    }
+    out->alternatives = strdup(alts.ptr ? alts.ptr : "");
+    if (!out->alternatives) st = KEFU_ERR_NOMEM;
+done:
+    PQclear(r);
+    kefu_buf_free(&arr);
+    kefu_buf_free(&alts);
+    return st;
+}
+
+/* ---- per-employee data ------------------------------------------------------------- */
+
+enum { R_SHIFT = 0, R_REST, R_LEAVE, R_UNKNOWN };
+
+typedef struct {
+    int64_t work_date;
+    int kind;
+    kefu_ts start, end;
+    int paid_min;
+    size_t code;              /* offsets into emp_data.strs */
+    long leave;               /* approved leave type covering the date, −1 = none */
+    int confirmed, unswapped;
+    char day_type;            /* 'h' official rest day, 'w' 调休 working day, 0 */
+    long shift_ix;            /* index into shifts, −1 */
+    long day_ix;              /* index into the judged days, −1 */
+} roster_row;
+
+typedef struct {
+    kefu_ts t;
+    size_t device;
+} punch_row;
+
+typedef struct {
+    kefu_buf emp;             /* current employee id */
+    kefu_buf strs;            /* NUL-separated strings of this employee */
+    int64_t base_fen, perf_fen;
+    int wage_missing;
+    struct { roster_row *ptr; size_t len, cap; } roster;
+    struct { punch_row *ptr; size_t len, cap; } punches;
+    /* scratch, reused */
+    kefu_ts *pt; size_t pt_cap;
+    kefu_punch_role *role; long *shift_of;
+    kefu_att_shift *shifts; kefu_att_pair *pairs; size_t sh_cap;
+    kefu_att_day *days; size_t days_cap;
+} emp_data;
+
+static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return KEFU_OK;
+    size_t n = *cap ? *cap : 64;
+    while (n < need) n *= 2;
+    void *q = realloc(*p, n * elem);
+    if (!q) return KEFU_ERR_NOMEM;
+    *p = q;
+    *cap = n;
+    return KEFU_OK;
+}
+
+static kefu_status str_add(emp_data *e, const char *s, size_t *off)
+{
+    *off = e->strs.len;
+    return kefu_buf_append(&e->strs, s, strlen(s) + 1);
+}
+
+static const char *str_at(const emp_data *e, size_t off) { return e->strs.ptr + off; }
+
+static void emp_reset(emp_data *e)
+{
+    kefu_buf_reset(&e->strs);
+    e->roster.len = 0;
+    e->punches.len = 0;
+    e->base_fen = e->perf_fen = 0;
+    e->wage_missing = 0;
+}
+
+static void emp_free(emp_data *e)
+{
+    kefu_buf_free(&e->emp);
+    kefu_buf_free(&e->strs);
+    free(e->roster.ptr);
+    free(e->punches.ptr);
+    free(e->pt);
+    free(e->role);
+    free(e->shift_of);
+    free(e->shifts);
+    free(e->pairs);
+    free(e->days);
+}
+
+/* Earlier months' results the A7 rule carries: sorted by emp_id (C collation). */
+typedef struct {
+    PGresult *r;              /* owned */
+} prior_data;
+
+static void prior_lookup(const prior_data *pd, const char *emp, int *streak, int *halfdays)
+{
+    int lo = 0, hi = PQntuples(pd->r) - 1;
+    *streak = *halfdays = 0;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        int cmp = strcmp(PQgetvalue(pd->r, mid, 0), emp);
+        if (cmp == 0) {
+            *streak = atoi(PQgetvalue(pd->r, mid, 1));
+            *halfdays = atoi(PQgetvalue(pd->r, mid, 2));
+            return;
+        }
+        if (cmp < 0) lo = mid + 1;
+        else hi = mid - 1;
+    }
+}
+
+/* ---- the run -------------------------------------------------------------------------- */
+
+typedef struct {
+    const att_args *a;
+    const att_policy_run *pol;
+    int64_t ms, me;           /* month [ms, me) in days */
+    char month_text[11];
+    prior_data prior;
+    out_buf daily, monthly, ledger, unmatched;
+    /* totals for the summary */
+    size_t employees, days_rows, ledger_lines, unknown_shift_rows, missing_wages;
+    int64_t fines_fen, deduction_fen;
+    char unknown_code[64];
+} att_run;
+
+static const char *status_text(const kefu_att_verdict *v, const kefu_att_day *d)
+{
+    switch (v->status) {
+    case KEFU_ATT_ABSENT_FULL: return "absent";
+    case KEFU_ATT_ABSENT_HALF: return "half_absent";
+    case KEFU_ATT_LEAVE: return "leave";
+    case KEFU_ATT_NORMAL: break;
+    }
+    (void)d;
+    if (v->late_incident && v->early_incident) return "late_early";
+    if (v->late_incident) return "late";
+    if (v->early_incident) return "early";
+    if (v->holiday_s > 0) return "holiday_worked";
+    return "present";
+}
+
+static const char *day_type_text(int64_t day, char held)
+{
+    if (kefu_statutory_holiday(day, NULL, NULL) == 1) return "statutory";
+    if (held == 'h') return "rest_day";
+    if (held == 'w') return "workday";
+    return "normal";
+}
+
+/* centre, month and employee: the first fields of a result row. */
+static void row_head(att_run *R, out_buf *o, const char *emp)
+{
+    ob_text(o, R->a->centre, 1);
+    ob_printf(o, "\t%s-01\t", R->month_text);
+    ob_text(o, emp, 1);
+}
+
+/* One ledger line into the COPY buffer of att_ledger_new. */
+static void ledger_row(att_run *R, const char *emp, int64_t date, const char *rule,
+                       const char *evidence, int64_t fine_fen, int points, int64_t deduction_fen,
+                       int step, const char *key)
+{
+    char d[11], f[32], x[32];
+    kefu_format_date(date, d);
+    fen_str(fine_fen, f);
+    fen_str(deduction_fen, x);
+    out_buf *o = &R->ledger;
+    ob_text(o, emp, 1);
+    ob_printf(o, "\t%s\t", d);
+    ob_text(o, rule, 1);
+    ob_text(o, evidence, 0);
+    ob_printf(o, "\t%s\t%d\t%s\t%d\t", f, points, x, step);
+    ob_text(o, key, 1);
+    ob_raw(o, "\n", 1);
+    o->rows++;
+    R->ledger_lines++;
+}
+
+/* Evidence text of a judged day: shift and punches. */
+static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att_day *d,
+                         char *out, size_t cap)
+{
+    char s[8], en[8], pin[24] = "-", pout[24] = "-";
+    clock_str(rr->start, s);
+    clock_str(rr->end, en);
+    const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
+    if (d->has_in) time_str(pr->in, pin);
+    if (d->has_out) time_str(pr->out, pout);
+    snprintf(out, cap, KL("班次 %s %s–%s，上班打卡 %s，下班打卡 %s", "shift %s %s-%s, in %s, out %s"),
+             str_at(e, rr->code), s, en, pin, pout);
+}
+
+static kefu_status process_employee(att_run *R, emp_data *e)
+{
+    kefu_status st = KEFU_OK;
+    const kefu_att_policy *p = &R->pol->p;
+    kefu_att_month m = {0};
+    const char *emp = e->emp.ptr;
+    size_t np = e->punches.len, nr = e->roster.len, ns = 0, nd = 0;
+
+    if ((st = grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt))) goto done;
+    size_t pcap = e->pt_cap;
+    {
+        void *a = realloc(e->role, pcap * sizeof *e->role), *b;
+        if (!a) { st = KEFU_ERR_NOMEM; goto done; }
+        e->role = a;
+        b = realloc(e->shift_of, pcap * sizeof *e->shift_of);
+        if (!b) { st = KEFU_ERR_NOMEM; goto done; }
+        e->shift_of = b;
+    }
+    size_t shcap = e->sh_cap;
+    if ((st = grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts))) goto done;
+    {
+        void *a = realloc(e->pairs, shcap * sizeof *e->pairs);
+        if (!a) { st = KEFU_ERR_NOMEM; goto done; }
+        e->pairs = a;
+        e->sh_cap = shcap;
+    }
+    if ((st = grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days))) goto done;
+
+    for (size_t i = 0; i < np; i++) e->pt[i] = e->punches.ptr[i].t;
+    for (size_t i = 0; i < nr; i++) {
+        roster_row *rr = &e->roster.ptr[i];
+        rr->shift_ix = rr->day_ix = -1;
+        if (rr->kind != R_SHIFT) continue;
+        rr->shift_ix = (long)ns;
+        e->shifts[ns++] = (kefu_att_shift){rr->start, rr->end, rr->paid_min};
+    }
+    if ((st = kefu_att_pair_punches(p, e->pt, np, e->shifts, ns, e->pairs, e->role, e->shift_of))) {
+        kefu_error(KL("员工 %s 的排班或打卡顺序无效", "employee %s: roster or punches out of order"), emp);
+        goto done;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        roster_row *rr = &e->roster.ptr[i];
+        if (rr->kind != R_SHIFT || rr->work_date < R->ms || rr->work_date >= R->me) continue;
+        rr->day_ix = (long)nd;
+        kefu_att_day_from_pair(&e->shifts[rr->shift_ix], &e->pairs[rr->shift_ix], rr->leave >= 0,
+                               rr->confirmed, rr->work_date, &e->days[nd]);
+        nd++;
+    }
+
+    kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0};
+    prior_lookup(&R->prior, emp, &in.prior_streak, &in.prior_window_halfdays);
+    if ((st = kefu_att_month_judge(p, R->a->year, R->a->month, e->days, nd, &in, &m))) {
+        kefu_detail(KL("员工 %s", "employee %s"), emp);
+        goto done;
+    }
+
+    /* A9: an absence on a day given away by an unapproved swap. */
+    int a9 = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const roster_row *rr = &e->roster.ptr[i];
+        if (rr->day_ix < 0 || !rr->unswapped) continue;
+        kefu_att_verdict *v = &m.days[rr->day_ix];
+        if (v->status != KEFU_ATT_ABSENT_FULL || !v->cause || strcmp(v->cause, "A6") != 0) continue;
+        v->cause = "A9";
+        for (size_t k = 0; k < m.lines.len; k++)
+            if (m.lines.ptr[k].kind == KEFU_ATT_L_ABSENCE && m.lines.ptr[k].day == rr->day_ix)
+                m.lines.ptr[k].rule = "A9";
+        a9++;
+        if (a9 == R->pol->a9_review_days) {
+            char ev[256], key[32], d[11];
+            kefu_format_date(rr->work_date, d);
+            snprintf(ev, sizeof ev,
+                     KL("本月第 %d 次未经批准调班导致缺勤：解除劳动合同审查（非自动处理）",
+                        "absence through an unapproved swap, %d in the month: dismissal review (not automatic)"),
+                     a9);
+            snprintf(key, sizeof key, "A9:%s:review", d);
+            ledger_row(R, emp, rr->work_date, "A9", ev, 0, 0, 0, a9, key);
+            m.review_flags++;
+        }
+    }
+
+    /* Ledger lines of the pure rules. */
+    for (size_t k = 0; k < m.lines.len; k++) {
+        const kefu_att_line *l = &m.lines.ptr[k];
+        const roster_row *rr = NULL;
+        const kefu_att_day *d = l->day >= 0 ? &e->days[l->day] : NULL;
+        char ev[512], base[256] = "", key[48], ds[11];
+        if (d)
+            for (size_t i = 0; i < nr; i++)
+                if (e->roster.ptr[i].day_ix == l->day) rr = &e->roster.ptr[i];
+        if (rr) day_evidence(e, rr, d, base, sizeof base);
+        kefu_format_date(l->date, ds);
+        switch (l->kind) {
+        case KEFU_ATT_L_INCIDENT:
+            snprintf(ev, sizeof ev, l->late ? KL("迟到 %d 分钟，本月第 %d 次（%s）", "late %d min, incident %d of the month (%s)")
+                                            : KL("早退 %d 分钟，本月第 %d 次（%s）", "early leave %d min, incident %d of the month (%s)"),
+                     l->minutes, l->incident_no, base);
+            snprintf(key, sizeof key, "A2:%s:%s", ds, l->late ? "late" : "early");
+            ledger_row(R, emp, l->date, "A2", ev, l->fine_fen, l->points, 0, l->incident_no, key);
+            break;
+        case KEFU_ATT_L_EXTRA_POINTS:
+            snprintf(ev, sizeof ev, KL("本月第 %d 次迟到早退（三次以上）：加扣 %d 分", "incident %d of the month (three or more): %d more points"),
+                     l->incident_no, l->points);
+            snprintf(key, sizeof key, "A2:%s:extra", ds);
+            ledger_row(R, emp, l->date, "A2", ev, 0, l->points, 0, l->incident_no, key);
+            break;
+        case KEFU_ATT_L_ABSENCE: {
+            const char *what = l->halfdays == 1 ? KL("半天旷工", "half-day absence") : KL("旷工一天", "full-day absence");
+            if (strcmp(l->rule, "A4") == 0)
+                snprintf(ev, sizeof ev, KL("迟到 %d 分钟 / 早退 %d 分钟，超过 %d 分钟：%s（%s）", "late %d min / early %d min, more than %d min: %s (%s)"),
+                         d->has_in ? d->late_min : 0, d->has_out ? d->early_min : 0, p->absence_over_min, what, base);
+            else if (strcmp(l->rule, "A5") == 0)
+                snprintf(ev, sizeof ev, KL("漏打卡，本月第 %d 次，%s：%s（%s）", "missing punch %d of the month, %s: %s (%s)"),
+                         m.days[l->day].missing_no,
+                         d->confirmed ? KL("已确认", "confirmed") : KL("未确认", "not confirmed"), what, base);
+            else if (strcmp(l->rule, "A9") == 0)
+                snprintf(ev, sizeof ev, KL("未经批准调班，排定班次无打卡：%s（%s）", "unapproved swap, no punch on the rostered shift: %s (%s)"), what, base);
+            else
+                snprintf(ev, sizeof ev, KL("排定班次无打卡、无请假：%s（%s）", "no punch and no approved leave on a rostered shift: %s (%s)"), what, base);
+            snprintf(key, sizeof key, "%s:%s", l->rule, ds);
+            ledger_row(R, emp, l->date, l->rule, ev, 0, 0, l->amount_fen, l->halfdays, key);
+            break;
+        }
+        case KEFU_ATT_L_DEDUCTION_CAP: {
+            char w[32];
+            fen_str(e->base_fen + e->perf_fen, w);
+            snprintf(ev, sizeof ev, KL("本月扣款以基本工资+绩效工资 %s 元为上限", "the month's deductions are capped at base + performance wage %s yuan"), w);
+            ledger_row(R, emp, l->date, "A6", ev, 0, 0, l->amount_fen, 0, "A6:cap");
+            break;
+        }
+        case KEFU_ATT_L_REVIEW: {
+            char days[16];
+            snprintf(days, sizeof days, "%d%s", l->halfdays / 2, l->halfdays % 2 ? ".5" : "");
+            if (strcmp(l->reason, "consecutive") == 0)
+                snprintf(ev, sizeof ev, KL("连续 %d 个排定班次旷工：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
+                                           "absent on %d consecutive scheduled shifts: dismissal review (Labour Contract Law art. 39, not automatic)"),
+                         l->halfdays / 2);
+            else
+                snprintf(ev, sizeof ev, KL("统计期内旷工累计 %s 天：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
+                                           "%s absence days in the period: dismissal review (Labour Contract Law art. 39, not automatic)"),
+                         days);
+            snprintf(key, sizeof key, "A7:%s:%s", ds, l->reason);
+            ledger_row(R, emp, l->date, "A7", ev, 0, 0, 0, l->halfdays, key);
+            break;
+        }
+        case KEFU_ATT_L_HOLIDAY_PAY:
+        case KEFU_ATT_L_OVERTIME:
+            break;             /* pay, not penalties: in attendance_monthly */
+        }
+    }
+
+    /* Daily rows, and the monthly counts the pure month does not keep. */
+    int late_n = 0, late_min = 0, early_n = 0, early_min = 0, worked = 0, miss = 0, miss_conf = 0;
+    int64_t sched_s = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const roster_row *rr = &e->roster.ptr[i];
+        if (rr->work_date < R->ms || rr->work_date >= R->me) continue;
+        if (rr->kind == R_UNKNOWN) {
+            if (!R->unknown_shift_rows++)
+                snprintf(R->unknown_code, sizeof R->unknown_code, "%s", str_at(e, rr->code));
+            continue;
+        }
+        out_buf *o = &R->daily;
+        char d[11], t1[24], t2[24], h[32];
+        kefu_format_date(rr->work_date, d);
+        row_head(R, o, emp);
+        ob_printf(o, "\t%s\t", d);
+        ob_text(o, str_at(e, rr->code), 1);
+        ob_printf(o, "\t%s", day_type_text(rr->work_date, rr->day_type));
+        if (rr->kind != R_SHIFT) {
+            /* rest or rostered leave: no shift to judge */
+            ob_printf(o, "\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t0\t%s\t", rr->kind == R_REST ? "rest" : "leave");
+            ob_text(o, rr->kind == R_LEAVE ? str_at(e, rr->code) : NULL, 1);
+            ob_printf(o, "\t\\N\t0\t\\N\t\\N\tf\t\\N\t%s\t\\N\t0.00\t0.00\t%s\n", rr->confirmed ? "t" : "f",
+                      rr->kind == R_LEAVE ? "A12" : "");
+            o->rows++;
+            R->days_rows++;
+            continue;
+        }
+        const kefu_att_day *dy = &e->days[rr->day_ix];
+        const kefu_att_verdict *v = &m.days[rr->day_ix];
+        const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
+        sched_s += (int64_t)rr->paid_min * 60;
+        kefu_format_ts(rr->start, t1);
+        kefu_format_ts(rr->end, t2);
+        fen_str(kefu_att_round_div((int64_t)rr->paid_min * 100, 60), h);
+        ob_printf(o, "\t%s\t%s\t%s", t1, t2, h);
+        if (dy->has_in) kefu_format_ts(pr->in, t1);
+        if (dy->has_out) kefu_format_ts(pr->out, t2);
+        ob_printf(o, "\t%s\t%s\t%d\t%d\t%d\t%s\t", dy->has_in ? t1 : "\\N", dy->has_out ? t2 : "\\N",
+                  pr->npunches, dy->has_in ? dy->late_min : 0, dy->has_out ? dy->early_min : 0,
+                  status_text(v, dy));
+        ob_text(o, v->status == KEFU_ATT_LEAVE && rr->leave >= 0 ? str_at(e, (size_t)rr->leave) : NULL, 1);
+        ob_raw(o, "\t", 1);
+        ob_text(o, v->cause, 1);
+        int halfdays = v->status == KEFU_ATT_ABSENT_FULL ? 2 : v->status == KEFU_ATT_ABSENT_HALF ? 1 : 0;
+        int missing = v->missing_no > 0;
+        ob_printf(o, "\t%d\t", halfdays);
+        if (v->late_incident) ob_printf(o, "%d\t", v->late_incident); else ob_raw(o, "\\N\t", 3);
+        if (v->early_incident) ob_printf(o, "%d\t", v->early_incident); else ob_raw(o, "\\N\t", 3);
+        ob_printf(o, "%s\t", missing ? "t" : "f");
+        if (missing) ob_printf(o, "%d\t", v->missing_no); else ob_raw(o, "\\N\t", 3);
+        char wh[32], hh[32];
+        hours_str(v->paid_s, wh);
+        hours_str(v->holiday_s, hh);
+        ob_printf(o, "%s\t%s\t%s\t%s\t", dy->confirmed ? "t" : "f",
+                  v->night_class == 1 ? "small" : v->night_class == 2 ? "big" : "\\N", wh, hh);
+        /* rule ids applied to the day */
+        char rules[64] = "";
+        size_t rl = 0;
+#define ADD_RULE(id) rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "%s%s", rl ? "," : "", id)
+        if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0)) ADD_RULE("A1");
+        if (v->late_incident || v->early_incident) ADD_RULE("A2");
+        for (size_t k = 0; k < m.lines.len; k++)
+            if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_INCIDENT &&
+                m.lines.ptr[k].fine_fen > 0) {
+                ADD_RULE("A3");
+                break;
+            }
+        if (v->cause) ADD_RULE(v->cause);
+        if (missing && !(v->cause && strcmp(v->cause, "A5") == 0)) ADD_RULE("A5");
+        for (size_t k = 0; k < m.lines.len; k++)
+            if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_REVIEW) {
+                ADD_RULE("A7");
+                break;
+            }
+        if (v->night_class) ADD_RULE("A10");
+        if (v->holiday_s > 0) ADD_RULE("A11");
+        if (v->status == KEFU_ATT_LEAVE) ADD_RULE("A12");
+#undef ADD_RULE
+        ob_text(o, rules, 1);
+        ob_raw(o, "\n", 1);
+        o->rows++;
+        R->days_rows++;
+
+        if (v->late_incident) { late_n++; late_min += dy->late_min; }
+        if (v->early_incident) { early_n++; early_min += dy->early_min; }
+        if (v->status == KEFU_ATT_NORMAL || v->status == KEFU_ATT_ABSENT_HALF) worked++;
+        if (missing) { miss++; miss_conf += dy->confirmed; }
+    }
+
+    /* Unmatched punches of the month. */
+    int unmatched = 0;
+    for (size_t i = 0; i < np; i++) {
+        kefu_ts t = e->punches.ptr[i].t;
+        if (e->role[i] != KEFU_PUNCH_UNMATCHED || t < R->ms * 86400 || t >= R->me * 86400) continue;
+        char ts[24];
+        kefu_format_ts(t, ts);
+        row_head(R, &R->unmatched, emp);
+        ob_printf(&R->unmatched, "\t%s\t", ts);
+        ob_text(&R->unmatched, str_at(e, e->punches.ptr[i].device), 1);
+        ob_raw(&R->unmatched, "\tt\n", 3);
+        R->unmatched.rows++;
+        unmatched++;
+    }
+
+    /* Monthly row. */
+    {
+        out_buf *o = &R->monthly;
+        char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32], fi[32];
+        fen_str(e->base_fen, b);
+        fen_str(e->perf_fen, pf);
+        fen_str(p->pay_divisor_centi, dv);
+        hours_str(sched_s, sh);
+        hours_str(m.paid_s, wh);
+        fen_str(m.deduction_fen, ded);
+        hours_str(m.holiday_s, hh);
+        fen_str(m.holiday_pay_fen, hp);
+        fen_str(kefu_att_ot_standard_centi(p, R->ms), ot);
+        hours_str(m.overtime_s, oh);
+        fen_str(m.overtime_pay_fen, op);
+        fen_str(m.fines_fen, fi);
+        row_head(R, o, emp);
+        ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t", b, pf, dv,
+                  nd, sh, worked, wh, late_n, late_min, early_n, early_min, m.incidents,
+                  m.absence_halfdays / 2, (m.absence_halfdays % 2) * 5, ded, miss, miss_conf,
+                  miss - miss_conf);
+        ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m.small_nights, m.big_nights,
+                  hh, hp, ot, oh, op, m.points, fi, m.review_flags, m.trailing_streak, a9, unmatched);
+        ob_text(o, R->pol->alternatives, 1);
+        ob_raw(o, "\n", 1);
+        o->rows++;
+    }
+    R->employees++;
+    R->fines_fen += m.fines_fen;
+    R->deduction_fen += m.deduction_fen;
+    if (e->wage_missing) R->missing_wages++;
+done:
+    kefu_att_month_free(&m);
+    return st;
+}
+
+/* The stream: per employee (C collation order) the employee row (k 0), roster
+ * rows from the day before the month to the day after it (k 1, by start), and
+ * punches from two days before to two days after (k 2, by time). The days
+ * around the month are context: a night shift of the previous month owns the
+ * first morning's out-punches, the next month's first shift bounds the last
+ * night shift's window. */
+static const char *STREAM_SQL =
+    "DECLARE att_cur NO SCROLL CURSOR FOR "
+    "WITH emp AS (SELECT e.emp_id, e.base_wage, e.perf_wage FROM kefu.employees e"
+    "  WHERE e.centre = $1 AND EXISTS (SELECT 1 FROM kefu.roster r WHERE r.centre = $1"
+    "  AND r.emp_id = e.emp_id AND r.work_date >= $2::date AND r.work_date < $3::date))"
+    " SELECT emp_id COLLATE \"C\" AS emp, 0 AS k, NULL::bigint AS t1, NULL::bigint AS t2, NULL::int AS paid,"
+    "  NULL::text AS code, NULL::text AS kind, base_wage::text AS x1, perf_wage::text AS x2,"
+    "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held FROM emp"
+    " UNION ALL"
+    " SELECT r.emp_id, 1,"
+    "  extract(epoch FROM r.work_date + coalesce(s.start_time, time '00:00'))::bigint,"
+    "  extract(epoch FROM r.work_date + s.end_time + CASE WHEN s.end_time <= s.start_time"
+    "   THEN interval '1 day' ELSE interval '0' END)::bigint,"
+    "  round(s.paid_hours * 60)::int, r.shift_code, r.kind, r.work_date::text,"
+    "  (SELECT l.leave_type FROM kefu.leaves l WHERE l.centre = $1 AND l.emp_id = r.emp_id"
+    "    AND coalesce(l.approved_by, '') <> '' AND l.start_at < r.work_date + 1 AND l.end_at >= r.work_date"
+    "    ORDER BY l.start_at LIMIT 1),"
+    "  EXISTS (SELECT 1 FROM kefu.punch_confirmations pc WHERE pc.centre = $1 AND pc.emp_id = r.emp_id"
+    "    AND pc.work_date = r.work_date),"
+    "  EXISTS (SELECT 1 FROM kefu.swaps w WHERE w.centre = $1 AND coalesce(w.approved_by, '') = ''"
+    "    AND ((w.emp_a = r.emp_id AND w.date_a = r.work_date) OR (w.emp_b = r.emp_id AND w.date_b = r.work_date))),"
+    "  (SELECT h.kind FROM kefu.holidays h WHERE h.centre = $1 AND h.date = r.work_date)"
+    " FROM kefu.roster r JOIN emp USING (emp_id)"
+    " LEFT JOIN kefu.shifts s ON s.centre = r.centre AND s.code = r.shift_code AND r.kind = 'shift'"
+    " WHERE r.centre = $1 AND r.work_date BETWEEN $2::date - 1 AND $3::date"
+    " UNION ALL"
+    " SELECT p.emp_id, 2, extract(epoch FROM p.punched_at)::bigint, NULL, NULL, p.device, NULL, NULL, NULL,"
+    "  NULL, NULL, NULL"
+    " FROM kefu.punches p JOIN emp USING (emp_id)"
+    " WHERE p.centre = $1 AND p.punched_at >= $2::date - 2 AND p.punched_at < $3::date + 2"
+    " ORDER BY 1, 2, 3, 6";
+
+static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i)
+{
+    kefu_status st = KEFU_OK;
+    int k = atoi(PQgetvalue(r, i, 1));
+    if (k == 0) {
+        const char *b = PQgetvalue(r, i, 7), *pf = PQgetvalue(r, i, 8);
+        if (PQgetisnull(r, i, 7) || PQgetisnull(r, i, 8)) e->wage_missing = 1;
+        if ((!PQgetisnull(r, i, 7) && parse_scaled(b, 2, &e->base_fen)) ||
+            (!PQgetisnull(r, i, 8) && parse_scaled(pf, 2, &e->perf_fen))) {
+            kefu_error(KL("员工 %s 的工资无效：%s / %s", "employee %s: invalid wage %s / %s"), e->emp.ptr, b, pf);
+            return KEFU_ERR_DATA;
+        }
+        return KEFU_OK;
+    }
+    if (k == 2) {
+        if ((st = grow((void **)&e->punches.ptr, &e->punches.cap, e->punches.len + 1, sizeof(punch_row))))
+            return st;
+        punch_row *pr = &e->punches.ptr[e->punches.len++];
+        pr->t = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+        return str_add(e, PQgetvalue(r, i, 5), &pr->device);
+    }
+    (void)R;
+    if ((st = grow((void **)&e->roster.ptr, &e->roster.cap, e->roster.len + 1, sizeof(roster_row))))
+        return st;
+    roster_row *rr = &e->roster.ptr[e->roster.len++];
+    memset(rr, 0, sizeof *rr);
+    const char *kind = PQgetvalue(r, i, 6);
+    rr->kind = strcmp(kind, "rest") == 0 ? R_REST : strcmp(kind, "leave") == 0 ? R_LEAVE
+               : PQgetisnull(r, i, 3) ? R_UNKNOWN : R_SHIFT;
+    rr->start = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+    rr->end = rr->kind == R_SHIFT ? strtoll(PQgetvalue(r, i, 3), NULL, 10) : rr->start;
+    rr->paid_min = rr->kind == R_SHIFT ? atoi(PQgetvalue(r, i, 4)) : 0;
+    if (kefu_parse_date(PQgetvalue(r, i, 7), strlen(PQgetvalue(r, i, 7)), &rr->work_date) != 0)
+        return KEFU_ERR_INTERNAL;
+    rr->confirmed = PQgetvalue(r, i, 9)[0] == 't';
+    rr->unswapped = PQgetvalue(r, i, 10)[0] == 't';
+    rr->day_type = PQgetisnull(r, i, 11) ? 0 : PQgetvalue(r, i, 11)[0];
+    rr->leave = -1;
+    if ((st = str_add(e, PQgetvalue(r, i, 5), &rr->code))) return st;
+    if (!PQgetisnull(r, i, 8)) {
+        size_t off;
+        if ((st = str_add(e, PQgetvalue(r, i, 8), &off))) return st;
+        rr->leave = (long)off;
+    }
+    return KEFU_OK;
+}
+
+static kefu_status flush_all(PGconn *c, att_run *R, size_t threshold)
+{
+    kefu_status st = KEFU_OK;
+    out_buf *bufs[4] = {&R->daily, &R->monthly, &R->ledger, &R->unmatched};
+    for (int i = 0; i < 4 && !st; i++)
+        if (bufs[i]->b.len >= threshold || bufs[i]->failed) st = copy_rows(c, bufs[i]);
+    return st;
+}
+
+static kefu_status stream_month(PGconn *c, att_run *R, const char *const *params)
+{
+    kefu_status st;
+    emp_data e = {0};
+    PGresult *r = NULL;
+    int have = 0;
+
+    if ((st = kefu_db_query(c, STREAM_SQL, 3, params, NULL))) goto done;
+    for (;;) {
+        r = PQexec(c, FETCH_SQL);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            kefu_db_report(r, c);
+            st = KEFU_ERR_DB;
+            goto done;
+        }
+        int n = PQntuples(r);
+        if (n == 0) break;
+        for (int i = 0; i < n; i++) {
+            const char *emp = PQgetvalue(r, i, 0);
+            if (!have || strcmp(emp, e.emp.ptr) != 0) {
+                if (have && (st = process_employee(R, &e))) goto done;
+                emp_reset(&e);
+                kefu_buf_reset(&e.emp);
+                if ((st = kefu_buf_puts(&e.emp, emp))) goto done;
+                have = 1;
+            }
+            if ((st = add_row(R, &e, r, i))) goto done;
+        }
+        PQclear(r);
+        r = NULL;
+        if ((st = flush_all(c, R, COPY_CHUNK))) goto done;
+    }
+    if (have && (st = process_employee(R, &e))) goto done;
+    if ((st = flush_all(c, R, 0))) goto done;
+    st = kefu_db_exec(c, "CLOSE att_cur");
+done:
+    PQclear(r);
+    emp_free(&e);
+    return st;
+}
+
+/* ---- set-based steps after the stream ------------------------------------------------ */
+
+static kefu_status finish_sql(PGconn *c, const char *const *params)
+{
+    kefu_status st;
+    /* A8: worked shifts of phone agents without a sign-in by start + a8_signin_min
+     * (a segment other than logout overlapping [start − window, start + limit]),
+     * unless a pull-out or non-pull-out registration covers the start. Only for
+     * agents with phone-system states in the month: no data is no evidence. */
+    const char *a8_params[4] = {params[0], params[1], params[2],
+                                KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统，且无抽调/非抽调登记：人工考勤记录，待主管审核",
+                                   "shift %s started %s; not signed in to the phone system %s min later and no pull-out registration: manual attendance record for the supervisor")};
+    if ((st = kefu_db_query(c,
+            "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction, escalation_step, line_key)"
+            " SELECT d.emp_id, d.work_date, 'A8', format($4, d.roster_code, to_char(d.shift_start, 'HH24:MI'), lim.v),"
+            "  0, 0, 0, 0, 'A8:' || d.work_date"
+            " FROM kefu.attendance_daily d"
+            " JOIN kefu.employees e ON e.centre = d.centre AND e.emp_id = d.emp_id AND e.role IN ('presales', 'aftersales')"
+            " CROSS JOIN (SELECT value AS v FROM att_policy WHERE param = 'a8_signin_min') lim"
+            " CROSS JOIN (SELECT value AS v FROM att_policy WHERE param = 'window_before_min') win"
+            " WHERE d.centre = $1 AND d.month = $2::date AND d.shift_start IS NOT NULL"
+            "  AND d.status NOT IN ('absent', 'leave')"
+            "  AND EXISTS (SELECT 1 FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
+            "   AND a.started_at >= $2::date - 1 AND a.started_at < $3::date + 1)"
+            "  AND NOT EXISTS (SELECT 1 FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
+            "   AND a.state <> 'logout' AND a.started_at <= d.shift_start + lim.v * interval '1 minute'"
+            "   AND a.started_at >= d.shift_start - interval '1 day'"
+            "   AND coalesce(a.ended_at, 'infinity') >= d.shift_start - win.v * interval '1 minute')"
+            "  AND NOT EXISTS (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
+            "   AND u.start_at <= d.shift_start + lim.v * interval '1 minute' AND u.end_at >= d.shift_start)",
+            4, a8_params, NULL)))
+        return st;
+
+    /* The ledger: the month's new lines, keeping the status (appealed, upheld,
+     * withdrawn) HR gave a line of an earlier run with the same key. */
+    if ((st = kefu_db_query(c,
+            "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points, deduction,"
+            " escalation_step, status, source, line_key)"
+            " SELECT $1, n.emp_id, n.date, $2::date, n.rule_id, n.evidence, n.fine, n.points, n.deduction,"
+            "  n.escalation_step, coalesce(o.status, 'issued'), 'attendance', n.line_key"
+            " FROM att_ledger_new n LEFT JOIN att_old_status o ON o.emp_id = n.emp_id AND o.line_key = n.line_key"
+            " ORDER BY n.emp_id COLLATE \"C\", n.date, n.line_key",
+            2, params, NULL)))
+        return st;
+
+    /* A12 (simple part): leave days per type — scheduled days on leave from the
+     * daily rows, plus unrostered or rest days inside approved leaves for the
+     * types counted in calendar days; pay at the policy factor. */
+    if ((st = kefu_db_query(c,
+            "INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, scheduled_days, pay_factor, pay, deduction)"
+            " WITH sched AS (SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily"
+            "   WHERE centre = $1 AND month = $2::date AND status = 'leave' AND leave_type IS NOT NULL),"
+            " cal AS (SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type"
+            "   FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date), least(l.end_at::date, $3::date - 1),"
+            "     interval '1 day') g"
+            "   WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < $3::date AND l.end_at >= $2::date"
+            "   AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1"
+            "   AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x WHERE x.centre = $1 AND x.month = $2::date"
+            "     AND x.emp_id = l.emp_id AND x.work_date = g::date AND x.status <> 'rest')),"
+            " agg AS (SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, count(*) AS days FROM"
+            "   (SELECT emp_id, work_date, leave_type, true AS s FROM sched"
+            "    UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u GROUP BY emp_id, leave_type)"
+            " SELECT $1, $2::date, a.emp_id, a.leave_type, a.days, a.scheduled_days, f.value,"
+            "  round((m.base_wage + m.perf_wage) * f.value * a.scheduled_days / m.pay_divisor_days, 2),"
+            "  round((m.base_wage + m.perf_wage) * (1 - f.value) * a.scheduled_days / m.pay_divisor_days, 2)"
+            " FROM agg a JOIN kefu.attendance_monthly m ON m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id"
+            " JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type",
+            3, params, NULL)))
+        return st;
+    if ((st = kefu_db_query(c,
+            "UPDATE kefu.attendance_monthly m SET leave_days = a.days, leave_pay = a.pay, leave_deduction = a.deduction"
+            " FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, sum(deduction) AS deduction"
+            "  FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date GROUP BY emp_id) a"
+            " WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id",
+            2, params, NULL)))
+        return st;
+
+    /* Punches of employees with no roster in the month (and of unknown badges). */
+    return kefu_db_query(c,
+            "INSERT INTO kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, known_employee)"
+            " SELECT $1, $2::date, p.emp_id, p.punched_at, p.device, p.known_employee FROM kefu.punches p"
+            " WHERE p.centre = $1 AND p.punched_at >= $2::date AND p.punched_at < $3::date"
+            "  AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly m WHERE m.centre = $1 AND m.month = $2::date"
+            "  AND m.emp_id = p.emp_id)",
+            3, params, NULL);
+}
+
+/* Warn when the punch data end before the month's last shifts do (night shifts
+ * run into the next month's first morning). */
+static kefu_status check_punch_coverage(PGconn *c, const char *const *params)
+{
+    PGresult *r = NULL;
+    kefu_status st = kefu_db_query(c,
+        "SELECT (SELECT max(punched_at) FROM kefu.punches WHERE centre = $1 AND punched_at >= $2::date)::text,"
+        " (SELECT max(shift_end) FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date)::text,"
+        " (SELECT count(*) FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date"
+        "   AND shift_end > (SELECT coalesce(max(punched_at), $2::date) FROM kefu.punches"
+        "   WHERE centre = $1 AND punched_at >= $2::date))",
+        2, params, &r);
+    if (st) return st;
+    if (!PQgetisnull(r, 0, 1) && atol(PQgetvalue(r, 0, 2)) > 0) {
+        kefu_warn(KL("打卡数据止于 %s，早于本月最后班次的结束 %s：%s 个班次按不完整的数据判定",
+                     "punch data stop at %s, before the month's last shifts end (%s): %s shifts judged on incomplete data"),
+                  PQgetisnull(r, 0, 0) ? "-" : PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+        kefu_hint(KL("载入下月初的打卡记录后重算本月", "load the next month's first punches, then re-run this month"));
+    }
+    PQclear(r);
+    return KEFU_OK;
+}
 
 kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
 {
-    (void)db; (void)argc; (void)argv;
-    kefu_error(KL("此命令尚未实现", "this command is not implemented yet"));
-    return KEFU_ERR_INTERNAL;
+    kefu_status st;
+    att_args a = {0};
+    att_policy_run pol = {0};
+    att_run R = {0};
+    PGconn *c = NULL;
+    PGresult *r = NULL;
+    int help = 0, in_xact = 0;
+    char ms[11], me[11], a7s[11];
+    double t0 = kefu_now_monotonic();
+
+    if ((st = parse_args(argc, argv, &a, &help))) goto done;
+    if (help) {
+        usage(stdout);
+        goto done;
+    }
+    R.a = &a;
+    R.pol = &pol;
+    R.ms = kefu_days_from_civil(a.year, a.month, 1);
+    R.me = R.ms + kefu_days_in_month(a.year, a.month);
+    kefu_format_date(R.ms, ms);
+    kefu_format_date(R.me, me);
+    memcpy(R.month_text, ms, 7);
+    R.month_text[7] = '\0';
+    R.daily.copy_sql = "COPY kefu.attendance_daily (centre, month, emp_id, work_date, roster_code, day_type, shift_start,"
+                       " shift_end, paid_hours, first_in, last_out, punches, late_min, early_min, status,"
+                       " leave_type, absence_rule, absence_halfdays, late_incident, early_incident,"
+                       " missing_punch, missing_no, confirmed, night_class, worked_hours, holiday_hours, rules)"
+                       " FROM STDIN";
+    R.monthly.copy_sql = "COPY kefu.attendance_monthly (centre, month, emp_id, base_wage, perf_wage, pay_divisor_days,"
+                         " scheduled_days, scheduled_hours, worked_days, worked_hours, late_count, late_minutes,"
+                         " early_count, early_minutes, incidents, absence_days, absence_deduction, missing_punches,"
+                         " missing_confirmed, missing_unconfirmed, small_nights, big_nights, holiday_hours,"
+                         " holiday_pay, ot_standard_hours, overtime_hours, overtime_pay, points, fines,"
+                         " review_flags, trailing_streak, unswapped_absences, unmatched_punches, policy) FROM STDIN";
+    R.ledger.copy_sql = "COPY att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,"
+                        " escalation_step, line_key) FROM STDIN";
+    R.unmatched.copy_sql = "COPY kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, known_employee) FROM STDIN";
+
+    if ((st = kefu_db_connect(db, &c))) goto done;
+    kefu_db_set_role(c, "kefu_hr");
+    if ((st = kefu_db_exec(c, "BEGIN"))) goto done;
+    in_xact = 1;
+    if ((st = kefu_db_xact_lock(c, "attendance"))) goto done;
+
+    const char *p2[2] = {a.centre, ms};
+    const char *p3[3] = {a.centre, ms, me};
+    if ((st = kefu_db_query(c,
+                            "SELECT to_char(closed_at, 'YYYY-MM-DD HH24:MI'), closed_by FROM kefu.attendance_close"
+                            " WHERE centre = $1 AND month = $2::date",
+                            2, p2, &r)))
+        goto done;
+    if (PQntuples(r) > 0) {
+        if (!a.reopen) {
+            kefu_error(KL("%s（中心 %s）的考勤已于 %s 由 %s 月结关闭，不再重算",
+                          "attendance of %s (centre %s) was closed on %s by %s; it is not recomputed"),
+                       R.month_text, a.centre, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+            kefu_hint(KL("确需重算时: kefu attendance --month %s --reopen", "to recompute it: kefu attendance --month %s --reopen"),
+                      R.month_text);
+            st = KEFU_ERR_CHECK_FAILED;
+            goto done;
+        }
+        if ((st = kefu_db_query(c, "DELETE FROM kefu.attendance_close WHERE centre = $1 AND month = $2::date", 2, p2,
+                                NULL)))
+            goto done;
+        kefu_info(KL("%s 已重新打开", "%s reopened"), R.month_text);
+    } else if (a.reopen) {
+        kefu_info(KL("%s 未关闭，照常计算", "%s was not closed; computing as usual"), R.month_text);
+    }
+    PQclear(r);
+    r = NULL;
+
+    if ((st = load_policy(c, &a, ms, &pol))) goto done;
+
+    /* Prior months for A7: the streak ending the previous month, the absence
+     * half-days of the window before this month. */
+    kefu_format_date(kefu_att_a7_window_start(&pol.p, a.year, a.month), a7s);
+    const char *pp[3] = {a.centre, ms, a7s};
+    if ((st = kefu_db_query(c,
+                            "SELECT emp_id COLLATE \"C\","
+                            " coalesce(max(trailing_streak) FILTER (WHERE month = ($2::date - interval '1 month')::date), 0),"
+                            " coalesce(sum(round(absence_days * 2)) FILTER (WHERE month >= $3::date), 0)::int"
+                            " FROM kefu.attendance_monthly WHERE centre = $1 AND month < $2::date"
+                            " AND month >= least($3::date, ($2::date - interval '1 month')::date)"
+                            " GROUP BY 1 ORDER BY 1",
+                            3, pp, &R.prior.r)))
+        goto done;
+
+    /* Replace the month: keep HR's statuses of ledger lines, then delete. */
+    if ((st = kefu_db_query(c,
+                            "CREATE TEMP TABLE att_old_status ON COMMIT DROP AS SELECT emp_id, line_key, status"
+                            " FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'"
+                            " AND status <> 'issued'",
+                            2, p2, NULL)) ||
+        (st = kefu_db_exec(c, "CREATE TEMP TABLE att_ledger_new (emp_id text, date date, rule_id text,"
+                              " evidence text, fine numeric(12,2), points int, deduction numeric(12,2),"
+                              " escalation_step int, line_key text) ON COMMIT DROP")))
+        goto done;
+    static const char *const DELETES[] = {
+        "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'",
+        "DELETE FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date",
+        "DELETE FROM kefu.attendance_unmatched WHERE centre = $1 AND month = $2::date",
+        "DELETE FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date",
+        "DELETE FROM kefu.attendance_monthly WHERE centre = $1 AND month = $2::date",
+    };
+    for (size_t i = 0; i < sizeof DELETES / sizeof DELETES[0]; i++)
+        if ((st = kefu_db_query(c, DELETES[i], 2, p2, NULL))) goto done;
+    if ((st = stream_month(c, &R, p3))) goto done;
+    if ((st = finish_sql(c, p3))) goto done;
+    if ((st = check_punch_coverage(c, p2))) goto done;
+    if (R.unknown_shift_rows)
+        kefu_warn(KL("%zu 条排班使用了 kefu.shifts 中没有的班次代码（例如 \"%s\"），未判定",
+                     "%zu roster rows name shift codes missing from kefu.shifts (e.g. \"%s\"); not judged"),
+                  R.unknown_shift_rows, R.unknown_code);
+    if (R.missing_wages)
+        kefu_warn(KL("%zu 名员工缺少基本工资或绩效工资，按 0 计算扣款和加班费",
+                     "%zu employees lack a base or performance wage; deductions and pay computed with 0"),
+                  R.missing_wages);
+    if (R.employees == 0)
+        kefu_warn(KL("中心 %s 在 %s 没有排班", "centre %s has no roster in %s"), a.centre, R.month_text);
+    if (a.close &&
+        (st = kefu_db_query(c, "INSERT INTO kefu.attendance_close (centre, month) VALUES ($1, $2::date)", 2, p2,
+                            NULL)))
+        goto done;
+    if ((st = kefu_db_exec(c, "COMMIT"))) goto done;
+    in_xact = 0;
+    {
+        char f[32], d[32];
+        fen_str(R.fines_fen, f);
+        fen_str(R.deduction_fen, d);
+        kefu_info(KL("%s 考勤（中心 %s）：%zu 名员工，%zu 条日记录，%zu 条台账（A8 除外），罚款 %s 元，旷工扣款 %s 元，用时 %.1f 秒%s",
+                     "%s attendance (centre %s): %zu employees, %zu daily rows, %zu ledger lines (before A8), fines %s yuan, absence deductions %s yuan, %.1f s%s"),
+                  R.month_text, a.centre, R.employees, R.days_rows, R.ledger_lines, f, d,
+                  kefu_now_monotonic() - t0, a.close ? KL("；已月结关闭", "; month closed") : "");
+        if (pol.alternatives[0]) kefu_info(KL("备选方案: %s", "alternatives: %s"), pol.alternatives);
+    }
+done:
+    if (in_xact && c) {
+        PGresult *x = PQexec(c, "ROLLBACK");
+        PQclear(x);
+    }
+    PQclear(r);
+    PQclear(R.prior.r);
+    kefu_buf_free(&R.daily.b);
+    kefu_buf_free(&R.monthly.b);
+    kefu_buf_free(&R.ledger.b);
+    kefu_buf_free(&R.unmatched.b);
+    free(pol.alternatives);
+    free(a.alts);
+    if (c) PQfinish(c);
+    return st;
 }

@@ -154,6 +154,16 @@ int kefu_parse_clock(const char *s, size_t n, int *secs) {
     return 0;
 }
 
+static void put2(char *o, int v) {
+    o[0] = (char)('0' + v / 10);
+    o[1] = (char)('0' + v % 10);
+}
+
+static void put4(char *o, int v) {
+    put2(o, v / 100);
+    put2(o + 2, v % 100);
+}
+
 void kefu_format_ts(kefu_ts t, char *out) {
     int64_t days = t / 86400, s = t % 86400;
     int y, m, d;
@@ -163,8 +173,24 @@ void kefu_format_ts(kefu_ts t, char *out) {
         days--;
     }
     kefu_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(s / 3600), (int)(s / 60 % 60),
-             (int)(s % 60));
+    if (y < 0 || y > 9999) { /* outside what the hand formatter below writes */
+        snprintf(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(s / 3600),
+                 (int)(s / 60 % 60), (int)(s % 60));
+        return;
+    }
+    /* Hand formatting: this runs for every timestamp of a load. */
+    put4(out, y);
+    out[4] = '-';
+    put2(out + 5, m);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = ' ';
+    put2(out + 11, (int)(s / 3600));
+    out[13] = ':';
+    put2(out + 14, (int)(s / 60 % 60));
+    out[16] = ':';
+    put2(out + 17, (int)(s % 60));
+    out[19] = 0;
 }
 
 void kefu_format_date(int64_t days, char *out) {

@@ -269,7 +269,15 @@ static int fill(kefu_reader *r) {
                 consume(r, 3);
                 r->mode = KEFU_ENC_UTF8;
             }
-            if (r->want == KEFU_ENC_GB18030 && start_gb18030(r) < 0)
+            /* GB18030 has a BOM of its own (U+FEFF = 84 31 95 33). */
+            if (r->want != KEFU_ENC_UTF8 && r->mode != KEFU_ENC_UTF8 &&
+                r->in_len - r->in_pos >= 4 &&
+                memcmp(r->in + r->in_pos, "\x84\x31\x95\x33", 4) == 0) {
+                consume(r, 4);
+                if (start_gb18030(r) < 0)
+                    return -1;
+            }
+            if (r->want == KEFU_ENC_GB18030 && r->cd == (iconv_t)-1 && start_gb18030(r) < 0)
                 return -1;
             continue;
         }

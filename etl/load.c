@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COPY_CHUNK (512 * 1024)
+#define COPY_CHUNK (64 * 1024)
 #define MAX_REJECT_VALUE 200
 
 typedef struct {
@@ -45,15 +45,32 @@ typedef struct {
 
 static void copy_escape(kefu_buf *b, const char *s)
 {
+    size_t n = strlen(s);
+    if (kefu_buf_reserve(b, 2 * n + 1)) return;
+    char *w = b->ptr + b->len;
     for (; *s; s++) {
         switch (*s) {
-        case '\\': kefu_buf_append(b, "\\\\", 2); break;
-        case '\t': kefu_buf_append(b, "\\t", 2); break;
-        case '\n': kefu_buf_append(b, "\\n", 2); break;
-        case '\r': kefu_buf_append(b, "\\r", 2); break;
-        default: kefu_buf_append(b, s, 1);
+        case '\\': *w++ = '\\'; *w++ = '\\'; break;
+        case '\t': *w++ = '\\'; *w++ = 't'; break;
+        case '\n': *w++ = '\\'; *w++ = 'n'; break;
+        case '\r': *w++ = '\\'; *w++ = 'r'; break;
+        default: *w++ = *s;
         }
     }
+    *w = 0;
+    b->len = (size_t)(w - b->ptr);
+}
+
+/* Decimal digits of v (v >= 0) appended to b. */
+static void append_uint(kefu_buf *b, uint64_t v)
+{
+    char tmp[24];
+    int i = 24;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    kefu_buf_append(b, tmp + i, (size_t)(24 - i));
 }
 
 /* Valid UTF-8 (no overlongs, no surrogates)? Fast path for ASCII. */
@@ -208,6 +225,7 @@ typedef struct {
     int64_t *num;
     const char **text;
     char **norm;             /* normalised text buffers */
+    int with_line;           /* append the _line column (staging table) */
 } row_ctx;
 
 static char *trim(char *s, size_t *n)
@@ -325,8 +343,14 @@ static int process_record(row_ctx *x, const kefu_record *rec)
                             "not a valid timestamp (YYYY-MM-DD HH:MM:SS)");
                 goto reject;
             }
-            kefu_format_ts(t, x->norm[i]);
-            x->num[i] = t; x->has[i] = 1; x->text[i] = x->norm[i];
+            /* Already canonical text passes through; other variants are rewritten. */
+            if (n == 19 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' && v[16] == ':') {
+                x->text[i] = v;
+            } else {
+                kefu_format_ts(t, x->norm[i]);
+                x->text[i] = x->norm[i];
+            }
+            x->num[i] = t; x->has[i] = 1;
             break;
         }
         case COL_DATE: {
@@ -426,7 +450,13 @@ static int process_record(row_ctx *x, const kefu_record *rec)
         if (extra[e]) copy_escape(&x->out, extra[e]);
         else kefu_buf_append(&x->out, "\\N", 2);
     }
-    kefu_buf_printf(&x->out, "\t%lld\t%ld\n", (long long)x->batch_id, rec->line);
+    kefu_buf_append(&x->out, "\t", 1);
+    append_uint(&x->out, (uint64_t)x->batch_id);
+    if (x->with_line) {
+        kefu_buf_append(&x->out, "\t", 1);
+        append_uint(&x->out, (uint64_t)rec->line);
+    }
+    kefu_buf_append(&x->out, "\n", 1);
     return 1;
 
 reject:
@@ -448,14 +478,17 @@ static kefu_status flush_copy(PGconn *c, kefu_buf *b)
 }
 
 /* End a COPY (abort with reason when reason != NULL) and collect its result. */
-static kefu_status end_copy(PGconn *c, const char *reason)
+static kefu_status end_copy(PGconn *c, const char *reason, char *sqlstate)
 {
     kefu_status st = KEFU_OK;
     if (PQputCopyEnd(c, reason) != 1) st = KEFU_ERR_DB;
     PGresult *r;
     while ((r = PQgetResult(c)) != NULL) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (!reason) kefu_db_report(r, c);
+            const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            if (sqlstate) snprintf(sqlstate, 6, "%s", code ? code : "");
+            /* A unique violation is the fast path's signal, not an error. */
+            if (!reason && !(sqlstate && code && strcmp(code, "23505") == 0)) kefu_db_report(r, c);
             st = KEFU_ERR_DB;
         }
         PQclear(r);
@@ -494,7 +527,7 @@ static kefu_status store_rejects(PGconn *c, reject_spool *sp, int64_t batch_id)
     free(line);
     if (!st) st = flush_copy(c, &b);
     kefu_buf_free(&b);
-    kefu_status st2 = end_copy(c, st ? "kefu: rejects not sent" : NULL);
+    kefu_status st2 = end_copy(c, st ? "kefu: rejects not sent" : NULL, NULL);
     return st ? st : st2;
 }
 
@@ -740,6 +773,38 @@ static kefu_status open_source(const file_info *fi, const load_opts *o, const ch
     return kefu_source_csv(fi->path, o->encoding, src);
 }
 
+static double limit_of(const load_opts *o, uint64_t rows)
+{
+    return o->max_frac >= 0 ? o->max_frac * (double)rows : (double)o->max_abs;
+}
+
+/* Stream every record of src through validation into a COPY started with
+ * copy_sql. sqlstate (may be NULL) receives the server's SQLSTATE when the
+ * COPY fails; with it, a failure is not printed (the caller decides). */
+static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *src, row_ctx *x,
+                                  const file_info *fi, load_counts *n, char *sqlstate)
+{
+    kefu_status st = start_copy(c, copy_sql);
+    if (st) return st;
+    kefu_progress prog;
+    kefu_progress_start(&prog, fi->name);
+    kefu_record rec;
+    int got;
+    while ((got = src->next(src, &rec)) == 1) {
+        n->read++;
+        if (!process_record(x, &rec)) n->rejected++;
+        if (x->out.len > COPY_CHUNK) {
+            if ((st = flush_copy(c, &x->out))) break;
+            kefu_progress_update(&prog, n->read, src->bytes_done, src->bytes_total);
+        }
+    }
+    kefu_progress_end(&prog);
+    if (got < 0 && !st) st = KEFU_ERR_INPUT;
+    if (!st) st = flush_copy(c, &x->out);
+    kefu_status st2 = end_copy(c, st ? "kefu: load aborted" : NULL, sqlstate);
+    return st ? st : st2;
+}
+
 /* Load feed f from the file inside the caller's transaction. On too many
  * rejects returns KEFU_ERR_REJECTS with the spool filled (caller rolls back). */
 static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
@@ -754,7 +819,6 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
     memset(&x, 0, sizeof x);
     memset(&plan, 0, sizeof plan);
     kefu_buf sql = {0};
-    kefu_progress prog;
 
     /* Batch row first: its id tags every row of this load. */
     const char *bp[6] = {f->name, fi->name, fi->path, fi->sha, NULL, fi->format};
@@ -794,16 +858,6 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
     if ((st = plan_make(f, src, fi->path, &plan))) goto done;
     plan_ok = 1;
 
-    kefu_buf_printf(&sql,
-                    "DROP TABLE IF EXISTS pg_temp.stage;"
-                    "CREATE TEMP TABLE stage (LIKE kefu.%s INCLUDING DEFAULTS) ON COMMIT DROP;"
-                    "ALTER TABLE stage ADD COLUMN _line bigint",
-                    f->table);
-    if ((st = kefu_db_exec(c, sql.ptr))) goto done;
-    kefu_buf_reset(&sql);
-    kefu_buf_printf(&sql, "COPY stage (%s, _line) FROM STDIN", plan.cols.ptr);
-    if ((st = start_copy(c, sql.ptr))) goto done;
-
     x.o = o;
     x.p = &plan;
     x.key = key;
@@ -812,40 +866,67 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
     x.num = calloc(f->ncols, sizeof *x.num);
     x.text = calloc(f->ncols, sizeof *x.text);
     x.norm = calloc(f->ncols, sizeof *x.norm);
-    if (!x.has || !x.num || !x.text || !x.norm) { st = KEFU_ERR_NOMEM; end_copy(c, "nomem"); goto done; }
+    if (!x.has || !x.num || !x.text || !x.norm) { st = KEFU_ERR_NOMEM; goto done; }
     for (size_t i = 0; i < f->ncols; i++)
-        if (!(x.norm[i] = malloc(160))) { st = KEFU_ERR_NOMEM; end_copy(c, "nomem"); goto done; }
+        if (!(x.norm[i] = malloc(160))) { st = KEFU_ERR_NOMEM; goto done; }
 
-    kefu_progress_start(&prog, fi->name);
-    kefu_record rec;
-    int got;
-    while ((got = src->next(src, &rec)) == 1) {
-        n->read++;
-        if (!process_record(&x, &rec)) n->rejected++;
-        if (x.out.len > COPY_CHUNK) {
-            if ((st = flush_copy(c, &x.out))) break;
-            kefu_progress_update(&prog, n->read, src->bytes_done, src->bytes_total);
+    /* Fast path, for feeds without server-side checks: COPY straight into
+     * the feed table under a savepoint, as fast as a plain COPY. A key that
+     * exists already (or twice in the file) raises unique_violation: roll
+     * back to the savepoint and go through the staging table instead. */
+    if (!f->prepare_sql && (!f->checks || !f->checks[0].sql)) {
+        char sqlstate[6] = "";
+        if ((st = kefu_db_exec(c, "SAVEPOINT kefu_fast"))) goto done;
+        kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN", f->table, plan.cols.ptr);
+        x.with_line = 0;
+        st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
+        kefu_buf_reset(&sql);
+        if (!st) {
+            n->inserted = n->read - n->rejected;
+            if ((st = kefu_db_exec(c, "RELEASE SAVEPOINT kefu_fast"))) goto done;
+            goto loaded;
         }
+        if (st != KEFU_ERR_DB || strcmp(sqlstate, "23505") != 0) goto done;
+        if ((st = kefu_db_exec(c, "ROLLBACK TO SAVEPOINT kefu_fast"))) goto done;
+        kefu_info(KL("%s: 部分键已存在或在文件中重复，改用暂存表合并",
+                     "%s: some keys exist already or repeat in the file; merging through a staging table"),
+                  fi->name);
+        if (x.spool.fp) fclose(x.spool.fp);
+        x.spool.fp = NULL;
+        x.spool.n = 0;
+        n->read = n->rejected = 0;
+        kefu_buf_reset(&x.out);
+        kefu_source_close(src);
+        src = NULL;
+        if ((st = open_source(fi, o, f->name, &src))) goto done;
     }
-    kefu_progress_end(&prog);
-    if (got < 0 && !st) st = KEFU_ERR_INPUT;
-    if (!st) st = flush_copy(c, &x.out);
-    {
-        kefu_status st2 = end_copy(c, st ? "kefu: load aborted" : NULL);
-        if (!st) st = st2;
-    }
-    if (st) goto done;
+
+    kefu_buf_printf(&sql,
+                    "DROP TABLE IF EXISTS pg_temp.stage;"
+                    "CREATE TEMP TABLE stage (LIKE kefu.%s INCLUDING DEFAULTS) ON COMMIT DROP;"
+                    "ALTER TABLE stage ADD COLUMN _line bigint",
+                    f->table);
+    if ((st = kefu_db_exec(c, sql.ptr))) goto done;
+    kefu_buf_reset(&sql);
+    kefu_buf_printf(&sql, "COPY stage (%s, _line) FROM STDIN", plan.cols.ptr);
+    x.with_line = 1;
+    if ((st = stream_records(c, sql.ptr, src, &x, fi, n, NULL))) goto done;
 
     if ((st = stage_checks(c, f, &x.spool))) goto done;
     n->rejected = x.spool.n;
 
-    double limit = o->max_frac >= 0 ? o->max_frac * (double)n->read : (double)o->max_abs;
-    if ((double)n->rejected > limit) {
+    if ((double)n->rejected > limit_of(o, n->read)) {
         st = KEFU_ERR_REJECTS;
         goto done;
     }
     if ((st = merge_stage(c, &plan, n))) goto done;
+
+loaded:
     n->skipped = n->read - n->rejected - n->inserted - n->updated;
+    if ((double)n->rejected > limit_of(o, n->read)) {
+        st = KEFU_ERR_REJECTS;
+        goto done;
+    }
 
     if (f->notice_sql) {
         PGresult *r = NULL;

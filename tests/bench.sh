@@ -14,7 +14,8 @@ K="$ROOT/kefu"
 cleanup() {
     "$K" db stop >/dev/null 2>&1 || true
     for l in "$KEFU_HOME/pg" "$KEFU_HOME/run"; do
-        [ -L "$l" ] && rm -rf "$(dirname "$(readlink -f "$l")")"
+        t=$(readlink "$l" 2>/dev/null) || continue
+    case "$t" in /var/tmp/kefu-*/*) rm -rf "${t%/*}" ;; esac
     done
     rm -rf "$TMP"
 }
@@ -46,6 +47,6 @@ t0=$(now)
 t1=$(now)
 kef=$(secs "$t0" "$t1")
 rows=$(psql "$URL" -X -At -c "SELECT count(*) FROM kefu.calls")
-echo "psql \\copy (no validation): ${ref} s"
+printf "%s\n" "psql \\copy (no validation):  ${ref} s"
 echo "kefu load calls:            ${kef} s   ($rows rows, validated, callers hashed)"
 echo "ratio kefu / psql:          $(awk -v a="$kef" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')   (goal <= 1.1)"

@@ -336,6 +336,14 @@ static void test_reader(void) {
     free(got);
     free(want);
 
+    /* GB18030 BOM (iconv -t GB18030 of U+FEFF = 84 31 95 33) is stripped too;
+     * 呼 = BA F4 -> E5 91 BC. */
+    WRITE_LIT(tmp_path("gbbom.txt"), "\x84\x31\x95\x33\xBA\xF4\n");
+    got = read_all(tmp_path("gbbom.txt"), KEFU_ENC_AUTO, 64, &n, &enc);
+    CHECK_INT(enc, KEFU_ENC_GB18030);
+    CHECK(got && n == 4 && memcmp(got, "\xE5\x91\xBC\n", 4) == 0);
+    free(got);
+
     CHECK_INT(kefu_reader_open(FIX "src_no_such_file.csv", KEFU_ENC_AUTO, &r), KEFU_ERR_IO);
     CHECK(r == NULL);
     if (kefu_reader_open(FIX "src_attlog.dat", KEFU_ENC_AUTO, &r) == KEFU_OK) {
