@@ -274,6 +274,7 @@ static int pop(csv_source *s, csv_rec **out) {
             return -1;
         }
         s->base.bytes_done = kefu_reader_bytes_in(s->rd);
+        s->base.encoding = kefu_reader_encoding(s->rd);
     }
     *out = &s->q[s->qpos++];
     return 1;

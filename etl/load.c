@@ -226,6 +226,7 @@ typedef struct {
     const char **text;
     char **norm;             /* normalised text buffers */
     int with_line;           /* append the _line column (staging table) */
+    kefu_encoding encoding;  /* GB18030 once the source said so */
 } row_ctx;
 
 static char *trim(char *s, size_t *n)
@@ -802,6 +803,7 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
     if (got < 0 && !st) st = KEFU_ERR_INPUT;
     if (!st) st = flush_copy(c, &x->out);
     kefu_status st2 = end_copy(c, st ? "kefu: load aborted" : NULL, sqlstate);
+    if (src->encoding == KEFU_ENC_GB18030) x->encoding = KEFU_ENC_GB18030;
     return st ? st : st2;
 }
 
@@ -944,7 +946,8 @@ loaded:
         snprintf(v[3], 32, "%llu", (unsigned long long)n->updated);
         snprintf(v[4], 32, "%llu", (unsigned long long)n->skipped);
         snprintf(v[5], 32, "%llu", (unsigned long long)n->rejected);
-        const char *up[7] = {v[0], v[1], v[2], v[3], v[4], v[5], enc_name(fi->enc_used)};
+        const char *up[7] = {v[0], v[1], v[2], v[3], v[4], v[5],
+                             enc_name(x.encoding == KEFU_ENC_GB18030 ? KEFU_ENC_GB18030 : fi->enc_used)};
         st = kefu_db_query(c,
                            "UPDATE kefu.load_batches SET status = 'loaded', rows_read = $2,"
                            " rows_inserted = $3, rows_updated = $4, rows_skipped = $5,"

@@ -55,6 +55,7 @@ struct kefu_source {
     char **header;
     size_t nheader;
     long header_line;       /* 1 for CSV, 0 for adapters (no header line) */
+    kefu_encoding encoding; /* as detected so far (CSV); AUTO = nothing decided */
     uint64_t bytes_done;    /* for progress */
     uint64_t bytes_total;
 };

@@ -1,0 +1,107 @@
+# load_feeds.sh — the other feeds and adapters: a generated centre round trip
+# (gen -> load --dir -> counts equal the CSV rows counted independently; a second
+# load changes nothing), Chinese GBK headers, referential rejects, badge
+# mapping and unknown employees, Asterisk queue_log, ZKTeco attlog, and the
+# public samples of ../shared/data when present.
+. tests/integration/lib.sh
+new_db t_load_feeds
+export KEFU_LANG=en
+PY=/usr/bin/python3
+
+# -- round trip: every CSV row of the generator lands in its table
+"$KEFU" --quiet gen --out "$WORK/c" --employees 25 --from 2026-08 --to 2026-09 --calls-per-day 150 --history-months 2 >/dev/null 2>&1
+run 0 "$KEFU" load --dir "$WORK/c"
+for f in employees shifts roster leaves punch_confirmations punches calls agent_states complaints holidays special_days daily_volumes; do
+    want=$($PY -c "import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8'))) - 1)" "$WORK/c/$f.csv")
+    check_eq "$(q "SELECT count(*) FROM kefu.$f")" "$want" "rows of $f.csv"
+done
+snap() { q "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT t::text AS x FROM kefu.roster t UNION ALL SELECT t::text FROM kefu.punches t UNION ALL SELECT t::text FROM kefu.calls t) s"; }
+before=$(snap)
+run 0 "$KEFU" load --dir "$WORK/c"
+check_grep 'already loaded' "$WORK/out" "second load skipped"
+check_eq "$(snap)" "$before" "second load changed nothing"
+# Regenerate the same seed into another folder: same content, new path -> still skipped
+"$KEFU" --quiet gen --out "$WORK/c2" --employees 25 --from 2026-08 --to 2026-09 --calls-per-day 150 --history-months 2 >/dev/null 2>&1
+run 0 "$KEFU" load calls "$WORK/c2/calls.csv"
+check_grep 'already loaded' "$WORK/out" "same content under another path skipped"
+
+# -- Chinese headers in GBK (written with iconv, as an Excel export would be)
+cat > "$WORK/emp.utf8.csv" <<'CSV'
+工号,姓名,组别,岗位,入职日期,考勤号,基本工资,绩效工资
+9001,张伟,二组,售前,2024-03-01,89001,4000.00,1500.00
+9002,李娜,二组,售后,2024/3/15,89002,4100.50,1600
+9003,王芳,二组,主管,2020-01-01,89003,5000,2000
+CSV
+iconv -f UTF-8 -t GB18030 "$WORK/emp.utf8.csv" > "$WORK/员工.csv"
+run 0 "$KEFU" load employees "$WORK/员工.csv"
+check_grep 'read 3, inserted 3' "$WORK/out" "GBK employees loaded"
+check_eq "$(q "SELECT name || '/' || role || '/' || base_wage FROM kefu.employees WHERE emp_id = '9002'")" "李娜/aftersales/4100.50" "GBK decoded, enum mapped"
+check_eq "$(q "SELECT encoding FROM kefu.load_batches WHERE file_name = '员工.csv'")" "gb18030" "encoding recorded"
+
+# -- referential checks: unknown employee and unknown shift code rejected with their lines
+cat > "$WORK/roster_bad.csv" <<'CSV'
+emp_id,work_date,shift_code
+9001,2026-10-01,A
+9002,2026-10-01,REST
+9999,2026-10-01,A
+9003,2026-10-01,ZZ
+9001,2026-10-02,年假
+CSV
+run 0 "$KEFU" load --max-rejects 100% roster "$WORK/roster_bad.csv"
+check_grep 'read 5, inserted 3, updated 0, skipped 0, rejected 2' "$WORK/out" "roster counts"
+check_grep '^4,roster,emp_id,9999,unknown employee' "$WORK/roster_bad.csv.rejects.csv" "unknown employee rejected"
+check_grep '^5,roster,shift_code,ZZ,unknown shift code' "$WORK/roster_bad.csv.rejects.csv" "unknown shift rejected"
+check_eq "$(q "SELECT kind || ':' || shift_code FROM kefu.roster WHERE emp_id = '9001' AND work_date = '2026-10-02'")" "leave:annual" "leave code in roster"
+check_eq "$(q "SELECT kind FROM kefu.roster WHERE emp_id = '9002' AND work_date = '2026-10-01'")" "rest" "REST"
+
+# -- punches by badge: 89001 -> 9001; 77777 belongs to nobody and is kept, flagged
+cat > "$WORK/punch_badge.csv" <<'CSV'
+考勤号,打卡时间,设备
+89001,2026-10-01 07:55:00,D1
+89001,2026-10-01 16:02:00,D1
+77777,2026-10-01 08:00:00,D1
+CSV
+run 0 "$KEFU" load punches "$WORK/punch_badge.csv"
+check_eq "$(q "SELECT string_agg(emp_id || ':' || known_employee, ',' ORDER BY emp_id, punched_at) FROM kefu.punches WHERE device = 'D1'")" "77777:false,9001:true,9001:true" "badge mapping and unknown kept"
+check_grep 'punches of unknown employees kept' "$WORK/err" "unknown employees reported"
+
+# -- Asterisk queue_log (fixture written from the queue_log documentation).
+# Calls by hand: .1 answered (CONNECT) ; .2 ABANDON ; .3 EXITWITHTIMEOUT ;
+# .4 answered then TRANSFER ; .5 EXITWITHKEY ; .6 EXITEMPTY  -> 6 calls, 2 answered.
+# Errors: a non-queue_log line, a bad epoch, .8 never finished, .9 without ENTERQUEUE.
+cp tests/fixtures/src_queue_log.log "$WORK/queue_log"
+run 0 "$KEFU" load --max-rejects 100% calls "$WORK/queue_log"
+check_eq "$(q "SELECT count(*) || '/' || count(*) FILTER (WHERE result = 'answered') FROM kefu.calls WHERE call_id LIKE '17000%'")" "6/2" "queue_log calls"
+# epoch 1700000100 = 2023-11-14 22:15:00 UTC = 2023-11-15 06:15:00 Asia/Shanghai
+check_eq "$(q "SELECT arrived_at || ' ' || answered_at || ' ' || ended_at || ' ' || agent_id || ' ' || caller_masked FROM kefu.calls WHERE call_id = '1700000100.1'")" "2023-11-15 06:15:00 2023-11-15 06:15:15 2023-11-15 06:18:20 1002 138****8000" "queue_log call fields"
+check_eq "$(q "SELECT count(*) FROM kefu.load_rejects r JOIN kefu.load_batches b USING (batch_id) WHERE b.file_name = 'queue_log' AND b.feed = 'calls'")" 4 "queue_log call errors rejected"
+check_eq "$(q "SELECT count(*) > 0 FROM kefu.agent_states WHERE agent_id = '1001' AND state = 'pause' AND reason = 'lunch'")" "t" "queue_log pause segment"
+run 0 "$KEFU" load --max-rejects 100% calls "$WORK/queue_log"
+check_grep 'already loaded' "$WORK/out" "queue_log re-run skipped"
+
+# -- ZKTeco attlog: 5 good lines (one NUL-padded), 3 bad, CRLF
+cp tests/fixtures/src_attlog.dat "$WORK/attlog.dat"
+run 0 "$KEFU" load --max-rejects 100% punches "$WORK/attlog.dat"
+check_grep 'read 8, inserted 5, updated 0, skipped 0, rejected 3' "$WORK/out" "attlog counts"
+check_eq "$(q "SELECT string_agg(emp_id, ',' ORDER BY punched_at) FROM kefu.punches WHERE punched_at < '2021-01-01'")" "5,17,123,42,8" "attlog badges"
+
+# -- public samples, when ../shared/data is present
+S=../shared/data
+if [ -d "$S/asterisk-queue-log" ]; then
+    cp "$S/asterisk-queue-log/voipreports1_queue_log_RECONSTRUCTED_pipe_masked.log" "$WORK/real_queue_log"
+    run 0 "$KEFU" load --max-rejects 100% calls "$WORK/real_queue_log"
+    entered=$(grep -c '|ENTERQUEUE|' "$WORK/real_queue_log")
+    got=$(q "SELECT b.rows_read FROM kefu.load_batches b WHERE b.file_name = 'real_queue_log' AND feed = 'calls'")
+    check_eq "$got" "$entered" "real queue_log: one call record per ENTERQUEUE"
+else
+    skip "../shared/data absent: real queue_log not loaded"
+fi
+if [ -d "$S/zkteco-attlog" ]; then
+    f=$(ls "$S"/zkteco-attlog/*/* | grep -i att | head -n 1)
+    cp "$f" "$WORK/real_attlog.dat"
+    run 0 "$KEFU" load --format zkteco-attlog --max-rejects 1% punches "$WORK/real_attlog.dat"
+    check_grep 'inserted [1-9]' "$WORK/out" "real attlog loaded"
+else
+    skip "../shared/data absent: real attlog not loaded"
+fi
+finish
