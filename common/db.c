@@ -396,6 +396,21 @@ kefu_status kefu_cmd_db(const kefu_db_opts *o, int argc, char **argv)
     if (argc < 2)
         return db_usage(NULL);
     const char *sub = argv[1];
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
+        printf("%s", KL("用法: kefu db start|stop|status|url|psql [psql 参数]\n"
+                        "  start   初始化（首次）并启动内置数据库（$KEFU_HOME/pg，仅 Unix 套接字）\n"
+                        "  stop    停止内置数据库\n"
+                        "  status  是否运行、数据目录、套接字\n"
+                        "  url     打印 libpq 连接串\n"
+                        "  psql    用 psql 连接（其余参数交给 psql）\n",
+                        "usage: kefu db start|stop|status|url|psql [psql arguments]\n"
+                        "  start   initialise (first time) and start the embedded cluster ($KEFU_HOME/pg, Unix socket only)\n"
+                        "  stop    stop the embedded cluster\n"
+                        "  status  running or not, data directory, socket\n"
+                        "  url     print the libpq connection string\n"
+                        "  psql    connect with psql (remaining arguments go to psql)\n"));
+        return KEFU_OK;
+    }
     if (strcmp(sub, "psql") == 0)
         return db_psql(o, argc - 2, argv + 2);
     int known = strcmp(sub, "start") == 0 || strcmp(sub, "stop") == 0 || strcmp(sub, "status") == 0 ||

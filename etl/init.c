@@ -58,7 +58,14 @@ static kefu_status list_migrations(const char *dir, char ***out, size_t *n)
 
 kefu_status kefu_cmd_init(const kefu_db_opts *db, int argc, char **argv)
 {
-    (void)argv;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("%s", KL("用法: kefu init\n按顺序应用 sql/NNN_*.sql 中尚未应用的迁移（幂等），"
+                        "在数据库外创建主叫号码密钥（$KEFU_HOME/caller.key）并记录其指纹。\n",
+                        "usage: kefu init\nApplies the migrations sql/NNN_*.sql not yet applied (idempotent),"
+                        " creates the caller-hash key outside the database ($KEFU_HOME/caller.key)"
+                        " and records its fingerprint.\n"));
+        return KEFU_OK;
+    }
     if (argc > 1) {
         fprintf(stderr, "%s", KL("用法: kefu init\n", "usage: kefu init\n"));
         return KEFU_ERR_USAGE;

@@ -85,6 +85,16 @@ run 0 "$KEFU" load --max-rejects 100% punches "$WORK/attlog.dat"
 check_grep 'read 8, inserted 5, updated 0, skipped 0, rejected 3' "$WORK/out" "attlog counts"
 check_eq "$(q "SELECT string_agg(emp_id, ',' ORDER BY punched_at) FROM kefu.punches WHERE punched_at < '2021-01-01'")" "5,17,123,42,8" "attlog badges"
 
+# -- roles: personal data is not visible to the reporting role, callers not to HR
+role_q() { psql "$KEFU_DB" -X -At -v ON_ERROR_STOP=1 -c "SET ROLE $1" -c "$2" >/dev/null 2>&1; echo $?; }
+check_eq "$(role_q kefu_reporter 'SELECT count(call_id) FROM kefu.calls')" 0 "reporter reads calls"
+check_eq "$(role_q kefu_reporter 'SELECT caller_hash FROM kefu.calls LIMIT 1')" 1 "reporter cannot read caller hashes"
+check_eq "$(role_q kefu_reporter 'SELECT base_wage FROM kefu.employees LIMIT 1')" 1 "reporter cannot read wages"
+check_eq "$(role_q kefu_reporter 'SELECT * FROM kefu.punches LIMIT 1')" 1 "reporter cannot read punches"
+check_eq "$(role_q kefu_hr 'SELECT base_wage FROM kefu.employees LIMIT 1')" 0 "HR reads wages"
+check_eq "$(role_q kefu_hr 'SELECT caller_masked FROM kefu.calls LIMIT 1')" 1 "HR cannot read callers"
+check_eq "$(role_q kefu_loader 'SELECT 1 FROM kefu.calls LIMIT 1')" 0 "loader reads its feeds"
+
 # -- public samples, when ../shared/data is present
 S=../shared/data
 if [ -d "$S/asterisk-queue-log" ]; then
