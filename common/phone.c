@@ -67,9 +67,37 @@ void kefu_phone_mask(const char *digits, size_t n, char *out) {
     out[n] = '\0';
 }
 
+/* HMAC-SHA-256 with the key's padded blocks absorbed once and kept: a load
+ * hashes millions of numbers under one key, and this halves the work
+ * (RFC 2104 allows precomputing the two keyed states). */
 void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n, char out[65]) {
-    unsigned char mac[32];
-    kefu_hmac_sha256(key, KEY_BYTES, digits, n, mac);
+    static unsigned char cached_key[KEY_BYTES];
+    static int cached;
+    static kefu_sha256 ictx, octx;
+    unsigned char mac[32], inner[32], pad[64];
+    kefu_sha256 c;
+
+    if (!cached || memcmp(cached_key, key, KEY_BYTES) != 0) {
+        memset(pad, 0x36, sizeof pad);
+        for (int i = 0; i < KEY_BYTES; i++)
+            pad[i] ^= key[i];
+        kefu_sha256_init(&ictx);
+        kefu_sha256_update(&ictx, pad, 64);
+        memset(pad, 0x5c, sizeof pad);
+        for (int i = 0; i < KEY_BYTES; i++)
+            pad[i] ^= key[i];
+        kefu_sha256_init(&octx);
+        kefu_sha256_update(&octx, pad, 64);
+        memset(pad, 0, sizeof pad);
+        memcpy(cached_key, key, KEY_BYTES);
+        cached = 1;
+    }
+    c = ictx;
+    kefu_sha256_update(&c, digits, n);
+    kefu_sha256_final(&c, inner);
+    c = octx;
+    kefu_sha256_update(&c, inner, 32);
+    kefu_sha256_final(&c, mac);
     kefu_hex(mac, 32, out);
 }
 

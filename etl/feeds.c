@@ -85,8 +85,14 @@ static int col_ix(const feed_row *r, const char *name)
 static const char *check_calls(const feed_row *r, const char **col, const char **extra)
 {
     (void)extra;
-    int arr = col_ix(r, "arrived_at"), ans = col_ix(r, "answered_at");
-    int end = col_ix(r, "ended_at"), res = col_ix(r, "result");
+    /* Column positions are fixed by C_CALLS: look them up once. */
+    static int arr = -1, ans, end, res;
+    if (arr < 0) {
+        ans = col_ix(r, "answered_at");
+        end = col_ix(r, "ended_at");
+        res = col_ix(r, "result");
+        arr = col_ix(r, "arrived_at");
+    }
     if (r->has[ans] && r->num[ans] < r->num[arr]) {
         *col = "answered_at";
         return KL("接通时间早于进线时间", "answered_at is before arrived_at");
