@@ -135,6 +135,8 @@ typedef struct {
     int *map;            /* map[feed col] = field index in the record, or -1 */
     kefu_buf cols;       /* column list of the COPY into stage */
     int has_phone;
+    int binary_ok;       /* every stored column has a simple binary form */
+    size_t nfields;      /* stored columns incl. batch_id (not _line) */
     size_t nextra;
     char **extra_names;
 } feed_plan;
@@ -208,6 +210,14 @@ static kefu_status plan_make(const feed_def *f, kefu_source *src, const char *pa
         }
     }
     kefu_buf_puts(&p->cols, ", batch_id");
+    p->binary_ok = p->nextra == 0;
+    p->nfields = 1;
+    for (size_t i = 0; i < f->ncols; i++) {
+        const feed_col *c = &f->cols[i];
+        if (c->db && !c->db[0]) continue;
+        p->nfields += c->type == COL_PHONE ? 2 : 1;
+        if (c->type == COL_NUM) p->binary_ok = 0;
+    }
     return KEFU_OK;
 }
 
@@ -226,6 +236,7 @@ typedef struct {
     const char **text;
     char **norm;             /* normalised text buffers */
     int with_line;           /* append the _line column (staging table) */
+    int binary;              /* binary COPY format (fast path, binary_ok plans) */
     kefu_encoding encoding;  /* GB18030 once the source said so */
 } row_ctx;
 
@@ -272,6 +283,110 @@ static int parse_bool(const char *s, const char **out)
     for (int i = 0; T[i]; i++) if (strcasecmp(s, T[i]) == 0) { *out = "true"; return 0; }
     for (int i = 0; F[i]; i++) if (strcasecmp(s, F[i]) == 0) { *out = "false"; return 0; }
     return -1;
+}
+
+/* ---- binary COPY (the fast path's format: no text parsing on the server) -- */
+
+static const char COPY_BIN_HEADER[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+
+static void put16(kefu_buf *b, int v)
+{
+    unsigned char o[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+    kefu_buf_append(b, o, 2);
+}
+
+static void put32(kefu_buf *b, int64_t v)
+{
+    uint32_t u = (uint32_t)v;
+    unsigned char o[4] = {(unsigned char)(u >> 24), (unsigned char)(u >> 16),
+                          (unsigned char)(u >> 8), (unsigned char)u};
+    kefu_buf_append(b, o, 4);
+}
+
+static void put64(kefu_buf *b, int64_t v)
+{
+    put32(b, (int64_t)((uint64_t)v >> 32));
+    put32(b, (int64_t)((uint64_t)v & 0xffffffffu));
+}
+
+static void put_text(kefu_buf *b, const char *s)
+{
+    if (!s) {
+        put32(b, -1);
+        return;
+    }
+    size_t n = strlen(s);
+    put32(b, (int64_t)n);
+    kefu_buf_append(b, s, n);
+}
+
+static int hexval(char h)
+{
+    return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
+}
+
+/* PostgreSQL's epoch is 2000-01-01: 946684800 s, 10957 days after 1970. */
+#define PG_EPOCH_SECS 946684800LL
+#define PG_EPOCH_DAYS 10957
+
+/* The accepted row in binary COPY format. Only for plans without numeric or
+ * extra columns (plan.binary_ok). */
+static void emit_binary(row_ctx *x)
+{
+    const feed_def *f = x->p->f;
+    kefu_buf *b = &x->out;
+    put16(b, (int)x->p->nfields);
+    for (size_t i = 0; i < f->ncols; i++) {
+        const feed_col *c = &f->cols[i];
+        const char *db = c->db ? c->db : c->name;
+        if (!db[0]) continue;
+        switch (c->type) {
+        case COL_TEXT:
+        case COL_ENUM:
+        case COL_NUM: /* never here: binary_ok excludes it */
+            put_text(b, x->text[i]);
+            break;
+        case COL_BOOL:
+            if (!x->text[i]) {
+                put32(b, -1);
+            } else {
+                put32(b, 1);
+                kefu_buf_append(b, x->text[i][0] == 't' ? "\1" : "\0", 1);
+            }
+            break;
+        case COL_INT:
+            if (!x->has[i]) put32(b, -1);
+            else { put32(b, 4); put32(b, x->num[i]); }
+            break;
+        case COL_TS:
+            if (!x->has[i]) put32(b, -1);
+            else { put32(b, 8); put64(b, (x->num[i] - PG_EPOCH_SECS) * 1000000); }
+            break;
+        case COL_DATE:
+            if (!x->has[i]) put32(b, -1);
+            else { put32(b, 4); put32(b, x->num[i] - PG_EPOCH_DAYS); }
+            break;
+        case COL_TIME:
+            if (!x->has[i]) put32(b, -1);
+            else { put32(b, 8); put64(b, x->num[i] * 1000000); }
+            break;
+        case COL_PHONE:
+            if (!x->text[i]) {
+                put32(b, -1);
+                put32(b, -1);
+            } else {
+                unsigned char raw[32];
+                for (int k = 0; k < 32; k++)
+                    raw[k] = (unsigned char)(hexval(x->norm[i][2 * k]) << 4 | hexval(x->norm[i][2 * k + 1]));
+                put32(b, 32);
+                kefu_buf_append(b, raw, 32);
+                put_text(b, x->norm[i] + 65);
+            }
+            break;
+        }
+    }
+    put32(b, 8);
+    put64(b, x->batch_id);
 }
 
 /* Validate rec and append its COPY line to ctx->out; or spool a reject.
@@ -426,6 +541,10 @@ static int process_record(row_ctx *x, const kefu_record *rec)
             goto reject;
         }
     }
+    if (x->binary) {
+        emit_binary(x);
+        return 1;
+    }
     /* Accepted: one COPY line. */
     for (size_t i = 0; i < f->ncols; i++) {
         const feed_col *c = &f->cols[i];
@@ -434,6 +553,8 @@ static int process_record(row_ctx *x, const kefu_record *rec)
         if (i) kefu_buf_append(&x->out, "\t", 1);
         if (c->type == COL_PHONE) {
             if (x->text[i]) {
+                /* bytea input "\x<hex>", its backslash doubled for COPY text */
+                kefu_buf_append(&x->out, "\\\\x", 3);
                 kefu_buf_append(&x->out, x->norm[i], 64);
                 kefu_buf_append(&x->out, "\t", 1);
                 kefu_buf_puts(&x->out, x->norm[i] + 65);
@@ -787,6 +908,7 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
 {
     kefu_status st = start_copy(c, copy_sql);
     if (st) return st;
+    if (x->binary) kefu_buf_append(&x->out, COPY_BIN_HEADER, sizeof COPY_BIN_HEADER);
     kefu_progress prog;
     kefu_progress_start(&prog, fi->name);
     kefu_record rec;
@@ -801,6 +923,7 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
     }
     kefu_progress_end(&prog);
     if (got < 0 && !st) st = KEFU_ERR_INPUT;
+    if (!st && x->binary) put16(&x->out, -1);
     if (!st) st = flush_copy(c, &x->out);
     kefu_status st2 = end_copy(c, st ? "kefu: load aborted" : NULL, sqlstate);
     if (src->encoding == KEFU_ENC_GB18030) x->encoding = KEFU_ENC_GB18030;
@@ -879,7 +1002,9 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
     if (!f->prepare_sql && (!f->checks || !f->checks[0].sql)) {
         char sqlstate[6] = "";
         if ((st = kefu_db_exec(c, "SAVEPOINT kefu_fast"))) goto done;
-        kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN", f->table, plan.cols.ptr);
+        x.binary = plan.binary_ok && !getenv("KEFU_COPY_TEXT");
+        kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN%s", f->table, plan.cols.ptr,
+                        x.binary ? " WITH (FORMAT binary)" : "");
         x.with_line = 0;
         st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
         kefu_buf_reset(&sql);
@@ -897,6 +1022,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
         x.spool.fp = NULL;
         x.spool.n = 0;
         n->read = n->rejected = 0;
+        x.binary = 0;
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
         src = NULL;

@@ -48,7 +48,7 @@ CREATE TABLE kefu.calls (
     call_id       text NOT NULL,
     queue         text NOT NULL,
     direction     text NOT NULL CHECK (direction IN ('in', 'out')),
-    caller_hash   text,                  -- hex HMAC-SHA-256 of the normalised number
+    caller_hash   bytea,                 -- HMAC-SHA-256 (32 bytes) of the normalised number
     caller_masked text,                  -- 138****5678
     arrived_at    timestamp NOT NULL,
     answered_at   timestamp,
@@ -121,7 +121,7 @@ CREATE TABLE kefu.complaints (
     category      text NOT NULL CHECK (category IN
                   ('feedback', 'suggestion', 'dissatisfaction', 'complaint', 'dispute', 'incident')),
     emp_id        text,
-    caller_hash   text,
+    caller_hash   bytea,
     caller_masked text,
     description   text,
     verified      boolean,

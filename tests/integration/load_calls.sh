@@ -22,7 +22,7 @@ check_eq "$(q "SELECT caller_masked FROM kefu.calls WHERE call_id = 'C003'")" "0
 if command -v openssl >/dev/null 2>&1; then
     key=$(tr -d '\n' < "$KEFU_HOME/caller.key")
     want=$(printf %s 13812345678 | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" | sed 's/.*= //')
-    check_eq "$(q "SELECT caller_hash FROM kefu.calls WHERE call_id = 'C001'")" "$want" "HMAC-SHA-256 of the caller"
+    check_eq "$(q "SELECT encode(caller_hash, 'hex') FROM kefu.calls WHERE call_id = 'C001'")" "$want" "HMAC-SHA-256 of the caller"
 else
     skip "openssl not installed: HMAC not cross-checked"
 fi
