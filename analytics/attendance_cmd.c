@@ -901,7 +901,17 @@ static const char *STREAM_SQL =
     "DECLARE att_cur NO SCROLL CURSOR FOR "
     "WITH emp AS (SELECT e.emp_id, e.base_wage, e.perf_wage FROM kefu.employees e"
     "  WHERE e.centre = $1 AND EXISTS (SELECT 1 FROM kefu.roster r WHERE r.centre = $1"
-    "  AND r.emp_id = e.emp_id AND r.work_date >= $2::date AND r.work_date < $3::date))"
+    "  AND r.emp_id = e.emp_id AND r.work_date >= $2::date AND r.work_date < $3::date)),"
+    /* approved leave per day (a leave covers the dates from start_at to end_at) */
+    " lv AS (SELECT DISTINCT ON (l.emp_id, g::date) l.emp_id, g::date AS d, l.leave_type"
+    "  FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date - 1),"
+    "   least(l.end_at::date, $3::date), interval '1 day') g"
+    "  WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < $3::date + 1"
+    "  AND l.end_at >= $2::date - 1 ORDER BY l.emp_id, g::date, l.start_at),"
+    /* days given away or taken over by an unapproved swap (A9) */
+    " sw AS (SELECT DISTINCT emp_id, d FROM (SELECT emp_a AS emp_id, date_a AS d FROM kefu.swaps"
+    "  WHERE centre = $1 AND coalesce(approved_by, '') = '' UNION ALL SELECT emp_b, date_b FROM kefu.swaps"
+    "  WHERE centre = $1 AND coalesce(approved_by, '') = '') x)"
     " SELECT emp_id COLLATE \"C\" AS emp, 0 AS k, NULL::bigint AS t1, NULL::bigint AS t2, NULL::int AS paid,"
     "  NULL::text AS code, NULL::text AS kind, base_wage::text AS x1, perf_wage::text AS x2,"
     "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held FROM emp"
@@ -910,17 +920,15 @@ static const char *STREAM_SQL =
     "  extract(epoch FROM r.work_date + coalesce(s.start_time, time '00:00'))::bigint,"
     "  extract(epoch FROM r.work_date + s.end_time + CASE WHEN s.end_time <= s.start_time"
     "   THEN interval '1 day' ELSE interval '0' END)::bigint,"
-    "  round(s.paid_hours * 60)::int, r.shift_code, r.kind, r.work_date::text,"
-    "  (SELECT l.leave_type FROM kefu.leaves l WHERE l.centre = $1 AND l.emp_id = r.emp_id"
-    "    AND coalesce(l.approved_by, '') <> '' AND l.start_at < r.work_date + 1 AND l.end_at >= r.work_date"
-    "    ORDER BY l.start_at LIMIT 1),"
-    "  EXISTS (SELECT 1 FROM kefu.punch_confirmations pc WHERE pc.centre = $1 AND pc.emp_id = r.emp_id"
-    "    AND pc.work_date = r.work_date),"
-    "  EXISTS (SELECT 1 FROM kefu.swaps w WHERE w.centre = $1 AND coalesce(w.approved_by, '') = ''"
-    "    AND ((w.emp_a = r.emp_id AND w.date_a = r.work_date) OR (w.emp_b = r.emp_id AND w.date_b = r.work_date))),"
-    "  (SELECT h.kind FROM kefu.holidays h WHERE h.centre = $1 AND h.date = r.work_date)"
+    "  round(s.paid_hours * 60)::int, r.shift_code, r.kind, r.work_date::text, lv.leave_type,"
+    "  pc.emp_id IS NOT NULL, sw.emp_id IS NOT NULL, h.kind"
     " FROM kefu.roster r JOIN emp USING (emp_id)"
     " LEFT JOIN kefu.shifts s ON s.centre = r.centre AND s.code = r.shift_code AND r.kind = 'shift'"
+    " LEFT JOIN lv ON lv.emp_id = r.emp_id AND lv.d = r.work_date"
+    " LEFT JOIN kefu.punch_confirmations pc ON pc.centre = r.centre AND pc.emp_id = r.emp_id"
+    "  AND pc.work_date = r.work_date"
+    " LEFT JOIN sw ON sw.emp_id = r.emp_id AND sw.d = r.work_date"
+    " LEFT JOIN kefu.holidays h ON h.centre = r.centre AND h.date = r.work_date"
     " WHERE r.centre = $1 AND r.work_date BETWEEN $2::date - 1 AND $3::date"
     " UNION ALL"
     " SELECT p.emp_id, 2, extract(epoch FROM p.punched_at)::bigint, NULL, NULL, p.device, NULL, NULL, NULL,"
@@ -1031,31 +1039,31 @@ done:
 static kefu_status finish_sql(PGconn *c, const char *const *params)
 {
     kefu_status st;
-    /* A8: worked shifts of phone agents without a sign-in by start + a8_signin_min
-     * (a segment other than logout overlapping [start − window, start + limit]),
+    /* A8: worked shifts of phone agents not signed in at start + a8_signin_min
+     * (the agent-state segment holding that instant is missing or a logout),
      * unless a pull-out or non-pull-out registration covers the start. Only for
-     * agents with phone-system states in the month: no data is no evidence. */
+     * agents with phone-system states in the month: no data is no evidence.
+     * The scalar subqueries with LIMIT make one index probe per shift. */
     const char *a8_params[4] = {params[0], params[1], params[2],
                                 KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统，且无抽调/非抽调登记：人工考勤记录，待主管审核",
                                    "shift %s started %s; not signed in to the phone system %s min later and no pull-out registration: manual attendance record for the supervisor")};
     if ((st = kefu_db_query(c,
             "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction, escalation_step, line_key)"
+            " WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy WHERE param = 'a8_signin_min'),"
+            " agents AS MATERIALIZED (SELECT e.emp_id FROM kefu.employees e WHERE e.centre = $1"
+            "  AND e.role IN ('presales', 'aftersales') AND EXISTS (SELECT 1 FROM kefu.agent_states a"
+            "  WHERE a.centre = $1 AND a.agent_id = e.emp_id AND a.started_at >= $2::date - 1 AND a.started_at < $3::date + 1))"
             " SELECT d.emp_id, d.work_date, 'A8', format($4, d.roster_code, to_char(d.shift_start, 'HH24:MI'), lim.v),"
             "  0, 0, 0, 0, 'A8:' || d.work_date"
-            " FROM kefu.attendance_daily d"
-            " JOIN kefu.employees e ON e.centre = d.centre AND e.emp_id = d.emp_id AND e.role IN ('presales', 'aftersales')"
-            " CROSS JOIN (SELECT value AS v FROM att_policy WHERE param = 'a8_signin_min') lim"
-            " CROSS JOIN (SELECT value AS v FROM att_policy WHERE param = 'window_before_min') win"
+            " FROM kefu.attendance_daily d JOIN agents g ON g.emp_id = d.emp_id CROSS JOIN lim"
             " WHERE d.centre = $1 AND d.month = $2::date AND d.shift_start IS NOT NULL"
             "  AND d.status NOT IN ('absent', 'leave')"
-            "  AND EXISTS (SELECT 1 FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
-            "   AND a.started_at >= $2::date - 1 AND a.started_at < $3::date + 1)"
-            "  AND NOT EXISTS (SELECT 1 FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
-            "   AND a.state <> 'logout' AND a.started_at <= d.shift_start + lim.v * interval '1 minute'"
-            "   AND a.started_at >= d.shift_start - interval '1 day'"
-            "   AND coalesce(a.ended_at, 'infinity') >= d.shift_start - win.v * interval '1 minute')"
-            "  AND NOT EXISTS (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
-            "   AND u.start_at <= d.shift_start + lim.v * interval '1 minute' AND u.end_at >= d.shift_start)",
+            "  AND (SELECT a.state <> 'logout' AND coalesce(a.ended_at, 'infinity') > d.shift_start + lim.i"
+            "   FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
+            "   AND a.started_at <= d.shift_start + lim.i AND a.started_at > d.shift_start - interval '1 day'"
+            "   ORDER BY a.started_at DESC LIMIT 1) IS NOT TRUE"
+            "  AND (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
+            "   AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start LIMIT 1) IS NULL",
             4, a8_params, NULL)))
         return st;
 
@@ -1181,6 +1189,9 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
     if ((st = kefu_db_exec(c, "BEGIN"))) goto done;
     in_xact = 1;
     if ((st = kefu_db_xact_lock(c, "attendance"))) goto done;
+    /* The cursor is read to the end: plan for all rows. JIT costs more than it
+     * saves on these short statements. */
+    if ((st = kefu_db_exec(c, "SET LOCAL cursor_tuple_fraction = 1; SET LOCAL jit = off"))) goto done;
 
     const char *p2[2] = {a.centre, ms};
     const char *p3[3] = {a.centre, ms, me};

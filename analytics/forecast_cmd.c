@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#define NIV 48          /* half-hour intervals of a day */
-#define NCLS 8          /* intraday profile classes: Mon..Sun = 0..6, holiday = 7 */
+#define NIV 48 /* half-hour intervals of a day */
+#define NCLS 8 /* intraday profile classes: Mon..Sun = 0..6, holiday = 7 */
 #define CLS_HOLIDAY 7
 #define PROFILE_DAYS 56 /* last 8 weeks */
 #define AHT_DAYS 28     /* last 4 weeks */
@@ -23,61 +23,63 @@
 /* ---- options ---------------------------------------------------------------- */
 
 typedef struct {
-    int ty, tm;                /* T */
-    const char *queue;         /* --queue; NULL = the total */
+    int ty, tm;        /* T */
+    const char *queue; /* --queue; NULL = the total */
     int all_queues;
-    int64_t as_of;             /* effective default applied in parse */
+    int64_t as_of; /* effective default applied in parse */
     int as_of_given;
-    double outage_factor;      /* NAN = computed */
+    double outage_factor; /* NAN = computed */
     const char *out;
     const char *centre;
     int S, E;
     kefu_staff_params staff;
     int backtest;
-    int bt_from, bt_to;        /* year*12 + month-1; -1 = default */
+    int bt_from, bt_to; /* year*12 + month-1; -1 = default */
 } fc_opts;
 
-static void usage(FILE *to)
-{
-    fputs(KL("用法: kefu forecast --month YYYY-MM [选项]\n"
-             "按 95598 办法预测目标月每日来话量，计算每半小时排班需求，结果存入 kefu.forecast_* 表。\n"
-             "  --month YYYY-MM        目标月 T（可为过去月份：只用 T 之前的数据）\n"
-             "  --queue 队列           只预测一个队列（默认: 所有队列合计，记为 '*'）\n"
-             "  --all-queues           合计及每个队列各运行一次\n"
-             "  --as-of 日期           数据截至日（默认: T 前一天与昨天中较早者；环境变量 KEFU_TODAY 可固定“今天”）\n"
-             "  --outage-factor X      系统故障影响值 f 取 X（默认按历史计算）\n"
-             "  --centre 名称          中心（默认 main）\n"
-             "  --S N  --E N           月初/月末天数（默认 3、3）\n"
-             "  --sl 0.8 --sl-seconds 20 --max-occupancy 0.85 --shrinkage 0.3\n"
-             "                         排班目标: 服务水平、接听秒数、最高占用率、缺勤率\n"
-             "  --backtest             同时回测（逐月滚动，每月只用该月之前的数据）\n"
-             "  --from YYYY-MM --to YYYY-MM  回测月份范围（默认: T 之前所有数据足够的月份）\n"
-             "  --out 文件.xlsx        写出预测评审工作簿\n"
-             "  --help                 显示本帮助\n",
-             "usage: kefu forecast --month YYYY-MM [OPTION]...\n"
-             "Forecast the daily offered calls of target month T by the 95598 method, compute the\n"
-             "half-hourly staffing need, and store everything in the kefu.forecast_* tables.\n"
-             "  --month YYYY-MM        target month T (may be past: only data before T is used)\n"
-             "  --queue Q              one queue (default: the total over all queues, stored as '*')\n"
-             "  --all-queues           one run for the total and one per queue\n"
-             "  --as-of DATE           last day of data (default: the earlier of the day before T\n"
-             "                         and yesterday; KEFU_TODAY=YYYY-MM-DD pins \"today\")\n"
-             "  --outage-factor X      use X as outage factor f (default: computed)\n"
-             "  --centre NAME          centre (default main)\n"
-             "  --S N  --E N           month-start / month-end days (default 3, 3)\n"
-             "  --sl 0.8 --sl-seconds 20 --max-occupancy 0.85 --shrinkage 0.3\n"
-             "                         staffing goal: service level, answer seconds, max occupancy,\n"
-             "                         shrinkage\n"
-             "  --backtest             also backtest (rolling origin, month ahead)\n"
-             "  --from YYYY-MM --to YYYY-MM  backtest months (default: every month before T with\n"
-             "                         enough history)\n"
-             "  --out FILE.xlsx        write the forecast-review workbook\n"
-             "  --help                 show this help\n"),
-          to);
+static void usage(FILE *to) {
+    fputs(
+        KL("用法: kefu forecast --month YYYY-MM [选项]\n"
+           "按 95598 办法预测目标月每日来话量，计算每半小时排班需求，结果存入 kefu.forecast_* "
+           "表。\n"
+           "  --month YYYY-MM        目标月 T（可为过去月份：只用 T 之前的数据）\n"
+           "  --queue 队列           只预测一个队列（默认: 所有队列合计，记为 '*'）\n"
+           "  --all-queues           合计及每个队列各运行一次\n"
+           "  --as-of 日期           数据截至日（默认: T 前一天与昨天中较早者；环境变量 KEFU_TODAY "
+           "可固定“今天”）\n"
+           "  --outage-factor X      系统故障影响值 f 取 X（默认按历史计算）\n"
+           "  --centre 名称          中心（默认 main）\n"
+           "  --S N  --E N           月初/月末天数（默认 3、3）\n"
+           "  --sl 0.8 --sl-seconds 20 --max-occupancy 0.85 --shrinkage 0.3\n"
+           "                         排班目标: 服务水平、接听秒数、最高占用率、缺勤率\n"
+           "  --backtest             同时回测（逐月滚动，每月只用该月之前的数据）\n"
+           "  --from YYYY-MM --to YYYY-MM  回测月份范围（默认: T 之前所有数据足够的月份）\n"
+           "  --out 文件.xlsx        写出预测评审工作簿\n"
+           "  --help                 显示本帮助\n",
+           "usage: kefu forecast --month YYYY-MM [OPTION]...\n"
+           "Forecast the daily offered calls of target month T by the 95598 method, compute the\n"
+           "half-hourly staffing need, and store everything in the kefu.forecast_* tables.\n"
+           "  --month YYYY-MM        target month T (may be past: only data before T is used)\n"
+           "  --queue Q              one queue (default: the total over all queues, stored as "
+           "'*')\n"
+           "  --all-queues           one run for the total and one per queue\n"
+           "  --as-of DATE           last day of data (default: the earlier of the day before T\n"
+           "                         and yesterday; KEFU_TODAY=YYYY-MM-DD pins \"today\")\n"
+           "  --outage-factor X      use X as outage factor f (default: computed)\n"
+           "  --centre NAME          centre (default main)\n"
+           "  --S N  --E N           month-start / month-end days (default 3, 3)\n"
+           "  --sl 0.8 --sl-seconds 20 --max-occupancy 0.85 --shrinkage 0.3\n"
+           "                         staffing goal: service level, answer seconds, max occupancy,\n"
+           "                         shrinkage\n"
+           "  --backtest             also backtest (rolling origin, month ahead)\n"
+           "  --from YYYY-MM --to YYYY-MM  backtest months (default: every month before T with\n"
+           "                         enough history)\n"
+           "  --out FILE.xlsx        write the forecast-review workbook\n"
+           "  --help                 show this help\n"),
+        to);
 }
 
-static int parse_ym(const char *s, int *y, int *m)
-{
+static int parse_ym(const char *s, int *y, int *m) {
     if (strlen(s) != 7 || s[4] != '-')
         return -1;
     for (int i = 0; i < 7; i++)
@@ -88,8 +90,7 @@ static int parse_ym(const char *s, int *y, int *m)
     return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 ? 0 : -1;
 }
 
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
+static int parse_double(const char *s, double lo, double hi, double *out) {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
@@ -100,8 +101,7 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 }
 
 /* "Today" of the default as-of: KEFU_TODAY pins it for tests. */
-static kefu_status today(int64_t *out)
-{
+static kefu_status today(int64_t *out) {
     const char *env = getenv("KEFU_TODAY");
     if (env && *env) {
         if (kefu_parse_date(env, strlen(env), out)) {
@@ -120,18 +120,25 @@ static kefu_status today(int64_t *out)
 }
 
 /* Returns KEFU_OK with *help = 1 when --help printed the usage. */
-static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help)
-{
-    static const struct option lo[] = {
-        {"month", required_argument, NULL, 'm'},      {"queue", required_argument, NULL, 'q'},
-        {"all-queues", no_argument, NULL, 'A'},       {"as-of", required_argument, NULL, 'a'},
-        {"outage-factor", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-        {"centre", required_argument, NULL, 'c'},     {"S", required_argument, NULL, 'S'},
-        {"E", required_argument, NULL, 'E'},          {"sl", required_argument, NULL, 'l'},
-        {"sl-seconds", required_argument, NULL, 't'}, {"max-occupancy", required_argument, NULL, 'x'},
-        {"shrinkage", required_argument, NULL, 'k'},  {"backtest", no_argument, NULL, 'b'},
-        {"from", required_argument, NULL, 'F'},       {"to", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
+    static const struct option lo[] = {{"month", required_argument, NULL, 'm'},
+                                       {"queue", required_argument, NULL, 'q'},
+                                       {"all-queues", no_argument, NULL, 'A'},
+                                       {"as-of", required_argument, NULL, 'a'},
+                                       {"outage-factor", required_argument, NULL, 'f'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"centre", required_argument, NULL, 'c'},
+                                       {"S", required_argument, NULL, 'S'},
+                                       {"E", required_argument, NULL, 'E'},
+                                       {"sl", required_argument, NULL, 'l'},
+                                       {"sl-seconds", required_argument, NULL, 't'},
+                                       {"max-occupancy", required_argument, NULL, 'x'},
+                                       {"shrinkage", required_argument, NULL, 'k'},
+                                       {"backtest", no_argument, NULL, 'b'},
+                                       {"from", required_argument, NULL, 'F'},
+                                       {"to", required_argument, NULL, 'T'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
     const char *month = NULL, *bad = NULL, *badval = NULL;
     int ch, y, m;
     double v;
@@ -147,24 +154,38 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help)
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
         switch (ch) {
-        case 'm': month = optarg; break;
-        case 'q': o->queue = optarg; break;
-        case 'A': o->all_queues = 1; break;
+        case 'm':
+            month = optarg;
+            break;
+        case 'q':
+            o->queue = optarg;
+            break;
+        case 'A':
+            o->all_queues = 1;
+            break;
         case 'a':
-            if (kefu_parse_date(optarg, strlen(optarg), &o->as_of)) bad = "--as-of";
+            if (kefu_parse_date(optarg, strlen(optarg), &o->as_of))
+                bad = "--as-of";
             o->as_of_given = 1;
             break;
         case 'f':
             if (parse_double(optarg, 0.0, 100.0, &o->outage_factor) || o->outage_factor <= 0)
                 bad = "--outage-factor";
             break;
-        case 'o': o->out = optarg; break;
-        case 'c': o->centre = optarg; break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'c':
+            o->centre = optarg;
+            break;
         case 'S':
         case 'E':
-            if (parse_double(optarg, 0, KEFU_FC_MAX_SE, &v) || v != floor(v)) bad = ch == 'S' ? "--S" : "--E";
-            else if (ch == 'S') o->S = (int)v;
-            else o->E = (int)v;
+            if (parse_double(optarg, 0, KEFU_FC_MAX_SE, &v) || v != floor(v))
+                bad = ch == 'S' ? "--S" : "--E";
+            else if (ch == 'S')
+                o->S = (int)v;
+            else
+                o->E = (int)v;
             break;
         case 'l':
             if (parse_double(optarg, 0.0, 1.0, &o->staff.sl_target) || o->staff.sl_target <= 0 ||
@@ -172,29 +193,37 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help)
                 bad = "--sl";
             break;
         case 't':
-            if (parse_double(optarg, 0.0, 3600.0, &o->staff.sl_seconds)) bad = "--sl-seconds";
+            if (parse_double(optarg, 0.0, 3600.0, &o->staff.sl_seconds))
+                bad = "--sl-seconds";
             break;
         case 'x':
             if (parse_double(optarg, 0.0, 1.0, &o->staff.max_occ) || o->staff.max_occ <= 0)
                 bad = "--max-occupancy";
             break;
         case 'k':
-            if (parse_double(optarg, 0.0, 0.99, &o->staff.shrinkage)) bad = "--shrinkage";
+            if (parse_double(optarg, 0.0, 0.99, &o->staff.shrinkage))
+                bad = "--shrinkage";
             break;
-        case 'b': o->backtest = 1; break;
+        case 'b':
+            o->backtest = 1;
+            break;
         case 'F':
         case 'T':
-            if (parse_ym(optarg, &y, &m)) bad = ch == 'F' ? "--from" : "--to";
-            else if (ch == 'F') o->bt_from = y * 12 + m - 1;
-            else o->bt_to = y * 12 + m - 1;
+            if (parse_ym(optarg, &y, &m))
+                bad = ch == 'F' ? "--from" : "--to";
+            else if (ch == 'F')
+                o->bt_from = y * 12 + m - 1;
+            else
+                o->bt_to = y * 12 + m - 1;
             break;
         case 'h':
             usage(stdout);
             *help = 1;
             return KEFU_OK;
         default:
-            kefu_error(KL("未知或缺少参数的选项 \"%s\"", "unknown option or missing argument: \"%s\""),
-                       argv[optind - 1]);
+            kefu_error(
+                KL("未知或缺少参数的选项 \"%s\"", "unknown option or missing argument: \"%s\""),
+                argv[optind - 1]);
             usage(stderr);
             return KEFU_ERR_USAGE;
         }
@@ -213,19 +242,23 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help)
     }
     if (!month) {
         kefu_error("%s", KL("缺少 --month YYYY-MM", "--month YYYY-MM is required"));
-        kefu_hint("%s", KL("例如 kefu forecast --month 2026-11", "e.g. kefu forecast --month 2026-11"));
+        kefu_hint("%s",
+                  KL("例如 kefu forecast --month 2026-11", "e.g. kefu forecast --month 2026-11"));
         return KEFU_ERR_USAGE;
     }
     if (parse_ym(month, &o->ty, &o->tm)) {
-        kefu_error(KL("--month 需要 YYYY-MM，而不是 \"%s\"", "--month needs YYYY-MM, not \"%s\""), month);
+        kefu_error(KL("--month 需要 YYYY-MM，而不是 \"%s\"", "--month needs YYYY-MM, not \"%s\""),
+                   month);
         return KEFU_ERR_USAGE;
     }
     if (o->queue && o->all_queues) {
-        kefu_error("%s", KL("--queue 与 --all-queues 不能同时使用", "--queue and --all-queues exclude each other"));
+        kefu_error("%s", KL("--queue 与 --all-queues 不能同时使用",
+                            "--queue and --all-queues exclude each other"));
         return KEFU_ERR_USAGE;
     }
     if ((o->bt_from >= 0 || o->bt_to >= 0) && !o->backtest) {
-        kefu_error("%s", KL("--from/--to 只与 --backtest 一起使用", "--from/--to go with --backtest"));
+        kefu_error("%s",
+                   KL("--from/--to 只与 --backtest 一起使用", "--from/--to go with --backtest"));
         return KEFU_ERR_USAGE;
     }
     int tmi = o->ty * 12 + o->tm - 1;
@@ -257,23 +290,22 @@ typedef struct {
     int64_t d0;
     size_t nd;
     size_t nq;
-    char **queues;           /* owned, sorted */
-    double *v;               /* owned, nq × nd; NAN = no data */
-    unsigned char *holiday;  /* owned, nd each */
+    char **queues;          /* owned, sorted */
+    double *v;              /* owned, nq × nd; NAN = no data */
+    unsigned char *holiday; /* owned, nd each */
     unsigned char *workday;
-    unsigned char *out_all;  /* outage for every queue (queue '') */
-    unsigned char *out_any;  /* outage of some queue */
+    unsigned char *out_all; /* outage for every queue (queue '') */
+    unsigned char *out_any; /* outage of some queue */
     unsigned char *camp_all;
     double *up_all;
-    unsigned char *out_q;    /* owned, nq × nd */
+    unsigned char *out_q; /* owned, nq × nd */
     unsigned char *camp_q;
     double *up_q;
     int has_calls;
-    int64_t cov_lo, cov_hi;  /* calls coverage when has_calls */
+    int64_t cov_lo, cov_hi; /* calls coverage when has_calls */
 } fc_data;
 
-static void data_free(fc_data *d)
-{
+static void data_free(fc_data *d) {
     if (!d)
         return;
     for (size_t i = 0; i < d->nq; i++)
@@ -292,13 +324,11 @@ static void data_free(fc_data *d)
     memset(d, 0, sizeof *d);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
+static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int queue_index(const fc_data *d, const char *q)
-{
+static int queue_index(const fc_data *d, const char *q) {
     size_t lo = 0, hi = d->nq;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -313,8 +343,7 @@ static int queue_index(const fc_data *d, const char *q)
     return -1;
 }
 
-static int64_t parse_day_or(const char *s, int64_t dflt)
-{
+static int64_t parse_day_or(const char *s, int64_t dflt) {
     int64_t d;
     return kefu_parse_date(s, strlen(s), &d) ? dflt : d;
 }
@@ -339,8 +368,7 @@ static const char SQL_DAILY[] =
 /* Volumes of [query_lo, data_hi] into days d0 .. d1, d0 = the earlier of
  * window_lo and the first day with data. */
 static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, int64_t window_lo,
-                              int64_t d1, int64_t data_hi, fc_data *d)
-{
+                              int64_t d1, int64_t data_hi, fc_data *d) {
     PGresult *r = NULL;
     kefu_status st;
     char lo_s[11], hi_s[11], d1_s[11];
@@ -414,8 +442,8 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
     d->out_any = calloc(d->nd, 1);
     d->camp_all = calloc(d->nd, 1);
     d->up_all = calloc(d->nd, sizeof *d->up_all);
-    if (!d->v || !d->out_q || !d->camp_q || !d->up_q || !d->holiday || !d->workday ||
-        !d->out_all || !d->out_any || !d->camp_all || !d->up_all) {
+    if (!d->v || !d->out_q || !d->camp_q || !d->up_q || !d->holiday || !d->workday || !d->out_all ||
+        !d->out_any || !d->camp_all || !d->up_all) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
@@ -504,8 +532,7 @@ done:
 }
 
 /* V of day index k for queue qi (-1 = the total: sum of the queues with data). */
-static double day_volume(const fc_data *d, int qi, size_t k)
-{
+static double day_volume(const fc_data *d, int qi, size_t k) {
     if (qi >= 0)
         return d->v[(size_t)qi * d->nd + k];
     double s = 0;
@@ -523,8 +550,7 @@ static double day_volume(const fc_data *d, int qi, size_t k)
 /* Day records of one queue (or the total). For the total an outage of any
  * queue marks the day (its total is distorted), but only centre-wide
  * campaigns carry their uplift: a one-queue uplift does not apply to the sum. */
-static kefu_status make_days(const fc_data *d, int qi, kefu_fc_day **out)
-{
+static kefu_status make_days(const fc_data *d, int qi, kefu_fc_day **out) {
     kefu_fc_day *a = calloc(d->nd ? d->nd : 1, sizeof *a);
     if (!a)
         return KEFU_ERR_NOMEM;
@@ -567,7 +593,8 @@ typedef struct {
     double answered;
 } fc_profile;
 
-#define SQL_IV "(extract(hour FROM arrived_at)::int * 2 + (extract(minute FROM arrived_at) >= 30)::int)"
+#define SQL_IV                                                                                     \
+    "(extract(hour FROM arrived_at)::int * 2 + (extract(minute FROM arrived_at) >= 30)::int)"
 
 /* Share of a class's offered calls per interval over the last 8 weeks: the
  * grouping runs in PostgreSQL, 8 × 48 rows come back. */
@@ -596,8 +623,7 @@ static const char SQL_AHT[] =
     " GROUP BY 1";
 
 static kefu_status fetch_profile(PGconn *c, const char *centre, const char *queue, int64_t as_of,
-                                 fc_profile *p)
-{
+                                 fc_profile *p) {
     PGresult *r = NULL;
     kefu_status st;
     char a_s[11], b_s[11];
@@ -653,22 +679,29 @@ done:
 
 /* ---- storing ------------------------------------------------------------- */
 
-static void copy_escape(kefu_buf *b, const char *s)
-{
+static void copy_escape(kefu_buf *b, const char *s) {
     for (; *s; s++) {
         switch (*s) {
-        case '\\': kefu_buf_append(b, "\\\\", 2); break;
-        case '\t': kefu_buf_append(b, "\\t", 2); break;
-        case '\n': kefu_buf_append(b, "\\n", 2); break;
-        case '\r': kefu_buf_append(b, "\\r", 2); break;
-        default: kefu_buf_append(b, s, 1);
+        case '\\':
+            kefu_buf_append(b, "\\\\", 2);
+            break;
+        case '\t':
+            kefu_buf_append(b, "\\t", 2);
+            break;
+        case '\n':
+            kefu_buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            kefu_buf_append(b, "\\r", 2);
+            break;
+        default:
+            kefu_buf_append(b, s, 1);
         }
     }
 }
 
 /* A float for COPY: NULL for NAN when nullable, else PostgreSQL's NaN. */
-static void copy_num(kefu_buf *b, double x, int nullable)
-{
+static void copy_num(kefu_buf *b, double x, int nullable) {
     if (isnan(x))
         kefu_buf_puts(b, nullable ? "\\N" : "NaN");
     else if (isinf(x))
@@ -677,8 +710,7 @@ static void copy_num(kefu_buf *b, double x, int nullable)
         kefu_buf_printf(b, "%.17g", x);
 }
 
-static kefu_status copy_start(PGconn *c, const char *sql)
-{
+static kefu_status copy_start(PGconn *c, const char *sql) {
     PGresult *r = PQexec(c, sql);
     kefu_status st = PQresultStatus(r) == PGRES_COPY_IN ? KEFU_OK : KEFU_ERR_DB;
     if (st)
@@ -687,8 +719,7 @@ static kefu_status copy_start(PGconn *c, const char *sql)
     return st;
 }
 
-static kefu_status copy_flush(PGconn *c, kefu_buf *b)
-{
+static kefu_status copy_flush(PGconn *c, kefu_buf *b) {
     if (!b->len)
         return KEFU_OK;
     if (PQputCopyData(c, b->ptr, (int)b->len) != 1) {
@@ -700,11 +731,11 @@ static kefu_status copy_flush(PGconn *c, kefu_buf *b)
 }
 
 /* Send what is left and end the COPY (aborting it when st is a failure). */
-static kefu_status copy_finish(PGconn *c, kefu_buf *b, kefu_status st)
-{
+static kefu_status copy_finish(PGconn *c, kefu_buf *b, kefu_status st) {
     if (!st)
         st = copy_flush(c, b);
-    kefu_status st2 = PQputCopyEnd(c, st ? "kefu: forecast not stored" : NULL) == 1 ? KEFU_OK : KEFU_ERR_DB;
+    kefu_status st2 =
+        PQputCopyEnd(c, st ? "kefu: forecast not stored" : NULL) == 1 ? KEFU_OK : KEFU_ERR_DB;
     PGresult *r;
     while ((r = PQgetResult(c)) != NULL) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -718,15 +749,13 @@ static kefu_status copy_finish(PGconn *c, kefu_buf *b, kefu_status st)
 }
 
 /* "2026-08 (21 d), 2026-09 (22 d)" */
-static void uses_text(const kefu_fc_factor *f, kefu_buf *b)
-{
+static void uses_text(const kefu_fc_factor *f, kefu_buf *b) {
     for (size_t i = 0; i < f->nuses; i++)
         kefu_buf_printf(b, "%s%s (%d d)", i ? ", " : "", f->uses[i].ym, f->uses[i].days);
 }
 
 static kefu_status store_run(PGconn *c, const fc_opts *o, const char *queue,
-                             const kefu_fc_result *res, const char *warnings, int64_t *run_id)
-{
+                             const kefu_fc_result *res, const char *warnings, int64_t *run_id) {
     kefu_buf js = {0};
     PGresult *r = NULL;
     char tm_s[11], asof_s[11];
@@ -753,11 +782,12 @@ static kefu_status store_run(PGconn *c, const fc_opts *o, const char *queue,
         goto done;
     }
     const char *p[6] = {o->centre, tm_s, queue, asof_s, js.ptr, warnings};
-    st = kefu_db_query(c,
-                       "INSERT INTO kefu.forecast_run (centre, target_month, queue, as_of, method,"
-                       " params, warnings) VALUES ($1, $2::date, $3, $4::date, '95598', $5::jsonb, $6)"
-                       " RETURNING run_id",
-                       6, p, &r);
+    st = kefu_db_query(
+        c,
+        "INSERT INTO kefu.forecast_run (centre, target_month, queue, as_of, method,"
+        " params, warnings) VALUES ($1, $2::date, $3, $4::date, '95598', $5::jsonb, $6)"
+        " RETURNING run_id",
+        6, p, &r);
     if (st)
         goto done;
     *run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -767,11 +797,11 @@ done:
     return st;
 }
 
-static kefu_status store_factors(PGconn *c, int64_t run_id, const kefu_fc_result *res)
-{
+static kefu_status store_factors(PGconn *c, int64_t run_id, const kefu_fc_result *res) {
     kefu_buf b = {0}, m = {0};
-    kefu_status st = copy_start(c, "COPY kefu.forecast_factor (run_id, seq, name, value, formula_zh,"
-                                   " formula_en, months) FROM STDIN");
+    kefu_status st =
+        copy_start(c, "COPY kefu.forecast_factor (run_id, seq, name, value, formula_zh,"
+                      " formula_en, months) FROM STDIN");
     if (st)
         return st;
     for (size_t i = 0; i < res->factors.len && !st; i++) {
@@ -802,8 +832,7 @@ static kefu_status store_factors(PGconn *c, int64_t run_id, const kefu_fc_result
 }
 
 /* Index of the same date last year (Feb 29 -> Feb 28) in the day array, or -1. */
-static long last_year_index(const fc_data *d, int64_t day)
-{
+static long last_year_index(const fc_data *d, int64_t day) {
     int y, m, dd;
     kefu_civil_from_days(day, &y, &m, &dd);
     if (m == 2 && dd == 29)
@@ -815,8 +844,7 @@ static long last_year_index(const fc_data *d, int64_t day)
 }
 
 static kefu_status store_daily(PGconn *c, int64_t run_id, const kefu_fc_result *res,
-                               const kefu_fc_day *days, const fc_data *d)
-{
+                               const kefu_fc_day *days, const fc_data *d) {
     kefu_buf b = {0};
     char ds[11];
     kefu_status st = copy_start(c, "COPY kefu.forecast_daily (run_id, date, class, weight, uplift,"
@@ -854,8 +882,7 @@ typedef struct {
 /* Intervals of every forecast day into kefu.forecast_interval. */
 static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_result *res,
                                   const fc_profile *p, const kefu_staff_params *sp,
-                                  staff_summary *sum)
-{
+                                  staff_summary *sum) {
     kefu_buf b = {0};
     int start[NIV];
     double calls[NIV], aht[NIV];
@@ -879,15 +906,16 @@ static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_resul
             calls[i] = x->forecast * share[i];
         if ((st = kefu_staff_day(start, calls, aht, NIV, sp, out))) {
             kefu_format_date(x->day, ds);
-            kefu_error(KL("%s 的排班计算失败（Erlang C 无解）", "staffing of %s failed (no Erlang C solution)"),
+            kefu_error(KL("%s 的排班计算失败（Erlang C 无解）",
+                          "staffing of %s failed (no Erlang C solution)"),
                        ds);
             break;
         }
         kefu_format_date(x->day, ds);
         for (int i = 0; i < NIV; i++) {
             const kefu_staff_interval *o = &out[i];
-            kefu_buf_printf(&b, "%lld\t%s\t%02d:%02d:00\t", (long long)run_id, ds, o->start_s / 3600,
-                            o->start_s / 60 % 60);
+            kefu_buf_printf(&b, "%lld\t%s\t%02d:%02d:00\t", (long long)run_id, ds,
+                            o->start_s / 3600, o->start_s / 60 % 60);
             copy_num(&b, o->calls, 0);
             kefu_buf_puts(&b, "\t");
             copy_num(&b, o->aht_s, 0);
@@ -920,8 +948,7 @@ typedef struct {
     int ndays_all[KEFU_BT_NMETHODS], ndays_norm[KEFU_BT_NMETHODS];
 } bt_month;
 
-static const kefu_fc_day *find_day(const kefu_fc_day *in, size_t n, int64_t day)
-{
+static const kefu_fc_day *find_day(const kefu_fc_day *in, size_t n, int64_t day) {
     if (n == 0 || day < in[0].day || day >= in[0].day + (int64_t)n)
         return NULL;
     return &in[day - in[0].day];
@@ -932,8 +959,7 @@ static const kefu_fc_day *find_day(const kefu_fc_day *in, size_t n, int64_t day)
  * public functions and scored over the days that are not holidays, outage or
  * campaign days. */
 static kefu_status backtest_normal(const kefu_fc_day *in, size_t n, const kefu_fc_params *base,
-                                   bt_month *bm)
-{
+                                   bt_month *bm) {
     int y = bm->row.year, m = bm->row.month, len = kefu_days_in_month(y, m);
     int64_t origin = kefu_days_from_civil(y, m, 1);
     double act[31], nact[31], fc[KEFU_BT_NMETHODS][31];
@@ -987,12 +1013,12 @@ static kefu_status backtest_normal(const kefu_fc_day *in, size_t n, const kefu_f
     return KEFU_OK;
 }
 
-static kefu_status store_backtest(PGconn *c, int64_t run_id, const bt_month *bm, size_t n)
-{
+static kefu_status store_backtest(PGconn *c, int64_t run_id, const bt_month *bm, size_t n) {
     kefu_buf b = {0};
     char ds[11];
-    kefu_status st = copy_start(c, "COPY kefu.forecast_backtest (run_id, month, method, scope, mape,"
-                                   " wape, days) FROM STDIN");
+    kefu_status st =
+        copy_start(c, "COPY kefu.forecast_backtest (run_id, month, method, scope, mape,"
+                      " wape, days) FROM STDIN");
     if (st)
         return st;
     for (size_t i = 0; i < n; i++) {
@@ -1017,8 +1043,7 @@ static kefu_status store_backtest(PGconn *c, int64_t run_id, const bt_month *bm,
     return st;
 }
 
-static void print_backtest(const char *queue, const bt_month *bm, size_t n)
-{
+static void print_backtest(const char *queue, const bt_month *bm, size_t n) {
     double *x = malloc(4 * n * sizeof *x);
     char a[16], z[16];
     if (!x)
@@ -1043,8 +1068,13 @@ static void print_backtest(const char *queue, const bt_month *bm, size_t n)
         }
         double mm = kefu_bt_mean(x, n), mw = kefu_bt_mean(x + n, n);
         double nm = kefu_bt_mean(x + 2 * n, n), nw = kefu_bt_mean(x + 3 * n, n);
-        printf("  %-16s %6d %8.2f%% %8.2f%% %10.2f%% %10.2f%%\n", kefu_bt_method_name((kefu_bt_method)k),
-               cnt, 100 * mm, 100 * mw, 100 * nm, 100 * nw);
+        if (cnt == 0) {
+            printf("  %-16s %6d %9s %9s %11s %11s\n", kefu_bt_method_name((kefu_bt_method)k), cnt,
+                   "-", "-", "-", "-");
+            continue;
+        }
+        printf("  %-16s %6d %8.2f%% %8.2f%% %10.2f%% %10.2f%%\n",
+               kefu_bt_method_name((kefu_bt_method)k), cnt, 100 * mm, 100 * mw, 100 * nm, 100 * nw);
         if (!isnan(mw) && mw < best_w) {
             best_w = mw;
             best = k;
@@ -1058,8 +1088,7 @@ static void print_backtest(const char *queue, const bt_month *bm, size_t n)
 
 /* Backtest months for one queue; rows stored under run_id. */
 static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, int64_t run_id,
-                                const kefu_fc_day *in, size_t n, int64_t as_of)
-{
+                                const kefu_fc_day *in, size_t n, int64_t as_of) {
     kefu_fc_params base;
     bt_month *bm = NULL;
     size_t nb = 0;
@@ -1084,7 +1113,8 @@ static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, 
     int from = o->bt_from >= 0 ? o->bt_from : first_y * 12 + first_m; /* month after the first */
     int to = o->bt_to >= 0 ? o->bt_to : tmi - 1;
     if (to < from) {
-        kefu_warn(KL("队列 %s：回测范围内没有月份", "queue %s: no month in the backtest range"), queue);
+        kefu_warn(KL("队列 %s：回测范围内没有月份", "queue %s: no month in the backtest range"),
+                  queue);
         return KEFU_OK;
     }
     bm = calloc((size_t)(to - from + 1), sizeof *bm);
@@ -1131,8 +1161,7 @@ done:
 
 /* ---- one run ---------------------------------------------------------------- */
 
-static void add_warning(kefu_buf *w, const char *msg)
-{
+static void add_warning(kefu_buf *w, const char *msg) {
     if (w->len)
         kefu_buf_puts(w, "; ");
     kefu_buf_puts(w, msg);
@@ -1140,8 +1169,7 @@ static void add_warning(kefu_buf *w, const char *msg)
 }
 
 /* Forecast (and staffing, backtest) of queue index qi (-1 = total). */
-static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi, int64_t *run_id)
-{
+static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi, int64_t *run_id) {
     const char *queue = qi < 0 ? "*" : d->queues[qi];
     kefu_fc_day *days = NULL;
     kefu_fc_result res;
@@ -1164,8 +1192,9 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
     p.quiet = 1; /* messages below carry the queue */
     st = kefu_fc_run(days, d->nd, &p, &res);
     if (st) {
-        kefu_error(KL("队列 %s：%04d-%02d 的预测失败：%s", "queue %s: forecast of %04d-%02d failed: %s"),
-                   queue, o->ty, o->tm, res.message);
+        kefu_error(
+            KL("队列 %s：%04d-%02d 的预测失败：%s", "queue %s: forecast of %04d-%02d failed: %s"),
+            queue, o->ty, o->tm, res.message);
         goto done;
     }
 
@@ -1177,11 +1206,13 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
         add_warning(&warn, tmp);
     }
     if (res.h_from_w)
-        add_warning(&warn, KL("h = w：T 前 13 个月没有可用的节假日", "h = w: no usable holiday in the 13 months before T"));
+        add_warning(&warn, KL("h = w：T 前 13 个月没有可用的节假日",
+                              "h = w: no usable holiday in the 13 months before T"));
     if (res.h_skipped) {
         snprintf(tmp, sizeof tmp,
                  KL("节假日系数 h 未计入 %d 个节假日（所在月份没有正常工作日数据）",
-                    "holiday factor h left out %d holiday days (their month has no normal weekday data)"),
+                    "holiday factor h left out %d holiday days (their month has no normal weekday "
+                    "data)"),
                  res.h_skipped);
         add_warning(&warn, tmp);
     }
@@ -1206,18 +1237,22 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
         staffing = 1;
         int miss_hol = 0, miss_other = 0;
         for (size_t k = 0; k < res.days.len; k++) {
-            int cls = res.days.ptr[k].cls == KEFU_DC_HOLIDAY ? CLS_HOLIDAY : kefu_weekday(res.days.ptr[k].day);
+            int cls = res.days.ptr[k].cls == KEFU_DC_HOLIDAY ? CLS_HOLIDAY
+                                                             : kefu_weekday(res.days.ptr[k].day);
             if (!prof.cls_ok[cls] && cls == CLS_HOLIDAY)
                 miss_hol++;
             else if (!prof.cls_ok[cls])
                 miss_other++;
         }
         if (miss_hol)
-            add_warning(&warn, KL("最近 8 周没有节假日话单：节假日用全部日期的日内分布",
-                                  "no holiday calls in the last 8 weeks: holidays use the profile of all days"));
+            add_warning(
+                &warn,
+                KL("最近 8 周没有节假日话单：节假日用全部日期的日内分布",
+                   "no holiday calls in the last 8 weeks: holidays use the profile of all days"));
         if (miss_other)
             add_warning(&warn, KL("最近 8 周缺少某些星期几的话单：这些日期用全部日期的日内分布",
-                                  "some weekdays have no calls in the last 8 weeks: they use the profile of all days"));
+                                  "some weekdays have no calls in the last 8 weeks: they use the "
+                                  "profile of all days"));
     }
 
     if ((st = store_run(c, o, queue, &res, warn.len ? warn.ptr : NULL, run_id)))
@@ -1240,7 +1275,8 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
         printf(KL("  警告: %s\n", "  warnings: %s\n"), warn.ptr);
     if (staffing)
         printf(KL("  排班需求: %zu 个半小时时段，峰值净需 %d 人，排班 %d 人（缺勤率 %.0f%%）\n",
-                  "  staffing: %zu half-hour intervals, peak net %d agents, scheduled %d (shrinkage %.0f%%)\n"),
+                  "  staffing: %zu half-hour intervals, peak net %d agents, scheduled %d "
+                  "(shrinkage %.0f%%)\n"),
                ss.rows, ss.peak_net, ss.peak_sched, 100 * o->staff.shrinkage);
     if (o->backtest)
         st = run_backtest(c, o, queue, *run_id, days, d->nd, res.as_of);
@@ -1254,8 +1290,8 @@ done:
 
 /* ---- the command ------------------------------------------------------------ */
 
-kefu_status kefu_cmd_forecast(const kefu_db_opts *db, int argc, char **argv, kefu_forecast_outcome *out)
-{
+kefu_status kefu_cmd_forecast(const kefu_db_opts *db, int argc, char **argv,
+                              kefu_forecast_outcome *out) {
     fc_opts o;
     fc_data d;
     PGconn *c = NULL;

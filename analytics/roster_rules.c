@@ -125,13 +125,13 @@ static int is_leave(const kefu_rday *d)
     return d->kind == KEFU_DAY_LEAVE || d->leave_mask != 0;
 }
 
-/* First day of the month the employee works in: the hire date when it falls
- * in the month; KEFU_NO_DAY when hired after the month. */
-static int64_t employed_from(const kefu_emp_days *e)
+/* Days of the month the employee is employed: from the hire date and to the
+ * last day of a leaver, when these fall in the month. 0 when none. */
+static int employed(const kefu_emp_days *e, int64_t *from, int64_t *to)
 {
-    if (e->hire == KEFU_NO_DAY || e->hire <= e->month_first)
-        return e->month_first;
-    return e->hire <= e->month_last ? e->hire : KEFU_NO_DAY;
+    *from = e->hire == KEFU_NO_DAY || e->hire < e->month_first ? e->month_first : e->hire;
+    *to = e->until == KEFU_NO_DAY || e->until > e->month_last ? e->month_last : e->until;
+    return *from <= *to;
 }
 
 kefu_status kefu_roster_r1(const kefu_emp_days *e, const kefu_roster_params *p,
@@ -163,24 +163,36 @@ static long day_ix(const kefu_emp_days *e, int64_t d)
     return d >= e->first && d < e->first + (int64_t)e->n ? (long)(d - e->first) : -1;
 }
 
+/* Employed days of [from, to] that are not leave days: the part of the month
+ * the rest-day and hours rules are prorated to. */
+static int64_t available_days(const kefu_emp_days *e, int64_t from, int64_t to)
+{
+    int64_t n = 0;
+    for (int64_t d = from; d <= to; d++) {
+        long i = day_ix(e, d);
+        n += i < 0 || !is_leave(&e->days[i]);
+    }
+    return n;
+}
+
 static kefu_status r2_agent(const kefu_emp_days *e, const kefu_roster_params *p,
                             kefu_roster_findings *out)
 {
-    int64_t from = employed_from(e);
-    if (from == KEFU_NO_DAY)
+    int64_t from, to;
+    if (!employed(e, &from, &to))
         return KEFU_OK;
-    int64_t dim = e->month_last - e->month_first + 1, emp_days = e->month_last - from + 1;
+    int64_t dim = e->month_last - e->month_first + 1, emp_days = available_days(e, from, to);
     /* round half up of rest_days × emp_days / dim, in integers */
     int64_t required = (2 * p->r2_rest_days * emp_days + dim) / (2 * dim);
     int64_t rests = 0;
-    for (int64_t d = from; d <= e->month_last; d++) {
+    for (int64_t d = from; d <= to; d++) {
         long i = day_ix(e, d);
         if (i >= 0 && e->days[i].kind == KEFU_DAY_REST)
             rests++;
     }
     if (rests >= required)
         return KEFU_OK;
-    kefu_roster_finding f = finding(KEFU_RC_R2_REST_DAYS, e->emp_id, from, e->month_last,
+    kefu_roster_finding f = finding(KEFU_RC_R2_REST_DAYS, e->emp_id, from, to,
                                     (double)rests, (double)required);
     return kefu_roster_findings_push(out, &f);
 }
@@ -234,23 +246,20 @@ kefu_status kefu_roster_r3(const kefu_emp_days *e, const kefu_roster_params *p,
                            kefu_roster_findings *out)
 {
     kefu_status st = KEFU_OK;
-    int64_t from = employed_from(e);
-    if (from == KEFU_NO_DAY)
+    int64_t from, to;
+    if (!employed(e, &from, &to))
         return KEFU_OK;
     double dim = (double)(e->month_last - e->month_first + 1);
-    double emp_days = (double)(e->month_last - from + 1);
-    double leave_day_hours = p->r3_month_hours / p->r3_reference_days;
+    double emp_days = (double)available_days(e, from, to);
     double target = p->r3_month_hours * (dim - p->r3_rest_days) / p->r3_reference_days * emp_days / dim;
     double hours = 0;
     size_t daily0 = out->len;   /* daily findings of this employee start here */
-    for (int64_t d = from; d <= e->month_last && st == KEFU_OK; d++) {
+    for (int64_t d = from; d <= to && st == KEFU_OK; d++) {
         long i = day_ix(e, d);
         if (i < 0)
             continue;
         const kefu_rday *r = &e->days[i];
-        if (r->kind == KEFU_DAY_LEAVE)
-            hours += leave_day_hours;
-        if (r->kind != KEFU_DAY_SHIFT)
+        if (r->kind != KEFU_DAY_SHIFT || is_leave(r))
             continue;
         hours += r->paid_hours;
         if (r->paid_hours >= p->r3_daily_min_hours - 1e-9 && r->paid_hours <= p->r3_daily_max_hours + 1e-9)
@@ -270,7 +279,7 @@ kefu_status kefu_roster_r3(const kefu_emp_days *e, const kefu_roster_params *p,
         }
     }
     if (st == KEFU_OK && fabs(hours - target) > p->r3_tolerance_hours + 1e-9) {
-        kefu_roster_finding f = finding(KEFU_RC_R3_MONTH_HOURS, e->emp_id, from, e->month_last, hours,
+        kefu_roster_finding f = finding(KEFU_RC_R3_MONTH_HOURS, e->emp_id, from, to, hours,
                                         target);
         st = kefu_roster_findings_push(out, &f);
     }

@@ -61,6 +61,7 @@ typedef struct {
     const char *emp_id;        /* borrowed; copied by pointer into findings */
     int supervisor;            /* 1: long/short weeks (R2) instead of 7 rest days */
     int64_t hire;              /* hire date, KEFU_NO_DAY when unknown */
+    int64_t until;             /* last employed day (a leaver's last roster day), KEFU_NO_DAY = still employed */
     int64_t first;             /* day number of days[0] */
     size_t n;
     const kefu_rday *days;     /* borrowed */
@@ -117,8 +118,10 @@ kefu_status kefu_roster_r1(const kefu_emp_days *e, const kefu_roster_params *p,
                            kefu_roster_findings *out);
 
 /* R2 for agents: REST days in the month < required, where required =
- * round(r2_rest_days × employed days in month / days in month) (half up) and
- * employed days start at the hire date when it falls in the month.
+ * round(r2_rest_days × available days / days in month) (half up); available
+ * days are the employed days of the month (from the hire date and up to
+ * `until` when these fall in it) that are not leave days — a long leave
+ * takes its rest days with it.
  * R2 for supervisors (e->supervisor): every Monday–Sunday week that touches
  * the month and has a roster row on all 7 days and no leave day is judged: its
  * REST count must be r2_long_week_rest or r2_short_week_rest, and two judged
@@ -126,12 +129,12 @@ kefu_status kefu_roster_r1(const kefu_emp_days *e, const kefu_roster_params *p,
 kefu_status kefu_roster_r2(const kefu_emp_days *e, const kefu_roster_params *p,
                            kefu_roster_findings *out);
 
-/* R3: scheduled hours of the month = Σ paid hours of SHIFT days + LEAVE days ×
- * (r3_month_hours / r3_reference_days); target = r3_month_hours × (days in month
- * − r3_rest_days) / r3_reference_days, prorated by employed days / days in month;
- * |hours − target| > r3_tolerance_hours is a finding (value = hours, limit =
- * target). Each distinct paid-hours value outside [min, max] on SHIFT days of
- * the month is one finding (first/last date, count = days). */
+/* R3: scheduled hours = Σ paid hours of the SHIFT days of the month that are
+ * not leave days; target = r3_month_hours × (days in month − r3_rest_days) /
+ * r3_reference_days × available days / days in month (available days as for
+ * R2); |hours − target| > r3_tolerance_hours is a finding (value = hours,
+ * limit = target). Each distinct paid-hours value outside [min, max] on SHIFT
+ * days of the month is one finding (first/last date, count = days). */
 kefu_status kefu_roster_r3(const kefu_emp_days *e, const kefu_roster_params *p,
                            kefu_roster_findings *out);
 

@@ -16,41 +16,54 @@
 #define MAX_WIDTH 60.0
 #define PAD 2.0
 
-const char *kefu_label_pick(const char *zh, const char *en)
-{
+const char *kefu_label_pick(const char *zh, const char *en) {
     if (kefu_current_lang == KEFU_LANG_EN && en && *en)
         return en;
     return zh ? zh : "";
 }
 
 /* East Asian Wide/Fullwidth blocks (UAX #11), the ones a Chinese workbook meets. */
-static int wide(uint32_t cp)
-{
+static int wide(uint32_t cp) {
     return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
            (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
            (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
            (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
 }
 
-double kefu_text_width(const char *utf8)
-{
+double kefu_text_width(const char *utf8) {
     const unsigned char *p = (const unsigned char *)utf8;
     double w = 0, line = 0;
     while (p && *p) {
         uint32_t cp;
         int n;
-        if (*p < 0x80) { cp = *p; n = 1; }
-        else if ((*p & 0xE0) == 0xC0) { cp = *p & 0x1F; n = 2; }
-        else if ((*p & 0xF0) == 0xE0) { cp = *p & 0x0F; n = 3; }
-        else if ((*p & 0xF8) == 0xF0) { cp = *p & 0x07; n = 4; }
-        else { cp = '?'; n = 1; }
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1F;
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0F;
+            n = 3;
+        } else if ((*p & 0xF8) == 0xF0) {
+            cp = *p & 0x07;
+            n = 4;
+        } else {
+            cp = '?';
+            n = 1;
+        }
         for (int i = 1; i < n; i++) {
-            if ((p[i] & 0xC0) != 0x80) { n = i; cp = '?'; break; }
+            if ((p[i] & 0xC0) != 0x80) {
+                n = i;
+                cp = '?';
+                break;
+            }
             cp = (cp << 6) | (p[i] & 0x3F);
         }
         p += n;
-        if (cp == '\n') {   /* a multi-line cell is as wide as its longest line */
-            if (line > w) w = line;
+        if (cp == '\n') { /* a multi-line cell is as wide as its longest line */
+            if (line > w)
+                w = line;
             line = 0;
             continue;
         }
@@ -61,26 +74,28 @@ double kefu_text_width(const char *utf8)
 
 /* Width of a number as its format shows it: decimals from the format, a
  * thousands separator when it has ',', a '%' sign; dates as long as the format. */
-static double number_width(double v, const lxw_format *f)
-{
+static double number_width(double v, const lxw_format *f) {
     const char *nf = f ? f->num_format : "";
     if (strchr(nf, 'y') || strchr(nf, 'd') || strchr(nf, 'h'))
         return (double)strlen(nf);
     int pct = strchr(nf, '%') != NULL, dec = 0;
     const char *dot = strchr(nf, '.');
     if (dot)
-        for (const char *q = dot + 1; *q == '0'; q++) dec++;
-    if (pct) v *= 100;
+        for (const char *q = dot + 1; *q == '0'; q++)
+            dec++;
+    if (pct)
+        v *= 100;
     char tmp[64];
     int n = *nf ? snprintf(tmp, sizeof tmp, "%.*f", dec, v) : snprintf(tmp, sizeof tmp, "%.10g", v);
-    if (n < 0) n = 0;
+    if (n < 0)
+        n = 0;
     double ip = fabs(v) >= 1 ? floor(log10(fabs(v))) + 1 : 1;
-    if (strchr(nf, ',')) n += (int)((ip - 1) / 3);
+    if (strchr(nf, ','))
+        n += (int)((ip - 1) / 3);
     return n + pct;
 }
 
-static kefu_status grow_cols(kefu_sheet *s, lxw_col_t col)
-{
+static kefu_status grow_cols(kefu_sheet *s, lxw_col_t col) {
     if (col < s->ncols)
         return KEFU_OK;
     size_t n = (size_t)col + 16;
@@ -98,47 +113,41 @@ static kefu_status grow_cols(kefu_sheet *s, lxw_col_t col)
     return KEFU_OK;
 }
 
-static void note_width(kefu_sheet *s, lxw_col_t col, double w)
-{
+static void note_width(kefu_sheet *s, lxw_col_t col, double w) {
     if (grow_cols(s, col) != KEFU_OK) {
-        if (!s->err) s->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+        if (!s->err)
+            s->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
         return;
     }
     if (w > s->width[col])
         s->width[col] = w;
 }
 
-static void note_err(kefu_sheet *s, lxw_error e)
-{
+static void note_err(kefu_sheet *s, lxw_error e) {
     if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
         s->err = e;
 }
 
-void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
-                    lxw_format *f)
-{
+void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
     if (!text)
         text = "";
     note_err(s, worksheet_write_string(s->ws, row, col, text, f));
     double w = kefu_text_width(text);
-    if (f == s->book->header || f == s->book->title_f || f == s->book->bold ||
-        f == s->book->total)
-        w += 1;  /* bold glyphs are wider */
+    if (f == s->book->header || f == s->book->title_f || f == s->book->bold || f == s->book->total)
+        w += 1; /* bold glyphs are wider */
     /* A block title spills over empty neighbours; do not widen its column. */
     if (f != s->book->title_f && f != s->book->note)
         note_width(s, col, w);
 }
 
-void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f)
-{
+void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
     if (isnan(v) || isinf(v))
         return;
     note_err(s, worksheet_write_number(s->ws, row, col, v, f));
     note_width(s, col, number_width(v, f));
 }
 
-void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, lxw_format *f)
-{
+void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, lxw_format *f) {
     lxw_datetime dt = {0};
     kefu_civil_from_days(days, &dt.year, &dt.month, &dt.day);
     if (!f)
@@ -148,17 +157,16 @@ void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, 
 }
 
 void kefu_sheet_headers(kefu_sheet *s, lxw_row_t row, lxw_col_t col0, const kefu_label *h,
-                        size_t n)
-{
+                        size_t n) {
     for (size_t i = 0; i < n; i++)
         kefu_sheet_str(s, row, (lxw_col_t)(col0 + i), kefu_label_pick(h[i].zh, h[i].en),
                        s->book->header);
 }
 
-void kefu_sheet_cap(kefu_sheet *s, lxw_col_t col, double max_width)
-{
+void kefu_sheet_cap(kefu_sheet *s, lxw_col_t col, double max_width) {
     if (grow_cols(s, col) != KEFU_OK) {
-        if (!s->err) s->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+        if (!s->err)
+            s->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
         return;
     }
     s->cap[col] = max_width;
@@ -166,8 +174,7 @@ void kefu_sheet_cap(kefu_sheet *s, lxw_col_t col, double max_width)
 
 /* ---- the book -------------------------------------------------------------- */
 
-static lxw_format *fmt(lxw_workbook *wb, const char *num, int bold)
-{
+static lxw_format *fmt(lxw_workbook *wb, const char *num, int bold) {
     lxw_format *f = workbook_add_format(wb);
     if (f && num)
         format_set_num_format(f, num);
@@ -176,8 +183,7 @@ static lxw_format *fmt(lxw_workbook *wb, const char *num, int bold)
     return f;
 }
 
-static kefu_status add_formats(kefu_book *b)
-{
+static kefu_status add_formats(kefu_book *b) {
     lxw_workbook *wb = b->wb;
     b->header = fmt(wb, NULL, 1);
     b->title_f = fmt(wb, NULL, 1);
@@ -192,8 +198,8 @@ static kefu_status add_formats(kefu_book *b)
     b->date = fmt(wb, "yyyy-mm-dd", 0);
     b->total = fmt(wb, NULL, 1);
     b->total_int = fmt(wb, "#,##0", 1);
-    if (!b->header || !b->title_f || !b->bold || !b->wrap || !b->note || !b->integer ||
-        !b->dec1 || !b->factor || !b->pct || !b->pct2 || !b->date || !b->total || !b->total_int)
+    if (!b->header || !b->title_f || !b->bold || !b->wrap || !b->note || !b->integer || !b->dec1 ||
+        !b->factor || !b->pct || !b->pct2 || !b->date || !b->total || !b->total_int)
         return KEFU_ERR_NOMEM;
     format_set_pattern(b->header, LXW_PATTERN_SOLID);
     format_set_bg_color(b->header, 0xDDEBF7);
@@ -208,8 +214,7 @@ static kefu_status add_formats(kefu_book *b)
     return KEFU_OK;
 }
 
-kefu_status kefu_book_check_path(const char *path)
-{
+kefu_status kefu_book_check_path(const char *path) {
     struct stat st;
     char *dir = NULL;
     kefu_status rc = KEFU_OK;
@@ -245,8 +250,7 @@ kefu_status kefu_book_check_path(const char *path)
 }
 
 kefu_status kefu_book_open(kefu_book *b, const char *path, const kefu_book_props *props,
-                           int constant_memory)
-{
+                           int constant_memory) {
     kefu_status rc;
     memset(b, 0, sizeof *b);
     if ((rc = kefu_book_check_path(path)) != KEFU_OK)
@@ -288,8 +292,7 @@ fail:
     return rc;
 }
 
-static void sanitise_name(const char *in, char *out, size_t cap, size_t max_chars)
-{
+static void sanitise_name(const char *in, char *out, size_t cap, size_t max_chars) {
     size_t o = 0, chars = 0;
     for (const unsigned char *p = (const unsigned char *)in; *p && chars < max_chars;) {
         size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
@@ -314,16 +317,14 @@ static void sanitise_name(const char *in, char *out, size_t cap, size_t max_char
         snprintf(out, cap, "_");
 }
 
-static int name_used(const kefu_book *b, const char *name)
-{
+static int name_used(const kefu_book *b, const char *name) {
     for (size_t i = 0; i < b->nsheets; i++)
         if (strcasecmp(b->sheets[i]->name, name) == 0)
             return 1;
     return 0;
 }
 
-kefu_status kefu_book_sheet(kefu_book *b, const char *name, kefu_sheet **out)
-{
+kefu_status kefu_book_sheet(kefu_book *b, const char *name, kefu_sheet **out) {
     char base[32 * 4 + 1], cand[32 * 4 + 16];
     kefu_sheet *s = NULL;
     *out = NULL;
@@ -349,8 +350,9 @@ kefu_status kefu_book_sheet(kefu_book *b, const char *name, kefu_sheet **out)
     s->book = b;
     s->ws = workbook_add_worksheet(b->wb, s->name);
     if (!s->ws) {
-        kefu_error(KL("内部错误: 无法添加工作表 \"%s\"", "internal error: cannot add worksheet \"%s\""),
-                   s->name);
+        kefu_error(
+            KL("内部错误: 无法添加工作表 \"%s\"", "internal error: cannot add worksheet \"%s\""),
+            s->name);
         free(s->name);
         free(s);
         return KEFU_ERR_INTERNAL;
@@ -366,8 +368,7 @@ nomem:
     return KEFU_ERR_NOMEM;
 }
 
-static void free_sheets(kefu_book *b)
-{
+static void free_sheets(kefu_book *b) {
     for (size_t i = 0; i < b->nsheets; i++) {
         free(b->sheets[i]->name);
         free(b->sheets[i]->width);
@@ -379,12 +380,11 @@ static void free_sheets(kefu_book *b)
     b->nsheets = b->capsheets = 0;
 }
 
-void kefu_book_discard(kefu_book *b)
-{
+void kefu_book_discard(kefu_book *b) {
     if (!b)
         return;
     if (b->wb)
-        lxw_workbook_free(b->wb);  /* frees without writing the file */
+        lxw_workbook_free(b->wb); /* frees without writing the file */
     free_sheets(b);
     free(b->path);
     free(b->title);
@@ -392,8 +392,7 @@ void kefu_book_discard(kefu_book *b)
     memset(b, 0, sizeof *b);
 }
 
-kefu_status kefu_book_close(kefu_book *b)
-{
+kefu_status kefu_book_close(kefu_book *b) {
     kefu_status rc = KEFU_OK;
     for (size_t i = 0; i < b->nsheets; i++) {
         kefu_sheet *s = b->sheets[i];
@@ -409,14 +408,16 @@ kefu_status kefu_book_close(kefu_book *b)
                 continue;
             double cap = s->cap[c] > 0 ? s->cap[c] : MAX_WIDTH;
             double w = s->width[c] + PAD;
-            if (w < MIN_WIDTH) w = MIN_WIDTH;
-            if (w > cap) w = cap;
+            if (w < MIN_WIDTH)
+                w = MIN_WIDTH;
+            if (w > cap)
+                w = cap;
             worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
         }
     }
     errno = 0;
     lxw_error e = workbook_close(b->wb);
-    b->wb = NULL;  /* workbook_close frees it whatever the outcome */
+    b->wb = NULL; /* workbook_close frees it whatever the outcome */
     if (e != LXW_NO_ERROR) {
         int se = errno;
         if (se)

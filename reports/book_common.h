@@ -26,12 +26,12 @@ double kefu_text_width(const char *utf8);
 
 /* One worksheet with its column widths. Owned by its kefu_book. */
 typedef struct kefu_sheet {
-    lxw_worksheet *ws;   /* owned by the workbook */
-    char *name;          /* owned: the (sanitised, unique) sheet name */
-    double *width;       /* owned: widest text seen per column, in character units */
-    double *cap;         /* owned: per-column maximum width (0 = book default) */
+    lxw_worksheet *ws; /* owned by the workbook */
+    char *name;        /* owned: the (sanitised, unique) sheet name */
+    double *width;     /* owned: widest text seen per column, in character units */
+    double *cap;       /* owned: per-column maximum width (0 = book default) */
     size_t ncols;
-    lxw_error err;       /* first libxlsxwriter error of a write on this sheet */
+    lxw_error err; /* first libxlsxwriter error of a write on this sheet */
     struct kefu_book *book;
 } kefu_sheet;
 
@@ -46,15 +46,15 @@ typedef struct kefu_book {
     lxw_format *header;  /* bold, grey fill, bottom border */
     lxw_format *title_f; /* bold, larger: a block title above a table */
     lxw_format *bold;
-    lxw_format *wrap;    /* wrapped text, top aligned (long formulas, warnings) */
-    lxw_format *note;    /* grey italic explanatory line */
-    lxw_format *integer; /* #,##0 */
-    lxw_format *dec1;    /* #,##0.0 */
-    lxw_format *factor;  /* 0.0000 (weights, ratios) */
-    lxw_format *pct;     /* 0.0% */
-    lxw_format *pct2;    /* 0.00% (small changes such as r1, r2) */
-    lxw_format *date;    /* yyyy-mm-dd */
-    lxw_format *total;   /* bold, top border: a totals row label */
+    lxw_format *wrap;      /* wrapped text, top aligned (long formulas, warnings) */
+    lxw_format *note;      /* grey italic explanatory line */
+    lxw_format *integer;   /* #,##0 */
+    lxw_format *dec1;      /* #,##0.0 */
+    lxw_format *factor;    /* 0.0000 (weights, ratios) */
+    lxw_format *pct;       /* 0.0% */
+    lxw_format *pct2;      /* 0.00% (small changes such as r1, r2) */
+    lxw_format *date;      /* yyyy-mm-dd */
+    lxw_format *total;     /* bold, top border: a totals row label */
     lxw_format *total_int; /* bold #,##0 with top border */
 } kefu_book;
 
@@ -97,13 +97,11 @@ void kefu_book_discard(kefu_book *b);
 
 /* ---- cell writers: record widths; errors are kept in s->err -------------- */
 
-void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
-                    lxw_format *f);
+void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f);
 /* NAN writes nothing (an empty cell). */
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f);
 /* A date cell from days since 1970-01-01 (f NULL = the book's date format). */
-void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days,
-                     lxw_format *f);
+void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, lxw_format *f);
 /* Headings of the current language in one row from col0 on, header format. */
 void kefu_sheet_headers(kefu_sheet *s, lxw_row_t row, lxw_col_t col0, const kefu_label *h,
                         size_t n);

@@ -18,8 +18,8 @@ typedef struct {
 } code_label;
 
 static const code_label CLASS_LABELS[] = {
-    {"holiday", "节假日", "holiday"},       {"month_start", "月初", "month start"},
-    {"month_end", "月末", "month end"},     {"weekend", "周末", "weekend"},
+    {"holiday", "节假日", "holiday"},   {"month_start", "月初", "month start"},
+    {"month_end", "月末", "month end"}, {"weekend", "周末", "weekend"},
     {"weekday", "工作日", "weekday"},
 };
 static const code_label METHOD_LABELS[] = {
@@ -38,8 +38,7 @@ static const kefu_label WEEKDAYS[7] = {{"周一", "Mon"}, {"周二", "Tue"}, {"�
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *code_pick(const code_label *t, size_t n, const char *key)
-{
+static const char *code_pick(const code_label *t, size_t n, const char *key) {
     for (size_t i = 0; i < n; i++)
         if (strcmp(t[i].key, key) == 0)
             return kefu_label_pick(t[i].zh, t[i].en);
@@ -47,15 +46,14 @@ static const char *code_pick(const code_label *t, size_t n, const char *key)
 }
 
 /* Methods in the order the planner compares them: the default first. */
-static int method_rank(const char *m)
-{
+static int method_rank(const char *m) {
     for (size_t i = 0; i < NELEM(METHOD_LABELS); i++)
         if (strcmp(METHOD_LABELS[i].key, m) == 0)
             return (int)i;
     return (int)NELEM(METHOD_LABELS);
 }
-#define METHOD_ORDER                                                                        \
-    "CASE method WHEN '95598' THEN 0 WHEN 'seasonal_naive' THEN 1 WHEN 'last_year' THEN 2 " \
+#define METHOD_ORDER                                                                               \
+    "CASE method WHEN '95598' THEN 0 WHEN 'seasonal_naive' THEN 1 WHEN 'last_year' THEN 2 "        \
     "WHEN 'regression' THEN 3 ELSE 4 END, method"
 
 /* Factor names the analytics stage stores: a plain label and a display
@@ -87,8 +85,7 @@ static const factor_label FACTORS[] = {
     {"advwd_", "%s 正常工作日日均 ADVwd(m)", "normal-weekday mean ADVwd(m) of %s", NF_COUNT},
 };
 
-static const factor_label *factor_find(const char *name, const char **rest)
-{
+static const factor_label *factor_find(const char *name, const char **rest) {
     for (size_t i = 0; i < NELEM(FACTORS); i++) {
         size_t kl = strlen(FACTORS[i].key);
         int prefix = FACTORS[i].key[kl - 1] == '_';
@@ -102,8 +99,7 @@ static const factor_label *factor_find(const char *name, const char **rest)
     return NULL;
 }
 
-static void factor_text(const char *name, char *out, size_t cap)
-{
+static void factor_text(const char *name, char *out, size_t cap) {
     const char *rest;
     const factor_label *f = factor_find(name, &rest);
     if (!f) {
@@ -119,8 +115,7 @@ static void factor_text(const char *name, char *out, size_t cap)
 }
 
 /* The symbol a planner knows from the method: λs(2) for lambda_s_2. */
-static void factor_symbol(const char *name, char *out, size_t cap)
-{
+static void factor_symbol(const char *name, char *out, size_t cap) {
     if (strncmp(name, "lambda_s_", 9) == 0 && name[9])
         snprintf(out, cap, "λs(%s)", name + 9);
     else if (strncmp(name, "lambda_e_", 9) == 0 && name[9])
@@ -129,14 +124,16 @@ static void factor_symbol(const char *name, char *out, size_t cap)
         snprintf(out, cap, "%s", name);
 }
 
-static lxw_format *factor_format(const kefu_book *b, const char *name)
-{
+static lxw_format *factor_format(const kefu_book *b, const char *name) {
     const char *rest;
     const factor_label *f = factor_find(name, &rest);
     switch (f ? f->nf : NF_RATIO) {
-    case NF_COUNT: return b->dec1;
-    case NF_CHANGE: return b->pct2;
-    case NF_RATIO: return b->factor;
+    case NF_COUNT:
+        return b->dec1;
+    case NF_CHANGE:
+        return b->pct2;
+    case NF_RATIO:
+        return b->factor;
     }
     return b->factor;
 }
@@ -147,15 +144,14 @@ typedef struct {
     int64_t id;
     char idtext[24];
     char *centre, *queue, *method, *warnings; /* owned */
-    int ty, tm;                                /* target month T */
-    int64_t t_first, t_last, as_of;            /* days since epoch */
-    char ym[16];                               /* "YYYY-MM" of T */
-    char suffix[160];                          /* sheet-name suffix ("" for one run) */
-    char context[400];                         /* the line above each per-run table */
+    int ty, tm;                               /* target month T */
+    int64_t t_first, t_last, as_of;           /* days since epoch */
+    char ym[16];                              /* "YYYY-MM" of T */
+    char suffix[160];                         /* sheet-name suffix ("" for one run) */
+    char context[400];                        /* the line above each per-run table */
 } fb_run;
 
-static void runs_free(fb_run *r, size_t n)
-{
+static void runs_free(fb_run *r, size_t n) {
     for (size_t i = 0; r && i < n; i++) {
         free(r[i].centre);
         free(r[i].queue);
@@ -165,33 +161,28 @@ static void runs_free(fb_run *r, size_t n)
     free(r);
 }
 
-static double num_at(const PGresult *r, int row, int col)
-{
+static double num_at(const PGresult *r, int row, int col) {
     return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
 }
 
-static int64_t date_at(const PGresult *r, int row, int col)
-{
+static int64_t date_at(const PGresult *r, int row, int col) {
     int64_t d = 0;
     const char *s = PQgetvalue(r, row, col);
     kefu_parse_date(s, strlen(s), &d);
     return d;
 }
 
-static const char *queue_label(const char *q)
-{
+static const char *queue_label(const char *q) {
     return strcmp(q, "*") == 0 ? KL("全部技能组", "all queues") : q;
 }
 
-static void month_shift(int y, int m, int delta, int *oy, int *om)
-{
+static void month_shift(int y, int m, int delta, int *oy, int *om) {
     int k = y * 12 + (m - 1) + delta;
     *oy = k / 12;
     *om = k % 12 + 1;
 }
 
-static kefu_status load_runs(PGconn *c, const int64_t *ids, size_t n, fb_run *runs)
-{
+static kefu_status load_runs(PGconn *c, const int64_t *ids, size_t n, fb_run *runs) {
     for (size_t i = 0; i < n; i++) {
         fb_run *r = &runs[i];
         PGresult *res = NULL;
@@ -262,8 +253,7 @@ static kefu_status load_runs(PGconn *c, const int64_t *ids, size_t n, fb_run *ru
 }
 
 static kefu_status run_sheet(kefu_book *b, const fb_run *r, const char *zh, const char *en,
-                             kefu_sheet **s)
-{
+                             kefu_sheet **s) {
     char name[256];
     snprintf(name, sizeof name, "%s%s", kefu_label_pick(zh, en), r->suffix);
     kefu_status st = kefu_book_sheet(b, name, s);
@@ -279,8 +269,7 @@ typedef struct {
     char best[32];
 } fb_summary;
 
-static kefu_status summary_figures(PGconn *c, const fb_run *r, fb_summary *out)
-{
+static kefu_status summary_figures(PGconn *c, const fb_run *r, fb_summary *out) {
     int by, bm, ly, lm, ny, nm;
     char bym[16], lyfirst[11], lynext[11];
     month_shift(r->ty, r->tm, -1, &by, &bm);
@@ -310,15 +299,13 @@ static kefu_status summary_figures(PGconn *c, const fb_run *r, fb_summary *out)
     return KEFU_OK;
 }
 
-static double change(double a, double base)
-{
+static double change(double a, double base) {
     return isnan(a) || isnan(base) || base == 0 ? NAN : a / base - 1;
 }
 
 /* Row of the best method in a (scope, method, months, mape, wape) result: the
  * lowest mean WAPE over all days; ties go to the earlier method. -1: none. */
-static int best_method(const PGresult *bt)
-{
+static int best_method(const PGresult *bt) {
     double best = NAN;
     int bk = -1;
     for (int k = 0; k < PQntuples(bt); k++) {
@@ -331,8 +318,7 @@ static int best_method(const PGresult *bt)
     return bk;
 }
 
-static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, size_t n)
-{
+static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, size_t n) {
     static const kefu_label H[] = {
         {"运行编号", "run"},
         {"目标月份", "target month"},
@@ -350,8 +336,8 @@ static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, si
         {"警告", "warnings"},
     };
     static const kefu_label HA[] = {
-        {"运行编号", "run"},     {"技能组", "queue"},        {"范围", "scope"},
-        {"方法", "method"},      {"月数", "months"},         {"平均 MAPE", "mean MAPE"},
+        {"运行编号", "run"},        {"技能组", "queue"}, {"范围", "scope"},
+        {"方法", "method"},         {"月数", "months"},  {"平均 MAPE", "mean MAPE"},
         {"平均 WAPE", "mean WAPE"}, {"最佳", "best"},
     };
     kefu_sheet *s;
@@ -406,7 +392,7 @@ static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, si
     }
 
     lxw_row_t row = (lxw_row_t)(n + 2);
-    kefu_sheet_str(s, row++,  0,
+    kefu_sheet_str(s, row++, 0,
                    KL("方法准确度（回测：逐月滚动、提前一个月；月度 MAPE/WAPE 的平均）",
                       "method accuracy (backtest: rolling origin, one month ahead; mean of the "
                       "monthly MAPE/WAPE)"),
@@ -420,9 +406,9 @@ static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, si
             for (int k = 0; k < PQntuples(bt[i]); k++, row++) {
                 kefu_sheet_num(s, row, 0, (double)runs[i].id, NULL);
                 kefu_sheet_str(s, row, 1, queue_label(runs[i].queue), NULL);
-                kefu_sheet_str(s, row, 2,
-                               code_pick(SCOPE_LABELS, NELEM(SCOPE_LABELS), PQgetvalue(bt[i], k, 0)),
-                               NULL);
+                kefu_sheet_str(
+                    s, row, 2,
+                    code_pick(SCOPE_LABELS, NELEM(SCOPE_LABELS), PQgetvalue(bt[i], k, 0)), NULL);
                 kefu_sheet_str(
                     s, row, 3,
                     code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(bt[i], k, 1)), NULL);
@@ -436,7 +422,8 @@ static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, si
     }
     row++;
     static const kefu_label NOTES[] = {
-        {"说明: est(B) 为本月（目标月前一月）按日历权重外推的月量估计；F_T 较 est(B) = F_T / est(B) − 1。",
+        {"说明: est(B) 为本月（目标月前一月）按日历权重外推的月量估计；F_T 较 est(B) = F_T / "
+         "est(B) − 1。",
          "notes: est(B) is the current month's (the month before T) total extrapolated by "
          "calendar weight; F_T vs est(B) = F_T / est(B) − 1."},
         {"去年同月实际 = kefu.daily_offered 中去年同月的来话之和（无数据则留空）。",
@@ -459,8 +446,7 @@ done:
 
 /* ---- 因子 factors -------------------------------------------------------------- */
 
-static kefu_status write_factors(kefu_book *b, PGconn *c, const fb_run *r)
-{
+static kefu_status write_factors(kefu_book *b, PGconn *c, const fb_run *r) {
     static const kefu_label H[] = {{"序号", "step"},    {"因子", "factor"},
                                    {"名称", "meaning"}, {"数值", "value"},
                                    {"公式", "formula"}, {"来源月份（天数）", "months used (days)"}};
@@ -502,8 +488,7 @@ static kefu_status write_factors(kefu_book *b, PGconn *c, const fb_run *r)
 
 /* ---- 日预测 daily -------------------------------------------------------------- */
 
-static void class_text(const char *cls, int64_t day, char *out, size_t cap)
-{
+static void class_text(const char *cls, int64_t day, char *out, size_t cap) {
     int y, m, d;
     kefu_civil_from_days(day, &y, &m, &d);
     const char *l = code_pick(CLASS_LABELS, NELEM(CLASS_LABELS), cls);
@@ -516,12 +501,16 @@ static void class_text(const char *cls, int64_t day, char *out, size_t cap)
         snprintf(out, cap, "%s", l);
 }
 
-static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r)
-{
+static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     static const kefu_label H[] = {
-        {"日期", "date"},         {"星期", "weekday"},     {"日类型", "day class"},
-        {"权重", "weight"},       {"营销上浮", "campaign uplift"}, {"预测来话", "forecast"},
-        {"去年同日", "last year same day"}, {"较去年同日", "vs last year"},
+        {"日期", "date"},
+        {"星期", "weekday"},
+        {"日类型", "day class"},
+        {"权重", "weight"},
+        {"营销上浮", "campaign uplift"},
+        {"预测来话", "forecast"},
+        {"去年同日", "last year same day"},
+        {"较去年同日", "vs last year"},
     };
     static const kefu_label HC[] = {
         {"日期", "date"}, {"实际来话", "actual offered"}, {"预测来话", "forecast"}};
@@ -581,7 +570,8 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r)
         }
     }
     if (nd == 0) {
-        kefu_sheet_str(s, 2, 0, KL("本次运行没有日预测记录", "this run has no daily rows"), b->note);
+        kefu_sheet_str(s, 2, 0, KL("本次运行没有日预测记录", "this run has no daily rows"),
+                       b->note);
         goto done;
     }
     lxw_row_t trow = (lxw_row_t)(nd + 2);
@@ -633,7 +623,8 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r)
         chart_series_set_name(se, k == 0 ? kefu_label_pick(HC[1].zh, HC[1].en)
                                          : kefu_label_pick(HC[2].zh, HC[2].en));
     }
-    chart_title_set_name(ch, KL("日来话：近三个月实际与目标月预测", "daily offered: last three months and the forecast"));
+    chart_title_set_name(ch, KL("日来话：近三个月实际与目标月预测",
+                                "daily offered: last three months and the forecast"));
     chart_axis_set_num_format(ch->x_axis, "mm-dd");
     chart_axis_set_interval_unit(ch->x_axis, 7);
     chart_axis_set_name(ch->y_axis, KL("来话量", "calls"));
@@ -650,12 +641,13 @@ done:
 
 /* ---- 月初月末与周末节假日 profile --------------------------------------------- */
 
-static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r)
-{
+static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r) {
     static const kefu_label H[] = {
         {"符号", "symbol"}, {"名称", "meaning"}, {"数值", "value"}, {"因子", "factor"}};
-    static const kefu_label HK[] = {{"日类型", "day class"},   {"天数", "days"},
-                                    {"权重合计", "sum of weights"}, {"预测合计", "forecast"}};
+    static const kefu_label HK[] = {{"日类型", "day class"},
+                                    {"天数", "days"},
+                                    {"权重合计", "sum of weights"},
+                                    {"预测合计", "forecast"}};
     kefu_sheet *s;
     PGresult *res = NULL, *cls = NULL;
     const char *p[1] = {r->idtext};
@@ -663,21 +655,23 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r)
     if (st != KEFU_OK)
         return st;
     /* Weights first (they share the chart), then the two reported shares. */
-    st = kefu_db_query(c,
-                       "SELECT name, value FROM kefu.forecast_factor WHERE run_id = $1 "
-                       "AND (name ~ '^lambda_[se]_[0-9]+$' OR name IN ('w', 'h', 's_start', 's_end')) "
-                       "ORDER BY CASE WHEN name ~ '^lambda_s_' THEN 0 WHEN name ~ '^lambda_e_' THEN 1 "
-                       "WHEN name = 'w' THEN 2 WHEN name = 'h' THEN 3 WHEN name = 's_start' THEN 4 "
-                       "ELSE 5 END, substring(name from '[0-9]+$')::int NULLS FIRST, name",
-                       1, p, &res);
+    st = kefu_db_query(
+        c,
+        "SELECT name, value FROM kefu.forecast_factor WHERE run_id = $1 "
+        "AND (name ~ '^lambda_[se]_[0-9]+$' OR name IN ('w', 'h', 's_start', 's_end')) "
+        "ORDER BY CASE WHEN name ~ '^lambda_s_' THEN 0 WHEN name ~ '^lambda_e_' THEN 1 "
+        "WHEN name = 'w' THEN 2 WHEN name = 'h' THEN 3 WHEN name = 's_start' THEN 4 "
+        "ELSE 5 END, substring(name from '[0-9]+$')::int NULLS FIRST, name",
+        1, p, &res);
     if (st != KEFU_OK)
         goto done;
-    st = kefu_db_query(c,
-                       "SELECT class, count(*), sum(weight), sum(forecast) FROM kefu.forecast_daily "
-                       "WHERE run_id = $1 GROUP BY class ORDER BY CASE class WHEN 'month_start' THEN 0 "
-                       "WHEN 'weekday' THEN 1 WHEN 'weekend' THEN 2 WHEN 'holiday' THEN 3 "
-                       "WHEN 'month_end' THEN 4 ELSE 5 END, class",
-                       1, p, &cls);
+    st = kefu_db_query(
+        c,
+        "SELECT class, count(*), sum(weight), sum(forecast) FROM kefu.forecast_daily "
+        "WHERE run_id = $1 GROUP BY class ORDER BY CASE class WHEN 'month_start' THEN 0 "
+        "WHEN 'weekday' THEN 1 WHEN 'weekend' THEN 2 WHEN 'holiday' THEN 3 "
+        "WHEN 'month_end' THEN 4 ELSE 5 END, class",
+        1, p, &cls);
     if (st != KEFU_OK)
         goto done;
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
@@ -698,18 +692,21 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r)
     }
     lxw_row_t row = (lxw_row_t)(nf + 2);
     if (nf == 0)
-        kefu_sheet_str(s, row++, 0, KL("本次运行没有权重因子", "this run has no weight factors"), b->note);
-    kefu_sheet_str(s, row++, 0,
-                   KL("工作日权重为 1；λs(k)、λe(j)、w、h 为相对正常工作日日均的倍数。",
-                      "a weekday weighs 1; λs(k), λe(j), w and h are multiples of the normal-weekday mean."),
-                   b->note);
+        kefu_sheet_str(s, row++, 0, KL("本次运行没有权重因子", "this run has no weight factors"),
+                       b->note);
+    kefu_sheet_str(
+        s, row++, 0,
+        KL("工作日权重为 1；λs(k)、λe(j)、w、h 为相对正常工作日日均的倍数。",
+           "a weekday weighs 1; λs(k), λe(j), w and h are multiples of the normal-weekday mean."),
+        b->note);
     row++;
-    kefu_sheet_str(s, row++, 0, KL("目标月日历（按日类型）", "calendar of the target month by day class"),
+    kefu_sheet_str(s, row++, 0,
+                   KL("目标月日历（按日类型）", "calendar of the target month by day class"),
                    b->title_f);
     kefu_sheet_headers(s, row++, 0, HK, NELEM(HK));
     for (int i = 0; i < PQntuples(cls); i++, row++) {
-        kefu_sheet_str(s, row, 0, code_pick(CLASS_LABELS, NELEM(CLASS_LABELS), PQgetvalue(cls, i, 0)),
-                       NULL);
+        kefu_sheet_str(s, row, 0,
+                       code_pick(CLASS_LABELS, NELEM(CLASS_LABELS), PQgetvalue(cls, i, 0)), NULL);
         kefu_sheet_num(s, row, 1, num_at(cls, i, 1), NULL);
         kefu_sheet_num(s, row, 2, num_at(cls, i, 2), b->factor);
         kefu_sheet_num(s, row, 3, num_at(cls, i, 3), b->integer);
@@ -742,26 +739,32 @@ done:
 
 #define NSLOTS 48 /* 30-minute intervals of a day */
 
-static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r)
-{
+static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r) {
     static const kefu_label HD[] = {
-        {"日期", "date"},          {"时段", "interval"},       {"预测来话", "forecast calls"},
-        {"AHT（秒）", "AHT (s)"},   {"Erlang C 坐席", "Erlang C agents"},
-        {"净坐席", "net agents"},   {"排班坐席", "required agents"},
-        {"服务水平", "service level"}, {"占用率", "occupancy"},
+        {"日期", "date"},
+        {"时段", "interval"},
+        {"预测来话", "forecast calls"},
+        {"AHT（秒）", "AHT (s)"},
+        {"Erlang C 坐席", "Erlang C agents"},
+        {"净坐席", "net agents"},
+        {"排班坐席", "required agents"},
+        {"服务水平", "service level"},
+        {"占用率", "occupancy"},
     };
     kefu_sheet *s, *d;
     PGresult *res = NULL;
     int64_t *days = NULL;
     int *grid = NULL;
     const char *p[1] = {r->idtext};
-    kefu_status st = kefu_db_query(
-        c,
-        "SELECT to_char(date, 'YYYY-MM-DD'), to_char(interval_start, 'HH24:MI'), "
-        "(extract(hour FROM interval_start) * 2 + floor(extract(minute FROM interval_start) / 30))::int, "
-        "forecast_calls, aht_s, erlang_agents, net_agents, required_agents, service_level, occupancy "
-        "FROM kefu.forecast_interval WHERE run_id = $1 ORDER BY date, interval_start",
-        1, p, &res);
+    kefu_status st =
+        kefu_db_query(c,
+                      "SELECT to_char(date, 'YYYY-MM-DD'), to_char(interval_start, 'HH24:MI'), "
+                      "(extract(hour FROM interval_start) * 2 + floor(extract(minute FROM "
+                      "interval_start) / 30))::int, "
+                      "forecast_calls, aht_s, erlang_agents, net_agents, required_agents, "
+                      "service_level, occupancy "
+                      "FROM kefu.forecast_interval WHERE run_id = $1 ORDER BY date, interval_start",
+                      1, p, &res);
     if (st != KEFU_OK)
         return st;
     if ((st = run_sheet(b, r, "排班需求", "Staffing", &s)) != KEFU_OK)
@@ -821,7 +824,8 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r)
         cf.min_color = 0x63BE7B; /* Excel's green - yellow - red scale */
         cf.mid_color = 0xFFEB84;
         cf.max_color = 0xF8696B;
-        lxw_error e = worksheet_conditional_format_range(s->ws, 3, 1, NSLOTS + 2, (lxw_col_t)nd, &cf);
+        lxw_error e =
+            worksheet_conditional_format_range(s->ws, 3, 1, NSLOTS + 2, (lxw_col_t)nd, &cf);
         if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
             s->err = e;
         kefu_sheet_str(s, NSLOTS + 4, 0,
@@ -830,8 +834,8 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r)
                           "staffing detail sheet."),
                        b->note);
     } else {
-        kefu_sheet_str(s, NSLOTS + 4, 0, KL("本次运行没有排班需求数据", "this run has no staffing rows"),
-                       b->note);
+        kefu_sheet_str(s, NSLOTS + 4, 0,
+                       KL("本次运行没有排班需求数据", "this run has no staffing rows"), b->note);
     }
 
     /* Detail: one row per day and interval, filterable. */
@@ -863,8 +867,7 @@ done:
 
 /* ---- 回测 backtest -------------------------------------------------------------- */
 
-static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r)
-{
+static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
     kefu_sheet *s;
     PGresult *res = NULL;
     char **methods = NULL;
@@ -947,8 +950,14 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r)
         double mape = num_at(res, i, 3), wape = num_at(res, i, 4);
         kefu_sheet_num(s, row, (lxw_col_t)(2 + k), mape, b->pct);
         kefu_sheet_num(s, row, (lxw_col_t)(2 + nm + k), wape, b->pct);
-        if (!isnan(mape)) { sum[k] += mape; cnt[k]++; }
-        if (!isnan(wape)) { sum[nm + k] += wape; cnt[nm + k]++; }
+        if (!isnan(mape)) {
+            sum[k] += mape;
+            cnt[k]++;
+        }
+        if (!isnan(wape)) {
+            sum[nm + k] += wape;
+            cnt[nm + k]++;
+        }
         if (i + 1 == nr || strcmp(scope, PQgetvalue(res, i + 1, 0)) != 0) {
             row++;
             char t[96];
@@ -993,7 +1002,8 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r)
             chart_series_set_name(se, code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), methods[k]));
             chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
         }
-        chart_title_set_name(ch, KL("各方法月度 WAPE（全部日）", "monthly WAPE per method (all days)"));
+        chart_title_set_name(ch,
+                             KL("各方法月度 WAPE（全部日）", "monthly WAPE per method (all days)"));
         chart_axis_set_num_format(ch->y_axis, "0%");
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         lxw_chart_options co = {.x_offset = 0, .y_offset = 10, .x_scale = 1.5, .y_scale = 1.2};
@@ -1009,8 +1019,7 @@ done:
 /* ---- the workbook --------------------------------------------------------------- */
 
 kefu_status kefu_report_forecast(const kefu_db_opts *db, const int64_t *run_ids, size_t n,
-                                 const char *path)
-{
+                                 const char *path) {
     PGconn *c = NULL;
     fb_run *runs = NULL;
     kefu_book book = {0};
@@ -1049,7 +1058,8 @@ kefu_status kefu_report_forecast(const kefu_db_opts *db, const int64_t *run_ids,
     snprintf(title, sizeof title, KL("话务预测复核 %s", "forecast review %s"), runs[0].ym);
     snprintf(comments, sizeof comments, KL("预测运行 %.60s", "forecast runs %.60s"), ids.ptr);
     kefu_book_props props = {.title = title,
-                             .subject = KL("95598 话务预测与排班需求", "95598 forecast and staffing need"),
+                             .subject =
+                                 KL("95598 话务预测与排班需求", "95598 forecast and staffing need"),
                              .comments = comments,
                              .created_day = created};
     /* Not constant_memory: the books are small (≤ 31 × 48 interval rows a run)

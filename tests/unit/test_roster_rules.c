@@ -42,7 +42,7 @@ static kefu_rday *pattern(const char *s, size_t *n)
 
 static kefu_emp_days emp(const char *id, int64_t first, const kefu_rday *d, size_t n)
 {
-    return (kefu_emp_days){id, 0, KEFU_NO_DAY, first, n, d, D(2026, 10, 1), D(2026, 10, 31)};
+    return (kefu_emp_days){id, 0, KEFU_NO_DAY, KEFU_NO_DAY, first, n, d, D(2026, 10, 1), D(2026, 10, 31)};
 }
 
 static size_t count_check(const kefu_roster_findings *f, kefu_roster_check c)
@@ -151,6 +151,37 @@ static void test_r2_agent(void)
         CHECK_INT(f.ptr[0].date_from, D(2026, 10, 17));
     }
     free(d);
+    /* Left after Oct 11 (until = Oct 11): 11 days employed; 7 × 11 / 31 = 2.48 → 2.
+     * 2 rests pass, 1 does not. R3: target 176 × 11 / 31 = 62.45 h; 9 shifts ×
+     * 7.5 = 67.5 h, 5.05 h over: fine (a full-month target would be 108.5 h short). */
+    f.len = 0;
+    d = pattern("SSSSRSSSSRS" "--------------------", &n);
+    CHECK_INT(n, 31);
+    e = emp("1030", D(2026, 10, 1), d, n);
+    e.until = D(2026, 10, 11);
+    kefu_roster_r2(&e, &p, &f);
+    kefu_roster_r3(&e, &p, &f);
+    CHECK_INT(f.len, 0);
+    free(d);
+    d = pattern("SSSSRSSSSSS" "--------------------", &n);
+    e.days = d;
+    kefu_roster_r2(&e, &p, &f);
+    CHECK_INT(f.len, 1);
+    if (f.len == 1) {
+        CHECK_NEAR(f.ptr[0].value, 1, 0);
+        CHECK_NEAR(f.ptr[0].limit, 2, 0);
+        CHECK_INT(f.ptr[0].date_to, D(2026, 10, 11));
+    }
+    free(d);
+    /* 19 days of leave (Oct 12–30) and 3 rests: available 12 days, required
+     * round(7 × 12 / 31) = round(2.71) = 3 → passes. */
+    f.len = 0;
+    d = pattern("SSSRR SSSSSR AAAAA KKKK PPPPPPPPPP S", &n);
+    CHECK_INT(n, 31);
+    e = emp("1011", D(2026, 10, 1), d, n);
+    kefu_roster_r2(&e, &p, &f);
+    CHECK_INT(f.len, 0);
+    free(d);
     kefu_roster_findings_free(&f);
 }
 
@@ -219,13 +250,26 @@ static void test_r3(void)
         CHECK_NEAR(f.ptr[0].limit, 176, 1e-9);
     }
     free(d);
-    /* 19 shifts = 142.5 h, plus 4 leave days × 176/24 = 29.33 h → 171.83 h:
-     * 4.17 h short, fine; without the leave credit it would be 33.5 h short. */
+    /* Leave takes days out of the month: 20 shifts = 150 h, 4 leave days
+     * (Oct 23–26), 7 rests; available 31 − 4 = 27 days, target 176 × 27 / 31 =
+     * 153.29 h; 3.29 h short: fine. */
     f.len = 0;
-    d = pattern("SSSSSR SSSSSR SSSSSR SSSSAR AAARRR R", &n);
+    d = pattern("SSSSSR SSSSSR SSSSRR SSSSAA AARRSR S", &n);
+    CHECK_INT(n, 31);
     e.days = d;
     kefu_roster_r3(&e, &p, &f);
     CHECK_INT(f.len, 0);
+    free(d);
+    /* One shift fewer and one rest more: 19 × 7.5 = 142.5 h, 10.79 h short. */
+    d = pattern("SSSSSR SSSSSR SSSSRR SSSSAA AARRRR S", &n);
+    e.days = d;
+    kefu_roster_r3(&e, &p, &f);
+    CHECK_INT(f.len, 1);
+    if (f.len == 1) {
+        CHECK_NEAR(f.ptr[0].value, 142.5, 1e-9);
+        CHECK_NEAR(f.ptr[0].limit, 176.0 * 27 / 31, 1e-9);   /* 153.290… */
+    }
+    f.len = 0;
     free(d);
     /* September (30 days): target 176 × 23 / 24 = 168.667; 22 × 7.5 = 165 +
      * 9 h + 9 h + 6.5 h (three odd shifts) = 189.5 → 20.83 over → a month finding;
