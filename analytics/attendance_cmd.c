@@ -1063,7 +1063,10 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
             "   AND a.started_at <= d.shift_start + lim.i AND a.started_at > d.shift_start - interval '1 day'"
             "   ORDER BY a.started_at DESC LIMIT 1) IS NOT TRUE"
             "  AND (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
-            "   AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start LIMIT 1) IS NULL",
+            "   AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start LIMIT 1) IS NULL"
+            /* One A8 line a day: kefu adherence may have written it already. */
+            "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = $1 AND l.emp_id = d.emp_id"
+            "   AND l.date = d.work_date AND l.rule_id = 'A8' AND l.source = 'adherence')",
             4, a8_params, NULL)))
         return st;
 
