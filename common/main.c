@@ -99,10 +99,12 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("%s", KL("用法: kefu demo [gen 的选项...]\n"
-                            "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu load --dir）。\n",
+                            "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu load --dir），\n"
+                            "预测 2026-11（含回测与工作簿）、校验 2026-10 排班、遵从度、考勤月结与 HR 工作簿。\n",
                             "usage: kefu demo [gen options...]\n"
                             "Runs kefu init, generates a centre into $KEFU_HOME/demo (kefu gen) and loads it\n"
-                            "(kefu load --dir).\n"));
+                            "(kefu load --dir), forecasts 2026-11 (with backtest and workbook), checks the 2026-10\n"
+                            "roster, adherence, closes 2026-10 attendance and writes the HR workbook.\n"));
             return KEFU_OK;
         }
     char *home = kefu_home();
@@ -127,6 +129,25 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
     char *largv[] = {"load", "--dir", outdir, NULL};
     if ((st = kefu_cmd_load(db, 3, largv))) return st;
 
+    /* The three jobs of the users, on the generated centre: the planner's
+     * forecast review for the month after the data, the supervisors' roster
+     * check, and the HR close of the last month. Dates are fixed so that the
+     * demo's numbers do not depend on the day it runs. */
+    char fpath[4200], apath[4200];
+    snprintf(fpath, sizeof fpath, "%s/forecast-2026-11.xlsx", outdir);
+    snprintf(apath, sizeof apath, "%s/attendance-2026-10.xlsx", outdir);
+    char *fargv[] = {"forecast", "--month", "2026-11", "--as-of", "2026-10-31", "--backtest",
+                     "--out", fpath, NULL};
+    if ((st = run_forecast(db, 8, fargv))) return st;
+    char *rargv[] = {"roster-check", "--month", "2026-10", NULL};
+    st = kefu_cmd_roster_check(db, 3, rargv);
+    if (st && st != KEFU_ERR_CHECK_FAILED) return st;
+    char *dargv[] = {"adherence", "--month", "2026-10", NULL};
+    if ((st = kefu_cmd_adherence(db, 3, dargv))) return st;
+    char *aargv[] = {"attendance", "--month", "2026-10", NULL};
+    if ((st = kefu_cmd_attendance(db, 3, aargv))) return st;
+    if ((st = kefu_report_attendance(db, "2026-10", apath))) return st;
+
     PGconn *c = NULL;
     if ((st = kefu_db_connect(db, &c))) return st;
     PGresult *r = NULL;
@@ -141,6 +162,8 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
                    KL("行", "rows"), PQgetvalue(r, i, 2), KL("行被拒绝", "rejected"));
         char *url = kefu_pg_conninfo();
         printf("\n%s %s\n", KL("输入文件:", "input files:"), outdir);
+        printf("%s %s\n", KL("预测评审工作簿:", "forecast-review workbook:"), fpath);
+        printf("%s %s\n", KL("考勤工作簿:", "attendance workbook:"), apath);
         if (kefu_db_is_embedded(db) && url)
             printf("%s %s\n%s\n", KL("数据库:", "database:"), url,
                    KL("查询: ./kefu db psql -c 'SELECT count(*) FROM kefu.calls'",

@@ -71,3 +71,23 @@ echo "re-load, every key present:    $(secs "$t0" "$t1") s  (1 row updated, the 
 { cat "$F"; tail -n +2 "$F" | sed 's/^C/D/'; } > "$TMP/calls2.csv"
 /usr/bin/time -f %M -o "$TMP/rss2" "$K" --quiet load calls "$TMP/calls2.csv" >/dev/null
 echo "peak memory of kefu load:      $rss1 KiB at $N rows, $(cat "$TMP/rss2") KiB at $((2 * N)) rows"
+
+# Forecast: the calls above plus 24 months of legacy daily totals before them.
+"$K" --quiet gen --out "$TMP/fc" --only daily_volumes,holidays,special_days --history-months 24 >/dev/null
+"$K" --quiet load --dir "$TMP/fc" >/dev/null
+ncalls=$(P -At -c "SELECT count(*) FROM kefu.calls")
+ndays=$(P -At -c "SELECT count(DISTINCT date) FROM kefu.daily_offered")
+t0=$(now); "$K" --quiet forecast --month 2026-11 --as-of 2026-10-31 >/dev/null; t1=$(now)
+echo "forecast 2026-11 (total queue): $(secs "$t0" "$t1") s over $ncalls calls and $ndays days"
+t0=$(now); "$K" --quiet forecast --month 2026-11 --as-of 2026-10-31 --backtest >/dev/null; t1=$(now)
+echo "forecast + backtest:           $(secs "$t0" "$t1") s"
+
+# The HR month close at 5,000 employees.
+"$K" --quiet gen --out "$TMP/hr" --employees 5000 --from 2026-09 --to 2026-10 \
+    --only holidays,shifts,employees,roster,leaves,punches,punch_confirmations,agent_states >/dev/null
+t0=$(now); "$K" --quiet load --dir "$TMP/hr" >/dev/null; t1=$(now)
+echo "load of 5,000 employees' roster, punches and agent states: $(secs "$t0" "$t1") s"
+for job in attendance roster-check adherence; do
+    t0=$(now); "$K" --quiet $job --month 2026-10 >/dev/null 2>&1 || true; t1=$(now)
+    echo "kefu $job --month 2026-10 (5,000 employees): $(secs "$t0" "$t1") s"
+done
