@@ -219,4 +219,17 @@ run 4 "$KEFU" report forecast --run 101 --out "$WORK/plainfile/x.xlsx"
 check_grep '无法写入 .*plainfile/x.xlsx' "$WORK/err" "Chinese message for an unwritable path"
 run 4 "$KEFU" --lang en report forecast --run 101 --out "$WORK"
 check_grep 'it is a directory' "$WORK/err" "a directory as output"
+# -- LibreOffice opens the workbook (no repair): headless conversion must
+# succeed and give the summary sheet's text. Optional: only where installed.
+if command -v soffice >/dev/null 2>&1; then
+    mkdir -p "$WORK/lo"
+    if timeout 120 soffice -env:UserInstallation=file://$WORK/lo/profile --headless \
+        --convert-to csv --outdir "$WORK/lo" "$B" >"$WORK/lo/out" 2>&1 && [ -s "$WORK/lo/fc.csv" ]; then
+        ok
+    else
+        bad "LibreOffice could not open $B"; sed 's/^/    /' "$WORK/lo/out" | head -5
+    fi
+else
+    skip "LibreOffice not installed: open check skipped"
+fi
 finish
