@@ -7,18 +7,13 @@
  * transaction. Formulas: kefu.kpi_definition. */
 #include "analytics.h"
 #include "adherence_calc.h"
+#include "month_args.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FETCH_SQL "FETCH FORWARD 5000 FROM adh_cur"
-#define COPY_CHUNK (1u << 20)
-
-typedef struct {
-    const char *centre;        /* points into argv or a literal */
-    int year, month;
-} adh_args;
 
 static void usage(FILE *to)
 {
@@ -40,45 +35,8 @@ static void usage(FILE *to)
                "kefu.kpi_definition.\n"));
 }
 
-static kefu_status parse_args(int argc, char **argv, adh_args *a, int *help)
-{
-    const char *month = NULL;
-    *help = 0;
-    a->centre = "main";
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            *help = 1;
-            return KEFU_OK;
-        } else if (strcmp(o, "--month") == 0 && i + 1 < argc) month = argv[++i];
-        else if (strncmp(o, "--month=", 8) == 0) month = o + 8;
-        else if (strcmp(o, "--centre") == 0 && i + 1 < argc) a->centre = argv[++i];
-        else if (strncmp(o, "--centre=", 9) == 0) a->centre = o + 9;
-        else {
-            kefu_error(KL("adherence: 未知或不完整的选项 \"%s\"", "adherence: unknown or incomplete option \"%s\""), o);
-            usage(stderr);
-            return KEFU_ERR_USAGE;
-        }
-    }
-    if (!month) {
-        kefu_error(KL("adherence: 需要 --month YYYY-MM", "adherence: --month YYYY-MM is required"));
-        return KEFU_ERR_USAGE;
-    }
-    int y = 0, m = 0, n = 0;
-    if (strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 || m > 12 ||
-        y < 1900 || y > 2999) {
-        kefu_error(KL("adherence: --month 的值 \"%s\" 无效（应为 YYYY-MM）", "adherence: invalid --month \"%s\" (want YYYY-MM)"),
-                   month);
-        return KEFU_ERR_USAGE;
-    }
-    if (!*a->centre) {
-        kefu_error(KL("adherence: --centre 不能为空", "adherence: --centre must not be empty"));
-        return KEFU_ERR_USAGE;
-    }
-    a->year = y;
-    a->month = m;
-    return KEFU_OK;
-}
+static const kefu_month_cmd month_cmd = {
+    .name = "adherence", .usage = usage, .year_min = 1900, .year_max = 2999};
 
 static kefu_status load_params(PGconn *c, const char *centre, const char *ms, kefu_adh_params *p)
 {
@@ -146,24 +104,6 @@ static kefu_status parse_i64s(PGresult *r, int row, int col, i64_vec *v)
 
 /* ---- COPY text output -------------------------------------------------------------- */
 
-/* A COPY text field (NULL → \N), preceded by a tab unless first. */
-static kefu_status cp_text(kefu_buf *b, const char *s, int first)
-{
-    kefu_status st = first ? KEFU_OK : kefu_buf_append(b, "\t", 1);
-    if (st == KEFU_OK && !s)
-        return kefu_buf_append(b, "\\N", 2);
-    for (const char *q = s; st == KEFU_OK && *q; q++) {
-        switch (*q) {
-        case '\\': st = kefu_buf_append(b, "\\\\", 2); break;
-        case '\t': st = kefu_buf_append(b, "\\t", 2); break;
-        case '\n': st = kefu_buf_append(b, "\\n", 2); break;
-        case '\r': st = kefu_buf_append(b, "\\r", 2); break;
-        default: st = kefu_buf_append(b, q, 1);
-        }
-    }
-    return st;
-}
-
 static kefu_status cp_ts(kefu_buf *b, kefu_ts t)
 {
     char s[24];
@@ -178,35 +118,15 @@ static kefu_status cp_ratio(kefu_buf *b, double x)
     return isnan(x) ? kefu_buf_puts(b, "\t\\N") : kefu_buf_printf(b, "\t%.4f", x);
 }
 
-/* COPY a whole buffer of rows into a table. */
-static kefu_status copy_rows(PGconn *c, const char *sql, const kefu_buf *rows)
+/* COPY a whole buffer of rows into a table (the buffer is emptied). */
+static kefu_status copy_rows(PGconn *c, const char *sql, kefu_buf *rows)
 {
-    kefu_status st = KEFU_OK;
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        kefu_db_report(r, c);
-        PQclear(r);
-        return KEFU_ERR_DB;
-    }
-    PQclear(r);
-    for (size_t off = 0; off < rows->len && st == KEFU_OK; off += COPY_CHUNK) {
-        size_t n = rows->len - off < COPY_CHUNK ? rows->len - off : COPY_CHUNK;
-        if (PQputCopyData(c, rows->ptr + off, (int)n) != 1) {
-            kefu_error(KL("COPY 发送失败: %s", "COPY failed: %s"), PQerrorMessage(c));
-            st = KEFU_ERR_DB;
-        }
-    }
-    if (PQputCopyEnd(c, st ? "kefu: adherence rows not sent" : NULL) != 1)
-        st = KEFU_ERR_DB;
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (st == KEFU_OK)
-                kefu_db_report(r, c);
-            st = KEFU_ERR_DB;
-        }
-        PQclear(r);
-    }
-    return st;
+    kefu_status st = kefu_copy_begin(c, sql);
+    if (st)
+        return st;
+    st = kefu_copy_send(c, rows);
+    kefu_status st2 = kefu_copy_end(c, st ? "kefu: adherence rows not sent" : NULL, NULL);
+    return st ? st : st2;
 }
 
 /* ---- the run ------------------------------------------------------------------------- */
@@ -285,11 +205,11 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
     R->logged += res.logged_in_s;
 
     kefu_buf *b = &R->daily;
-    st = cp_text(b, R->centre, 1);
-    if (!st) st = cp_text(b, R->ms, 0);
-    if (!st) st = cp_text(b, emp, 0);
-    if (!st) st = cp_text(b, wd, 0);
-    if (!st) st = cp_text(b, code, 0);
+    st = kefu_copy_field(b, R->centre, 1);
+    if (!st) st = kefu_copy_field(b, R->ms, 0);
+    if (!st) st = kefu_copy_field(b, emp, 0);
+    if (!st) st = kefu_copy_field(b, wd, 0);
+    if (!st) st = kefu_copy_field(b, code, 0);
     if (!st) st = cp_ts(b, s0);
     if (!st) st = cp_ts(b, s1);
     if (!st)
@@ -306,11 +226,11 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
         const kefu_adh_exception *x = &R->ex.ptr[k];
         R->by_kind[x->kind]++;
         b = &R->exc;
-        st = cp_text(b, R->centre, 1);
-        if (!st) st = cp_text(b, R->ms, 0);
-        if (!st) st = cp_text(b, emp, 0);
-        if (!st) st = cp_text(b, wd, 0);
-        if (!st) st = cp_text(b, kefu_adh_kind_name(x->kind), 0);
+        st = kefu_copy_field(b, R->centre, 1);
+        if (!st) st = kefu_copy_field(b, R->ms, 0);
+        if (!st) st = kefu_copy_field(b, emp, 0);
+        if (!st) st = kefu_copy_field(b, wd, 0);
+        if (!st) st = kefu_copy_field(b, kefu_adh_kind_name(x->kind), 0);
         if (!st) st = cp_ts(b, x->from);
         if (!st) st = cp_ts(b, x->to);
         if (!st) st = kefu_buf_printf(b, "\t%lld\n", (long long)x->seconds);
@@ -318,11 +238,11 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
     if (st == KEFU_OK && res.a8) {
         R->a8n++;
         b = &R->a8;
-        st = cp_text(b, R->centre, 1);
-        if (!st) st = cp_text(b, R->ms, 0);
-        if (!st) st = cp_text(b, emp, 0);
-        if (!st) st = cp_text(b, wd, 0);
-        if (!st) st = cp_text(b, code, 0);
+        st = kefu_copy_field(b, R->centre, 1);
+        if (!st) st = kefu_copy_field(b, R->ms, 0);
+        if (!st) st = kefu_copy_field(b, emp, 0);
+        if (!st) st = kefu_copy_field(b, wd, 0);
+        if (!st) st = kefu_copy_field(b, code, 0);
         if (!st) st = cp_ts(b, s0);
         if (!st) st = cp_ts(b, res.first_sign_in);
         if (!st) st = kefu_buf_printf(b, "\t%lld\n", (long long)res.a8_unexcused_s);
@@ -426,7 +346,7 @@ static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size
 
 kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
 {
-    adh_args a = {0};
+    kefu_month_args a = {0};
     adh_run R = {0};
     PGconn *c = NULL;
     PGresult *r = NULL;
@@ -434,7 +354,7 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
     char ms[11], me[11], win[24];
     size_t ledger_n = 0;
     double t0 = kefu_now_monotonic();
-    kefu_status st = parse_args(argc, argv, &a, &help);
+    kefu_status st = kefu_month_args_parse(argc, argv, &month_cmd, &a, &help);
     if (st || help) {
         if (help)
             usage(stdout);

@@ -5,6 +5,7 @@
 #include "analytics.h"
 #include "attendance_rules.h"
 #include "holiday_law.h"
+#include "month_args.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,20 +34,7 @@ static void ob_raw(out_buf *o, const char *s, size_t n)
 /* A text field in COPY text format (NULL → \N), preceded by a tab unless first. */
 static void ob_text(out_buf *o, const char *s, int first)
 {
-    if (!first) ob_raw(o, "\t", 1);
-    if (!s) {
-        ob_raw(o, "\\N", 2);
-        return;
-    }
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
-        case '\\': ob_raw(o, "\\\\", 2); break;
-        case '\t': ob_raw(o, "\\t", 2); break;
-        case '\n': ob_raw(o, "\\n", 2); break;
-        case '\r': ob_raw(o, "\\r", 2); break;
-        default: ob_raw(o, p, 1);
-        }
-    }
+    if (kefu_copy_field(&o->b, s, first) != KEFU_OK) o->failed = 1;
 }
 
 static void ob_printf(out_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -66,30 +54,14 @@ static void ob_printf(out_buf *o, const char *fmt, ...)
 
 static kefu_status copy_rows(PGconn *c, out_buf *o)
 {
-    kefu_status st = KEFU_OK;
     if (o->failed) return KEFU_ERR_NOMEM;
     if (o->b.len == 0) return KEFU_OK;
-    PGresult *r = PQexec(c, o->copy_sql);
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        kefu_db_report(r, c);
-        PQclear(r);
-        return KEFU_ERR_DB;
-    }
-    PQclear(r);
-    if (PQputCopyData(c, o->b.ptr, (int)o->b.len) != 1) {
-        kefu_error(KL("COPY 发送失败: %s", "COPY failed: %s"), PQerrorMessage(c));
-        st = KEFU_ERR_DB;
-    }
-    if (PQputCopyEnd(c, st ? "kefu: aborted" : NULL) != 1) st = KEFU_ERR_DB;
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (!st) kefu_db_report(r, c);
-            st = KEFU_ERR_DB;
-        }
-        PQclear(r);
-    }
+    kefu_status st = kefu_copy_begin(c, o->copy_sql);
+    if (st) return st;
+    st = kefu_copy_send(c, &o->b);
+    kefu_status st2 = kefu_copy_end(c, st ? "kefu: aborted" : NULL, NULL);
     kefu_buf_reset(&o->b);
-    return st;
+    return st ? st : st2;
 }
 
 /* Exact decimal text ("21.75", "-3", "0.4") times 10^scale; -1 when the text is
@@ -186,51 +158,33 @@ static void usage(FILE *to)
                "                 pay_divisor_days=seed_000); repeatable. Lasting choices: kefu.policy_choice.\n"));
 }
 
+/* The options only attendance has (kefu_month_cmd.extra). */
+static int extra_opt(void *ctx, int argc, char **argv, int *i)
+{
+    att_args *a = ctx;
+    const char *o = argv[*i];
+    if (strcmp(o, "--policy") == 0 && *i + 1 < argc) a->alts[a->nalts++] = argv[++*i];
+    else if (strncmp(o, "--policy=", 9) == 0) a->alts[a->nalts++] = o + 9;
+    else if (strcmp(o, "--close") == 0) a->close = 1;
+    else if (strcmp(o, "--reopen") == 0) a->reopen = 1;
+    else return 0;
+    return 1;
+}
+
 static kefu_status parse_args(int argc, char **argv, att_args *a, int *help)
 {
-    const char *month = NULL;
+    const kefu_month_cmd cmd = {.name = "attendance", .usage = usage,
+                                .year_min = KEFU_HOLIDAY_FIRST_YEAR, .year_max = KEFU_HOLIDAY_LAST_YEAR,
+                                .name_years = 1, .extra = extra_opt, .extra_ctx = a};
+    kefu_month_args m = {0};
     *help = 0;
-    a->centre = "main";
     a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
     if (!a->alts) return KEFU_ERR_NOMEM;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            *help = 1;
-            return KEFU_OK;
-        } else if (strcmp(o, "--month") == 0 && i + 1 < argc) month = argv[++i];
-        else if (strncmp(o, "--month=", 8) == 0) month = o + 8;
-        else if (strcmp(o, "--centre") == 0 && i + 1 < argc) a->centre = argv[++i];
-        else if (strncmp(o, "--centre=", 9) == 0) a->centre = o + 9;
-        else if (strcmp(o, "--policy") == 0 && i + 1 < argc) a->alts[a->nalts++] = argv[++i];
-        else if (strncmp(o, "--policy=", 9) == 0) a->alts[a->nalts++] = o + 9;
-        else if (strcmp(o, "--close") == 0) a->close = 1;
-        else if (strcmp(o, "--reopen") == 0) a->reopen = 1;
-        else {
-            kefu_error(KL("attendance: 未知或不完整的选项 \"%s\"", "attendance: unknown or incomplete option \"%s\""), o);
-            usage(stderr);
-            return KEFU_ERR_USAGE;
-        }
-    }
-    if (!month) {
-        kefu_error(KL("attendance: 需要 --month YYYY-MM", "attendance: --month YYYY-MM is required"));
-        return KEFU_ERR_USAGE;
-    }
-    int y = 0, m = 0, n = 0;
-    if (strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 ||
-        m > 12 || y < KEFU_HOLIDAY_FIRST_YEAR || y > KEFU_HOLIDAY_LAST_YEAR) {
-        kefu_error(KL("attendance: --month 的值 \"%s\" 无效（应为 YYYY-MM，%d–%d 年）",
-                      "attendance: invalid --month \"%s\" (want YYYY-MM, years %d-%d)"),
-                   month, KEFU_HOLIDAY_FIRST_YEAR, KEFU_HOLIDAY_LAST_YEAR);
-        return KEFU_ERR_USAGE;
-    }
-    if (!*a->centre) {
-        kefu_error(KL("attendance: --centre 不能为空", "attendance: --centre must not be empty"));
-        return KEFU_ERR_USAGE;
-    }
-    a->year = y;
-    a->month = m;
-    return KEFU_OK;
+    kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &m, help);
+    a->centre = m.centre;
+    a->year = m.year;
+    a->month = m.month;
+    return st;
 }
 
 /* PostgreSQL text[] literal of the --policy names (a parameter, never SQL). */

@@ -679,27 +679,6 @@ done:
 
 /* ---- storing ------------------------------------------------------------- */
 
-static void copy_escape(kefu_buf *b, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '\\':
-            kefu_buf_append(b, "\\\\", 2);
-            break;
-        case '\t':
-            kefu_buf_append(b, "\\t", 2);
-            break;
-        case '\n':
-            kefu_buf_append(b, "\\n", 2);
-            break;
-        case '\r':
-            kefu_buf_append(b, "\\r", 2);
-            break;
-        default:
-            kefu_buf_append(b, s, 1);
-        }
-    }
-}
-
 /* A float for COPY: NULL for NAN when nullable, else PostgreSQL's NaN. */
 static void copy_num(kefu_buf *b, double x, int nullable) {
     if (isnan(x))
@@ -710,41 +689,11 @@ static void copy_num(kefu_buf *b, double x, int nullable) {
         kefu_buf_printf(b, "%.17g", x);
 }
 
-static kefu_status copy_start(PGconn *c, const char *sql) {
-    PGresult *r = PQexec(c, sql);
-    kefu_status st = PQresultStatus(r) == PGRES_COPY_IN ? KEFU_OK : KEFU_ERR_DB;
-    if (st)
-        kefu_db_report(r, c);
-    PQclear(r);
-    return st;
-}
-
-static kefu_status copy_flush(PGconn *c, kefu_buf *b) {
-    if (!b->len)
-        return KEFU_OK;
-    if (PQputCopyData(c, b->ptr, (int)b->len) != 1) {
-        kefu_error(KL("COPY 发送失败: %s", "COPY failed: %s"), PQerrorMessage(c));
-        return KEFU_ERR_DB;
-    }
-    kefu_buf_reset(b);
-    return KEFU_OK;
-}
-
 /* Send what is left and end the COPY (aborting it when st is a failure). */
 static kefu_status copy_finish(PGconn *c, kefu_buf *b, kefu_status st) {
     if (!st)
-        st = copy_flush(c, b);
-    kefu_status st2 =
-        PQputCopyEnd(c, st ? "kefu: forecast not stored" : NULL) == 1 ? KEFU_OK : KEFU_ERR_DB;
-    PGresult *r;
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (!st)
-                kefu_db_report(r, c);
-            st2 = KEFU_ERR_DB;
-        }
-        PQclear(r);
-    }
+        st = kefu_copy_send(c, b);
+    kefu_status st2 = kefu_copy_end(c, st ? "kefu: forecast not stored" : NULL, NULL);
     return st ? st : st2;
 }
 
@@ -800,25 +749,25 @@ done:
 static kefu_status store_factors(PGconn *c, int64_t run_id, const kefu_fc_result *res) {
     kefu_buf b = {0}, m = {0};
     kefu_status st =
-        copy_start(c, "COPY kefu.forecast_factor (run_id, seq, name, value, formula_zh,"
-                      " formula_en, months) FROM STDIN");
+        kefu_copy_begin(c, "COPY kefu.forecast_factor (run_id, seq, name, value, formula_zh,"
+                           " formula_en, months) FROM STDIN");
     if (st)
         return st;
     for (size_t i = 0; i < res->factors.len && !st; i++) {
         const kefu_fc_factor *f = &res->factors.ptr[i];
         kefu_buf_printf(&b, "%lld\t%zu\t", (long long)run_id, i + 1);
-        copy_escape(&b, f->key);
+        kefu_copy_escape(&b, f->key);
         kefu_buf_puts(&b, "\t");
         copy_num(&b, f->value, 0);
         kefu_buf_puts(&b, "\t");
-        copy_escape(&b, f->formula_zh ? f->formula_zh : "");
+        kefu_copy_escape(&b, f->formula_zh ? f->formula_zh : "");
         kefu_buf_puts(&b, "\t");
-        copy_escape(&b, f->formula_en ? f->formula_en : "");
+        kefu_copy_escape(&b, f->formula_en ? f->formula_en : "");
         kefu_buf_puts(&b, "\t");
         kefu_buf_reset(&m);
         uses_text(f, &m);
         if (m.len)
-            copy_escape(&b, m.ptr);
+            kefu_copy_escape(&b, m.ptr);
         else
             kefu_buf_puts(&b, "\\N");
         kefu_buf_puts(&b, "\n");
@@ -847,8 +796,8 @@ static kefu_status store_daily(PGconn *c, int64_t run_id, const kefu_fc_result *
                                const kefu_fc_day *days, const fc_data *d) {
     kefu_buf b = {0};
     char ds[11];
-    kefu_status st = copy_start(c, "COPY kefu.forecast_daily (run_id, date, class, weight, uplift,"
-                                   " forecast, last_year) FROM STDIN");
+    kefu_status st = kefu_copy_begin(c, "COPY kefu.forecast_daily (run_id, date, class, weight,"
+                                        " uplift, forecast, last_year) FROM STDIN");
     if (st)
         return st;
     for (size_t i = 0; i < res->days.len; i++) {
@@ -888,9 +837,9 @@ static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_resul
     double calls[NIV], aht[NIV];
     kefu_staff_interval out[NIV];
     char ds[11];
-    kefu_status st = copy_start(c, "COPY kefu.forecast_interval (run_id, date, interval_start,"
-                                   " forecast_calls, aht_s, erlang_agents, net_agents,"
-                                   " required_agents, service_level, occupancy) FROM STDIN");
+    kefu_status st = kefu_copy_begin(c, "COPY kefu.forecast_interval (run_id, date, interval_start,"
+                                        " forecast_calls, aht_s, erlang_agents, net_agents,"
+                                        " required_agents, service_level, occupancy) FROM STDIN");
     if (st)
         return st;
     memset(sum, 0, sizeof *sum);
@@ -933,7 +882,7 @@ static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_resul
         if (!b.ptr)
             st = KEFU_ERR_NOMEM;
         else if (b.len > COPY_CHUNK)
-            st = copy_flush(c, &b);
+            st = kefu_copy_send(c, &b);
     }
     st = copy_finish(c, &b, st);
     kefu_buf_free(&b);
@@ -1017,8 +966,8 @@ static kefu_status store_backtest(PGconn *c, int64_t run_id, const bt_month *bm,
     kefu_buf b = {0};
     char ds[11];
     kefu_status st =
-        copy_start(c, "COPY kefu.forecast_backtest (run_id, month, method, scope, mape,"
-                      " wape, days) FROM STDIN");
+        kefu_copy_begin(c, "COPY kefu.forecast_backtest (run_id, month, method, scope, mape,"
+                           " wape, days) FROM STDIN");
     if (st)
         return st;
     for (size_t i = 0; i < n; i++) {

@@ -5,6 +5,7 @@
  * the latest forecast. Every violation goes to kefu.roster_violation, replacing
  * the month's earlier check in one transaction, and is listed on stdout. */
 #include "analytics.h"
+#include "month_args.h"
 #include "roster_rules.h"
 
 #include <math.h>
@@ -13,11 +14,6 @@
 #include <string.h>
 
 #define COPY_CHUNK (1u << 20)
-
-typedef struct {
-    const char *centre;        /* points into argv or a literal */
-    int year, month;
-} rc_args;
 
 static void usage(FILE *to)
 {
@@ -34,45 +30,8 @@ static void usage(FILE *to)
                "0 when the roster passes. Parameters come from kefu.policy.\n"));
 }
 
-static kefu_status parse_args(int argc, char **argv, rc_args *a, int *help)
-{
-    const char *month = NULL;
-    *help = 0;
-    a->centre = "main";
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            *help = 1;
-            return KEFU_OK;
-        } else if (strcmp(o, "--month") == 0 && i + 1 < argc) month = argv[++i];
-        else if (strncmp(o, "--month=", 8) == 0) month = o + 8;
-        else if (strcmp(o, "--centre") == 0 && i + 1 < argc) a->centre = argv[++i];
-        else if (strncmp(o, "--centre=", 9) == 0) a->centre = o + 9;
-        else {
-            kefu_error(KL("roster-check: 未知或不完整的选项 \"%s\"", "roster-check: unknown or incomplete option \"%s\""), o);
-            usage(stderr);
-            return KEFU_ERR_USAGE;
-        }
-    }
-    if (!month) {
-        kefu_error(KL("roster-check: 需要 --month YYYY-MM", "roster-check: --month YYYY-MM is required"));
-        return KEFU_ERR_USAGE;
-    }
-    int y = 0, m = 0, n = 0;
-    if (strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 || m > 12 ||
-        y < 1900 || y > 2999) {
-        kefu_error(KL("roster-check: --month 的值 \"%s\" 无效（应为 YYYY-MM）",
-                      "roster-check: invalid --month \"%s\" (want YYYY-MM)"), month);
-        return KEFU_ERR_USAGE;
-    }
-    if (!*a->centre) {
-        kefu_error(KL("roster-check: --centre 不能为空", "roster-check: --centre must not be empty"));
-        return KEFU_ERR_USAGE;
-    }
-    a->year = y;
-    a->month = m;
-    return KEFU_OK;
-}
+static const kefu_month_cmd month_cmd = {
+    .name = "roster-check", .usage = usage, .year_min = 1900, .year_max = 2999};
 
 /* ---- policy ------------------------------------------------------------------------ */
 
@@ -512,58 +471,20 @@ static kefu_status detail(const kefu_roster_finding *f, const kefu_roster_params
 
 /* ---- storing ----------------------------------------------------------------------- */
 
-/* A COPY text field (NULL → \N), preceded by a tab unless first. */
-static kefu_status cp_text(kefu_buf *b, const char *s, int first)
-{
-    kefu_status st = first ? KEFU_OK : kefu_buf_append(b, "\t", 1);
-    if (st == KEFU_OK && !s)
-        return kefu_buf_append(b, "\\N", 2);
-    for (const char *q = s; st == KEFU_OK && *q; q++) {
-        switch (*q) {
-        case '\\': st = kefu_buf_append(b, "\\\\", 2); break;
-        case '\t': st = kefu_buf_append(b, "\\t", 2); break;
-        case '\n': st = kefu_buf_append(b, "\\n", 2); break;
-        case '\r': st = kefu_buf_append(b, "\\r", 2); break;
-        default: st = kefu_buf_append(b, q, 1);
-        }
-    }
-    return st;
-}
-
 static kefu_status cp_num(kefu_buf *b, double v)
 {
     return isnan(v) ? kefu_buf_puts(b, "\t\\N") : kefu_buf_printf(b, "\t%.6f", v);
-}
-
-static kefu_status copy_end(PGconn *c, const char *abort_reason)
-{
-    kefu_status st = PQputCopyEnd(c, abort_reason) == 1 ? KEFU_OK : KEFU_ERR_DB;
-    PGresult *r;
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (!abort_reason)
-                kefu_db_report(r, c);
-            st = KEFU_ERR_DB;
-        }
-        PQclear(r);
-    }
-    return st;
 }
 
 static kefu_status store(PGconn *c, const char *run_id, const char *centre, const char *ms,
                          const kefu_roster_findings *f, const kefu_roster_params *p)
 {
     kefu_buf b = {0}, zh = {0}, en = {0}, ref = {0};
-    kefu_status st = KEFU_OK;
-    PGresult *r = PQexec(c, "COPY kefu.roster_violation (run_id, seq, centre, month, rule_id, check_code, emp_id,"
-                            " date_from, date_to, interval_from, interval_to, value, limit_value, ref, detail_zh,"
-                            " detail_en) FROM STDIN");
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        kefu_db_report(r, c);
-        PQclear(r);
-        return KEFU_ERR_DB;
-    }
-    PQclear(r);
+    kefu_status st = kefu_copy_begin(c, "COPY kefu.roster_violation (run_id, seq, centre, month, rule_id,"
+                                        " check_code, emp_id, date_from, date_to, interval_from, interval_to,"
+                                        " value, limit_value, ref, detail_zh, detail_en) FROM STDIN");
+    if (st)
+        return st;
     for (size_t i = 0; i < f->len && st == KEFU_OK; i++) {
         const kefu_roster_finding *x = &f->ptr[i];
         char d0[11], d1[11], t0[6], t1[6];
@@ -577,34 +498,29 @@ static kefu_status store(PGconn *c, const char *run_id, const char *centre, cons
             st = x->ref2 ? kefu_buf_printf(&ref, "%s,%s", x->ref, x->ref2) : kefu_buf_puts(&ref, x->ref);
         if (st == KEFU_OK)
             st = kefu_buf_printf(&b, "%s\t%zu", run_id, i + 1);
-        if (st == KEFU_OK) st = cp_text(&b, centre, 0);
-        if (st == KEFU_OK) st = cp_text(&b, ms, 0);
-        if (st == KEFU_OK) st = cp_text(&b, kefu_roster_check_rule(x->check), 0);
-        if (st == KEFU_OK) st = cp_text(&b, kefu_roster_check_code(x->check), 0);
-        if (st == KEFU_OK) st = cp_text(&b, x->emp_id, 0);
-        if (st == KEFU_OK) st = cp_text(&b, d0, 0);
-        if (st == KEFU_OK) st = cp_text(&b, d1, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, centre, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, ms, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, kefu_roster_check_rule(x->check), 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, kefu_roster_check_code(x->check), 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, x->emp_id, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, d0, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, d1, 0);
         if (x->start_s >= 0) {   /* an interval ending at midnight is stored as 24:00 */
             hhmm(x->start_s, t0);
             hhmm(x->end_s, t1);
         }
-        if (st == KEFU_OK) st = cp_text(&b, x->start_s >= 0 ? t0 : NULL, 0);
-        if (st == KEFU_OK) st = cp_text(&b, x->start_s >= 0 ? t1 : NULL, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, x->start_s >= 0 ? t0 : NULL, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, x->start_s >= 0 ? t1 : NULL, 0);
         if (st == KEFU_OK) st = cp_num(&b, x->value);
         if (st == KEFU_OK) st = cp_num(&b, x->limit);
-        if (st == KEFU_OK) st = cp_text(&b, ref.len ? ref.ptr : NULL, 0);
-        if (st == KEFU_OK) st = cp_text(&b, zh.ptr, 0);
-        if (st == KEFU_OK) st = cp_text(&b, en.ptr, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, ref.len ? ref.ptr : NULL, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, zh.ptr, 0);
+        if (st == KEFU_OK) st = kefu_copy_field(&b, en.ptr, 0);
         if (st == KEFU_OK) st = kefu_buf_append(&b, "\n", 1);
-        if (st == KEFU_OK && (b.len > COPY_CHUNK || i + 1 == f->len)) {
-            if (PQputCopyData(c, b.ptr, (int)b.len) != 1) {
-                kefu_error(KL("COPY 发送失败: %s", "COPY failed: %s"), PQerrorMessage(c));
-                st = KEFU_ERR_DB;
-            }
-            kefu_buf_reset(&b);
-        }
+        if (st == KEFU_OK && (b.len > COPY_CHUNK || i + 1 == f->len))
+            st = kefu_copy_send(c, &b);
     }
-    kefu_status st2 = copy_end(c, st ? "kefu: roster violations not sent" : NULL);
+    kefu_status st2 = kefu_copy_end(c, st ? "kefu: roster violations not sent" : NULL, NULL);
     kefu_buf_free(&b);
     kefu_buf_free(&zh);
     kefu_buf_free(&en);
@@ -659,7 +575,7 @@ static kefu_status list(const kefu_roster_findings *f, const kefu_roster_params 
 
 kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
 {
-    rc_args a = {0};
+    kefu_month_args a = {0};
     kefu_roster_params p;
     kefu_roster_findings f = {0};
     kefu_buf notes = {0};
@@ -668,7 +584,7 @@ kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
     int help = 0, nemp = 0;
     double peak_share = 0.9;
     char ms[11], me[11], month[8], run_id[32], fc_run[32];
-    kefu_status st = parse_args(argc, argv, &a, &help);
+    kefu_status st = kefu_month_args_parse(argc, argv, &month_cmd, &a, &help);
     if (st || help) {
         if (help)
             usage(stdout);

@@ -171,6 +171,24 @@ kefu_status kefu_db_xact_lock(PGconn *c, const char *job);
  * the session user may; no-op otherwise. */
 void kefu_db_set_role(PGconn *c, const char *role);
 
+/* ---- COPY ... FROM STDIN, text format (copy.c) ----------------------------- */
+
+/* Run a COPY ... FROM STDIN statement; reports the server's message unless the
+ * connection enters the COPY IN state. */
+kefu_status kefu_copy_begin(PGconn *c, const char *sql);
+/* Send all of b (in pieces of at most 1 MiB) and reset it (len = 0) on success. */
+kefu_status kefu_copy_send(PGconn *c, kefu_buf *b);
+/* Finish the COPY: commit it, or abort it when abort_reason != NULL, and drain
+ * every result. A failure is reported unless the COPY was aborted, or sqlstate
+ * is given and the SQLSTATE is 23505 (unique_violation). sqlstate (6 bytes,
+ * may be NULL) receives the SQLSTATE of a failure. */
+kefu_status kefu_copy_end(PGconn *c, const char *abort_reason, char *sqlstate);
+/* Append s in COPY text escaping (backslash, tab, newline, CR). On
+ * KEFU_ERR_NOMEM nothing is appended. */
+kefu_status kefu_copy_escape(kefu_buf *b, const char *s);
+/* One COPY text field: a tab unless first, then \N for s == NULL or s escaped. */
+kefu_status kefu_copy_field(kefu_buf *b, const char *s, int first);
+
 /* ---- caller-number protection (PIPL) ------------------------------------- */
 
 /* The keyed-hash key lives outside the database: $KEFU_KEY_FILE or

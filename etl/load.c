@@ -43,24 +43,6 @@ typedef struct {
     uint64_t n;
 } reject_spool;
 
-static void copy_escape(kefu_buf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (kefu_buf_reserve(b, 2 * n + 1)) return;
-    char *w = b->ptr + b->len;
-    for (; *s; s++) {
-        switch (*s) {
-        case '\\': *w++ = '\\'; *w++ = '\\'; break;
-        case '\t': *w++ = '\\'; *w++ = 't'; break;
-        case '\n': *w++ = '\\'; *w++ = 'n'; break;
-        case '\r': *w++ = '\\'; *w++ = 'r'; break;
-        default: *w++ = *s;
-        }
-    }
-    *w = 0;
-    b->len = (size_t)(w - b->ptr);
-}
-
 /* Decimal digits of v (v >= 0) appended to b. */
 static void append_uint(kefu_buf *b, uint64_t v)
 {
@@ -117,11 +99,11 @@ static void spool_reject(reject_spool *sp, long line, const char *col, const cha
                 if ((unsigned char)val[i] >= 0x80) val[i] = '?';
     }
     kefu_buf_printf(&b, "%ld\t", line);
-    if (col) copy_escape(&b, col); else kefu_buf_puts(&b, "\\N");
+    if (col) kefu_copy_escape(&b, col); else kefu_buf_puts(&b, "\\N");
     kefu_buf_puts(&b, "\t");
-    if (value) copy_escape(&b, val); else kefu_buf_puts(&b, "\\N");
+    if (value) kefu_copy_escape(&b, val); else kefu_buf_puts(&b, "\\N");
     kefu_buf_puts(&b, "\t");
-    copy_escape(&b, reason);
+    kefu_copy_escape(&b, reason);
     kefu_buf_puts(&b, "\n");
     fwrite(b.ptr, 1, b.len, sp->fp);
     kefu_buf_free(&b);
@@ -562,14 +544,14 @@ static int process_record(row_ctx *x, const kefu_record *rec)
                 kefu_buf_puts(&x->out, "\\N\t\\N");
             }
         } else if (x->text[i]) {
-            copy_escape(&x->out, x->text[i]);
+            kefu_copy_escape(&x->out, x->text[i]);
         } else {
             kefu_buf_append(&x->out, "\\N", 2);
         }
     }
     for (size_t e = 0; e < x->p->nextra; e++) {
         kefu_buf_append(&x->out, "\t", 1);
-        if (extra[e]) copy_escape(&x->out, extra[e]);
+        if (extra[e]) kefu_copy_escape(&x->out, extra[e]);
         else kefu_buf_append(&x->out, "\\N", 2);
     }
     kefu_buf_append(&x->out, "\t", 1);
@@ -588,51 +570,12 @@ reject:
 
 /* ---- database steps -------------------------------------------------------- */
 
-static kefu_status flush_copy(PGconn *c, kefu_buf *b)
-{
-    if (!b->len) return KEFU_OK;
-    if (PQputCopyData(c, b->ptr, (int)b->len) != 1) {
-        kefu_error(KL("COPY 发送失败: %s", "COPY failed: %s"), PQerrorMessage(c));
-        return KEFU_ERR_DB;
-    }
-    kefu_buf_reset(b);
-    return KEFU_OK;
-}
-
-/* End a COPY (abort with reason when reason != NULL) and collect its result. */
-static kefu_status end_copy(PGconn *c, const char *reason, char *sqlstate)
-{
-    kefu_status st = KEFU_OK;
-    if (PQputCopyEnd(c, reason) != 1) st = KEFU_ERR_DB;
-    PGresult *r;
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-            if (sqlstate) snprintf(sqlstate, 6, "%s", code ? code : "");
-            /* A unique violation is the fast path's signal, not an error. */
-            if (!reason && !(sqlstate && code && strcmp(code, "23505") == 0)) kefu_db_report(r, c);
-            st = KEFU_ERR_DB;
-        }
-        PQclear(r);
-    }
-    return st;
-}
-
-static kefu_status start_copy(PGconn *c, const char *sql)
-{
-    PGresult *r = PQexec(c, sql);
-    kefu_status st = PQresultStatus(r) == PGRES_COPY_IN ? KEFU_OK : KEFU_ERR_DB;
-    if (st) kefu_db_report(r, c);
-    PQclear(r);
-    return st;
-}
-
 /* Send the spooled rejects into kefu.load_rejects for batch_id. */
 static kefu_status store_rejects(PGconn *c, reject_spool *sp, int64_t batch_id)
 {
     if (!sp->fp || !sp->n) return KEFU_OK;
-    kefu_status st = start_copy(c, "COPY kefu.load_rejects (batch_id, line, column_name, value,"
-                                   " reason) FROM STDIN");
+    kefu_status st = kefu_copy_begin(c, "COPY kefu.load_rejects (batch_id, line, column_name, value,"
+                                        " reason) FROM STDIN");
     if (st) return st;
     kefu_buf b = {0};
     char prefix[32];
@@ -644,12 +587,12 @@ static kefu_status store_rejects(PGconn *c, reject_spool *sp, int64_t batch_id)
     while ((n = getline(&line, &cap, sp->fp)) > 0) {
         kefu_buf_append(&b, prefix, (size_t)pl);
         kefu_buf_append(&b, line, (size_t)n);
-        if (b.len > COPY_CHUNK && (st = flush_copy(c, &b))) break;
+        if (b.len > COPY_CHUNK && (st = kefu_copy_send(c, &b))) break;
     }
     free(line);
-    if (!st) st = flush_copy(c, &b);
+    if (!st) st = kefu_copy_send(c, &b);
     kefu_buf_free(&b);
-    kefu_status st2 = end_copy(c, st ? "kefu: rejects not sent" : NULL, NULL);
+    kefu_status st2 = kefu_copy_end(c, st ? "kefu: rejects not sent" : NULL, NULL);
     return st ? st : st2;
 }
 
@@ -906,7 +849,7 @@ static double limit_of(const load_opts *o, uint64_t rows)
 static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *src, row_ctx *x,
                                   const file_info *fi, load_counts *n, char *sqlstate)
 {
-    kefu_status st = start_copy(c, copy_sql);
+    kefu_status st = kefu_copy_begin(c, copy_sql);
     if (st) return st;
     if (x->binary) kefu_buf_append(&x->out, COPY_BIN_HEADER, sizeof COPY_BIN_HEADER);
     kefu_progress prog;
@@ -917,15 +860,15 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
         n->read++;
         if (!process_record(x, &rec)) n->rejected++;
         if (x->out.len > COPY_CHUNK) {
-            if ((st = flush_copy(c, &x->out))) break;
+            if ((st = kefu_copy_send(c, &x->out))) break;
             kefu_progress_update(&prog, n->read, src->bytes_done, src->bytes_total);
         }
     }
     kefu_progress_end(&prog);
     if (got < 0 && !st) st = KEFU_ERR_INPUT;
     if (!st && x->binary) put16(&x->out, -1);
-    if (!st) st = flush_copy(c, &x->out);
-    kefu_status st2 = end_copy(c, st ? "kefu: load aborted" : NULL, sqlstate);
+    if (!st) st = kefu_copy_send(c, &x->out);
+    kefu_status st2 = kefu_copy_end(c, st ? "kefu: load aborted" : NULL, sqlstate);
     if (src->encoding == KEFU_ENC_GB18030) x->encoding = KEFU_ENC_GB18030;
     return st ? st : st2;
 }

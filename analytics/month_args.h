@@ -1,0 +1,34 @@
+/* month_args.h — the command line the month commands share (adherence,
+ * roster-check, attendance): --month YYYY-MM and --centre C, parsed once, with
+ * each command's name in its messages. Private to analytics/. */
+#ifndef KEFU_MONTH_ARGS_H
+#define KEFU_MONTH_ARGS_H
+
+#include "../common/common.h"
+
+typedef struct {
+    const char *centre; /* points into argv or the literal "main" */
+    int year, month;
+} kefu_month_args;
+
+/* What differs between the commands. */
+typedef struct {
+    const char *name;        /* "adherence": prefixes every message */
+    void (*usage)(FILE *to); /* printed on stderr after an unknown option */
+    int year_min, year_max;  /* years --month accepts */
+    int name_years;          /* 1: the invalid-month message names the years */
+    /* The command's other options: returns 1 when argv[*i] is one of them
+     * (having consumed its value by advancing *i), 0 when it is unknown.
+     * NULL when the command has none. */
+    int (*extra)(void *ctx, int argc, char **argv, int *i);
+    void *extra_ctx; /* passed to extra; not owned */
+} kefu_month_cmd;
+
+/* Parse argv[1..argc-1] into a (centre defaults to "main"). --help or -h sets
+ * *help = 1 and returns KEFU_OK at once, a then partly filled. Returns
+ * KEFU_ERR_USAGE, the message printed, on an unknown option, a missing or
+ * invalid --month, or an empty --centre. */
+kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *cmd,
+                                  kefu_month_args *a, int *help);
+
+#endif

@@ -1,0 +1,291 @@
+# attendance_book.sh — the HR attendance workbook end to end on the small
+# centre of attendance.sh (October 2025, five employees) plus phone-system
+# states for 1001: `kefu attendance`, `kefu roster-check`, `kefu adherence`,
+# then the workbook read back with openpyxl (sheets, grid codes, totals rows,
+# ledger = monthly fines), the same bytes twice, English names, error paths.
+# Expected values are computed by hand in the comments, never by kefu.
+. tests/integration/lib.sh
+new_db t_attendance_book
+export KEFU_LANG=zh
+PY=/usr/bin/python3
+CHECK="tests/integration/xlsx_check.py"
+D="$WORK/in"
+mkdir -p "$D"
+
+# ---- fixture: attendance.sh's month (its comments give the attendance results)
+# Wages W = base + perf: 1001 6350.00, 1002 4500.00, 1003 4350.00 (day rate
+# exactly 200.00), 1004 and 1005 3000.00. Groups: 1001-1003 一组, 1004-1005 二组.
+cat >"$D/employees.csv" <<'EOF'
+emp_id,name,group,role,hire_date,work_start_date,badge_no,province,base_wage,perf_wage,active
+1001,甲,一组,presales,2020-01-01,2015-01-01,81001,广东,4000.00,2350.00,true
+1002,乙,一组,presales,2020-01-01,2015-01-01,81002,广东,3000.00,1500.00,true
+1003,丙,一组,aftersales,2020-01-01,2015-01-01,81003,广东,3000.00,1350.00,true
+1004,丁,二组,aftersales,2020-01-01,2015-01-01,81004,广东,2000.00,1000.00,true
+1005,戊,二组,aftersales,2020-01-01,2015-01-01,81005,广东,2000.00,1000.00,true
+EOF
+cat >"$D/shifts.csv" <<'EOF'
+code,start,end,paid_hours
+D,09:00,18:00,8.00
+S,14:00,22:00,7.50
+N,22:00,08:00,8.00
+EOF
+# Oct 1–3 statutory (law), Oct 4–8 official rest days, Oct 11 a 调休 working Saturday.
+cat >"$D/holidays.csv" <<'EOF'
+date,kind,name
+2025-10-01,holiday,国庆节
+2025-10-02,holiday,国庆节
+2025-10-03,holiday,国庆节
+2025-10-04,holiday,国庆节
+2025-10-05,holiday,国庆节
+2025-10-06,holiday,中秋节
+2025-10-07,holiday,国庆节
+2025-10-08,holiday,国庆节
+2025-10-11,workday,国庆节调休
+EOF
+cat >"$D/roster.csv" <<'EOF'
+emp_id,work_date,shift_code
+1001,2025-10-09,D
+1001,2025-10-10,D
+1001,2025-10-12,REST
+1001,2025-10-13,D
+1001,2025-10-14,D
+1001,2025-10-15,D
+1002,2025-10-09,D
+1002,2025-10-13,D
+1002,2025-10-14,D
+1002,2025-10-15,D
+1003,2025-10-01,D
+1003,2025-10-03,N
+1003,2025-10-08,S
+1004,2025-10-09,D
+1004,2025-10-10,annual
+1005,2025-10-31,N
+EOF
+# 1001: 10-09 late 5 (incident 1, free); 10-10 late 31 -> A4 absence; 10-12 rest,
+#       plus a Sunday punch in no window (unmatched); 10-13 late 12 (incident 2:
+#       2 points, 10 yuan); 10-14 early 25 (incident 3: 2 points, 20 yuan, +5
+#       points); 10-15 on time. Fines 30.00, points 9.
+# 1002: 10-09 lone punch confirmed (present); 10-13 lone punch unconfirmed (A5
+#       half day); 10-14 no punch (A6); 10-15 approved sick leave.
+# 1003: 10-01 and the night of 10-03 on statutory days; 10-08 small night.
+# 1004: 10-09 given away by an unapproved swap (A9 absence); 10-10 annual leave.
+# 1005: 10-31 night shift with the in-punch only (A5 half day, unconfirmed).
+cat >"$D/punches.csv" <<'EOF'
+emp_id,punched_at,device,direction
+1001,2025-10-09 09:05:30,DEV1,in
+1001,2025-10-09 18:00:10,DEV1,out
+1001,2025-10-10 09:31:00,DEV1,in
+1001,2025-10-10 18:01:00,DEV1,out
+1001,2025-10-12 10:00:00,DEV1,
+1001,2025-10-13 09:12:00,DEV1,in
+1001,2025-10-13 18:00:00,DEV1,out
+1001,2025-10-14 09:00:00,DEV1,in
+1001,2025-10-14 17:35:00,DEV2,out
+1001,2025-10-15 09:00:59,DEV1,in
+1001,2025-10-15 09:01:30,DEV2,in
+1001,2025-10-15 18:00:00,DEV1,out
+1002,2025-10-09 08:58:00,DEV1,in
+1002,2025-10-13 18:02:00,DEV1,out
+1003,2025-10-01 08:55:00,DEV1,in
+1003,2025-10-01 18:05:00,DEV1,out
+1003,2025-10-03 21:50:00,DEV1,in
+1003,2025-10-04 08:03:00,DEV1,out
+1003,2025-10-08 13:58:00,DEV1,in
+1003,2025-10-08 22:01:00,DEV1,out
+1005,2025-10-31 21:55:00,DEV1,in
+EOF
+cat >"$D/punch_confirmations.csv" <<'EOF'
+emp_id,work_date,confirmed_by,confirmed_at
+1002,2025-10-09,1003,2025-10-10 10:00:00
+EOF
+cat >"$D/leaves.csv" <<'EOF'
+emp_id,leave_type,start_at,end_at,approved_by
+1002,sick,2025-10-15 00:00:00,2025-10-15 23:59:59,1003
+EOF
+cat >"$D/swaps.csv" <<'EOF'
+swap_id,emp_a,date_a,emp_b,date_b,requested_at,approved_by
+W1,1004,2025-10-09,1005,2025-10-20,2025-10-01 10:00:00,
+EOF
+# Phone-system states of 1001 only (the others are skipped by kefu adherence):
+# D 09:00-18:00 = 32400 s a shift. 10-09 a 10-minute pause without reason
+# (600 s exception); 10-10 first sign-in 09:31 (late sign-in 1860 s > 600: A8);
+# 10-13, 10-14, 10-15 signed in the whole shift.
+cat >"$D/agent_states.csv" <<'EOF'
+agent_id,state,reason,started_at,ended_at
+1001,ready,,2025-10-09 09:00:00,2025-10-09 12:00:00
+1001,pause,toilet,2025-10-09 12:00:00,2025-10-09 12:10:00
+1001,ready,,2025-10-09 12:10:00,2025-10-09 18:00:00
+1001,logout,,2025-10-09 18:00:00,2025-10-09 18:00:00
+1001,ready,,2025-10-10 09:31:00,2025-10-10 18:00:00
+1001,logout,,2025-10-10 18:00:00,2025-10-10 18:00:00
+1001,ready,,2025-10-13 09:00:00,2025-10-13 18:00:00
+1001,logout,,2025-10-13 18:00:00,2025-10-13 18:00:00
+1001,ready,,2025-10-14 09:00:00,2025-10-14 18:00:00
+1001,logout,,2025-10-14 18:00:00,2025-10-14 18:00:00
+1001,ready,,2025-10-15 09:00:00,2025-10-15 18:00:00
+1001,logout,,2025-10-15 18:00:00,2025-10-15 18:00:00
+EOF
+run 0 "$KEFU" load --dir "$D"
+run 0 "$KEFU" attendance --month 2025-10
+# The roster breaks R2/R3 for everyone (a handful of shifts in a month): exit 8.
+run 8 "$KEFU" roster-check --month 2025-10
+run 0 "$KEFU" adherence --month 2025-10
+
+have_py=1
+"$PY" -c 'import openpyxl' 2>/dev/null || { have_py=0; skip "python3-openpyxl missing: workbook not read back"; }
+cell()   { awk -F'\t' -v s="$2" -v c="$3" '$1 == "cell" && $2 == s && $3 == c { print $4 }' "$1"; }
+numfmt() { awk -F'\t' -v s="$2" -v c="$3" '$1 == "cell" && $2 == s && $3 == c { print $5 }' "$1"; }
+field()  { awk -F'\t' -v k="$2" -v s="$3" '$1 == k && $2 == s { print $3 }' "$1"; }
+sheets() { awk -F'\t' '$1 == "sheet" { printf "%s%s", sep, $2; sep = "," }' "$1"; }
+# colsum DUMP SHEET COL FIRST LAST -> the sum of a column's cells, 2 decimals
+colsum() { awk -F'\t' -v s="$2" -v c="$3" -v a="$4" -v z="$5" '
+    $1 == "cell" && $2 == s && match($3, /^[A-Z]+/) && substr($3, 1, RLENGTH) == c {
+        r = substr($3, RLENGTH + 1) + 0; if (r >= a && r <= z) t += $4 }
+    END { printf "%.2f", t }' "$1"; }
+# find DUMP SHEET VALUE -> the cells holding VALUE
+# has DUMP SHEET COLUMN VALUE-REGEX WHAT -> a cell of COLUMN on SHEET matches
+has()    { if awk -F'\t' -v s="$2" -v c="$3" -v v="$4" '$1 == "cell" && $2 == s && $3 ~ ("^" c "[0-9]+$") && $4 ~ v { f = 1 } END { exit !f }' "$1"
+           then ok; else bad "$5: no cell of column $3 on $2 matches /$4/"; fi; }
+find()   { awk -F'\t' -v s="$2" -v v="$3" '$1 == "cell" && $2 == s && $4 == v { printf "%s%s", sep, $3; sep = "," }' "$1"; }
+
+# ---- the workbook, twice: same bytes (another clock second, another zone) --------
+B="$WORK/att.xlsx"
+run 0 "$KEFU" report attendance --month 2025-10 --out "$B"
+[ -s "$B" ] && ok || bad "workbook not written"
+sleep 1.1
+TZ=America/New_York run 0 "$KEFU" report attendance --month 2025-10 --out "$WORK/att2.xlsx"
+if cmp -s "$B" "$WORK/att2.xlsx"; then ok; else bad "two writes of 2025-10 differ"; fi
+
+if [ "$have_py" -eq 1 ]; then
+    X="$WORK/att.dump"
+    "$PY" "$CHECK" "$B" > "$X"; rc=$?
+    check_eq "$rc" 0 "xlsx_check reads the workbook"
+    check_eq "$(sheets "$X")" "考勤表,月度汇总,处罚台账,待复核,排班校验,遵从度" "sheet names"
+    check_eq "$(field "$X" prop created)" "2025-10-01T00:00:00" "created = first day of the month"
+    check_eq "$(field "$X" prop title)" "考勤表 2025-10" "title property"
+
+    # -- 考勤表: rows 4.. = 一组 1001, 1002, 1003, then 二组 1004, 1005; day d in
+    # column 3 + d (D = day 1, ..., AH = day 31); totals from AI on.
+    check_eq "$(cell "$X" 考勤表 A4)/$(cell "$X" 考勤表 B4)/$(cell "$X" 考勤表 C4)" "1001/甲/一组" "grid first employee"
+    check_eq "$(cell "$X" 考勤表 A7)/$(cell "$X" 考勤表 C7)" "1004/二组" "grid ordered by group"
+    check_eq "$(cell "$X" 考勤表 D2)/$(cell "$X" 考勤表 D3)" "1/三" "day 1 heading: 2025-10-01 is a Wednesday"
+    check_eq "$(cell "$X" 考勤表 AH2)/$(cell "$X" 考勤表 AH3)" "31/五" "day 31 heading: a Friday"
+    # 1001: 9 迟 (late 5), 10 旷 (A4), 11 blank (no roster), 12 休, 13 迟, 14 早, 15 √
+    # day 9 -> column 12 = L, 10 = M, 11 = N, 12 = O, 13 = P, 14 = Q, 15 = R
+    check_eq "$(cell "$X" 考勤表 L4)$(cell "$X" 考勤表 M4)[$(cell "$X" 考勤表 N4)]$(cell "$X" 考勤表 O4)$(cell "$X" 考勤表 P4)$(cell "$X" 考勤表 Q4)$(cell "$X" 考勤表 R4)" \
+        "迟旷[]休迟早√" "1001 days 9-15"
+    # 1002: 9 √ (confirmed missing punch), 13 缺 (unconfirmed), 14 旷, 15 病
+    check_eq "$(cell "$X" 考勤表 L5)$(cell "$X" 考勤表 P5)$(cell "$X" 考勤表 Q5)$(cell "$X" 考勤表 R5)" "√缺旷病" "1002 days 9, 13-15"
+    # 1003: 1 节, 3 节 (night shift starting on a statutory day), 8 √ (rest day, small night)
+    check_eq "$(cell "$X" 考勤表 D6)$(cell "$X" 考勤表 F6)$(cell "$X" 考勤表 K6)" "节节√" "1003 days 1, 3, 8"
+    # 1004: 9 旷 (A9), 10 年; 1005: 31 缺
+    check_eq "$(cell "$X" 考勤表 L7)$(cell "$X" 考勤表 M7)$(cell "$X" 考勤表 AH8)" "旷年缺" "1004 days 9-10, 1005 day 31"
+    check_eq "$(cell "$X" 考勤表 AI1)$(cell "$X" 考勤表 AI2)/$(cell "$X" 考勤表 AM2)/$(cell "$X" 考勤表 AN2)" "排班天数/旷工天数/缺卡次数" "grid totals headings"
+    # absence days: 1001 1 (A4), 1002 0.5 + 1 = 1.5, 1003 0, 1004 1 (A9), 1005 0.5 -> 4.0
+    check_eq "$(cell "$X" 考勤表 AM4)/$(cell "$X" 考勤表 AM5)/$(cell "$X" 考勤表 AM8)/$(cell "$X" 考勤表 AM9)" "1/1.5/0.5/4" "grid absence days and total row"
+    # lates: 1001 has 2 (10-09, 10-13; the 31 min of 10-10 is an absence), early 1
+    check_eq "$(cell "$X" 考勤表 AK4)/$(cell "$X" 考勤表 AL4)" "2/1" "grid late and early counts"
+    # missing punches: 1002 2 (10-09, 10-13), 1005 1 -> 3
+    check_eq "$(cell "$X" 考勤表 AN5)/$(cell "$X" 考勤表 AN9)" "2/3" "grid missing punches"
+    check_eq "$(field "$X" freeze 考勤表)" D4 "grid frozen at names and headings"
+    has "$X" 考勤表 E '^漏打卡未确认' "legend below the table"
+
+    # -- 月度汇总: row 3.. employees, row 8 totals. Columns: A-C names, D sched days,
+    # E sched hours, F worked days, G worked hours, H lates, I late min, J early,
+    # K early min, L absence days, M absence deduction, N leave days, O annual,
+    # P sick, Q leave pay, R leave deduction, S small, T big nights, U A11 h,
+    # V A11 pay, W A13 h, X A13 pay, Y fines, Z points, AA total deductions.
+    M=月度汇总
+    check_eq "$(cell "$X" $M O2)/$(cell "$X" $M P2)" "年休假天数/病假天数" "leave types of the month as columns"
+    check_eq "$(cell "$X" $M A8)" "合计（5 人）" "totals row label"
+    # absence deduction (attendance.sh): 1001 6350/21.75 = 291.95; 1002 103.45 + 206.90
+    # = 310.35; 1004 3000/21.75 = 137.93; 1005 3000/21.75/2 = 68.97 -> 291.95 + 310.35
+    # + 137.93 + 68.97 = 809.20
+    check_eq "$(cell "$X" $M M3)/$(cell "$X" $M M4)/$(cell "$X" $M M5)/$(cell "$X" $M M6)/$(cell "$X" $M M7)/$(cell "$X" $M M8)" "291.95/310.35/0/137.93/68.97/809.2" "absence deductions and total"
+    check_eq "$(colsum "$X" $M M 3 7)" "809.20" "absence deduction total = sum of rows"
+    check_eq "$(numfmt "$X" $M M8)" "#,##0.00" "money format"
+    # leave pay: 1002 sick 4500 × 0.4 / 21.75 = 82.76; 1004 annual 3000 / 21.75 = 137.93
+    # -> 220.69; leave deduction: 1002 4500 × 0.6 / 21.75 = 124.14
+    check_eq "$(cell "$X" $M Q8)/$(colsum "$X" $M Q 3 7)" "220.69/220.69" "leave pay total = sum"
+    check_eq "$(cell "$X" $M P4)/$(cell "$X" $M O6)/$(cell "$X" $M P8)" "1/1/1" "sick day of 1002, annual day of 1004"
+    # A11: 1003 3 × 25.00 × 9.6 h = 720.00, the only one
+    check_eq "$(cell "$X" $M U5)/$(cell "$X" $M V5)/$(cell "$X" $M V8)" "9.6/720/720" "statutory-holiday hours and pay"
+    check_eq "$(cell "$X" $M S5)/$(cell "$X" $M S8)" "1/1" "small night of 1003"
+    check_eq "$(cell "$X" $M Y3)/$(cell "$X" $M Y8)/$(colsum "$X" $M Y 3 7)" "30/30/30.00" "fines: 10 + 20 yuan of 1001"
+    check_eq "$(cell "$X" $M Z3)/$(cell "$X" $M Z8)" "9/9" "points: 2 + 2 + 5"
+    # total deductions: 809.20 + 124.14 + 30.00 = 963.34
+    check_eq "$(cell "$X" $M AA8)/$(colsum "$X" $M AA 3 7)" "963.34/963.34" "total deductions = sum"
+    # 1001: 9 + 10 + 13 + 14 + 15 -> 5 scheduled days, 5 × 8 = 40 h
+    check_eq "$(cell "$X" $M D3)/$(cell "$X" $M E3)" "5/40" "1001 scheduled days and hours"
+    # scheduled days: 1001 5, 1002 4, 1003 3, 1004 1 (10-10 is a leave row), 1005 1 -> 14
+    check_eq "$(cell "$X" $M D8)/$(colsum "$X" $M D 3 7)" "14/14.00" "scheduled days total = sum"
+    check_eq "$(field "$X" freeze $M)" D3 "monthly frozen"
+
+    # -- 处罚台账: the lines of 1001 (A2 × 4, A4), 1002 (A5, A6), 1004 (A9), 1005 (A5);
+    # A8 of 1001 on 10-10 from kefu adherence. The fines total = the monthly fines.
+    L=处罚台账
+    tot=$(find "$X" $L 合计 | sed 's/^A//')
+    check_eq "$(cell "$X" $L H$tot)" 30 "ledger fines total (10 + 20)"
+    check_eq "$(cell "$X" $L H$tot)" "$(cell "$X" $M Y8)" "ledger fines total = monthly fines total"
+    # points 2 + 2 + 5 = 9; deductions = the monthly absence deductions 809.20
+    check_eq "$(cell "$X" $L I$tot)/$(cell "$X" $L J$tot)" "9/809.2" "ledger points and deductions total"
+    check_eq "$(cell "$X" $L A3)/$(cell "$X" $L D3)/$(cell "$X" $L E3)/$(cell "$X" $L F3)" "1001/2025-10-09/A2/迟到早退次数与扣分" "first ledger line"
+    has "$X" 处罚台账 A '^1001 甲 小计' "per-employee subtotal"
+    sub=$(find "$X" $L "1001 甲 小计" | sed 's/^A//')
+    check_eq "$(cell "$X" $L H$sub)/$(cell "$X" $L I$sub)" "30/9" "1001 subtotal"
+    has "$X" 处罚台账 A '^核对：台账罚款合计 30.00 元 = 月度汇总罚款合计 30.00 元' "check line"
+    has "$X" 处罚台账 E '^A8' "A8 line listed"
+
+    # -- 待复核: unconfirmed missing punches 1002 10-13 and 1005 10-31, the unmatched
+    # Sunday punch of 1001, the A8 record of 1001 10-10 (first sign-in 09:31, 1860 s).
+    R=待复核
+    check_eq "$(find "$X" $R 漏打卡待确认)" "A3,A4" "two missing punches to confirm"
+    check_eq "$(cell "$X" $R B3)/$(cell "$X" $R E3)/$(cell "$X" $R B4)/$(cell "$X" $R E4)" "1002/2025-10-13/1005/2025-10-31" "which ones"
+    check_eq "$(cell "$X" $R G3)" "班次 09:00–18:00；仅有下班卡 10-13 18:02:00" "lone punch shown"
+    check_eq "$(cell "$X" $R A5)/$(cell "$X" $R B5)/$(cell "$X" $R G5)" "未匹配打卡/1001/10:00:00" "unmatched punch"
+    check_eq "$(cell "$X" $R A6)/$(cell "$X" $R E6)" "A8 人工考勤记录/2025-10-10" "A8 record"
+    check_eq "$(cell "$X" $R G6)" "上班 09:00；首次签入 09:31:00；未登记 1860 秒" "A8 details"
+
+    # -- 排班校验: every violation of the check, in its order
+    nv=$(q "SELECT violations FROM kefu.roster_check_run WHERE month = '2025-10-01'")
+    [ "$nv" -gt 0 ] && ok || bad "roster check found nothing"
+    check_eq "$(awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^A[0-9]+$/ && $4 ~ /^[0-9]+$/' "$X" | wc -l | tr -d ' ')" "$nv" "one row per violation"
+    has "$X" 排班校验 B '^R2' "an R2 violation listed"
+
+    # -- 遵从度: 1001 only. Scheduled 5 × 32400 = 162000 s = 45 h; exceptions 600 + 1860
+    # = 2460 s -> in adherence 159540 s = 44.3166.. h; 159540 / 162000 = 0.9848148148;
+    # logged in 4 × 32400 + (18:00 − 09:31 = 30540) = 160140 s -> 160140 / 162000 = 0.9885185185
+    A=遵从度
+    has "$X" 遵从度 A '^排班遵从率 = 遵从时长 ÷ 排班时长' "adherence formula printed"
+    has "$X" 遵从度 A '^排班符合率 = 签入时长 ÷ 排班时长' "conformance formula printed"
+    arow=$(find "$X" $A 1001 | sed 's/^A//')
+    check_eq "$(cell "$X" $A D$arow)/$(cell "$X" $A E$arow)/$(cell "$X" $A I$arow)/$(cell "$X" $A J$arow)" "5/45/2/1" "1001 shifts, hours, exceptions, A8"
+    check_eq "$(cell "$X" $A K$arow)/$(cell "$X" $A L$arow)" "0.9848148148/0.9885185185" "1001 adherence and conformance"
+    check_eq "$(numfmt "$X" $A K$arow)" "0.00%" "percent format"
+    grow=$(find "$X" $A 全部 | sed 's/^A//')
+    check_eq "$(cell "$X" $A B$grow)/$(cell "$X" $A K$grow)" "1/0.9848148148" "all-groups row"
+fi
+
+# ---- English names ---------------------------------------------------------------
+run 0 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK/en.xlsx"
+if [ "$have_py" -eq 1 ]; then
+    "$PY" "$CHECK" "$WORK/en.xlsx" > "$WORK/en.dump"
+    check_eq "$(sheets "$WORK/en.dump")" "Attendance,Monthly totals,Penalty ledger,To review,Roster check,Adherence" "English sheet names"
+    check_eq "$(cell "$WORK/en.dump" Attendance A2)/$(cell "$WORK/en.dump" Attendance L4)$(cell "$WORK/en.dump" Attendance M4)" "emp id/LA" "English headings and codes"
+    check_eq "$(cell "$WORK/en.dump" "Monthly totals" A8)" "total (5 employees)" "English totals label"
+fi
+
+# ---- errors: a month without results, a bad month, unwritable output ---------------
+run 7 "$KEFU" --lang en report attendance --month 2025-11 --out "$WORK/none.xlsx"
+check_grep 'no attendance results for 2025-11 \(centre main\)' "$WORK/err" "missing month named"
+check_grep 'hint: run kefu attendance --month 2025-11 first' "$WORK/err" "hint names the command"
+[ -e "$WORK/none.xlsx" ] && bad "a workbook was written for a month without results" || ok
+run 7 "$KEFU" report attendance --month 2025-11 --out "$WORK/none.xlsx"
+check_grep '2025-11（中心 main）没有考勤结果' "$WORK/err" "Chinese message"
+run 2 "$KEFU" --lang en report attendance --month 2025-13 --out "$WORK/x.xlsx"
+check_grep 'invalid --month "2025-13"' "$WORK/err" "bad month"
+run 4 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK/no-such-dir/x.xlsx"
+check_grep "cannot write .*no-such-dir/x.xlsx" "$WORK/err" "unwritable path named"
+run 4 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK"
+check_grep 'it is a directory' "$WORK/err" "a directory as output"
+finish
