@@ -360,11 +360,11 @@ static const struct {
     int start, end;     /* seconds after midnight; end < start crosses midnight */
     const char *paid;
 } gen_shifts[] = {
-    {"A", 8 * 3600, 16 * 3600, "7.5"},
+    {"A", 7 * 3600 + 1800, 15 * 3600 + 1800, "7.5"},
     {"B", 9 * 3600, 17 * 3600 + 1800, "7.5"},
     {"M", 12 * 3600, 20 * 3600, "7.5"},
     {"S", 14 * 3600, 22 * 3600, "7.5"},   /* 小夜班: ends 22:00 (A10) */
-    {"N", 22 * 3600, 8 * 3600, "8.0"},    /* 大夜班: ends 08:00 next day */
+    {"N", 22 * 3600, 7 * 3600 + 1800, "8.0"}, /* 大夜班: ends 07:30 next day (A10: 00:00–07:59) */
 };
 
 enum { ROLE_PRESALES, ROLE_AFTERSALES, ROLE_SUPERVISOR, ROLE_MONITOR };
@@ -813,7 +813,7 @@ static kefu_status leave_overlay(gen_ctx *c, int e)
 /* Shifts for the working days, day by day: a night (N) block continues until
  * the agent's next day off, the night crew is topped up to at least 2 from the
  * agents with the fewest nights this month, the rest spread over S/A/M/B so
- * that 08:00–22:00 is covered too. */
+ * that 07:30–22:00 is covered too. */
 static kefu_status assign_shifts(gen_ctx *c)
 {
     int *pool = malloc((size_t)c->nemp * sizeof *pool);

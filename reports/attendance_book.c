@@ -1008,9 +1008,10 @@ static kefu_status write_roster(kefu_book *b, PGconn *c, const ab_month *M) {
              1, rp, &res)) != KEFU_OK)
         goto done;
     snprintf(line, sizeof line,
-             KL("排班校验 #%s：%s 名员工，违规 %s 条%s",
-                "roster check #%s: %s employees, %s violations%s"),
-             PQgetvalue(run, 0, 0), PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2),
+             /* No run number: the month's check replaces the previous one, and
+              * the workbook must not change when the same check is run again. */
+             KL("排班校验：%s 名员工，违规 %s 条%s", "roster check: %s employees, %s violations%s"),
+             PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2),
              PQgetisnull(run, 0, 4)
                  ? KL("；无预测运行，未检查 R6 覆盖", "; no forecast run, R6 coverage not checked")
                  : "");

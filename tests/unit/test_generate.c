@@ -350,8 +350,8 @@ static void check_other_feeds(const char *dir)
     /* shifts: the fixed table, written out by hand */
     snprintf(path, sizeof path, "%s/shifts.csv", dir);
     char *s = read_all(path, &len);
-    CHECK_STR(s, "code,start,end,paid_hours\nA,08:00,16:00,7.5\nB,09:00,17:30,7.5\n"
-                 "M,12:00,20:00,7.5\nS,14:00,22:00,7.5\nN,22:00,08:00,8.0\n");
+    CHECK_STR(s, "code,start,end,paid_hours\nA,07:30,15:30,7.5\nB,09:00,17:30,7.5\n"
+                 "M,12:00,20:00,7.5\nS,14:00,22:00,7.5\nN,22:00,07:30,8.0\n");
     free(s);
 
     /* holidays: only 2025 is touched (history from 2025-06, campaigns up to
