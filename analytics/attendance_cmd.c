@@ -238,21 +238,40 @@ static const struct {
  * --policy names applied first (PARAM=ALT, then names, last given wins), then
  * kefu.policy_choice of the centre, then 'default'. Kept as a temporary table
  * so the set-based steps (A8, A12) read the same values. */
-static const char *POLICY_SQL =
-    "CREATE TEMP TABLE att_policy ON COMMIT DROP AS "
-    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k,"
-    "             split_part(x, '=', 2) AS v FROM unnest($3::text[]) WITH ORDINALITY AS u(x, n)),"
-    " pick AS (SELECT p.param, coalesce("
-    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1),"
-    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q"
-    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1),"
-    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = p.param),"
-    "   'default') AS alternative"
+#define POLICY_PICK \
+    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k," \
+    "             split_part(x, '=', 2) AS v FROM unnest($3::text[]) WITH ORDINALITY AS u(x, n))," \
+    " pick AS (SELECT p.param, coalesce(" \
+    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1)," \
+    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q" \
+    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1)," \
+    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = p.param)," \
+    "   'default') AS alternative" \
     "  FROM (SELECT DISTINCT param FROM kefu.policy) p)"
+static const char *POLICY_SQL =
+    "CREATE TEMP TABLE att_policy ON COMMIT DROP AS " POLICY_PICK
     " SELECT DISTINCT ON (k.param) k.param, k.alternative, p.value"
     " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
     "  AND p.effective_from <= $1::date AND p.province = ''"
     " ORDER BY k.param, p.effective_from DESC";
+
+/* The same choice with the provincial rows kept (A12: minimum wage, maternity
+ * and paternity leave by province); a province row before the '' row. */
+static const char *POLICY_PROV_SQL =
+    "CREATE TEMP TABLE att_policy_prov ON COMMIT DROP AS " POLICY_PICK
+    " SELECT DISTINCT ON (k.param, p.province) k.param, p.province, p.value"
+    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
+    "  AND p.effective_from <= $1::date"
+    " ORDER BY k.param, p.province, p.effective_from DESC";
+
+/* A12 parameters that must have a row for every province (the '' row). */
+static const char *const A12_PARAMS[] = {
+    "annual_min_years", "annual_tier1_years", "annual_tier2_years", "annual_days_tier0",
+    "annual_days_tier1", "annual_days_tier2", "personal_max_days", "sick_floor_pct",
+    "min_wage_monthly", "marriage_days", "bereavement_days", "maternity_days",
+    "maternity_province_extra_days", "maternity_allowance_divisor_days", "paternity_days",
+    "comp_day_hours",
+};
 
 typedef struct {
     kefu_att_policy p;
@@ -315,6 +334,7 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
     r = NULL;
     const char *p3[3] = {month_start, a->centre, arr.ptr};
     if ((st = kefu_db_query(c, POLICY_SQL, 3, p3, NULL))) goto done;
+    if ((st = kefu_db_query(c, POLICY_PROV_SQL, 3, p3, NULL))) goto done;
     if ((st = kefu_db_query(c, "SELECT param, alternative, value::text FROM att_policy ORDER BY param", 0, NULL,
                             &r)))
         goto done;
@@ -344,6 +364,23 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
     if ((st = policy_need(r, "a9_review_days", 0, &v))) goto done;
     out->a9_review_days = (int)v;
     if ((st = policy_need(r, "a8_signin_min", 0, &v))) goto done;
+    for (size_t i = 0; i < sizeof A12_PARAMS / sizeof A12_PARAMS[0]; i++) {
+        /* checked only for presence and form; the SQL of A12 reads them */
+        if (!policy_find(r, A12_PARAMS[i])) {
+            kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行", "policy parameter %s has no row in force in kefu.policy"),
+                       A12_PARAMS[i]);
+            kefu_hint(KL("运行 kefu init 应用迁移 006_leave_rules.sql", "run kefu init to apply migration 006_leave_rules.sql"));
+            st = KEFU_ERR_DATA;
+            goto done;
+        }
+        if ((st = policy_need(r, A12_PARAMS[i], 2, &v))) goto done;
+        if (v < 0 || (v == 0 && strcmp(A12_PARAMS[i], "maternity_allowance_divisor_days") == 0)) {
+            kefu_error(KL("策略参数 %s 的值 %s 超出范围", "policy parameter %s is out of range: %s"), A12_PARAMS[i],
+                       policy_find(r, A12_PARAMS[i]));
+            st = KEFU_ERR_DATA;
+            goto done;
+        }
+    }
 
     if (p->pay_divisor_centi <= 0 || p->window_before_s < 0 || p->window_after_s < 0 ||
         p->duplicate_s < 0 || p->tiers[0].max_min > p->tiers[1].max_min || p->missing_halfdays < 1 ||
@@ -1024,6 +1061,134 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
             4, a8_params, NULL)))
         return st;
 
+    /* A12: per employee the leave parameters in force for the employee's
+     * province (a province row before the '' row), wage, divisor and the
+     * annual-leave entitlement by whole working years at the month's end
+     * (职工带薪年休假条例 第二、三条). Formulas: 006_leave_rules.sql. */
+    if ((st = kefu_db_query(c,
+            "CREATE TEMP TABLE att_lp ON COMMIT DROP AS"
+            " WITH ep AS (SELECT DISTINCT ON (m.emp_id, q.param) m.emp_id, q.param, q.value"
+            "  FROM kefu.attendance_monthly m LEFT JOIN kefu.employees e ON e.centre = m.centre AND e.emp_id = m.emp_id"
+            "  JOIN att_policy_prov q ON q.province IN (coalesce(e.province, ''), '')"
+            "  WHERE m.centre = $1 AND m.month = $2::date"
+            "  ORDER BY m.emp_id, q.param, q.province = ''),"
+            " pv AS (SELECT emp_id,"
+            "  max(value) FILTER (WHERE param = 'annual_min_years') AS min_years,"
+            "  max(value) FILTER (WHERE param = 'annual_tier1_years') AS tier1_years,"
+            "  max(value) FILTER (WHERE param = 'annual_tier2_years') AS tier2_years,"
+            "  max(value) FILTER (WHERE param = 'annual_days_tier0') AS days0,"
+            "  max(value) FILTER (WHERE param = 'annual_days_tier1') AS days1,"
+            "  max(value) FILTER (WHERE param = 'annual_days_tier2') AS days2,"
+            "  max(value) FILTER (WHERE param = 'personal_max_days') AS personal_max,"
+            "  max(value) FILTER (WHERE param = 'sick_floor_pct') AS sick_floor_pct,"
+            "  max(value) FILTER (WHERE param = 'min_wage_monthly') AS min_wage,"
+            "  max(value) FILTER (WHERE param = 'marriage_days') AS marriage_days,"
+            "  max(value) FILTER (WHERE param = 'bereavement_days') AS bereavement_days,"
+            "  max(value) FILTER (WHERE param = 'maternity_days') + max(value) FILTER"
+            "   (WHERE param = 'maternity_province_extra_days') AS maternity_days,"
+            "  max(value) FILTER (WHERE param = 'maternity_allowance_divisor_days') AS maternity_div,"
+            "  max(value) FILTER (WHERE param = 'paternity_days') AS paternity_days,"
+            "  max(value) FILTER (WHERE param = 'comp_day_hours') AS comp_day_hours"
+            "  FROM ep GROUP BY emp_id)"
+            " SELECT pv.*, m.base_wage + m.perf_wage AS w, m.pay_divisor_days AS dv, e.work_start_date,"
+            "  CASE WHEN e.work_start_date IS NULL THEN NULL"
+            "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.min_years THEN 0"
+            "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier1_years THEN pv.days0"
+            "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier2_years THEN pv.days1"
+            "   ELSE pv.days2 END AS annual_entitlement"
+            " FROM pv JOIN kefu.attendance_monthly m ON m.centre = $1 AND m.month = $2::date AND m.emp_id = pv.emp_id"
+            " LEFT JOIN kefu.employees e ON e.centre = $1 AND e.emp_id = pv.emp_id",
+            3, params, NULL)))
+        return st;
+
+    /* A12: leave days per type — scheduled days on leave from the daily rows,
+     * plus unrostered or rest days inside approved leaves for the types counted
+     * in calendar days; pay at the policy factor, the sick-pay floor, the
+     * maternity allowance (its own column), entitlement and annual days used
+     * this calendar year. */
+    if ((st = kefu_db_query(c,
+            "INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, scheduled_days, pay_factor, pay,"
+            " deduction, entitlement_days, used_ytd_days, floor_pay, maternity_allowance)"
+            " WITH sched AS (SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily"
+            "   WHERE centre = $1 AND month = $2::date AND status = 'leave' AND leave_type IS NOT NULL),"
+            " cal AS (SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type"
+            "   FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date), least(l.end_at::date, $3::date - 1),"
+            "     interval '1 day') g"
+            "   WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < $3::date AND l.end_at >= $2::date"
+            "   AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1"
+            "   AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x WHERE x.centre = $1 AND x.month = $2::date"
+            "     AND x.emp_id = l.emp_id AND x.work_date = g::date AND x.status <> 'rest')),"
+            " agg AS (SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, count(*) AS days FROM"
+            "   (SELECT emp_id, work_date, leave_type, true AS s FROM sched"
+            "    UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u GROUP BY emp_id, leave_type),"
+            " x AS (SELECT a.leave_type, a.days, a.scheduled_days, f.value AS f, p.*,"
+            "   round(p.w * f.value * a.scheduled_days / p.dv, 2) AS paid,"
+            "   round(p.w * a.scheduled_days / p.dv, 2) AS full_pay,"
+            "   CASE WHEN a.leave_type = 'sick' AND a.scheduled_days > 0 AND p.min_wage > 0"
+            "    THEN round(p.min_wage * p.sick_floor_pct / 100 * a.days / ($3::date - $2::date), 2) END AS floor_pay"
+            "  FROM agg a JOIN att_lp p ON p.emp_id = a.emp_id"
+            "  JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)"
+            " SELECT $1, $2::date, x.emp_id, x.leave_type, x.days, x.scheduled_days, x.f,"
+            "  CASE WHEN x.floor_pay > x.paid THEN least(x.floor_pay, x.full_pay) ELSE x.paid END,"
+            "  CASE WHEN x.floor_pay > x.paid THEN x.full_pay - least(x.floor_pay, x.full_pay)"
+            "   ELSE round(x.w * (1 - x.f) * x.scheduled_days / x.dv, 2) END,"
+            "  CASE x.leave_type WHEN 'annual' THEN x.annual_entitlement WHEN 'personal' THEN x.personal_max"
+            "   WHEN 'marriage' THEN x.marriage_days WHEN 'bereavement' THEN x.bereavement_days"
+            "   WHEN 'paternity' THEN x.paternity_days WHEN 'maternity' THEN x.maternity_days END,"
+            "  CASE WHEN x.leave_type = 'annual' THEN x.days + coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o"
+            "   WHERE o.centre = $1 AND o.emp_id = x.emp_id AND o.leave_type = 'annual'"
+            "   AND o.month >= date_trunc('year', $2::date) AND o.month < $2::date), 0) END,"
+            "  x.floor_pay,"
+            "  CASE WHEN x.leave_type = 'maternity' THEN round(x.w * x.days / x.maternity_div, 2) ELSE 0 END"
+            " FROM x",
+            3, params, NULL)))
+        return st;
+
+    /* A12 flags for HR review: ledger lines with 0 points and 0 fine. */
+    const char *fl_params[7] = {
+        params[0], params[1], params[2],
+        KL("今年已休年假 %s 天，超过应休 %s 天（职工带薪年休假条例第三条）：请人事复核",
+           "annual leave used this year %s days, more than the entitlement of %s days (职工带薪年休假条例 art. 3): for HR review"),
+        KL("%s 假 %s 至 %s 共 %s 个日历日，超过规定的 %s 天%s：请人事复核",
+           "%s leave %s to %s: %s calendar days, more than the %s days allowed%s: for HR review"),
+        KL("（难产另加 15 天、多胞胎每多一婴另加 15 天，数据中无记录，请核实）",
+           " (a difficult birth adds 15 days, each extra baby 15: not in the data, please check)"),
+        KL("%s 调休 %s 小时，调休余额仅 %s 小时（调休台账）：请人事复核",
+           "comp day %s needs %s hours, balance only %s hours (comp_time ledger): for HR review")};
+    if ((st = kefu_db_query(c,
+            "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction, escalation_step, line_key)"
+            " SELECT l.emp_id, d.last_day, 'A12', format($4, l.used_ytd_days, l.entitlement_days), 0, 0, 0, 0,"
+            "  'A12:annual:' || d.last_day"
+            " FROM kefu.attendance_leave l CROSS JOIN LATERAL (SELECT max(work_date) AS last_day FROM kefu.attendance_daily y"
+            "  WHERE y.centre = $1 AND y.month = $2::date AND y.emp_id = l.emp_id AND y.status = 'leave'"
+            "  AND y.leave_type = 'annual') d"
+            " WHERE l.centre = $1 AND l.month = $2::date AND l.leave_type = 'annual' AND d.last_day IS NOT NULL"
+            "  AND l.used_ytd_days > l.entitlement_days"
+            " UNION ALL"
+            " SELECT l.emp_id, l.start_at::date, 'A12',"
+            "  format($5, l.leave_type, l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,"
+            "   CASE WHEN l.leave_type = 'maternity' THEN $6 ELSE '' END),"
+            "  0, 0, 0, l.end_at::date - l.start_at::date + 1, 'A12:' || l.leave_type || ':' || l.start_at::date"
+            " FROM kefu.leaves l JOIN att_lp p ON p.emp_id = l.emp_id"
+            " CROSS JOIN LATERAL (SELECT CASE l.leave_type WHEN 'personal' THEN p.personal_max"
+            "  WHEN 'marriage' THEN p.marriage_days WHEN 'bereavement' THEN p.bereavement_days"
+            "  WHEN 'paternity' THEN p.paternity_days WHEN 'maternity' THEN p.maternity_days END AS v) lim"
+            " WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at >= $2::date"
+            "  AND l.start_at < $3::date AND l.end_at::date - l.start_at::date + 1 > lim.v"
+            " UNION ALL"
+            " SELECT d.emp_id, d.work_date, 'A12', format($7, d.work_date, b.need, b.bal), 0, 0, 0, 0,"
+            "  'A12:comp:' || d.work_date"
+            " FROM kefu.attendance_daily d JOIN att_lp p ON p.emp_id = d.emp_id"
+            " CROSS JOIN LATERAL (SELECT s.bal, coalesce(s.use_today, d.paid_hours, p.comp_day_hours) AS need FROM"
+            "  (SELECT coalesce(sum(c.hours) FILTER (WHERE c.kind = 'earn' AND coalesce(c.approved_by, '') <> ''), 0)"
+            "    - coalesce(sum(c.hours) FILTER (WHERE c.kind = 'use' AND c.date < d.work_date), 0) AS bal,"
+            "   max(c.hours) FILTER (WHERE c.kind = 'use' AND c.date = d.work_date) AS use_today"
+            "   FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = d.emp_id AND c.date <= d.work_date) s) b"
+            " WHERE d.centre = $1 AND d.month = $2::date AND d.status = 'leave' AND d.leave_type = 'comp'"
+            "  AND b.bal < b.need",
+            7, fl_params, NULL)))
+        return st;
+
     /* The ledger: the month's new lines, keeping the status (appealed, upheld,
      * withdrawn) HR gave a line of an earlier run with the same key. */
     if ((st = kefu_db_query(c,
@@ -1036,36 +1201,30 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
             2, params, NULL)))
         return st;
 
-    /* A12 (simple part): leave days per type — scheduled days on leave from the
-     * daily rows, plus unrostered or rest days inside approved leaves for the
-     * types counted in calendar days; pay at the policy factor. */
     if ((st = kefu_db_query(c,
-            "INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, scheduled_days, pay_factor, pay, deduction)"
-            " WITH sched AS (SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily"
-            "   WHERE centre = $1 AND month = $2::date AND status = 'leave' AND leave_type IS NOT NULL),"
-            " cal AS (SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type"
-            "   FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date), least(l.end_at::date, $3::date - 1),"
-            "     interval '1 day') g"
-            "   WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < $3::date AND l.end_at >= $2::date"
-            "   AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1"
-            "   AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x WHERE x.centre = $1 AND x.month = $2::date"
-            "     AND x.emp_id = l.emp_id AND x.work_date = g::date AND x.status <> 'rest')),"
-            " agg AS (SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, count(*) AS days FROM"
-            "   (SELECT emp_id, work_date, leave_type, true AS s FROM sched"
-            "    UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u GROUP BY emp_id, leave_type)"
-            " SELECT $1, $2::date, a.emp_id, a.leave_type, a.days, a.scheduled_days, f.value,"
-            "  round((m.base_wage + m.perf_wage) * f.value * a.scheduled_days / m.pay_divisor_days, 2),"
-            "  round((m.base_wage + m.perf_wage) * (1 - f.value) * a.scheduled_days / m.pay_divisor_days, 2)"
-            " FROM agg a JOIN kefu.attendance_monthly m ON m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id"
-            " JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type",
-            3, params, NULL)))
-        return st;
-    if ((st = kefu_db_query(c,
-            "UPDATE kefu.attendance_monthly m SET leave_days = a.days, leave_pay = a.pay, leave_deduction = a.deduction"
-            " FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, sum(deduction) AS deduction"
+            "UPDATE kefu.attendance_monthly m SET leave_days = a.days, leave_pay = a.pay, leave_deduction = a.deduction,"
+            " maternity_allowance = a.allowance"
+            " FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, sum(deduction) AS deduction,"
+            "  sum(maternity_allowance) AS allowance"
             "  FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date GROUP BY emp_id) a"
             " WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id",
             2, params, NULL)))
+        return st;
+    /* Every employee of the month: the annual entitlement and days used this
+     * calendar year, the comp-time balance at the month's end (approved earn
+     * hours − use hours), the A12 flags. */
+    if ((st = kefu_db_query(c,
+            "UPDATE kefu.attendance_monthly m SET annual_entitlement_days = p.annual_entitlement,"
+            " annual_used_days = coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o WHERE o.centre = $1"
+            "  AND o.emp_id = m.emp_id AND o.leave_type = 'annual' AND o.month >= date_trunc('year', $2::date)"
+            "  AND o.month <= $2::date), 0),"
+            " comp_balance_hours = coalesce((SELECT sum(CASE WHEN c.kind = 'use' THEN -c.hours ELSE c.hours END)"
+            "  FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = m.emp_id AND c.date < $3::date"
+            "  AND (c.kind = 'use' OR coalesce(c.approved_by, '') <> '')), 0),"
+            " leave_flags = (SELECT count(*) FROM kefu.ledger l WHERE l.centre = $1 AND l.month = $2::date"
+            "  AND l.source = 'attendance' AND l.rule_id = 'A12' AND l.emp_id = m.emp_id)"
+            " FROM att_lp p WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = p.emp_id",
+            3, params, NULL)))
         return st;
 
     /* Punches of employees with no roster in the month (and of unknown badges). */
