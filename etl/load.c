@@ -1044,10 +1044,10 @@ done:
 }
 
 /* After a rolled-back load: record the failed batch and its rejects. */
-static void record_failure(PGconn *c, const feed_def *f, const file_info *fi, load_counts *n,
-                           reject_spool *sp, const char *message)
+static int64_t record_failure(PGconn *c, const feed_def *f, const file_info *fi, load_counts *n,
+                              reject_spool *sp, const char *message)
 {
-    if (kefu_db_exec(c, "BEGIN")) return;
+    if (kefu_db_exec(c, "BEGIN")) return 0;
     char sizebuf[32], readbuf[32], rejbuf[32];
     snprintf(sizebuf, sizeof sizebuf, "%llu", (unsigned long long)fi->size);
     snprintf(readbuf, sizeof readbuf, "%llu", (unsigned long long)n->read);
@@ -1066,6 +1066,45 @@ static void record_failure(PGconn *c, const feed_def *f, const file_info *fi, lo
                            10, pm, &st);
     if (!st) st = store_rejects(c, sp, id);
     kefu_db_exec(c, st ? "ROLLBACK" : "COMMIT");
+    return st ? 0 : id;
+}
+
+/* FILE.rejects.csv from kefu.load_rejects of the given batches, in line order,
+ * streamed with COPY TO (bounded memory, the server quotes the CSV). Returns
+ * KEFU_OK, or an error after which the caller writes the file from its spools. */
+static kefu_status rejects_file_from_db(PGconn *c, const char *rpath, const int64_t *ids, int n)
+{
+    char sql[512];
+    int len = snprintf(sql, sizeof sql,
+                       "COPY (SELECT r.line, b.feed, r.column_name AS column, nullif(r.value, '') AS value, r.reason"
+                       " FROM kefu.load_rejects r JOIN kefu.load_batches b USING (batch_id)"
+                       " WHERE r.batch_id IN (");
+    for (int i = 0; i < n; i++)
+        len += snprintf(sql + len, sizeof sql - (size_t)len, "%s%lld", i ? ", " : "", (long long)ids[i]);
+    snprintf(sql + len, sizeof sql - (size_t)len,
+             ") ORDER BY r.line, b.feed) TO STDOUT WITH (FORMAT csv, HEADER)");
+    FILE *out = fopen(rpath, "w");
+    if (!out) {
+        kefu_warn(KL("无法写入 %s: %s（被拒绝的行仍在 kefu.load_rejects）",
+                     "cannot write %s: %s (rejects are still in kefu.load_rejects)"),
+                  rpath, strerror(errno));
+        return KEFU_OK;
+    }
+    PGresult *r = PQexec(c, sql);
+    kefu_status st = PQresultStatus(r) == PGRES_COPY_OUT ? KEFU_OK : KEFU_ERR_DB;
+    PQclear(r);
+    char *buf = NULL;
+    int got;
+    while (!st && (got = PQgetCopyData(c, &buf, 0)) > 0) {
+        fwrite(buf, 1, (size_t)got, out);
+        PQfreemem(buf);
+    }
+    while ((r = PQgetResult(c)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) st = KEFU_ERR_DB;
+        PQclear(r);
+    }
+    if (fclose(out) != 0) st = KEFU_ERR_IO;
+    return st;
 }
 
 static kefu_status check_key(PGconn *c, const unsigned char *key_loaded, int have_key,
@@ -1167,20 +1206,21 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
                      (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
                      limit);
             kefu_db_exec(c, "ROLLBACK");
-            record_failure(c, feeds[i], &fi, &counts[i], &spools[i], msg);
+            int64_t failed_id = record_failure(c, feeds[i], &fi, &counts[i], &spools[i], msg);
             kefu_error(KL("%s: %llu 行中有 %llu 行被拒绝，超过上限 %g；本次载入已回滚，数据表未改变",
                           "%s: %llu of %llu rows rejected, more than the limit %g; the load was"
                           " rolled back and no data table changed"),
                        path, (unsigned long long)counts[i].rejected,
                        (unsigned long long)counts[i].read, limit);
             show_rejects(&spools[i], path);
-            if ((rej = fopen(rpath, "w"))) {
+            if (!(failed_id && rejects_file_from_db(c, rpath, &failed_id, 1) == KEFU_OK) &&
+                (rej = fopen(rpath, "w"))) {
                 fputs("line,feed,column,value,reason\n", rej);
                 write_rejects_csv(rej, &spools[i], feeds[i]->name);
                 fclose(rej);
-                kefu_hint(KL("全部被拒绝的行见 %s；--max-rejects 可调整上限",
-                             "every rejected row is in %s; --max-rejects sets the limit"), rpath);
             }
+            kefu_hint(KL("全部被拒绝的行见 %s；--max-rejects 可调整上限",
+                         "every rejected row is in %s; --max-rejects sets the limit"), rpath);
             for (int k = 0; k < 2; k++) if (spools[k].fp) fclose(spools[k].fp);
             (*failed_files)++;
             return st;
@@ -1207,7 +1247,13 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     /* The rejects file reflects the latest run: rewritten, or removed when clean. */
     if (loaded_any) {
         uint64_t total_rej = counts[0].rejected + counts[1].rejected;
-        if (total_rej) {
+        int64_t ids[2];
+        int nids = 0;
+        for (int i = 0; i < 2 && feeds[i]; i++)
+            if (counts[i].batch_id && counts[i].rejected) ids[nids++] = counts[i].batch_id;
+        if (total_rej && rejects_file_from_db(c, rpath, ids, nids) == KEFU_OK) {
+            /* written from the database, in line order */
+        } else if (total_rej) {
             if ((rej = fopen(rpath, "w"))) {
                 fputs("line,feed,column,value,reason\n", rej);
                 for (int i = 0; i < 2 && feeds[i]; i++)

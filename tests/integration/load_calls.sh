@@ -59,6 +59,8 @@ check_grep '^11,calls,caller,\*\*\*,not a phone number' "$R" "bad caller, value 
 check_grep '^12,calls,hold_s,-5,not an integer in range' "$R" "negative duration"
 check_grep '^13,calls,answered_at,,result is answered but answered_at is empty' "$R" "answered without time"
 check_grep '^14,' "$R" "too many fields"
+# in line order, the SQL-found duplicate (line 9) among the others
+check_eq "$(tail -n +2 "$R" | cut -d, -f1 | tr '\n' ' ')" "4 5 6 7 8 9 10 11 12 13 14 " "rejects file in line order"
 check_eq "$(q "SELECT string_agg(call_id, ',' ORDER BY call_id) FROM kefu.calls WHERE call_id LIKE 'B%'")" "B001,B011" "good rows of the bad file"
 check_eq "$(q "SELECT string_agg(line::text, ',' ORDER BY line) FROM kefu.load_rejects r JOIN kefu.load_batches b USING (batch_id) WHERE b.status = 'loaded' AND b.file_name = 'calls_bad.csv'")" "4,5,6,7,8,9,10,11,12,13,14" "reject lines in the database"
 
