@@ -218,7 +218,8 @@ typedef struct {
     const char **text;
     char **norm;             /* normalised text buffers */
     int with_line;           /* append the _line column (staging table) */
-    int binary;              /* binary COPY format (fast path, binary_ok plans) */
+    int binary;              /* binary COPY format (binary_ok plans) */
+    long line;               /* line of the record being emitted */
     kefu_encoding encoding;  /* GB18030 once the source said so */
 } row_ctx;
 
@@ -317,7 +318,7 @@ static void emit_binary(row_ctx *x)
 {
     const feed_def *f = x->p->f;
     kefu_buf *b = &x->out;
-    put16(b, (int)x->p->nfields);
+    put16(b, (int)x->p->nfields + (x->with_line ? 1 : 0));
     for (size_t i = 0; i < f->ncols; i++) {
         const feed_col *c = &f->cols[i];
         const char *db = c->db ? c->db : c->name;
@@ -369,6 +370,10 @@ static void emit_binary(row_ctx *x)
     }
     put32(b, 8);
     put64(b, x->batch_id);
+    if (x->with_line) {
+        put32(b, 8);
+        put64(b, x->line);
+    }
 }
 
 /* Validate rec and append its COPY line to ctx->out; or spool a reject.
@@ -524,6 +529,7 @@ static int process_record(row_ctx *x, const kefu_record *rec)
         }
     }
     if (x->binary) {
+        x->line = rec->line;
         emit_binary(x);
         return 1;
     }
@@ -965,7 +971,6 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
         x.spool.fp = NULL;
         x.spool.n = 0;
         n->read = n->rejected = 0;
-        x.binary = 0;
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
         src = NULL;
@@ -979,7 +984,9 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f,
                     f->table);
     if ((st = kefu_db_exec(c, sql.ptr))) goto done;
     kefu_buf_reset(&sql);
-    kefu_buf_printf(&sql, "COPY stage (%s, _line) FROM STDIN", plan.cols.ptr);
+    x.binary = plan.binary_ok && !getenv("KEFU_COPY_TEXT");
+    kefu_buf_printf(&sql, "COPY stage (%s, _line) FROM STDIN%s", plan.cols.ptr,
+                    x.binary ? " WITH (FORMAT binary)" : "");
     x.with_line = 1;
     if ((st = stream_records(c, sql.ptr, src, &x, fi, n, NULL))) goto done;
 
