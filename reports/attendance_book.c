@@ -134,6 +134,26 @@ static const char *rule_name(const char *id) {
     return "";
 }
 
+/* What an A12 flag line is about: the kind in its line_key A12:<kind>:<date>. */
+static const struct {
+    const char *kind, *zh, *en;
+} A12_KINDS[] = {
+    {"annual", "A12 年休假超过应休天数", "A12 annual leave over the entitlement"},
+    {"personal", "A12 事假超过两周", "A12 personal leave over two weeks"},
+    {"marriage", "A12 婚假超过规定天数", "A12 marriage leave over the days allowed"},
+    {"bereavement", "A12 丧假超过规定天数", "A12 bereavement leave over the days allowed"},
+    {"paternity", "A12 陪产假超过规定天数", "A12 paternity leave over the days allowed"},
+    {"maternity", "A12 产假超过规定天数", "A12 maternity leave over the days allowed"},
+    {"comp", "A12 调休余额不足", "A12 comp day without enough balance"},
+};
+
+static const char *a12_kind_label(const char *kind) {
+    for (size_t i = 0; i < NELEM(A12_KINDS); i++)
+        if (strcmp(A12_KINDS[i].kind, kind) == 0)
+            return kefu_label_pick(A12_KINDS[i].zh, A12_KINDS[i].en);
+    return KL("A12 请假复核", "A12 leave to review");
+}
+
 static const struct {
     const char *key, *zh, *en;
 } STATUSES[] = {
@@ -190,8 +210,13 @@ typedef struct {
     lxw_format *money_t;   /* the same in a totals row */
     lxw_format *dec1_t;    /* #,##0.0 in a totals row */
     lxw_format *pct2_t;    /* 0.00% in a totals row */
+    lxw_format *dec1_neg;  /* #,##0.0, negative in red (annual leave overdrawn) */
+    lxw_format *dec1_neg_t;
     lxw_format *warn;      /* bold red: a check that failed */
 } ab_formats;
+
+/* Days that may go below zero: the red minus sign is what the clerk looks for. */
+#define DEC1_NEG "#,##0.0;[Red]-#,##0.0"
 
 static lxw_format *new_format(kefu_book *b, const char *num, int bold, int top) {
     lxw_format *f = workbook_add_format(b->wb);
@@ -237,6 +262,8 @@ static kefu_status add_formats(kefu_book *b, ab_formats *F) {
     ok &= (F->money_t = new_format(b, "#,##0.00", 1, 1)) != NULL;
     ok &= (F->dec1_t = new_format(b, "#,##0.0", 1, 1)) != NULL;
     ok &= (F->pct2_t = new_format(b, "0.00%", 1, 1)) != NULL;
+    ok &= (F->dec1_neg = new_format(b, DEC1_NEG, 0, 0)) != NULL;
+    ok &= (F->dec1_neg_t = new_format(b, DEC1_NEG, 1, 1)) != NULL;
     ok &= (F->warn = new_format(b, NULL, 1, 0)) != NULL;
     if (!ok) {
         kefu_error(KL("内存不足", "out of memory"));
@@ -341,7 +368,13 @@ enum {
     MQ_POINTS,
     MQ_DEDUCT,
     MQ_MISSING,
-    MQ_INCIDENTS
+    MQ_INCIDENTS,
+    MQ_ANNUAL_ENT,  /* A12 (006): NULL when work_start_date is unknown */
+    MQ_ANNUAL_USED, /* calendar year to the month's end */
+    MQ_ANNUAL_LEFT, /* entitlement − used; NULL with the entitlement */
+    MQ_MATERNITY,   /* 生育津贴: paid by the social-insurance fund, not in pay */
+    MQ_COMP_BAL,    /* hours at the month's end */
+    MQ_LEAVE_FLAGS  /* A12 ledger lines of the month */
 };
 
 static kefu_status monthly_query(PGconn *c, const ab_month *M, PGresult **res) {
@@ -355,7 +388,11 @@ static kefu_status monthly_query(PGconn *c, const ab_month *M, PGresult **res) {
         "sum(m.leave_deduction), sum(m.small_nights), sum(m.big_nights), sum(m.holiday_hours), "
         "sum(m.holiday_pay), sum(m.overtime_hours), sum(m.overtime_pay), sum(m.fines), "
         "sum(m.points), sum(m.absence_deduction + m.leave_deduction + m.fines), "
-        "sum(m.missing_punches), sum(m.incidents) "
+        "sum(m.missing_punches), sum(m.incidents), "
+        /* sum() skips NULL entitlements: each total is the sum of the rows shown */
+        "sum(m.annual_entitlement_days), sum(m.annual_used_days), "
+        "sum(m.annual_entitlement_days - m.annual_used_days), sum(m.maternity_allowance), "
+        "sum(m.comp_balance_hours), sum(m.leave_flags) "
         "FROM kefu.attendance_monthly m JOIN emps o ON o.emp_id = m.emp_id "
         "WHERE m.centre = $1 AND m.month = $2::date "
         "GROUP BY GROUPING SETS ((m.emp_id), ()) ORDER BY grouping(m.emp_id), min(o.rn)",
@@ -520,7 +557,7 @@ done:
 
 /* ---- 月度汇总 monthly totals ------------------------------------------------------ */
 
-typedef enum { K_INT, K_DEC1, K_MONEY, K_HOURS } col_kind;
+typedef enum { K_INT, K_DEC1, K_DEC1_SIGNED, K_MONEY, K_HOURS } col_kind;
 
 static lxw_format *kind_format(const kefu_book *b, const ab_formats *F, col_kind k, int total) {
     switch (k) {
@@ -528,6 +565,8 @@ static lxw_format *kind_format(const kefu_book *b, const ab_formats *F, col_kind
         return total ? b->total_int : NULL;
     case K_DEC1:
         return total ? F->dec1_t : b->dec1;
+    case K_DEC1_SIGNED:
+        return total ? F->dec1_neg_t : F->dec1_neg;
     case K_MONEY:
     case K_HOURS:
         return total ? F->money_t : F->money;
@@ -565,6 +604,14 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
         {"罚款", "fines", MQ_FINES, K_MONEY},
         {"扣分", "points", MQ_POINTS, K_INT},
         {"扣款合计", "total deductions", MQ_DEDUCT, K_MONEY},
+        /* A12 (006), at the right so the columns payroll reads keep their place. */
+        {"年休假应休天数", "annual leave entitlement (days)", MQ_ANNUAL_ENT, K_DEC1},
+        {"年休假本年已休天数", "annual leave used this year (days)", MQ_ANNUAL_USED, K_DEC1},
+        {"年休假剩余天数", "annual leave remaining (days)", MQ_ANNUAL_LEFT, K_DEC1_SIGNED},
+        {"生育津贴（社保基金支付，不计入工资）",
+         "maternity allowance (paid by social insurance, not payroll)", MQ_MATERNITY, K_MONEY},
+        {"调休余额（小时）", "comp-time balance (hours)", MQ_COMP_BAL, K_HOURS},
+        {"请假复核标记 (A12)", "leave flags to review (A12)", MQ_LEAVE_FLAGS, K_INT},
     };
     enum { LEAVE_AFTER = 10 }; /* index in COLS of 请假天数 */
     kefu_sheet *s;
@@ -670,6 +717,18 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
          "leave days by type (calendar days for sick, marriage, maternity, paternity, bereavement; "
          "scheduled days for annual, personal, comp); leave pay = factor × day rate × scheduled "
          "days."},
+        {"生育津贴（社会保险法第五十六条）由社会保险基金支付，单列备查：不计入请假工资、扣款合计或应发"
+         "工资；按 (基本工资 + 绩效工资) × 产假日历天 ÷ 30 估算（数据中无上年度职工月平均工资）。",
+         "maternity allowance (Social Insurance Law art. 56) is paid by the social-insurance fund "
+         "and shown for reference only: not in leave pay, total deductions or pay; estimated as "
+         "(base + performance wage) × maternity calendar days ÷ 30 (the employer's average wage "
+         "of the previous year is not in the data)."},
+        {"年休假剩余 = 应休 − 本年已休（负数 = 超休，见待复核）；应休为空 = 无参加工作日期。调休余额 = "
+         "已批准的调休获得小时 − 已用小时，截至月末。请假复核标记 = 本月 A12 台账行数（不扣分、不罚款）。",
+         "annual leave remaining = entitlement − used this year (negative = overdrawn, see To "
+         "review); no entitlement = work start date unknown. Comp-time balance = approved hours "
+         "earned − hours used, to the month's end. Leave flags = the month's A12 ledger lines (no "
+         "points, no fine)."},
     };
     for (size_t i = 0; i < NELEM(NOTES); i++)
         kefu_sheet_str(s, row++, 0, kefu_label_pick(NOTES[i].zh, NOTES[i].en), b->note);
@@ -798,7 +857,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         {"时间", "times"}, {"说明", "detail"}, {"状态", "status"},
     };
     kefu_sheet *s;
-    PGresult *miss = NULL, *unm = NULL, *rev = NULL, *a8 = NULL;
+    PGresult *miss = NULL, *unm = NULL, *rev = NULL, *a8 = NULL, *a12 = NULL;
     kefu_status st = month_sheet(b, M, "待复核", "To review", &s);
     if (st != KEFU_OK)
         return st;
@@ -857,6 +916,18 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
              "l.source COLLATE \"C\"",
              2, M->params, &a8)) != KEFU_OK)
+        goto done;
+    /* A12 leave flags (006): 0 points, 0 fine, for HR to allow or correct. */
+    if ((st = kefu_db_query(
+             c,
+             "SELECT l.emp_id, coalesce(e.name, ''), coalesce(e.group_name, ''), "
+             "to_char(l.date, 'YYYY-MM-DD'), split_part(l.line_key, ':', 2), l.evidence, l.status "
+             "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
+             "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
+             "AND l.rule_id = 'A12' "
+             "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
+             "l.line_key COLLATE \"C\", l.source COLLATE \"C\"",
+             2, M->params, &a12)) != KEFU_OK)
         goto done;
 
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
@@ -943,6 +1014,15 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_str(s, row, 7, PQgetvalue(a8, i, 9), b->wrap);
         kefu_sheet_str(s, row, 8, status_label(PQgetvalue(a8, i, 10)), NULL);
     }
+    for (int i = 0; i < PQntuples(a12); i++, row++) {
+        kefu_sheet_str(s, row, 0, a12_kind_label(PQgetvalue(a12, i, 4)), NULL);
+        kefu_sheet_str(s, row, 1, PQgetvalue(a12, i, 0), NULL);
+        kefu_sheet_str(s, row, 2, PQgetvalue(a12, i, 1), NULL);
+        kefu_sheet_str(s, row, 3, PQgetvalue(a12, i, 2), NULL);
+        kefu_sheet_date(s, row, 4, date_at(a12, i, 3), NULL);
+        kefu_sheet_str(s, row, 7, PQgetvalue(a12, i, 5), b->wrap);
+        kefu_sheet_str(s, row, 8, status_label(PQgetvalue(a12, i, 6)), NULL);
+    }
     if (row == 2)
         kefu_sheet_str(s, row++, 0, KL("本月没有待复核事项", "nothing to review this month"),
                        b->note);
@@ -950,11 +1030,13 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         worksheet_autofilter(s->ws, 1, 0, (lxw_row_t)(row - 1), (lxw_col_t)(NELEM(H) - 1));
     row++;
     kefu_sheet_str(s, row, 0,
-                   KL("解除劳动合同审查与 A8 "
-                      "记录须人工审核，不自动处理；漏打卡经主管确认后重新运行 kefu attendance。",
-                      "dismissal reviews and A8 records are for a person to decide, never "
-                      "automatic; after a supervisor confirms a missing punch, run kefu attendance "
-                      "again."),
+                   KL("解除劳动合同审查、A8 记录与 A12 请假标记须人工审核，不自动处理（A12 "
+                      "不扣分、不罚款；难产、多胞胎、祖父母丧事等数据中无记录的情形请人事核实）；"
+                      "漏打卡经主管确认后重新运行 kefu attendance。",
+                      "dismissal reviews, A8 records and A12 leave flags are for a person to "
+                      "decide, never automatic (A12 flags carry no points and no fine; a difficult "
+                      "or multiple birth or a grandparent's death is not in the data: HR checks); "
+                      "after a supervisor confirms a missing punch, run kefu attendance again."),
                    b->note);
     st = KEFU_OK;
 done:
@@ -962,6 +1044,7 @@ done:
     PQclear(unm);
     PQclear(rev);
     PQclear(a8);
+    PQclear(a12);
     return st;
 }
 

@@ -2,7 +2,8 @@
 # centre of attendance.sh (October 2025, five employees) plus phone-system
 # states for 1001: `kefu attendance`, `kefu roster-check`, `kefu adherence`,
 # then the workbook read back with openpyxl (sheets, grid codes, totals rows,
-# ledger = monthly fines), the same bytes twice, English names, error paths.
+# ledger = monthly fines), the same bytes twice, English names, error paths;
+# last, a small second centre for the A12 leave columns (006_leave_rules.sql).
 # Expected values are computed by hand in the comments, never by kefu.
 . tests/integration/lib.sh
 new_db t_attendance_book
@@ -220,6 +221,22 @@ if [ "$have_py" -eq 1 ]; then
     # scheduled days: 1001 5, 1002 4, 1003 3, 1004 1 (10-10 is a leave row), 1005 1 -> 14
     check_eq "$(cell "$X" $M D8)/$(colsum "$X" $M D 3 7)" "14/14.00" "scheduled days total = sum"
     check_eq "$(field "$X" freeze $M)" D3 "monthly frozen"
+    # A12 columns, appended after AA: AB entitlement, AC used, AD remaining,
+    # AE maternity allowance, AF comp-time balance, AG leave flags.
+    check_eq "$(cell "$X" $M AB2)/$(cell "$X" $M AC2)/$(cell "$X" $M AD2)" "年休假应休天数/年休假本年已休天数/年休假剩余天数" "annual leave headings"
+    check_eq "$(cell "$X" $M AE2)/$(cell "$X" $M AF2)/$(cell "$X" $M AG2)" "生育津贴（社保基金支付，不计入工资）/调休余额（小时）/请假复核标记 (A12)" "A12 headings"
+    # work_start_date 2015-01-01 -> 10 whole years at 2025-10-31 -> 10 days each
+    # (已满10年); used: 1004's one annual day 10-10 (no September results) -> 1;
+    # remaining 10 - 1 = 9 for 1004, 10 for the others.
+    check_eq "$(cell "$X" $M AB3)/$(cell "$X" $M AC3)/$(cell "$X" $M AD3)" "10/0/10" "1001 annual leave"
+    check_eq "$(cell "$X" $M AB6)/$(cell "$X" $M AC6)/$(cell "$X" $M AD6)" "10/1/9" "1004 annual leave"
+    # totals: 5 × 10 = 50; used 1; remaining 4 × 10 + 9 = 49
+    check_eq "$(cell "$X" $M AB8)/$(cell "$X" $M AC8)/$(cell "$X" $M AD8)" "50/1/49" "annual leave totals"
+    check_eq "$(colsum "$X" $M AD 3 7)" "49.00" "remaining total = sum of rows"
+    check_eq "$(numfmt "$X" $M AB3)/$(numfmt "$X" $M AD3)" "#,##0.0/#,##0.0;[Red]-#,##0.0" "days formats"
+    # no maternity leave, no comp time, no A12 flag in this month: totals 0
+    check_eq "$(cell "$X" $M AE8)/$(cell "$X" $M AF8)/$(cell "$X" $M AG8)" "0/0/0" "A12 totals of October"
+    check_eq "$(numfmt "$X" $M AE8)/$(numfmt "$X" $M AF8)" "#,##0.00/#,##0.00" "allowance and hours formats"
 
     # -- 处罚台账: the lines of 1001 (A2 × 4, A4), 1002 (A5, A6), 1004 (A9), 1005 (A5);
     # A8 of 1001 on 10-10 from kefu adherence. The fines total = the monthly fines.
@@ -273,6 +290,7 @@ if [ "$have_py" -eq 1 ]; then
     check_eq "$(sheets "$WORK/en.dump")" "Attendance,Monthly totals,Penalty ledger,To review,Roster check,Adherence" "English sheet names"
     check_eq "$(cell "$WORK/en.dump" Attendance A2)/$(cell "$WORK/en.dump" Attendance L4)$(cell "$WORK/en.dump" Attendance M4)" "emp id/LA" "English headings and codes"
     check_eq "$(cell "$WORK/en.dump" "Monthly totals" A8)" "total (5 employees)" "English totals label"
+    check_eq "$(cell "$WORK/en.dump" "Monthly totals" AE2)" "maternity allowance (paid by social insurance, not payroll)" "English allowance heading"
 fi
 
 # ---- errors: a month without results, a bad month, unwritable output ---------------
@@ -288,4 +306,121 @@ run 4 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK/no-such-d
 check_grep "cannot write .*no-such-dir/x.xlsx" "$WORK/err" "unwritable path named"
 run 4 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK"
 check_grep 'it is a directory' "$WORK/err" "a directory as output"
+
+# ---- A12: a second centre in its own database ---------------------------------------
+# Four employees of 一组, W = base + perf, day rate W / 21.75, October 2025 (31 days).
+# Every rostered day is a leave day: no punches, no absences, no other review lines.
+#   3001 W 4350 (200.00 a day), work start 2016-06-01: 9 years -> 5 days; annual
+#        09-15..09-17 and 10-13..10-15 (3 + 3 rostered days) -> used 6 > 5: flag
+#        A12:annual:2025-10-15; remaining 5 - 6 = -1; pay 3 × 200 = 600.00.
+#   3002 W 4500, no work start date -> entitlement empty; maternity 10-10..2026-04-07
+#        = 22 + 30 + 31 + 31 + 28 + 31 + 7 = 180 > 98 + 80 (广东) = 178: flag dated
+#        10-10; allowance 4500 × 22 / 30 = 3300.00 (not pay); factor 0 on the 2
+#        rostered days: deduction 4500 × 2 / 21.75 = 413.793.. -> 413.79.
+#   3003 W 4350, work start 2005-10-31: 20 years -> 15 days; comp 10-13 and 10-20;
+#        12 h earned 09-20 (approved), 8 h used 10-13; balance before 10-20 = 12 - 8
+#        = 4 < 8 (the D shift's paid hours): flag A12:comp:2025-10-20; month end
+#        4.00 h; pay 2 × 200 = 400.00.
+#   3004 W 4350, work start 2024-11-01: under 1 year -> 0 days; personal 10-10..10-25
+#        = 16 > 14 calendar days: flag dated 10-10; unpaid: 2 × 200 = 400.00.
+new_db t_attendance_book_a12
+D2="$WORK/in12"
+mkdir -p "$D2"
+cat >"$D2/employees.csv" <<'EOF'
+emp_id,name,group,role,hire_date,work_start_date,badge_no,province,base_wage,perf_wage,active
+3001,子,一组,presales,2020-01-01,2016-06-01,83001,广东,3000.00,1350.00,true
+3002,丑,一组,presales,2020-01-01,,83002,广东,3000.00,1500.00,true
+3003,寅,一组,presales,2020-01-01,2005-10-31,83003,广东,3000.00,1350.00,true
+3004,卯,一组,presales,2024-11-01,2024-11-01,83004,广东,3000.00,1350.00,true
+EOF
+cat >"$D2/shifts.csv" <<'EOF'
+code,start,end,paid_hours
+D,09:00,18:00,8.00
+EOF
+cat >"$D2/roster.csv" <<'EOF'
+emp_id,work_date,shift_code
+3001,2025-09-15,D
+3001,2025-09-16,D
+3001,2025-09-17,D
+3001,2025-10-13,D
+3001,2025-10-14,D
+3001,2025-10-15,D
+3002,2025-10-13,D
+3002,2025-10-14,D
+3003,2025-10-13,D
+3003,2025-10-20,D
+3004,2025-10-13,D
+3004,2025-10-14,D
+EOF
+cat >"$D2/leaves.csv" <<'EOF'
+emp_id,leave_type,start_at,end_at,approved_by
+3001,annual,2025-09-15 00:00:00,2025-09-17 23:59:59,9000
+3001,annual,2025-10-13 00:00:00,2025-10-15 23:59:59,9000
+3002,maternity,2025-10-10 00:00:00,2026-04-07 23:59:59,9000
+3003,comp,2025-10-13 00:00:00,2025-10-13 23:59:59,9000
+3003,comp,2025-10-20 00:00:00,2025-10-20 23:59:59,9000
+3004,personal,2025-10-10 00:00:00,2025-10-25 23:59:59,9000
+EOF
+cat >"$D2/comp_time.csv" <<'EOF'
+emp_id,date,hours,kind,approved_by
+3003,2025-09-20,12,earn,9000
+3003,2025-10-13,8,use,9000
+EOF
+run 0 "$KEFU" load --dir "$D2"
+run 0 "$KEFU" attendance --month 2025-09
+run 0 "$KEFU" attendance --month 2025-10
+B12="$WORK/a12.xlsx"
+run 0 "$KEFU" report attendance --month 2025-10 --out "$B12"
+run 0 "$KEFU" report attendance --month 2025-10 --out "$WORK/a12b.xlsx"
+if cmp -s "$B12" "$WORK/a12b.xlsx"; then ok; else bad "two writes of the A12 month differ"; fi
+if [ "$have_py" -eq 1 ]; then
+    X="$WORK/a12.dump"
+    "$PY" "$CHECK" "$B12" > "$X"
+    M=月度汇总
+    # columns found by their heading in row 2 (this month has other leave types)
+    col() { find "$X" $M "$1" | sed -n 's/^\([A-Z]*\)2$/\1/p'; }
+    ENT=$(col 年休假应休天数); USED=$(col 年休假本年已休天数); LEFT=$(col 年休假剩余天数)
+    MAT=$(col 生育津贴（社保基金支付，不计入工资）); COMP=$(col 调休余额（小时）)
+    FLG=$(col "请假复核标记 (A12)"); DED=$(col 扣款合计); PAY=$(col 请假工资)
+    # leave types annual, personal, maternity, comp -> O..R; 请假工资 S ... 扣款合计 AC;
+    # the six A12 columns follow it, in order
+    check_eq "$DED/$ENT$USED$LEFT$MAT$COMP$FLG" "AC/ADAEAFAGAHAI" "A12 columns right of total deductions"
+    # rows: 3001 row 3, 3002 row 4, 3003 row 5, 3004 row 6, totals row 7
+    check_eq "$(cell "$X" $M A7)" "合计（4 人）" "A12 totals row"
+    check_eq "$(cell "$X" $M ${ENT}3)/$(cell "$X" $M ${USED}3)/$(cell "$X" $M ${LEFT}3)" "5/6/-1" "3001 annual 5, used 6, remaining -1"
+    check_eq "[$(cell "$X" $M ${ENT}4)]/$(cell "$X" $M ${USED}4)/[$(cell "$X" $M ${LEFT}4)]" "[]/0/[]" "3002 no work start date: no entitlement"
+    check_eq "$(cell "$X" $M ${ENT}5)/$(cell "$X" $M ${ENT}6)/$(cell "$X" $M ${LEFT}6)" "15/0/0" "20 years -> 15; under 1 year -> 0"
+    # totals: entitlement 5 + 15 + 0 = 20; used 6; remaining -1 + 15 + 0 = 14
+    check_eq "$(cell "$X" $M ${ENT}7)/$(cell "$X" $M ${USED}7)/$(cell "$X" $M ${LEFT}7)" "20/6/14" "annual totals = sums of rows"
+    check_eq "$(cell "$X" $M ${MAT}4)/$(cell "$X" $M ${MAT}3)/$(cell "$X" $M ${MAT}7)" "3300/0/3300" "maternity allowance 4500 × 22 / 30"
+    check_eq "$(cell "$X" $M ${COMP}5)/$(cell "$X" $M ${COMP}7)" "4/4" "comp balance 12 - 8"
+    check_eq "$(cell "$X" $M ${FLG}3)$(cell "$X" $M ${FLG}4)$(cell "$X" $M ${FLG}5)$(cell "$X" $M ${FLG}6)/$(cell "$X" $M ${FLG}7)" "1111/4" "one flag each, 4 in all"
+    # the allowance is not pay and not a deduction: 3002's total deductions are the
+    # leave deduction 413.79 alone; all: 413.79 + 400.00 (3004) = 813.79; leave pay
+    # 600.00 + 400.00 = 1000.00 (maternity pay 0)
+    check_eq "$(cell "$X" $M ${DED}4)/$(cell "$X" $M ${DED}7)/$(colsum "$X" $M $DED 3 6)" "413.79/813.79/813.79" "allowance not in total deductions"
+    check_eq "$(cell "$X" $M ${PAY}4)/$(cell "$X" $M ${PAY}7)" "0/1000" "allowance not in leave pay"
+    has "$X" $M A '^生育津贴（社会保险法第五十六条）由社会保险基金支付，单列备查：不计入' "allowance note"
+
+    # -- 待复核: the four A12 lines, by employee, with their evidence
+    R=待复核
+    check_eq "$(cell "$X" $R A3)/$(cell "$X" $R B3)/$(cell "$X" $R E3)" "A12 年休假超过应休天数/3001/2025-10-15" "annual flag dated at the last annual day"
+    check_eq "$(cell "$X" $R H3)" "今年已休年假 6.0 天，超过应休 5.0 天（职工带薪年休假条例第三条）：请人事复核" "annual evidence"
+    check_eq "$(cell "$X" $R I3)" "已开具" "flag status"
+    check_eq "$(cell "$X" $R A4)/$(cell "$X" $R B4)/$(cell "$X" $R E4)" "A12 产假超过规定天数/3002/2025-10-10" "maternity flag"
+    has "$X" $R H '^maternity 假 2025-10-10 至 2026-04-07 共 180 个日历日，超过规定的 178 天（难产' "maternity evidence"
+    check_eq "$(cell "$X" $R A5)/$(cell "$X" $R E5)" "A12 调休余额不足/2025-10-20" "comp flag"
+    check_eq "$(cell "$X" $R H5)" "2025-10-20 调休 8.00 小时，调休余额仅 4.00 小时（调休台账）：请人事复核" "comp evidence"
+    check_eq "$(cell "$X" $R A6)/$(cell "$X" $R B6)/$(cell "$X" $R E6)" "A12 事假超过两周/3004/2025-10-10" "personal flag"
+    check_eq "[$(cell "$X" $R A7)]" "[]" "nothing else to review"
+    # the ledger lists them at 0: fines and points totals stay 0
+    L=处罚台账
+    tot=$(find "$X" $L 合计 | sed 's/^A//')
+    check_eq "$(cell "$X" $L H$tot)/$(cell "$X" $L I$tot)" "0/0" "A12 lines cost nothing"
+fi
+run 0 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK/a12en.xlsx"
+if [ "$have_py" -eq 1 ]; then
+    "$PY" "$CHECK" "$WORK/a12en.xlsx" > "$WORK/a12en.dump"
+    check_eq "$(cell "$WORK/a12en.dump" "To review" A5)" "A12 comp day without enough balance" "English flag kind"
+fi
 finish
