@@ -1351,6 +1351,28 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
                             " GROUP BY 1 ORDER BY 1",
                             3, pp, &R.prior.r)))
         goto done;
+    /* A7 reads earlier months' results: say which rostered months of the
+     * window have none, rather than count them silently as no absence. */
+    {
+        PGresult *gap = NULL;
+        if ((st = kefu_db_query(c,
+                                "SELECT string_agg(to_char(m, 'YYYY-MM'), ', ' ORDER BY m) FROM generate_series("
+                                " least($3::date, ($2::date - interval '1 month')::date),"
+                                " ($2::date - interval '1 month')::date, interval '1 month') m"
+                                " WHERE EXISTS (SELECT 1 FROM kefu.roster r WHERE r.centre = $1"
+                                "  AND r.work_date >= m AND r.work_date < m + interval '1 month')"
+                                " AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly a"
+                                "  WHERE a.centre = $1 AND a.month = m)",
+                                3, pp, &gap)))
+            goto done;
+        if (!PQgetisnull(gap, 0, 0)) {
+            kefu_warn(KL("A7（旷工累计）所需的 %s 尚未计算考勤，按无旷工计",
+                         "A7 (absence totals) needs %s, not computed yet: counted as no absence"),
+                      PQgetvalue(gap, 0, 0));
+            kefu_hint(KL("先按月份顺序运行 kefu attendance --month", "run kefu attendance --month for those months first, in order"));
+        }
+        PQclear(gap);
+    }
 
     /* Replace the month: keep HR's statuses of ledger lines, then delete. */
     if ((st = kefu_db_query(c,

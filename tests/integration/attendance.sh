@@ -209,6 +209,14 @@ run 0 "$KEFU" attendance --month 2025-10 --reopen
 check_eq "$(q "SELECT count(*) FROM kefu.attendance_close")" "0" "reopened"
 check_eq "$(snapshot)" "$closed" "reopen recomputes the same results"
 
+# ---- A7 reads earlier months: a rostered month without results is named -------------
+# One September roster day (REST: no attendance effect) makes 2025-09 a rostered
+# month inside the calendar-year A7 window with no attendance results.
+q "INSERT INTO kefu.roster (centre, emp_id, work_date, shift_code, kind, batch_id) VALUES ('main', '1001', '2025-09-15', 'REST', 'rest', 0)" >/dev/null
+run 0 "$KEFU" attendance --month 2025-10
+check_grep 'A7 \(absence totals\) needs 2025-09, not computed yet' "$WORK/err" "A7 gap named"
+check_eq "$(snapshot)" "$closed" "October unchanged by the warning"
+
 # ---- usage errors -----------------------------------------------------------------
 run 2 "$KEFU" attendance
 check_grep 'month YYYY-MM is required' "$WORK/err" "missing --month"
