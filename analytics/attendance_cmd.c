@@ -1145,16 +1145,17 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
         return st;
 
     /* A12 flags for HR review: ledger lines with 0 points and 0 fine. */
-    const char *fl_params[7] = {
+    const char *fl_params[8] = {
         params[0], params[1], params[2],
         KL("今年已休年假 %s 天，超过应休 %s 天（职工带薪年休假条例第三条）：请人事复核",
            "annual leave used this year %s days, more than the entitlement of %s days (职工带薪年休假条例 art. 3): for HR review"),
-        KL("%s 假 %s 至 %s 共 %s 个日历日，超过规定的 %s 天%s：请人事复核",
+        KL("%s假 %s 至 %s 共 %s 个日历日，超过规定的 %s 天%s：请人事复核",
            "%s leave %s to %s: %s calendar days, more than the %s days allowed%s: for HR review"),
         KL("（难产另加 15 天、多胞胎每多一婴另加 15 天，数据中无记录，请核实）",
            " (a difficult birth adds 15 days, each extra baby 15: not in the data, please check)"),
         KL("%s 调休 %s 小时，调休余额仅 %s 小时（调休台账）：请人事复核",
-           "comp day %s needs %s hours, balance only %s hours (comp_time ledger): for HR review")};
+           "comp day %s needs %s hours, balance only %s hours (comp_time ledger): for HR review"),
+        KL("zh", "en")};
     if ((st = kefu_db_query(c,
             "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction, escalation_step, line_key)"
             " SELECT l.emp_id, d.last_day, 'A12', format($4, l.used_ytd_days, l.entitlement_days), 0, 0, 0, 0,"
@@ -1166,7 +1167,9 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
             "  AND l.used_ytd_days > l.entitlement_days"
             " UNION ALL"
             " SELECT l.emp_id, l.start_at::date, 'A12',"
-            "  format($5, l.leave_type, l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,"
+            "  format($5, CASE WHEN $8 = 'zh' THEN CASE l.leave_type WHEN 'personal' THEN '事'"
+            "   WHEN 'marriage' THEN '婚' WHEN 'bereavement' THEN '丧' WHEN 'paternity' THEN '陪产'"
+            "   WHEN 'maternity' THEN '产' ELSE l.leave_type END ELSE l.leave_type END, l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,"
             "   CASE WHEN l.leave_type = 'maternity' THEN $6 ELSE '' END),"
             "  0, 0, 0, l.end_at::date - l.start_at::date + 1, 'A12:' || l.leave_type || ':' || l.start_at::date"
             " FROM kefu.leaves l JOIN att_lp p ON p.emp_id = l.emp_id"
@@ -1186,7 +1189,7 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
             "   FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = d.emp_id AND c.date <= d.work_date) s) b"
             " WHERE d.centre = $1 AND d.month = $2::date AND d.status = 'leave' AND d.leave_type = 'comp'"
             "  AND b.bal < b.need",
-            7, fl_params, NULL)))
+            8, fl_params, NULL)))
         return st;
 
     /* The ledger: the month's new lines, keeping the status (appealed, upheld,
