@@ -157,6 +157,16 @@ check_eq "$(fac "$RY" F_T)" "$(calc "3964.84*28.6*3/87.1")" "yesterday's as-of: 
 # ---- too short a history: exit 7, the step and the month named, nothing stored -
 before=$(q "SELECT count(*) FROM kefu.forecast_run")
 # T = 2026-04: B - 1 = 2026-02 has no data
+# ---- the forecast next to what happened (view kefu.forecast_vs_actual) -----------
+# June 1 arrives later: qa 100 + qb 50 = 150 for the total run R1; data after
+# the as-of date do not change R1 itself.
+printf 'queue,date,offered\nqa,2026-06-01,100\nqb,2026-06-01,50\n' > "$WORK/june.csv"
+run 0 "$KEFU" load daily_volumes "$WORK/june.csv"
+check_eq "$(q "SELECT actual FROM kefu.forecast_vs_actual WHERE run_id = $R1 AND date = '2026-06-01'")" 150 "actual of the total"
+check_eq "$(q "SELECT count(*) FILTER (WHERE actual IS NOT NULL) FROM kefu.forecast_vs_actual WHERE run_id = $R1")" 1 "only June 1 has an actual"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_vs_actual WHERE run_id = $R1 AND actual IS NOT NULL AND abs(error - (actual - forecast)) > 1e-9")" 0 "error = actual - forecast"
+q "DELETE FROM kefu.daily_volumes WHERE date = '2026-06-01'" >/dev/null
+
 run 7 "$KEFU" forecast --month 2026-04
 check_grep 'step 1 \(recent change r1\): no normal weekday with data in 2026-02' "$WORK/err" "failing step named"
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_run")" "$before" "nothing stored on failure"
