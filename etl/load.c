@@ -1081,23 +1081,23 @@ static int64_t record_failure(PGconn *c, const feed_def *f, const file_info *fi,
  * KEFU_OK, or an error after which the caller writes the file from its spools. */
 static kefu_status rejects_file_from_db(PGconn *c, const char *rpath, const int64_t *ids, int n)
 {
-    char sql[512];
-    int len = snprintf(sql, sizeof sql,
-                       "COPY (SELECT r.line, b.feed, r.column_name AS column, nullif(r.value, '') AS value, r.reason"
-                       " FROM kefu.load_rejects r JOIN kefu.load_batches b USING (batch_id)"
-                       " WHERE r.batch_id IN (");
-    for (int i = 0; i < n; i++)
-        len += snprintf(sql + len, sizeof sql - (size_t)len, "%s%lld", i ? ", " : "", (long long)ids[i]);
-    snprintf(sql + len, sizeof sql - (size_t)len,
-             ") ORDER BY r.line, b.feed) TO STDOUT WITH (FORMAT csv, HEADER)");
+    /* COPY takes no parameters; the batch ids are our own integers. */
+    kefu_buf sql = {0};
+    kefu_buf_puts(&sql, "COPY (SELECT r.line, b.feed, r.column_name AS column, nullif(r.value, '') AS value,"
+                        " r.reason FROM kefu.load_rejects r JOIN kefu.load_batches b USING (batch_id)"
+                        " WHERE r.batch_id IN (");
+    for (int i = 0; i < n; i++) kefu_buf_printf(&sql, "%s%lld", i ? ", " : "", (long long)ids[i]);
+    kefu_buf_puts(&sql, ") ORDER BY r.line, b.feed) TO STDOUT WITH (FORMAT csv, HEADER)");
     FILE *out = fopen(rpath, "w");
     if (!out) {
         kefu_warn(KL("无法写入 %s: %s（被拒绝的行仍在 kefu.load_rejects）",
                      "cannot write %s: %s (rejects are still in kefu.load_rejects)"),
                   rpath, strerror(errno));
+        kefu_buf_free(&sql);
         return KEFU_OK;
     }
-    PGresult *r = PQexec(c, sql);
+    PGresult *r = PQexec(c, sql.ptr);
+    kefu_buf_free(&sql);
     kefu_status st = PQresultStatus(r) == PGRES_COPY_OUT ? KEFU_OK : KEFU_ERR_DB;
     PQclear(r);
     char *buf = NULL;
@@ -1243,12 +1243,13 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
      * kefu_loader; where the session user is not the owner it is skipped. */
     for (int i = 0; i < 2 && feeds[i]; i++) {
         if (!counts[i].inserted && !counts[i].updated) continue;
-        char sql[160];
-        snprintf(sql, sizeof sql,
-                 "RESET ROLE; SET client_min_messages = error; ANALYZE kefu.%s;"
-                 " SET client_min_messages = warning",
-                 feeds[i]->table);
-        if (kefu_db_exec(c, sql) == KEFU_OK) kefu_db_set_role(c, "kefu_loader");
+        kefu_buf sql = {0};
+        kefu_buf_printf(&sql,
+                        "RESET ROLE; SET client_min_messages = error; ANALYZE kefu.%s;"
+                        " SET client_min_messages = warning",
+                        feeds[i]->table);
+        if (kefu_db_exec(c, sql.ptr) == KEFU_OK) kefu_db_set_role(c, "kefu_loader");
+        kefu_buf_free(&sql);
     }
 
     /* The rejects file reflects the latest run: rewritten, or removed when clean. */
