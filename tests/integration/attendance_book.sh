@@ -10,103 +10,11 @@ new_db t_attendance_book
 export KEFU_LANG=zh
 PY=/usr/bin/python3
 CHECK="tests/integration/xlsx_check.py"
+# ---- fixture: attendance.sh's month (its comments give the attendance results),
+# with 1004 and 1005 in a second group (1001-1003 一组, 1004-1005 二组).
+. tests/integration/lib_attendance.sh
 D="$WORK/in"
-mkdir -p "$D"
-
-# ---- fixture: attendance.sh's month (its comments give the attendance results)
-# Wages W = base + perf: 1001 6350.00, 1002 4500.00, 1003 4350.00 (day rate
-# exactly 200.00), 1004 and 1005 3000.00. Groups: 1001-1003 一组, 1004-1005 二组.
-cat >"$D/employees.csv" <<'EOF'
-emp_id,name,group,role,hire_date,work_start_date,badge_no,province,base_wage,perf_wage,active
-1001,甲,一组,presales,2020-01-01,2015-01-01,81001,广东,4000.00,2350.00,true
-1002,乙,一组,presales,2020-01-01,2015-01-01,81002,广东,3000.00,1500.00,true
-1003,丙,一组,aftersales,2020-01-01,2015-01-01,81003,广东,3000.00,1350.00,true
-1004,丁,二组,aftersales,2020-01-01,2015-01-01,81004,广东,2000.00,1000.00,true
-1005,戊,二组,aftersales,2020-01-01,2015-01-01,81005,广东,2000.00,1000.00,true
-EOF
-cat >"$D/shifts.csv" <<'EOF'
-code,start,end,paid_hours
-D,09:00,18:00,8.00
-S,14:00,22:00,7.50
-N,22:00,08:00,8.00
-EOF
-# Oct 1–3 statutory (law), Oct 4–8 official rest days, Oct 11 a 调休 working Saturday.
-cat >"$D/holidays.csv" <<'EOF'
-date,kind,name
-2025-10-01,holiday,国庆节
-2025-10-02,holiday,国庆节
-2025-10-03,holiday,国庆节
-2025-10-04,holiday,国庆节
-2025-10-05,holiday,国庆节
-2025-10-06,holiday,中秋节
-2025-10-07,holiday,国庆节
-2025-10-08,holiday,国庆节
-2025-10-11,workday,国庆节调休
-EOF
-cat >"$D/roster.csv" <<'EOF'
-emp_id,work_date,shift_code
-1001,2025-10-09,D
-1001,2025-10-10,D
-1001,2025-10-12,REST
-1001,2025-10-13,D
-1001,2025-10-14,D
-1001,2025-10-15,D
-1002,2025-10-09,D
-1002,2025-10-13,D
-1002,2025-10-14,D
-1002,2025-10-15,D
-1003,2025-10-01,D
-1003,2025-10-03,N
-1003,2025-10-08,S
-1004,2025-10-09,D
-1004,2025-10-10,annual
-1005,2025-10-31,N
-EOF
-# 1001: 10-09 late 5 (incident 1, free); 10-10 late 31 -> A4 absence; 10-12 rest,
-#       plus a Sunday punch in no window (unmatched); 10-13 late 12 (incident 2:
-#       2 points, 10 yuan); 10-14 early 25 (incident 3: 2 points, 20 yuan, +5
-#       points); 10-15 on time. Fines 30.00, points 9.
-# 1002: 10-09 lone punch confirmed (present); 10-13 lone punch unconfirmed (A5
-#       half day); 10-14 no punch (A6); 10-15 approved sick leave.
-# 1003: 10-01 and the night of 10-03 on statutory days; 10-08 small night.
-# 1004: 10-09 given away by an unapproved swap (A9 absence); 10-10 annual leave.
-# 1005: 10-31 night shift with the in-punch only (A5 half day, unconfirmed).
-cat >"$D/punches.csv" <<'EOF'
-emp_id,punched_at,device,direction
-1001,2025-10-09 09:05:30,DEV1,in
-1001,2025-10-09 18:00:10,DEV1,out
-1001,2025-10-10 09:31:00,DEV1,in
-1001,2025-10-10 18:01:00,DEV1,out
-1001,2025-10-12 10:00:00,DEV1,
-1001,2025-10-13 09:12:00,DEV1,in
-1001,2025-10-13 18:00:00,DEV1,out
-1001,2025-10-14 09:00:00,DEV1,in
-1001,2025-10-14 17:35:00,DEV2,out
-1001,2025-10-15 09:00:59,DEV1,in
-1001,2025-10-15 09:01:30,DEV2,in
-1001,2025-10-15 18:00:00,DEV1,out
-1002,2025-10-09 08:58:00,DEV1,in
-1002,2025-10-13 18:02:00,DEV1,out
-1003,2025-10-01 08:55:00,DEV1,in
-1003,2025-10-01 18:05:00,DEV1,out
-1003,2025-10-03 21:50:00,DEV1,in
-1003,2025-10-04 08:03:00,DEV1,out
-1003,2025-10-08 13:58:00,DEV1,in
-1003,2025-10-08 22:01:00,DEV1,out
-1005,2025-10-31 21:55:00,DEV1,in
-EOF
-cat >"$D/punch_confirmations.csv" <<'EOF'
-emp_id,work_date,confirmed_by,confirmed_at
-1002,2025-10-09,1003,2025-10-10 10:00:00
-EOF
-cat >"$D/leaves.csv" <<'EOF'
-emp_id,leave_type,start_at,end_at,approved_by
-1002,sick,2025-10-15 00:00:00,2025-10-15 23:59:59,1003
-EOF
-cat >"$D/swaps.csv" <<'EOF'
-swap_id,emp_a,date_a,emp_b,date_b,requested_at,approved_by
-W1,1004,2025-10-09,1005,2025-10-20,2025-10-01 10:00:00,
-EOF
+att_fixture "$D" 二组
 # Phone-system states of 1001 only (the others are skipped by kefu adherence):
 # D 09:00-18:00 = 32400 s a shift. 10-09 a 10-minute pause without reason
 # (600 s exception); 10-10 first sign-in 09:31 (late sign-in 1860 s > 600: A8);
