@@ -279,15 +279,17 @@ static kefu_status db_status(const kefu_db_opts *o)
         printf(KL("数据库: 由 %s 配置\n", "database: configured by %s\n"), source_name(src));
         printf(KL("可连接: %s\n", "reachable: %s\n"),
                PQping(ci) == PQPING_OK ? KL("是", "yes") : KL("否", "no"));
-        return KEFU_OK;
+        /* Like pg_ctl status: scripts can test the exit status. */
+        return PQping(ci) == PQPING_OK ? KEFU_OK : KEFU_ERR_DB;
     }
     if ((st = kefu_pg_describe(&datadir, &sockdir, &logpath)) != KEFU_OK)
         return st;
     char *version = NULL;
     if (asprintf(&version, "%s/PG_VERSION", datadir) < 0)
         version = NULL;
+    int running = version && access(version, F_OK) == 0 && kefu_pg_running();
     const char *state = !version || access(version, F_OK) != 0 ? KL("未初始化", "not initialised")
-                        : kefu_pg_running()                     ? KL("运行中", "running")
+                        : running                               ? KL("运行中", "running")
                                                                 : KL("已停止", "stopped");
     printf(KL("内置数据库: %s\n", "embedded database: %s\n"), state);
     printf(KL("数据目录: %s\n", "data directory: %s\n"), datadir);
@@ -297,7 +299,7 @@ static kefu_status db_status(const kefu_db_opts *o)
     free(datadir);
     free(sockdir);
     free(logpath);
-    return KEFU_OK;
+    return running ? KEFU_OK : KEFU_ERR_DB;
 }
 
 static kefu_status db_url(const kefu_db_opts *o)
