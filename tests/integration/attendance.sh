@@ -116,6 +116,22 @@ run 0 "$KEFU" attendance --month 2025-10 --reopen
 check_eq "$(q "SELECT count(*) FROM kefu.attendance_close")" "0" "reopened"
 check_eq "$(snapshot)" "$closed" "reopen recomputes the same results"
 
+# ---- a 调休 working Saturday and an official rest day that is not statutory ---------
+# Added after every other check so that none of them moves. 2025-10-11 (Sat) is a
+# 调休 working day in the holidays feed: 1002 works it as a normal day (no A11).
+# 2025-10-08 is an official rest day but not statutory (law: Oct 1-3 only): 1003's
+# S shift there is not paid under A11 (1003's 9.60 A11 hours are 10-01 and 10-03).
+q "INSERT INTO kefu.roster (centre, emp_id, work_date, shift_code, kind, batch_id) VALUES ('main', '1002', '2025-10-11', 'D', 'shift', 0);
+   INSERT INTO kefu.punches (centre, emp_id, punched_at, device, batch_id) VALUES
+   ('main', '1002', '2025-10-11 08:55:00', 'DEV1', 0), ('main', '1002', '2025-10-11 18:05:00', 'DEV1', 0)" >/dev/null
+run 0 "$KEFU" attendance --month 2025-10
+check_eq "$(day 1002 2025-10-11 "day_type || ' ' || status || ' ' || holiday_hours || ' ' || late_min || ' ' || early_min")" "workday present 0.00 0 0" "调休 Saturday is a normal working day"
+check_eq "$(day 1003 2025-10-08 "day_type || ' ' || holiday_hours")" "rest_day 0.00" "official rest day, not statutory: no A11"
+check_eq "$(mon 1003 "holiday_hours || ' ' || holiday_pay")" "9.60 720.00" "1003's A11 unchanged"
+q "DELETE FROM kefu.punches WHERE emp_id = '1002' AND punched_at::date = '2025-10-11';
+   DELETE FROM kefu.roster WHERE emp_id = '1002' AND work_date = '2025-10-11'" >/dev/null
+run 0 "$KEFU" attendance --month 2025-10
+
 # ---- A7 reads earlier months: a rostered month without results is named -------------
 # One September roster day (REST: no attendance effect) makes 2025-09 a rostered
 # month inside the calendar-year A7 window with no attendance results.
