@@ -336,7 +336,8 @@ static const feed_col C_SPECIAL[] = {
     {"date", "日期", COL_DATE, 1, NULL, NULL, 0, 0, NULL},
     {"kind", "类型", COL_ENUM, 1, E_SPECIAL, NULL, 0, 0, NULL},
     {"queue", "技能组|队列", COL_TEXT, 0, NULL, NULL, 0, 0, ""},
-    {"uplift", "上浮比例|增幅", COL_NUM, 0, NULL, NULL, -0.99, 100, NULL},
+    /* numeric(6, 4): below 100 */
+    {"uplift", "上浮比例|增幅", COL_NUM, 0, NULL, NULL, -0.99, 99.9999, NULL},
 };
 
 static const char *check_special(const feed_row *r, const char **col, const char **extra)

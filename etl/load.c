@@ -385,7 +385,31 @@ static int process_record(row_ctx *x, const kefu_record *rec)
     char masked[64];
 
     if (rec->error) {
-        spool_reject(&x->spool, rec->line, rec->error_col, rec->error_value, rec->error);
+        /* The source's excerpt may hold a caller number (e.g. a whole
+         * malformed line): mask every run of 7+ digits as a caller would be. */
+        char safe[MAX_REJECT_VALUE + 1];
+        const char *ev = rec->error_value;
+        if (ev && x->p->has_phone) {
+            size_t k = 0;
+            for (const char *s = ev; *s && k < MAX_REJECT_VALUE;) {
+                size_t run = strspn(s, "0123456789");
+                if (run >= 7 && k + run <= MAX_REJECT_VALUE) {
+                    kefu_phone_mask(s, run, safe + k);
+                } else if (run >= 7) {
+                    memset(safe + k, '*', MAX_REJECT_VALUE - k);
+                    run = MAX_REJECT_VALUE - k;
+                } else {
+                    if (!run) run = 1;
+                    if (k + run > MAX_REJECT_VALUE) run = MAX_REJECT_VALUE - k;
+                    memcpy(safe + k, s, run);
+                }
+                k += run;
+                s += run;
+            }
+            safe[k] = 0;
+            ev = safe;
+        }
+        spool_reject(&x->spool, rec->line, rec->error_col, ev, rec->error);
         return 0;
     }
     for (size_t i = 0; i < f->ncols; i++) {
@@ -410,7 +434,7 @@ static int process_record(row_ctx *x, const kefu_record *rec)
             continue;
         }
         if (!utf8_valid((const unsigned char *)v, n)) {
-            bad_col = c->name; bad_val = v;
+            bad_col = c->name; bad_val = c->type == COL_PHONE ? "***" : v;
             reason = KL("不是有效的 UTF-8 / GB18030 文本", "not valid UTF-8 or GB18030 text");
             goto reject;
         }
@@ -673,10 +697,11 @@ static void show_rejects(reject_spool *sp, const char *path)
             char *t = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
             if (t) { *t = 0; f[k] = t + 1; }
         }
+        /* \N (no column, no value) is told apart before unescaping turns it into "N". */
+        for (int k = 1; k < 3; k++) if (f[k] && strcmp(f[k], "\\N") == 0) f[k] = NULL;
         for (int k = 1; k < 4; k++) if (f[k]) copy_unescape(f[k]);
         kefu_detail(KL("%s 第 %s 行, 列 %s: '%s': %s", "%s line %s, column %s: '%s': %s"), path,
-                    f[0], f[1] ? f[1] : "-", f[2] && strcmp(f[2], "\\N") ? f[2] : "",
-                    f[3] ? f[3] : "");
+                    f[0], f[1] ? f[1] : "-", f[2] ? f[2] : "", f[3] ? f[3] : "");
         shown++;
     }
     free(line);
@@ -1182,6 +1207,8 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         have_key = 1;
     }
 
+    /* Before the first goto rollback, which closes the spools. */
+    reject_spool spools[2] = {{0}, {0}};
     if ((st = kefu_db_exec(c, "BEGIN"))) return st;
     if ((st = kefu_db_xact_lock(c, "load"))) goto rollback;
     if (need_key && (st = check_key(c, key, have_key, fp))) goto rollback;
@@ -1191,7 +1218,6 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     FILE *rej = NULL;
     load_counts counts[2];
     memset(counts, 0, sizeof counts);
-    reject_spool spools[2] = {{0}, {0}};
     int loaded_any = 0;
     for (int i = 0; i < 2 && feeds[i]; i++) {
         const char *qp[2] = {feeds[i]->name, sha};
