@@ -53,6 +53,13 @@ static kefu_status list_migrations(const char *dir, char ***out, size_t *n)
     qsort(v, len, sizeof *v, cmp_str);
     *out = v;
     *n = len;
+    /* Two files with one number would make the second one be skipped forever. */
+    for (size_t i = 1; i < len; i++)
+        if (strncmp(v[i - 1], v[i], 3) == 0) {
+            kefu_error(KL("%s 中有两个编号相同的迁移: %s 和 %s", "%s has two migrations with one number: %s and %s"),
+                       dir, v[i - 1], v[i]);
+            return KEFU_ERR_INPUT;
+        }
     return KEFU_OK;
 }
 

@@ -493,7 +493,8 @@ static int process_record(row_ctx *x, const kefu_record *rec)
         }
         case COL_TIME: {
             int secs;
-            if (kefu_parse_clock(v, n, &secs) || secs >= 86400) {
+            /* 24:00 is a valid shift end (PostgreSQL's time accepts it). */
+            if (kefu_parse_clock(v, n, &secs) || secs > 86400) {
                 bad_col = c->name; bad_val = v;
                 reason = KL("不是有效的时刻（HH:MM）", "not a valid clock time (HH:MM)");
                 goto reject;
@@ -1235,7 +1236,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         if (st == KEFU_ERR_REJECTS) {
             char msg[256];
             double limit = o->max_frac >= 0 ? o->max_frac * (double)counts[i].read : (double)o->max_abs;
-            snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %.0f",
+            snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %g",
                      (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
                      limit);
             kefu_db_exec(c, "ROLLBACK");

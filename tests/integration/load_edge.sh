@@ -44,4 +44,17 @@ if command -v valgrind >/dev/null 2>&1; then
 else
     skip "valgrind not installed: key-mismatch path not checked for uninitialised reads"
 fi
+# -- 24:00 is a valid shift end (PostgreSQL's time type accepts it); 24:01 is not
+printf 'code,start,end,paid_hours\nE,16:00,24:00,7.5\nX,16:00,24:01,7.5\n' > "$WORK/shifts24.csv"
+run 0 "$KEFU" load --max-rejects 100% shifts "$WORK/shifts24.csv"
+check_eq "$(q "SELECT end_time FROM kefu.shifts WHERE code = 'E'")" "24:00:00" "shift ending 24:00"
+check_grep '^3,shifts,end,24:01,' "$WORK/shifts24.csv.rejects.csv" "24:01 rejected"
+
+# -- two migrations with one number are refused, not silently skipped
+mkdir -p "$WORK/sqldup"
+cp sql/*.sql "$WORK/sqldup/"
+cp sql/001_feeds.sql "$WORK/sqldup/001_again.sql"
+KEFU_SQLDIR="$WORK/sqldup" run 4 "$KEFU" init
+check_grep 'two migrations with one number: 001_again.sql and 001_feeds.sql' "$WORK/err" "duplicate migration number named"
+
 finish
