@@ -420,6 +420,8 @@ typedef struct {
     long leave;               /* approved leave type covering the date, −1 = none */
     int confirmed, unswapped;
     char day_type;            /* 'h' official rest day, 'w' 调休 working day, 0 */
+    int prev_halfdays;        /* previous month's day: its stored absence half-days
+                               * (leave = 2), −1 when not computed */
     long shift_ix;            /* index into shifts, −1 */
     long day_ix;              /* index into the judged days, −1 */
 } roster_row;
@@ -639,8 +641,17 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         nd++;
     }
 
-    kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0};
+    kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0, 0};
     prior_lookup(&R->prior, emp, &in.prior_streak, &in.prior_window_halfdays);
+    /* A11 at most holiday_max_hours a day: the previous month's last night
+     * shift already took its share of this month's first day (capped there). */
+    for (size_t i = 0; i < nr; i++) {
+        const roster_row *rr = &e->roster.ptr[i];
+        if (rr->kind != R_SHIFT || rr->work_date != R->ms - 1 || rr->prev_halfdays < 0) continue;
+        in.prior_first_day_holiday_s += kefu_att_holiday_share_s(&e->shifts[rr->shift_ix], rr->prev_halfdays, R->ms);
+    }
+    if (in.prior_first_day_holiday_s > (int64_t)p->holiday_max_minutes * 60)
+        in.prior_first_day_holiday_s = (int64_t)p->holiday_max_minutes * 60;
     if ((st = kefu_att_month_judge(p, R->a->year, R->a->month, e->days, nd, &in, &m))) {
         kefu_detail(KL("员工 %s", "employee %s"), emp);
         goto done;
@@ -905,14 +916,20 @@ static const char *STREAM_SQL =
     "  WHERE centre = $1 AND coalesce(approved_by, '') = '') x)"
     " SELECT emp_id COLLATE \"C\" AS emp, 0 AS k, NULL::bigint AS t1, NULL::bigint AS t2, NULL::int AS paid,"
     "  NULL::text AS code, NULL::text AS kind, base_wage::text AS x1, perf_wage::text AS x2,"
-    "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held FROM emp"
+    "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held, NULL::int AS prev FROM emp"
     " UNION ALL"
     " SELECT r.emp_id, 1,"
     "  extract(epoch FROM r.work_date + coalesce(s.start_time, time '00:00'))::bigint,"
     "  extract(epoch FROM r.work_date + s.end_time + CASE WHEN s.end_time <= s.start_time"
     "   THEN interval '1 day' ELSE interval '0' END)::bigint,"
     "  round(s.paid_hours * 60)::int, r.shift_code, r.kind, r.work_date::text, lv.leave_type,"
-    "  pc.emp_id IS NOT NULL, sw.emp_id IS NOT NULL, h.kind"
+    "  pc.emp_id IS NOT NULL, sw.emp_id IS NOT NULL, h.kind,"
+    /* the previous month's last day as judged then: its night shift's A11
+     * hours on this month's first day count against that day's cap */
+    "  CASE WHEN r.work_date < $2::date THEN (SELECT CASE WHEN pd.status = 'leave' THEN 2"
+    "   ELSE pd.absence_halfdays END FROM kefu.attendance_daily pd WHERE pd.centre = r.centre"
+    "   AND pd.month = date_trunc('month', r.work_date)::date AND pd.emp_id = r.emp_id"
+    "   AND pd.work_date = r.work_date AND pd.shift_start IS NOT NULL) END"
     " FROM kefu.roster r JOIN emp USING (emp_id)"
     " LEFT JOIN kefu.shifts s ON s.centre = r.centre AND s.code = r.shift_code AND r.kind = 'shift'"
     " LEFT JOIN lv ON lv.emp_id = r.emp_id AND lv.d = r.work_date"
@@ -923,7 +940,7 @@ static const char *STREAM_SQL =
     " WHERE r.centre = $1 AND r.work_date BETWEEN $2::date - 1 AND $3::date"
     " UNION ALL"
     " SELECT p.emp_id, 2, extract(epoch FROM p.punched_at)::bigint, NULL, NULL, p.device, NULL, NULL, NULL,"
-    "  NULL, NULL, NULL"
+    "  NULL, NULL, NULL, NULL"
     " FROM kefu.punches p JOIN emp USING (emp_id)"
     " WHERE p.centre = $1 AND p.punched_at >= $2::date - 2 AND p.punched_at < $3::date + 2"
     " ORDER BY 1, 2, 3, 6";
@@ -965,6 +982,7 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i)
     rr->confirmed = PQgetvalue(r, i, 9)[0] == 't';
     rr->unswapped = PQgetvalue(r, i, 10)[0] == 't';
     rr->day_type = PQgetisnull(r, i, 11) ? 0 : PQgetvalue(r, i, 11)[0];
+    rr->prev_halfdays = PQgetisnull(r, i, 12) ? -1 : atoi(PQgetvalue(r, i, 12));
     rr->leave = -1;
     if ((st = str_add(e, PQgetvalue(r, i, 5), &rr->code))) return st;
     if (!PQgetisnull(r, i, 8)) {

@@ -337,20 +337,24 @@ typedef struct {
     int64_t seconds;
 } holiday_acc;
 
+int64_t kefu_att_holiday_share_s(const kefu_att_shift *s, int halfdays_absent, int64_t day)
+{
+    int64_t len = s->end - s->start;
+    int64_t a = s->start > day * 86400 ? s->start : day * 86400;
+    int64_t b = s->end < (day + 1) * 86400 ? s->end : (day + 1) * 86400;
+    if (len <= 0 || b <= a || halfdays_absent < 0 || halfdays_absent >= 2) return 0;
+    return kefu_att_round_div((int64_t)s->paid_minutes * 60 * (b - a), len) * (2 - halfdays_absent) / 2;
+}
+
 static kefu_status add_holiday(const kefu_att_shift *s, int halfdays_absent, holiday_acc *acc,
                                size_t *nacc, size_t cap, int64_t *shift_holiday_s)
 {
     *shift_holiday_s = 0;
-    int64_t len = s->end - s->start;
-    int64_t paid = (int64_t)s->paid_minutes * 60;
     for (int64_t d = floor_div(s->start, 86400); d * 86400 < s->end; d++) {
-        int64_t a = s->start > d * 86400 ? s->start : d * 86400;
-        int64_t b = s->end < (d + 1) * 86400 ? s->end : (d + 1) * 86400;
-        if (b <= a) continue;
         int law = kefu_statutory_holiday(d, NULL, NULL);
         if (law < 0) return KEFU_ERR_DATA;
         if (law == 0) continue;
-        int64_t secs = kefu_att_round_div(paid * (b - a), len) * (2 - halfdays_absent) / 2;
+        int64_t secs = kefu_att_holiday_share_s(s, halfdays_absent, d);
         size_t i = 0;
         while (i < *nacc && acc[i].date != d) i++;
         if (i == *nacc) {
@@ -515,10 +519,14 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
     }
     out->deduction_fen = deductions;
 
-    /* A11: one line per statutory date, at most holiday_max_minutes. */
+    /* A11: one line per statutory date, at most holiday_max_minutes; on the
+     * month's first day less what the previous month's night shift took. */
     for (size_t i = 0; i < nacc; i++) {
         int64_t s = acc[i].seconds;
-        if (s > (int64_t)p->holiday_max_minutes * 60) s = (int64_t)p->holiday_max_minutes * 60;
+        int64_t room = (int64_t)p->holiday_max_minutes * 60;
+        if (acc[i].date == month_start && in->prior_first_day_holiday_s > 0)
+            room -= in->prior_first_day_holiday_s;
+        if (s > room) s = room;
         if (s <= 0) continue;
         kefu_att_line x = {0};
         x.kind = KEFU_ATT_L_HOLIDAY_PAY;

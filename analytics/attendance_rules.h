@@ -204,6 +204,9 @@ typedef struct {
     int64_t base_fen, perf_fen;      /* monthly base and performance wage */
     int prior_streak;                /* full-day absences ending the previous month's shifts */
     int prior_window_halfdays;       /* absence half-days earlier in the A7 window */
+    int64_t prior_first_day_holiday_s;   /* A11 seconds the previous month's shifts already
+                                          * paid on this month's first day (its night shift
+                                          * runs past midnight): the day's cap is shared */
 } kefu_att_month_input;
 
 typedef struct {
@@ -236,6 +239,12 @@ void kefu_att_month_free(kefu_att_month *m);
 int64_t kefu_att_a7_window_start(const kefu_att_policy *p, int year, int month);
 
 /* ---- exact money ------------------------------------------------------------------ */
+
+/* A11: paid seconds of shift s falling on calendar day `day` (days since 1970),
+ * paid time apportioned by clock time (paid × overlap / length, rounded half-up
+ * to the second), halved for a half-day absence (halfdays_absent 1), 0 for a
+ * full one. No statutory check: the caller asks only for statutory days. */
+int64_t kefu_att_holiday_share_s(const kefu_att_shift *s, int halfdays_absent, int64_t day);
 
 /* round_half_up(num / den) for num ≥ 0, den > 0. */
 int64_t kefu_att_round_div(int64_t num, int64_t den);

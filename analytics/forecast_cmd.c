@@ -303,6 +303,8 @@ typedef struct {
     double *up_q;
     int has_calls;
     int64_t cov_lo, cov_hi; /* calls coverage when has_calls */
+    int has_dv;
+    int64_t dv_lo, dv_hi; /* daily_volumes coverage when has_dv */
 } fc_data;
 
 static void data_free(fc_data *d) {
@@ -390,6 +392,20 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
     }
     PQclear(r);
     r = NULL;
+    /* daily_volumes are a source of their own: inside their coverage a missing
+     * queue-day had no calls either (DOMAIN §4, "a source's loaded coverage"). */
+    st = kefu_db_query(c,
+                       "SELECT min(date), max(date) FROM kefu.daily_volumes WHERE centre = $1", 1,
+                       p1, &r);
+    if (st)
+        goto done;
+    if (!PQgetisnull(r, 0, 0)) {
+        d->has_dv = 1;
+        d->dv_lo = parse_day_or(PQgetvalue(r, 0, 0), 0);
+        d->dv_hi = parse_day_or(PQgetvalue(r, 0, 1), -1);
+    }
+    PQclear(r);
+    r = NULL;
 
     kefu_format_date(query_lo, lo_s);
     kefu_format_date(data_hi, hi_s);
@@ -407,6 +423,8 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
     }
     if (d->has_calls && d->cov_lo < d0 && d->cov_lo >= query_lo)
         d0 = d->cov_lo;
+    if (d->has_dv && d->dv_lo < d0 && d->dv_lo >= query_lo)
+        d0 = d->dv_lo;
     d->d0 = d0;
     d->nd = (size_t)(d1 - d0 + 1);
 
@@ -456,15 +474,20 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
             continue;
         d->v[(size_t)q * d->nd + (size_t)(day - d0)] = strtod(PQgetvalue(r, (int)i, 2), NULL);
     }
-    /* Inside the calls coverage (and up to the data horizon) no row means 0. */
-    if (d->has_calls)
+    /* Inside a source's coverage (and up to the data horizon) no row means 0. */
+    for (int src = 0; src < 2; src++) {
+        int has = src ? d->has_dv : d->has_calls;
+        int64_t lo = src ? d->dv_lo : d->cov_lo, hi = src ? d->dv_hi : d->cov_hi;
+        if (!has)
+            continue;
         for (size_t q = 0; q < d->nq; q++)
-            for (int64_t day = d->cov_lo > d0 ? d->cov_lo : d0;
-                 day <= d->cov_hi && day <= data_hi && day <= d1; day++) {
+            for (int64_t day = lo > d0 ? lo : d0; day <= hi && day <= data_hi && day <= d1;
+                 day++) {
                 double *x = &d->v[q * d->nd + (size_t)(day - d0)];
                 if (isnan(*x))
                     *x = 0;
             }
+    }
     PQclear(r);
     r = NULL;
 

@@ -139,8 +139,10 @@ kefu_status kefu_roster_r1(const kefu_emp_days *e, const kefu_roster_params *p,
 {
     kefu_status st = KEFU_OK;
     size_t run = 0;
+    /* A shift day the leaves feed marks as leave is not a working day (as in
+     * R3 and R5): it breaks the run. */
     for (size_t i = 0; i <= e->n && st == KEFU_OK; i++) {
-        if (i < e->n && e->days[i].kind == KEFU_DAY_SHIFT) {
+        if (i < e->n && e->days[i].kind == KEFU_DAY_SHIFT && !is_leave(&e->days[i])) {
             run++;
             continue;
         }

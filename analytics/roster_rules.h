@@ -111,7 +111,7 @@ typedef struct {
 kefu_status kefu_roster_findings_push(kefu_roster_findings *f, const kefu_roster_finding *x);
 void kefu_roster_findings_free(kefu_roster_findings *f);   /* no-op on a zeroed list */
 
-/* R1: runs of consecutive SHIFT days longer than r1_max_days that end in the
+/* R1: runs of consecutive SHIFT days without leave longer than r1_max_days that end in the
  * month (a run crossing into the month counts its days before the month too).
  * value = run length, limit = r1_max_days (or r1_max_days_exception). */
 kefu_status kefu_roster_r1(const kefu_emp_days *e, const kefu_roster_params *p,

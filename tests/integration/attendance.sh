@@ -145,4 +145,22 @@ run 2 "$KEFU" attendance
 check_grep 'month YYYY-MM is required' "$WORK/err" "missing --month"
 run 2 "$KEFU" attendance --month 2025-13
 check_grep 'invalid --month "2025-13"' "$WORK/err" "bad month"
+
+# ---- A11 at most 8 h a day across a month boundary ---------------------------------
+# Added at the end: nothing above moves. 1003 also works the night of Sep 30
+# (N 22:00-08:00, paid 8 h, 21:55 -> Oct 1 08:02). 8 h over 10 clock hours: Oct 1
+# holds 8 x 8/10 = 6.4 h of it, paid under A11 in September's month (the shift's
+# start date): W 4350.00 -> day 200.00, hourly 25.00, 3 x 25.00 x 6.4 = 480.00.
+# October's Oct 1 D shift (8 h) then has 8 - 6.4 = 1.6 h left: 1.6 h on Oct 1 +
+# 1.6 h on Oct 3 (unchanged) = 3.2 h, 3 x 25.00 x 1.6 = 120.00 twice = 240.00
+# (was 9.60 h / 720.00 with a fresh 8 h on Oct 1). The 08:02 out-punch belongs to
+# the night shift: windows cut at 08:30, midway between 08:00 and 09:00.
+q "INSERT INTO kefu.roster (centre, emp_id, work_date, shift_code, kind, batch_id) VALUES ('main', '1003', '2025-09-30', 'N', 'shift', 0);
+   INSERT INTO kefu.punches (centre, emp_id, punched_at, device, batch_id) VALUES
+   ('main', '1003', '2025-09-30 21:55:00', 'DEV1', 0), ('main', '1003', '2025-10-01 08:02:00', 'DEV1', 0)" >/dev/null
+run 0 "$KEFU" attendance --month 2025-09
+check_eq "$(q "SELECT holiday_hours || ' ' || holiday_pay FROM kefu.attendance_monthly WHERE emp_id = '1003' AND month = '2025-09-01'")" "6.40 480.00" "September night: 6.4 h of Oct 1 under A11"
+run 0 "$KEFU" attendance --month 2025-10 --reopen
+check_eq "$(day 1003 2025-10-01 "first_in || ' ' || status")" "2025-10-01 08:55:00 holiday_worked" "Oct 1 day shift keeps its own in-punch"
+check_eq "$(mon 1003 "holiday_hours || ' ' || holiday_pay")" "3.20 240.00" "Oct 1 capped at 8 h together with September's night"
 finish

@@ -28,7 +28,7 @@ static kefu_att_day day(int y, int m, int d, int h, int len_min, int paid_min)
     return x;
 }
 
-static const kefu_att_month_input WAGE = {400000, 252500, 0, 0};
+static const kefu_att_month_input WAGE = {400000, 252500, 0, 0, 0};
 
 static int count_lines(const kefu_att_month *m, kefu_att_line_kind k)
 {
@@ -397,7 +397,7 @@ static void test_absence_review(void)
         many[i] = day(2025, 7, i + 1, 9, 540, 480);
         many[i].kind = KEFU_ATT_DAY_NO_PUNCH;
     }
-    kefu_att_month_input small = {300000, 0, 0, 0};
+    kefu_att_month_input small = {300000, 0, 0, 0, 0};
     CHECK_INT(kefu_att_month_judge(&p, 2025, 7, many, 22, &small, &m), KEFU_OK);
     CHECK_INT(m.deduction_fen, 300000);
     l = find_line(&m, KEFU_ATT_L_DEDUCTION_CAP, 0);
@@ -516,7 +516,7 @@ static void test_month_errors(void)
     kefu_att_day two[2] = {day(2025, 3, 4, 9, 540, 480), day(2025, 3, 3, 9, 540, 480)};
     CHECK_INT(kefu_att_month_judge(&p, 2025, 3, two, 2, &WAGE, &m), KEFU_ERR_DATA);
     /* negative wage */
-    kefu_att_month_input neg = {-1, 0, 0, 0};
+    kefu_att_month_input neg = {-1, 0, 0, 0, 0};
     CHECK_INT(kefu_att_month_judge(&p, 2025, 3, two, 1, &neg, &m), KEFU_ERR_DATA);
     /* a year the holiday law does not cover */
     kefu_att_day old = day(1999, 3, 3, 9, 540, 480);
@@ -529,6 +529,42 @@ static void test_month_errors(void)
     CHECK_STR(kefu_att_rule_name("A2"), "迟到早退");
 }
 
+/* A11 "at most 8 per day" across a month boundary: the Sep 30 22:00 – Oct 1
+ * 08:00 night (paid 10 h, September's month) already put 8 h of Oct 1 under
+ * A11; October's Oct 1 14:00–22:00 shift (paid 8 h) finds the day full. */
+static void test_holiday_cap_across_months(void)
+{
+    kefu_att_policy p;
+    kefu_att_policy_default(&p);
+    kefu_att_month m;
+    /* the share of Oct 1 in the night shift: 10 h x 8/10 = 8 h = 28800 s */
+    kefu_att_day n = day(2025, 9, 30, 22, 600, 600);
+    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 10, 1)), 28800);
+    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 9, 30)), 7200);   /* 2 h */
+    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 1, D(2025, 10, 1)), 14400);  /* half */
+    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 10, 2)), 0);
+
+    kefu_att_day o = day(2025, 10, 1, 14, 480, 480);
+    kefu_att_month_input in = WAGE;
+    in.prior_first_day_holiday_s = 8 * 3600;   /* Oct 1 full: no A11 pay, no line */
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 10, &o, 1, &in, &m), KEFU_OK);
+    CHECK_INT(m.holiday_s, 0);
+    CHECK_INT(m.holiday_pay_fen, 0);
+    CHECK_INT(count_lines(&m, KEFU_ATT_L_HOLIDAY_PAY), 0);
+    kefu_att_month_free(&m);
+    /* 6 h already: 2 h left = 3 x 37.50 x 2 = 225.00 yuan */
+    in.prior_first_day_holiday_s = 6 * 3600;
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 10, &o, 1, &in, &m), KEFU_OK);
+    CHECK_INT(m.holiday_s, 2 * 3600);
+    CHECK_INT(m.holiday_pay_fen, 22500);
+    kefu_att_month_free(&m);
+    /* the prior seconds only bind the month's first day: Oct 2 08:00–16:00 keeps 8 h */
+    kefu_att_day o2 = day(2025, 10, 2, 8, 480, 480);
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 10, &o2, 1, &in, &m), KEFU_OK);
+    CHECK_INT(m.holiday_pay_fen, 90000);
+    kefu_att_month_free(&m);
+}
+
 int main(void)
 {
     test_money();
@@ -539,5 +575,6 @@ int main(void)
     test_absence_review();
     test_holiday_overtime();
     test_month_errors();
+    test_holiday_cap_across_months();
     TAP_DONE("attendance");
 }

@@ -110,6 +110,17 @@ static void test_r1(void)
     if (f.len == 1)
         CHECK_INT(f.ptr[0].date_from, D(2026, 10, 26));
     free(d);
+    /* A leave day breaks a run even when the roster still shows the shift and
+     * only the leaves feed has the leave ('k'): Oct 1–6 = S S k S S S is 2 + 3
+     * working days, not 6; Oct 7 R, then runs of 5, 5, 5 and 4 — no finding.
+     * (R3 and R5 already treat such a day as a leave day.) */
+    f.len = 0;
+    d = pattern("SSkSSSR SSSSSR SSSSSR SSSSSR SSSSRR", &n);
+    CHECK_INT(n, 31);
+    e = emp("1007", D(2026, 10, 1), d, n);
+    CHECK_INT(kefu_roster_r1(&e, &p, &f), KEFU_OK);
+    CHECK_INT(f.len, 0);
+    free(d);
     kefu_roster_findings_free(&f);
     kefu_roster_findings_free(&f);   /* no-op */
 }
@@ -301,6 +312,27 @@ static void test_r3(void)
         CHECK_NEAR(x->value, 189.5, 1e-9);
         CHECK_NEAR(x->limit, 168.666666666667, 1e-9);
     }
+    free(d);
+    /* February 2027 (28 days): target 176 × (28 − 7) / 24 = 154 h.
+     * 20 × 7.5 = 150 h, 4 h short: fine; 19 × 7.5 = 142.5 h, 11.5 h short. */
+    f.len = 0;
+    d = pattern("SSSSSRR SSSSSRR SSSSSRR SSSSSRR", &n);
+    CHECK_INT(n, 28);
+    e = emp("1008", D(2027, 2, 1), d, n);
+    e.month_first = D(2027, 2, 1);
+    e.month_last = D(2027, 2, 28);
+    kefu_roster_r3(&e, &p, &f);
+    CHECK_INT(f.len, 0);
+    free(d);
+    d = pattern("SSSSRRR SSSSSRR SSSSSRR SSSSSRR", &n);
+    e.days = d;
+    kefu_roster_r3(&e, &p, &f);
+    CHECK_INT(f.len, 1);
+    if (f.len == 1) {
+        CHECK_NEAR(f.ptr[0].value, 142.5, 1e-9);
+        CHECK_NEAR(f.ptr[0].limit, 154, 1e-9);
+    }
+    f.len = 0;
     free(d);
     kefu_roster_findings_free(&f);
 }
