@@ -2,7 +2,8 @@
  * adherence and conformance of every phone agent's rostered shift. One cursor
  * brings each shift with its phone-system segments and 抽调/非抽调 registrations
  * as arrays (one row per agent-day, no per-row round trips); adherence_calc.c
- * does the interval arithmetic; results replace the month in
+ * does the interval arithmetic; a shift on a day of approved leave is not
+ * judged (same day rule as `kefu roster-check`); results replace the month in
  * kefu.adherence_daily / _exception / _a8 (and A8 lines of kefu.ledger) in one
  * transaction. Formulas: kefu.kpi_definition. */
 #include "analytics.h"
@@ -22,6 +23,7 @@ static void usage(FILE *to)
                "按坐席状态（kefu.agent_states）与排班计算每名坐席每个班次的排班遵从率和符合率，\n"
                "异常（迟签入、早签出、中途签出、非豁免小休）与 A8 人工考勤记录。抽调/非抽调登记和\n"
                "kefu.adherence_exempt_reason 中的原因码豁免；短于 adh_exception_min_s 的异常忽略。\n"
+               "已批准请假（kefu.leaves，approved_by 非空）覆盖当天的班次不计算（含半天假）。\n"
                "结果整体替换该月的 kefu.adherence_daily、kefu.adherence_exception、kefu.adherence_a8；\n"
                "存在 kefu.ledger 时另写 A8 台账行（0 分，待主管审核）。公式见 kefu.kpi_definition。\n",
                "usage: kefu adherence --month YYYY-MM [--centre C]\n"
@@ -29,10 +31,11 @@ static void usage(FILE *to)
                "phone-system states (kefu.agent_states): exceptions (late sign-in, early sign-out,\n"
                "logged out, unscheduled pause) and A8 manual attendance records. 抽调/非抽调\n"
                "registrations and the reason codes of kefu.adherence_exempt_reason are exempt;\n"
-               "exceptions shorter than adh_exception_min_s are ignored. Replaces the month in\n"
-               "kefu.adherence_daily, kefu.adherence_exception and kefu.adherence_a8; when kefu.ledger\n"
-               "exists, A8 ledger lines (0 points, for the supervisor's review) too. Formulas:\n"
-               "kefu.kpi_definition.\n"));
+               "exceptions shorter than adh_exception_min_s are ignored. A shift on a day covered by\n"
+               "approved leave (kefu.leaves, approved_by not empty; part-day leave too) is not judged.\n"
+               "Replaces the month in kefu.adherence_daily, kefu.adherence_exception and\n"
+               "kefu.adherence_a8; when kefu.ledger exists, A8 ledger lines (0 points, for the\n"
+               "supervisor's review) too. Formulas: kefu.kpi_definition.\n"));
 }
 
 static const kefu_month_cmd month_cmd = {
@@ -142,7 +145,7 @@ typedef struct {
     size_t regs_cap;
     i64_vec v[7];              /* state starts, ends, kinds, reason index, cap; reg starts, ends */
     /* totals */
-    size_t days, agents_skipped, a8n;
+    size_t days, agents_skipped, on_leave, a8n;
     int64_t scheduled, in_adh, logged;
     size_t by_kind[KEFU_ADH_NKINDS];
 } adh_run;
@@ -163,12 +166,18 @@ static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem)
 }
 
 /* Columns: emp_id, work_date, shift_code, s0, s1, has_states, st_a, st_b, st_kind,
- * st_ix, st_cap, rg_a, rg_b. */
+ * st_ix, st_cap, rg_a, rg_b, on_leave. */
 static kefu_status one_day(adh_run *R, PGresult *r, int i)
 {
     kefu_status st = KEFU_OK;
     const char *emp = PQgetvalue(r, i, 0), *wd = PQgetvalue(r, i, 1), *code = PQgetvalue(r, i, 2);
     kefu_ts s0 = strtoll(PQgetvalue(r, i, 3), NULL, 10), s1 = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+    /* Approved leave first: the shift is not owed, whatever the states say
+     * (and an agent on leave all month has no states to skip for). */
+    if (PQgetvalue(r, i, 13)[0] == 't') {
+        R->on_leave++;
+        return KEFU_OK;
+    }
     if (PQgetvalue(r, i, 5)[0] != 't') {
         R->agents_skipped++;
         return KEFU_OK;
@@ -250,7 +259,10 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
     return st;
 }
 
-/* The cursor: one row per phone agent's rostered shift of the month, with
+/* The cursor: one row per phone agent's rostered shift of the month (on_leave:
+ * an approved leave covers its work_date — the leave's dates from start_at to
+ * end_at, an end at midnight not counting its day, as `kefu roster-check`
+ * decides a leave day; part-day leave excuses the whole shift), with
  * the agent's non-logout segments overlapping the shift ± window (as epoch
  * arrays in start order) and the registrations overlapping the shift. A
  * segment without an end has no length. Pause reasons are mapped to the index
@@ -267,11 +279,16 @@ static const char *const cursor_sql =
     "   JOIN kefu.employees e ON e.centre = r.centre AND e.emp_id = r.emp_id"
     "   WHERE r.centre = $1 AND r.kind = 'shift' AND r.work_date BETWEEN $2::date AND $3::date"
     "   AND e.role IN ('presales', 'aftersales')),"
+    " shl AS (SELECT sh.*, EXISTS (SELECT 1 FROM kefu.leaves l WHERE l.centre = $1 AND l.emp_id = sh.emp_id"
+    "   AND coalesce(l.approved_by, '') <> '' AND sh.work_date BETWEEN l.start_at::date AND"
+    "   CASE WHEN l.end_at > l.start_at AND l.end_at::time = '00:00' THEN l.end_at::date - 1"
+    "   ELSE l.end_at::date END) AS on_leave FROM sh),"
     " ag AS (SELECT DISTINCT sh.emp_id FROM sh WHERE EXISTS (SELECT 1 FROM kefu.agent_states x"
     "   WHERE x.centre = $1 AND x.agent_id = sh.emp_id AND x.started_at >= $2::date - 1 AND x.started_at < $3::date + 2))"
     " SELECT sh.emp_id, sh.work_date, sh.shift_code, extract(epoch FROM sh.s0)::bigint,"
-    "  extract(epoch FROM sh.s1)::bigint, ag.emp_id IS NOT NULL, st.a, st.b, st.k, st.ix, st.cap, rg.a, rg.b"
-    " FROM sh LEFT JOIN ag USING (emp_id)"
+    "  extract(epoch FROM sh.s1)::bigint, ag.emp_id IS NOT NULL, st.a, st.b, st.k, st.ix, st.cap, rg.a, rg.b,"
+    "  sh.on_leave"
+    " FROM shl sh LEFT JOIN ag USING (emp_id)"
     " LEFT JOIN LATERAL (SELECT"
     "   array_agg(extract(epoch FROM x.started_at)::bigint ORDER BY x.started_at) AS a,"
     "   array_agg(extract(epoch FROM greatest(coalesce(x.ended_at, x.started_at), x.started_at))::bigint"
@@ -280,13 +297,13 @@ static const char *const cursor_sql =
     "   array_agg(CASE WHEN x.state = 'pause' THEN coalesce(exi.ix, -1) ELSE -1 END ORDER BY x.started_at) AS ix,"
     "   array_agg(coalesce(exi.cap, -1) ORDER BY x.started_at) AS cap"
     "   FROM kefu.agent_states x LEFT JOIN exi ON exi.reason = x.reason"
-    "   WHERE ag.emp_id IS NOT NULL AND x.centre = $1 AND x.agent_id = sh.emp_id AND x.state <> 'logout'"
+    "   WHERE ag.emp_id IS NOT NULL AND NOT sh.on_leave AND x.centre = $1 AND x.agent_id = sh.emp_id AND x.state <> 'logout'"
     "   AND x.started_at >= sh.s0 - $4::int * interval '1 second' - interval '1 day'"
     "   AND x.started_at < sh.s1 + $4::int * interval '1 second'"
     "   AND coalesce(x.ended_at, x.started_at) > sh.s0 - $4::int * interval '1 second') st ON true"
     " LEFT JOIN LATERAL (SELECT array_agg(extract(epoch FROM p.start_at)::bigint) AS a,"
     "   array_agg(extract(epoch FROM p.end_at)::bigint) AS b"
-    "   FROM kefu.pullouts p WHERE p.centre = $1 AND p.emp_id = sh.emp_id"
+    "   FROM kefu.pullouts p WHERE NOT sh.on_leave AND p.centre = $1 AND p.emp_id = sh.emp_id"
     "   AND p.start_at < sh.s1 AND p.end_at > sh.s0) rg ON true"
     " ORDER BY sh.emp_id, sh.work_date";
 
@@ -399,6 +416,11 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
     r = NULL;
     if ((st = kefu_db_exec(c, "CLOSE adh_cur")))
         goto done;
+    if (R.on_leave)
+        kefu_info(KL("%zu 个坐席班次不计算：当天有已批准请假（kefu.leaves）",
+                     "%zu agent shifts not judged: approved leave (kefu.leaves) covers the day"),
+                  R.on_leave);
+
     if (R.days == 0) {
         kefu_error(KL("中心 %s 在 %.7s 没有可计算的坐席班次（需要排班和坐席状态数据）",
                       "centre %s has no agent shifts with phone-system states in %.7s"),

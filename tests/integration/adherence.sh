@@ -120,4 +120,47 @@ run 2 "$KEFU" adherence
 run 2 "$KEFU" adherence --month 10-2026
 run 7 "$KEFU" adherence --month 2026-11
 check_grep '没有可计算的坐席班次' "$WORK/err" "month without data"
+# ---- approved leave (kefu.leaves, approved_by non-empty) excuses a rostered shift. Rule as in
+# `kefu roster-check`: a leave covers the dates start_at::date .. end_at::date (an end at
+# midnight not counting its day); a shift whose work_date is covered is not judged at all,
+# even when the leave covers only part of it (no daily row, no exception, no A8).
+# A05: D shifts Oct 12-15, states only on Oct 14 (08:55-17:05, clean day).
+#   Oct 12: approved leave 10-12 00:00 .. 10-13 00:00 → excused (the end at midnight leaves Oct 13 uncovered)
+#   Oct 13: leave with approved_by '' (not approved) → still no sign-in 28800 s and A8
+#   Oct 15: approved half-day leave 13:00-17:00 → whole shift excused
+psql "$KEFU_DB" -X -q -o /dev/null -v ON_ERROR_STOP=1 <<'SQL'
+INSERT INTO kefu.employees (centre, emp_id, name, role, hire_date, batch_id) VALUES
+ ('main', 'A05', '己', 'presales', '2020-01-01', 0);
+INSERT INTO kefu.roster (centre, emp_id, work_date, shift_code, kind, batch_id) VALUES
+ ('main', 'A05', '2026-10-12', 'D', 'shift', 0), ('main', 'A05', '2026-10-13', 'D', 'shift', 0),
+ ('main', 'A05', '2026-10-14', 'D', 'shift', 0), ('main', 'A05', '2026-10-15', 'D', 'shift', 0);
+INSERT INTO kefu.agent_states (centre, agent_id, state, reason, started_at, ended_at, batch_id) VALUES
+ ('main', 'A05', 'login', NULL, '2026-10-14 08:55:00', '2026-10-14 08:55:10', 0),
+ ('main', 'A05', 'ready', NULL, '2026-10-14 08:55:10', '2026-10-14 17:05:00', 0),
+ ('main', 'A05', 'logout', NULL, '2026-10-14 17:05:00', '2026-10-14 17:05:00', 0);
+INSERT INTO kefu.leaves (centre, emp_id, leave_type, start_at, end_at, approved_by, batch_id) VALUES
+ ('main', 'A05', 'sick', '2026-10-12 00:00', '2026-10-13 00:00', '王主管', 0),
+ ('main', 'A05', 'personal', '2026-10-13 09:00', '2026-10-13 17:00', '', 0),
+ ('main', 'A05', 'annual', '2026-10-15 13:00', '2026-10-15 17:00', '王主管', 0);
+SQL
+[ $? -eq 0 ] || { bad "leave fixture"; finish; }
+run 0 "$KEFU" adherence --month 2026-10
+# judged: the 5 earlier shifts + A05 Oct 13 and Oct 14 = 7; exceptions: the 4 of the English
+# run above + A05 Oct 13 no sign-in = 5 (no sign-in 2); A8: A01 Oct 5, A03 Oct 7, A05 Oct 13 = 3,
+# one new ledger line (A05 Oct 13; A01's is appealed, A03's came from attendance)
+check_grep '7 个坐席班次' "$WORK/out" "leave: shifts judged"
+check_grep '异常 5 条：迟签入 1，早签出 1，中途签出 0，全班未签入 2，非豁免小休 1' "$WORK/out" "leave: exceptions by kind"
+check_grep 'A8 人工考勤记录 3 条（kefu.adherence_a8），新写入台账 1 行' "$WORK/out" "leave: A8 summary"
+check_grep '2 个坐席班次.*已批准.*请假' "$WORK/err" "leave: excused shifts reported"
+check_eq "$(q "SELECT string_agg(work_date::text, ' ' ORDER BY work_date) FROM kefu.adherence_daily WHERE emp_id = 'A05'")" \
+    "2026-10-13 2026-10-14" "leave: no daily rows for the excused days"
+# Oct 14: logged in 08:55-17:05 = 8 h 10 min = 29400 s → 29400/28800 = 1.02083
+check_eq "$(D A05 2026-10-14)" "28800 29400 28800 0 0 0 0 0 0 1.0000 1.0208 2026-10-14 09:00:00 f" "leave: A05 ordinary day"
+check_eq "$(D A05 2026-10-13)" "28800 0 0 0 0 0 28800 0 1 0.0000 0.0000 - t" "unapproved leave: still no sign-in"
+check_eq "$(q "SELECT string_agg(concat_ws(' ', work_date, kind, seconds), ' | ' ORDER BY work_date) FROM kefu.adherence_exception WHERE emp_id = 'A05'")" \
+    "2026-10-13 no_sign_in 28800" "leave: exceptions of A05"
+check_eq "$(q "SELECT string_agg(work_date || ' ' || unexcused_s, ' | ' ORDER BY work_date) FROM kefu.adherence_a8 WHERE emp_id = 'A05'")" \
+    "2026-10-13 28800" "leave: A8 only for the unapproved day"
+check_eq "$(q "SELECT string_agg(date || ' ' || rule_id || ' ' || source, ' | ' ORDER BY date) FROM kefu.ledger WHERE emp_id = 'A05'")" \
+    "2026-10-13 A8 adherence" "leave: ledger only for the unapproved day"
 finish
