@@ -6,8 +6,8 @@
  * judged (same day rule as `kefu roster-check`); results replace the month in
  * kefu.adherence_daily / _exception / _a8 (and A8 lines of kefu.ledger) in one
  * transaction. Formulas: kefu.kpi_definition. */
-#include "analytics.h"
 #include "adherence_calc.h"
+#include "analytics.h"
 #include "month_args.h"
 
 #include <math.h>
@@ -16,33 +16,34 @@
 
 #define FETCH_SQL "FETCH FORWARD 5000 FROM adh_cur"
 
-static void usage(FILE *to)
-{
-    fprintf(to, "%s",
-            KL("用法: kefu adherence --month YYYY-MM [--centre 中心]\n"
-               "按坐席状态（kefu.agent_states）与排班计算每名坐席每个班次的排班遵从率和符合率，\n"
-               "异常（迟签入、早签出、中途签出、非豁免小休）与 A8 人工考勤记录。抽调/非抽调登记和\n"
-               "kefu.adherence_exempt_reason 中的原因码豁免；短于 adh_exception_min_s 的异常忽略。\n"
-               "已批准请假（kefu.leaves，approved_by 非空）覆盖当天的班次不计算（含半天假）。\n"
-               "结果整体替换该月的 kefu.adherence_daily、kefu.adherence_exception、kefu.adherence_a8；\n"
-               "存在 kefu.ledger 时另写 A8 台账行（0 分，待主管审核）。公式见 kefu.kpi_definition。\n",
-               "usage: kefu adherence --month YYYY-MM [--centre C]\n"
-               "Schedule adherence and conformance of every phone agent's rostered shift from the\n"
-               "phone-system states (kefu.agent_states): exceptions (late sign-in, early sign-out,\n"
-               "logged out, unscheduled pause) and A8 manual attendance records. 抽调/非抽调\n"
-               "registrations and the reason codes of kefu.adherence_exempt_reason are exempt;\n"
-               "exceptions shorter than adh_exception_min_s are ignored. A shift on a day covered by\n"
-               "approved leave (kefu.leaves, approved_by not empty; part-day leave too) is not judged.\n"
-               "Replaces the month in kefu.adherence_daily, kefu.adherence_exception and\n"
-               "kefu.adherence_a8; when kefu.ledger exists, A8 ledger lines (0 points, for the\n"
-               "supervisor's review) too. Formulas: kefu.kpi_definition.\n"));
+static void usage(FILE *to) {
+    fprintf(
+        to, "%s",
+        KL("用法: kefu adherence --month YYYY-MM [--centre 中心]\n"
+           "按坐席状态（kefu.agent_states）与排班计算每名坐席每个班次的排班遵从率和符合率，\n"
+           "异常（迟签入、早签出、中途签出、非豁免小休）与 A8 人工考勤记录。抽调/非抽调登记和\n"
+           "kefu.adherence_exempt_reason 中的原因码豁免；短于 adh_exception_min_s 的异常忽略。\n"
+           "已批准请假（kefu.leaves，approved_by 非空）覆盖当天的班次不计算（含半天假）。\n"
+           "结果整体替换该月的 "
+           "kefu.adherence_daily、kefu.adherence_exception、kefu.adherence_a8；\n"
+           "存在 kefu.ledger 时另写 A8 台账行（0 分，待主管审核）。公式见 kefu.kpi_definition。\n",
+           "usage: kefu adherence --month YYYY-MM [--centre C]\n"
+           "Schedule adherence and conformance of every phone agent's rostered shift from the\n"
+           "phone-system states (kefu.agent_states): exceptions (late sign-in, early sign-out,\n"
+           "logged out, unscheduled pause) and A8 manual attendance records. 抽调/非抽调\n"
+           "registrations and the reason codes of kefu.adherence_exempt_reason are exempt;\n"
+           "exceptions shorter than adh_exception_min_s are ignored. A shift on a day covered by\n"
+           "approved leave (kefu.leaves, approved_by not empty; part-day leave too) is not "
+           "judged.\n"
+           "Replaces the month in kefu.adherence_daily, kefu.adherence_exception and\n"
+           "kefu.adherence_a8; when kefu.ledger exists, A8 ledger lines (0 points, for the\n"
+           "supervisor's review) too. Formulas: kefu.kpi_definition.\n"));
 }
 
 static const kefu_month_cmd month_cmd = {
     .name = "adherence", .usage = usage, .year_min = 1900, .year_max = 2999};
 
-static kefu_status load_params(PGconn *c, const char *centre, const char *ms, kefu_adh_params *p)
-{
+static kefu_status load_params(PGconn *c, const char *centre, const char *ms, kefu_adh_params *p) {
     static const char *const names[3] = {"adh_exception_min_s", "adh_window_min", "a8_signin_min"};
     PGresult *r = NULL;
     const char *prm[2] = {ms, centre};
@@ -55,8 +56,11 @@ static kefu_status load_params(PGconn *c, const char *centre, const char *ms, ke
         return st;
     for (int k = 0; k < 3; k++) {
         if (PQgetisnull(r, 0, k)) {
-            kefu_error(KL("kefu.policy 中缺少参数 %s", "policy parameter %s is missing from kefu.policy"), names[k]);
-            kefu_hint(KL("运行 kefu init 应用 sql/005_roster_adherence.sql", "run kefu init to apply sql/005_roster_adherence.sql"));
+            kefu_error(
+                KL("kefu.policy 中缺少参数 %s", "policy parameter %s is missing from kefu.policy"),
+                names[k]);
+            kefu_hint(KL("运行 kefu init 应用 sql/005_roster_adherence.sql",
+                         "run kefu init to apply sql/005_roster_adherence.sql"));
             PQclear(r);
             return KEFU_ERR_DATA;
         }
@@ -71,13 +75,12 @@ static kefu_status load_params(PGconn *c, const char *centre, const char *ms, ke
 /* ---- arrays from the cursor --------------------------------------------------------- */
 
 typedef struct {
-    int64_t *ptr;              /* owned */
+    int64_t *ptr; /* owned */
     size_t len, cap;
 } i64_vec;
 
 /* Parse a PostgreSQL integer array "{1,-2,3}" (NULL result = empty). */
-static kefu_status parse_i64s(PGresult *r, int row, int col, i64_vec *v)
-{
+static kefu_status parse_i64s(PGresult *r, int row, int col, i64_vec *v) {
     v->len = 0;
     if (PQgetisnull(r, row, col))
         return KEFU_OK;
@@ -88,7 +91,8 @@ static kefu_status parse_i64s(PGresult *r, int row, int col, i64_vec *v)
         char *end;
         long long x = strtoll(s, &end, 10);
         if (end == s) {
-            kefu_error(KL("内部错误: 无法解析数组 %s", "internal error: cannot parse array %s"), PQgetvalue(r, row, col));
+            kefu_error(KL("内部错误: 无法解析数组 %s", "internal error: cannot parse array %s"),
+                       PQgetvalue(r, row, col));
             return KEFU_ERR_INTERNAL;
         }
         if (v->len == v->cap) {
@@ -107,8 +111,7 @@ static kefu_status parse_i64s(PGresult *r, int row, int col, i64_vec *v)
 
 /* ---- COPY text output -------------------------------------------------------------- */
 
-static kefu_status cp_ts(kefu_buf *b, kefu_ts t)
-{
+static kefu_status cp_ts(kefu_buf *b, kefu_ts t) {
     char s[24];
     if (t < 0)
         return kefu_buf_puts(b, "\t\\N");
@@ -116,14 +119,12 @@ static kefu_status cp_ts(kefu_buf *b, kefu_ts t)
     return kefu_buf_printf(b, "\t%s", s);
 }
 
-static kefu_status cp_ratio(kefu_buf *b, double x)
-{
+static kefu_status cp_ratio(kefu_buf *b, double x) {
     return isnan(x) ? kefu_buf_puts(b, "\t\\N") : kefu_buf_printf(b, "\t%.4f", x);
 }
 
 /* COPY a whole buffer of rows into a table (the buffer is emptied). */
-static kefu_status copy_rows(PGconn *c, const char *sql, kefu_buf *rows)
-{
+static kefu_status copy_rows(PGconn *c, const char *sql, kefu_buf *rows) {
     kefu_status st = kefu_copy_begin(c, sql);
     if (st)
         return st;
@@ -135,23 +136,22 @@ static kefu_status copy_rows(PGconn *c, const char *sql, kefu_buf *rows)
 /* ---- the run ------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *centre, *ms;   /* borrowed */
+    const char *centre, *ms; /* borrowed */
     kefu_adh_params p;
-    kefu_buf daily, exc, a8;   /* COPY rows */
-    kefu_adh_exceptions ex;    /* the current agent-day's exceptions */
-    kefu_adh_seg *segs;        /* owned scratch */
+    kefu_buf daily, exc, a8; /* COPY rows */
+    kefu_adh_exceptions ex;  /* the current agent-day's exceptions */
+    kefu_adh_seg *segs;      /* owned scratch */
     size_t segs_cap;
-    kefu_span *regs;           /* owned scratch */
+    kefu_span *regs; /* owned scratch */
     size_t regs_cap;
-    i64_vec v[7];              /* state starts, ends, kinds, reason index, cap; reg starts, ends */
+    i64_vec v[7]; /* state starts, ends, kinds, reason index, cap; reg starts, ends */
     /* totals */
     size_t days, agents_skipped, on_leave, a8n;
     int64_t scheduled, in_adh, logged;
     size_t by_kind[KEFU_ADH_NKINDS];
 } adh_run;
 
-static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem)
-{
+static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap)
         return KEFU_OK;
     size_t cap2 = *cap ? *cap : 64;
@@ -167,11 +167,11 @@ static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem)
 
 /* Columns: emp_id, work_date, shift_code, s0, s1, has_states, st_a, st_b, st_kind,
  * st_ix, st_cap, rg_a, rg_b, on_leave. */
-static kefu_status one_day(adh_run *R, PGresult *r, int i)
-{
+static kefu_status one_day(adh_run *R, PGresult *r, int i) {
     kefu_status st = KEFU_OK;
     const char *emp = PQgetvalue(r, i, 0), *wd = PQgetvalue(r, i, 1), *code = PQgetvalue(r, i, 2);
-    kefu_ts s0 = strtoll(PQgetvalue(r, i, 3), NULL, 10), s1 = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+    kefu_ts s0 = strtoll(PQgetvalue(r, i, 3), NULL, 10),
+            s1 = strtoll(PQgetvalue(r, i, 4), NULL, 10);
     /* Approved leave first: the shift is not owed, whatever the states say
      * (and an agent on leave all month has no states to skip for). */
     if (PQgetvalue(r, i, 13)[0] == 't') {
@@ -187,8 +187,11 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
     if (st)
         return st;
     size_t ns = R->v[0].len, nr = R->v[5].len;
-    if (R->v[1].len != ns || R->v[2].len != ns || R->v[3].len != ns || R->v[4].len != ns || R->v[6].len != nr) {
-        kefu_error(KL("内部错误: %s %s 的状态数组长度不一致", "internal error: state arrays of %s %s differ in length"), emp, wd);
+    if (R->v[1].len != ns || R->v[2].len != ns || R->v[3].len != ns || R->v[4].len != ns ||
+        R->v[6].len != nr) {
+        kefu_error(KL("内部错误: %s %s 的状态数组长度不一致",
+                      "internal error: state arrays of %s %s differ in length"),
+                   emp, wd);
         return KEFU_ERR_INTERNAL;
     }
     if ((st = grow((void **)&R->segs, &R->segs_cap, ns, sizeof *R->segs)) ||
@@ -196,8 +199,8 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
         return st;
     for (size_t k = 0; k < ns; k++)
         R->segs[k] = (kefu_adh_seg){R->v[0].ptr[k], R->v[1].ptr[k],
-                                    R->v[2].ptr[k] ? KEFU_SEG_PAUSE : KEFU_SEG_ON, (int)R->v[3].ptr[k],
-                                    R->v[4].ptr[k]};
+                                    R->v[2].ptr[k] ? KEFU_SEG_PAUSE : KEFU_SEG_ON,
+                                    (int)R->v[3].ptr[k], R->v[4].ptr[k]};
     for (size_t k = 0; k < nr; k++)
         R->regs[k] = (kefu_span){R->v[5].ptr[k], R->v[6].ptr[k]};
 
@@ -205,7 +208,8 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
     R->ex.len = 0;
     if ((st = kefu_adh_compute(s0, s1, R->days, R->segs, ns, R->regs, nr, &R->p, &res, &R->ex))) {
         if (st == KEFU_ERR_INPUT)
-            kefu_error(KL("%s %s 的班次 %s 时长为 0", "shift %s of %s on %s has no length"), code, emp, wd);
+            kefu_error(KL("%s %s 的班次 %s 时长为 0", "shift %s of %s on %s has no length"), code,
+                       emp, wd);
         return st;
     }
     R->days++;
@@ -215,46 +219,71 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
 
     kefu_buf *b = &R->daily;
     st = kefu_copy_field(b, R->centre, 1);
-    if (!st) st = kefu_copy_field(b, R->ms, 0);
-    if (!st) st = kefu_copy_field(b, emp, 0);
-    if (!st) st = kefu_copy_field(b, wd, 0);
-    if (!st) st = kefu_copy_field(b, code, 0);
-    if (!st) st = cp_ts(b, s0);
-    if (!st) st = cp_ts(b, s1);
     if (!st)
-        st = kefu_buf_printf(b, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%d", (long long)res.scheduled_s,
-                             (long long)res.logged_in_s, (long long)res.in_adherence_s, (long long)res.exempt_s,
+        st = kefu_copy_field(b, R->ms, 0);
+    if (!st)
+        st = kefu_copy_field(b, emp, 0);
+    if (!st)
+        st = kefu_copy_field(b, wd, 0);
+    if (!st)
+        st = kefu_copy_field(b, code, 0);
+    if (!st)
+        st = cp_ts(b, s0);
+    if (!st)
+        st = cp_ts(b, s1);
+    if (!st)
+        st = kefu_buf_printf(b, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%d",
+                             (long long)res.scheduled_s, (long long)res.logged_in_s,
+                             (long long)res.in_adherence_s, (long long)res.exempt_s,
                              (long long)res.late_s, (long long)res.early_s, (long long)res.out_s,
                              (long long)res.pause_s, res.nexceptions);
-    if (!st) st = cp_ratio(b, kefu_adh_ratio(res.in_adherence_s, res.scheduled_s));
-    if (!st) st = cp_ratio(b, kefu_adh_ratio(res.logged_in_s, res.scheduled_s));
-    if (!st) st = cp_ts(b, res.first_sign_in);
-    if (!st) st = kefu_buf_puts(b, res.a8 ? "\tt\n" : "\tf\n");
+    if (!st)
+        st = cp_ratio(b, kefu_adh_ratio(res.in_adherence_s, res.scheduled_s));
+    if (!st)
+        st = cp_ratio(b, kefu_adh_ratio(res.logged_in_s, res.scheduled_s));
+    if (!st)
+        st = cp_ts(b, res.first_sign_in);
+    if (!st)
+        st = kefu_buf_puts(b, res.a8 ? "\tt\n" : "\tf\n");
 
     for (size_t k = 0; k < R->ex.len && st == KEFU_OK; k++) {
         const kefu_adh_exception *x = &R->ex.ptr[k];
         R->by_kind[x->kind]++;
         b = &R->exc;
         st = kefu_copy_field(b, R->centre, 1);
-        if (!st) st = kefu_copy_field(b, R->ms, 0);
-        if (!st) st = kefu_copy_field(b, emp, 0);
-        if (!st) st = kefu_copy_field(b, wd, 0);
-        if (!st) st = kefu_copy_field(b, kefu_adh_kind_name(x->kind), 0);
-        if (!st) st = cp_ts(b, x->from);
-        if (!st) st = cp_ts(b, x->to);
-        if (!st) st = kefu_buf_printf(b, "\t%lld\n", (long long)x->seconds);
+        if (!st)
+            st = kefu_copy_field(b, R->ms, 0);
+        if (!st)
+            st = kefu_copy_field(b, emp, 0);
+        if (!st)
+            st = kefu_copy_field(b, wd, 0);
+        if (!st)
+            st = kefu_copy_field(b, kefu_adh_kind_name(x->kind), 0);
+        if (!st)
+            st = cp_ts(b, x->from);
+        if (!st)
+            st = cp_ts(b, x->to);
+        if (!st)
+            st = kefu_buf_printf(b, "\t%lld\n", (long long)x->seconds);
     }
     if (st == KEFU_OK && res.a8) {
         R->a8n++;
         b = &R->a8;
         st = kefu_copy_field(b, R->centre, 1);
-        if (!st) st = kefu_copy_field(b, R->ms, 0);
-        if (!st) st = kefu_copy_field(b, emp, 0);
-        if (!st) st = kefu_copy_field(b, wd, 0);
-        if (!st) st = kefu_copy_field(b, code, 0);
-        if (!st) st = cp_ts(b, s0);
-        if (!st) st = cp_ts(b, res.first_sign_in);
-        if (!st) st = kefu_buf_printf(b, "\t%lld\n", (long long)res.a8_unexcused_s);
+        if (!st)
+            st = kefu_copy_field(b, R->ms, 0);
+        if (!st)
+            st = kefu_copy_field(b, emp, 0);
+        if (!st)
+            st = kefu_copy_field(b, wd, 0);
+        if (!st)
+            st = kefu_copy_field(b, code, 0);
+        if (!st)
+            st = cp_ts(b, s0);
+        if (!st)
+            st = cp_ts(b, res.first_sign_in);
+        if (!st)
+            st = kefu_buf_printf(b, "\t%lld\n", (long long)res.a8_unexcused_s);
     }
     return st;
 }
@@ -269,35 +298,43 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i)
  * of an exempt reason (a centre's own row before the '' row) and its allowance. */
 static const char *const cursor_sql =
     "DECLARE adh_cur NO SCROLL CURSOR FOR "
-    "WITH ex AS (SELECT DISTINCT ON (reason) reason, max_s_per_shift FROM kefu.adherence_exempt_reason"
+    "WITH ex AS (SELECT DISTINCT ON (reason) reason, max_s_per_shift FROM "
+    "kefu.adherence_exempt_reason"
     "   WHERE centre IN ($1, '') ORDER BY reason, centre = ''),"
     " exi AS (SELECT reason, coalesce(max_s_per_shift, -1) AS cap,"
     "   (row_number() OVER (ORDER BY reason) - 1)::int AS ix FROM ex),"
     " sh AS (SELECT r.emp_id, r.work_date, r.shift_code, r.work_date + s.start_time AS s0,"
-    "   r.work_date + s.end_time + CASE WHEN s.end_time <= s.start_time THEN interval '1 day' ELSE interval '0' END AS s1"
+    "   r.work_date + s.end_time + CASE WHEN s.end_time <= s.start_time THEN interval '1 day' ELSE "
+    "interval '0' END AS s1"
     "   FROM kefu.roster r JOIN kefu.shifts s ON s.centre = r.centre AND s.code = r.shift_code"
     "   JOIN kefu.employees e ON e.centre = r.centre AND e.emp_id = r.emp_id"
     "   WHERE r.centre = $1 AND r.kind = 'shift' AND r.work_date BETWEEN $2::date AND $3::date"
     "   AND e.role IN ('presales', 'aftersales')),"
-    " shl AS (SELECT sh.*, EXISTS (SELECT 1 FROM kefu.leaves l WHERE l.centre = $1 AND l.emp_id = sh.emp_id"
+    " shl AS (SELECT sh.*, EXISTS (SELECT 1 FROM kefu.leaves l WHERE l.centre = $1 AND l.emp_id = "
+    "sh.emp_id"
     "   AND coalesce(l.approved_by, '') <> '' AND sh.work_date BETWEEN l.start_at::date AND"
     "   CASE WHEN l.end_at > l.start_at AND l.end_at::time = '00:00' THEN l.end_at::date - 1"
     "   ELSE l.end_at::date END) AS on_leave FROM sh),"
     " ag AS (SELECT DISTINCT sh.emp_id FROM sh WHERE EXISTS (SELECT 1 FROM kefu.agent_states x"
-    "   WHERE x.centre = $1 AND x.agent_id = sh.emp_id AND x.started_at >= $2::date - 1 AND x.started_at < $3::date + 2))"
+    "   WHERE x.centre = $1 AND x.agent_id = sh.emp_id AND x.started_at >= $2::date - 1 AND "
+    "x.started_at < $3::date + 2))"
     " SELECT sh.emp_id, sh.work_date, sh.shift_code, extract(epoch FROM sh.s0)::bigint,"
-    "  extract(epoch FROM sh.s1)::bigint, ag.emp_id IS NOT NULL, st.a, st.b, st.k, st.ix, st.cap, rg.a, rg.b,"
+    "  extract(epoch FROM sh.s1)::bigint, ag.emp_id IS NOT NULL, st.a, st.b, st.k, st.ix, st.cap, "
+    "rg.a, rg.b,"
     "  sh.on_leave"
     " FROM shl sh LEFT JOIN ag USING (emp_id)"
     " LEFT JOIN LATERAL (SELECT"
     "   array_agg(extract(epoch FROM x.started_at)::bigint ORDER BY x.started_at) AS a,"
-    "   array_agg(extract(epoch FROM greatest(coalesce(x.ended_at, x.started_at), x.started_at))::bigint"
+    "   array_agg(extract(epoch FROM greatest(coalesce(x.ended_at, x.started_at), "
+    "x.started_at))::bigint"
     "    ORDER BY x.started_at) AS b,"
     "   array_agg(CASE WHEN x.state = 'pause' THEN 1 ELSE 0 END ORDER BY x.started_at) AS k,"
-    "   array_agg(CASE WHEN x.state = 'pause' THEN coalesce(exi.ix, -1) ELSE -1 END ORDER BY x.started_at) AS ix,"
+    "   array_agg(CASE WHEN x.state = 'pause' THEN coalesce(exi.ix, -1) ELSE -1 END ORDER BY "
+    "x.started_at) AS ix,"
     "   array_agg(coalesce(exi.cap, -1) ORDER BY x.started_at) AS cap"
     "   FROM kefu.agent_states x LEFT JOIN exi ON exi.reason = x.reason"
-    "   WHERE ag.emp_id IS NOT NULL AND NOT sh.on_leave AND x.centre = $1 AND x.agent_id = sh.emp_id AND x.state <> 'logout'"
+    "   WHERE ag.emp_id IS NOT NULL AND NOT sh.on_leave AND x.centre = $1 AND x.agent_id = "
+    "sh.emp_id AND x.state <> 'logout'"
     "   AND x.started_at >= sh.s0 - $4::int * interval '1 second' - interval '1 day'"
     "   AND x.started_at < sh.s1 + $4::int * interval '1 second'"
     "   AND coalesce(x.ended_at, x.started_at) > sh.s0 - $4::int * interval '1 second') st ON true"
@@ -312,8 +349,7 @@ static const char *const cursor_sql =
  * earlier run are replaced; a day that already has an A8 line (reviewed, or
  * written by `kefu attendance`) gets no second one. A failure here leaves the
  * A8 records in place (savepoint) and is reported. */
-static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size_t *written)
-{
+static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size_t *written) {
     PGresult *r = NULL;
     kefu_status st;
     *written = 0;
@@ -323,46 +359,52 @@ static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size
     PQclear(r);
     r = NULL;
     if (!exists) {
-        kefu_info(KL("注意: 没有 kefu.ledger 表，A8 记录只写入 kefu.adherence_a8",
-                     "notice: kefu.ledger does not exist; A8 records are only in kefu.adherence_a8"));
+        kefu_info(
+            KL("注意: 没有 kefu.ledger 表，A8 记录只写入 kefu.adherence_a8",
+               "notice: kefu.ledger does not exist; A8 records are only in kefu.adherence_a8"));
         return KEFU_OK;
     }
     if ((st = kefu_db_exec(c, "SAVEPOINT adh_ledger")))
         return st;
     const char *p2[2] = {centre, ms};
     const char *p3[3] = {centre, ms,
-                         KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统（首次签入 %s，未登记时间 %s 秒），无抽调/非抽调登记：人工考勤记录，待主管审核",
-                            "shift %s started %s; not signed in to the phone system %s min later (first sign-in %s, %s s unregistered) and no pull-out registration: manual attendance record for the supervisor")};
-    st = kefu_db_query(c,
-                       "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'adherence'"
-                       " AND rule_id = 'A8' AND status = 'issued'",
-                       2, p2, NULL);
+                         KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统（首次签入 "
+                            "%s，未登记时间 %s 秒），无抽调/非抽调登记：人工考勤记录，待主管审核",
+                            "shift %s started %s; not signed in to the phone system %s min later "
+                            "(first sign-in %s, %s s unregistered) and no pull-out registration: "
+                            "manual attendance record for the supervisor")};
+    st = kefu_db_query(
+        c,
+        "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'adherence'"
+        " AND rule_id = 'A8' AND status = 'issued'",
+        2, p2, NULL);
     if (st == KEFU_OK)
-        st = kefu_db_query(c,
-                           "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points,"
-                           " status, source, line_key)"
-                           " SELECT a.centre, a.emp_id, a.work_date, a.month, 'A8',"
-                           "  format($3, a.shift_code, to_char(a.shift_start, 'HH24:MI'),"
-                           "   kefu.policy_value('a8_signin_min', a.month, a.centre),"
-                           "   coalesce(to_char(a.first_sign_in, 'HH24:MI:SS'), '-'), a.unexcused_s),"
-                           "  0, 0, 'issued', 'adherence', 'A8:' || a.work_date"
-                           " FROM kefu.adherence_a8 a WHERE a.centre = $1 AND a.month = $2::date"
-                           "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = a.centre"
-                           "   AND l.emp_id = a.emp_id AND l.date = a.work_date AND l.rule_id = 'A8')"
-                           " ORDER BY a.emp_id, a.work_date",
-                           3, p3, &r);
+        st = kefu_db_query(
+            c,
+            "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points,"
+            " status, source, line_key)"
+            " SELECT a.centre, a.emp_id, a.work_date, a.month, 'A8',"
+            "  format($3, a.shift_code, to_char(a.shift_start, 'HH24:MI'),"
+            "   kefu.policy_value('a8_signin_min', a.month, a.centre),"
+            "   coalesce(to_char(a.first_sign_in, 'HH24:MI:SS'), '-'), a.unexcused_s),"
+            "  0, 0, 'issued', 'adherence', 'A8:' || a.work_date"
+            " FROM kefu.adherence_a8 a WHERE a.centre = $1 AND a.month = $2::date"
+            "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = a.centre"
+            "   AND l.emp_id = a.emp_id AND l.date = a.work_date AND l.rule_id = 'A8')"
+            " ORDER BY a.emp_id, a.work_date",
+            3, p3, &r);
     if (st == KEFU_OK) {
         *written = strtoul(PQcmdTuples(r), NULL, 10);
         PQclear(r);
         return kefu_db_exec(c, "RELEASE SAVEPOINT adh_ledger");
     }
     kefu_warn(KL("A8 台账行未写入（kefu.ledger 与预期不符）；A8 记录仍在 kefu.adherence_a8",
-                 "A8 ledger lines not written (kefu.ledger is not as expected); the A8 records are in kefu.adherence_a8"));
+                 "A8 ledger lines not written (kefu.ledger is not as expected); the A8 records are "
+                 "in kefu.adherence_a8"));
     return kefu_db_exec(c, "ROLLBACK TO SAVEPOINT adh_ledger");
 }
 
-kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
-{
+kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv) {
     kefu_month_args a = {0};
     adh_run R = {0};
     PGconn *c = NULL;
@@ -425,13 +467,15 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
         kefu_error(KL("中心 %s 在 %.7s 没有可计算的坐席班次（需要排班和坐席状态数据）",
                       "centre %s has no agent shifts with phone-system states in %.7s"),
                    a.centre, ms);
-        kefu_hint(KL("载入 roster 与 agent_states 后重试", "load roster and agent_states, then re-run"));
+        kefu_hint(
+            KL("载入 roster 与 agent_states 后重试", "load roster and agent_states, then re-run"));
         st = KEFU_ERR_DATA;
         goto done;
     }
     if (R.agents_skipped)
         kefu_warn(KL("%zu 个坐席班次跳过：该坐席本月没有任何坐席状态记录（无数据不作为证据）",
-                     "%zu agent shifts skipped: the agent has no phone-system states in the month (no data is no evidence)"),
+                     "%zu agent shifts skipped: the agent has no phone-system states in the month "
+                     "(no data is no evidence)"),
                   R.agents_skipped);
 
     const char *p2[2] = {a.centre, ms};
@@ -442,21 +486,25 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
     for (int k = 0; k < 3; k++)
         if ((st = kefu_db_query(c, tables[k], 2, p2, NULL)))
             goto done;
-    if ((st = copy_rows(c,
-                        "COPY kefu.adherence_daily (centre, month, emp_id, work_date, shift_code, shift_start,"
-                        " shift_end, scheduled_s, logged_in_s, in_adherence_s, exempt_s, late_s, early_s,"
-                        " logged_out_s, pause_s, exceptions, adherence, conformance, first_sign_in, a8) FROM STDIN",
-                        &R.daily)))
+    if ((st = copy_rows(
+             c,
+             "COPY kefu.adherence_daily (centre, month, emp_id, work_date, shift_code, shift_start,"
+             " shift_end, scheduled_s, logged_in_s, in_adherence_s, exempt_s, late_s, early_s,"
+             " logged_out_s, pause_s, exceptions, adherence, conformance, first_sign_in, a8) FROM "
+             "STDIN",
+             &R.daily)))
         goto done;
-    if (R.exc.len && (st = copy_rows(c,
-                                     "COPY kefu.adherence_exception (centre, month, emp_id, work_date, kind,"
-                                     " started_at, ended_at, seconds) FROM STDIN",
-                                     &R.exc)))
+    if (R.exc.len &&
+        (st = copy_rows(c,
+                        "COPY kefu.adherence_exception (centre, month, emp_id, work_date, kind,"
+                        " started_at, ended_at, seconds) FROM STDIN",
+                        &R.exc)))
         goto done;
-    if (R.a8.len && (st = copy_rows(c,
-                                    "COPY kefu.adherence_a8 (centre, month, emp_id, work_date, shift_code,"
-                                    " shift_start, first_sign_in, unexcused_s) FROM STDIN",
-                                    &R.a8)))
+    if (R.a8.len &&
+        (st = copy_rows(c,
+                        "COPY kefu.adherence_a8 (centre, month, emp_id, work_date, shift_code,"
+                        " shift_start, first_sign_in, unexcused_s) FROM STDIN",
+                        &R.a8)))
         goto done;
     if ((st = ledger_a8(c, a.centre, ms, &ledger_n)))
         goto done;
@@ -466,14 +514,19 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv)
     size_t nexc = 0;
     for (int k = 0; k < KEFU_ADH_NKINDS; k++)
         nexc += R.by_kind[k];
-    printf(KL("遵从度 %.7s（中心 %s）：%zu 个坐席班次，排班 %.1f 小时，遵从率 %.2f%%，符合率 %.2f%%\n",
-              "adherence %.7s (centre %s): %zu agent shifts, %.1f scheduled hours, adherence %.2f%%, conformance %.2f%%\n"),
-           ms, a.centre, R.days, (double)R.scheduled / 3600.0, 100.0 * kefu_adh_ratio(R.in_adh, R.scheduled),
-           100.0 * kefu_adh_ratio(R.logged, R.scheduled));
+    printf(
+        KL("遵从度 %.7s（中心 %s）：%zu 个坐席班次，排班 %.1f 小时，遵从率 %.2f%%，符合率 %.2f%%\n",
+           "adherence %.7s (centre %s): %zu agent shifts, %.1f scheduled hours, adherence %.2f%%, "
+           "conformance %.2f%%\n"),
+        ms, a.centre, R.days, (double)R.scheduled / 3600.0,
+        100.0 * kefu_adh_ratio(R.in_adh, R.scheduled),
+        100.0 * kefu_adh_ratio(R.logged, R.scheduled));
     printf(KL("异常 %zu 条：迟签入 %zu，早签出 %zu，中途签出 %zu，全班未签入 %zu，非豁免小休 %zu\n",
-              "exceptions %zu: late sign-in %zu, early sign-out %zu, logged out %zu, no sign-in %zu, unscheduled pause %zu\n"),
-           nexc, R.by_kind[KEFU_ADH_LATE_SIGN_IN], R.by_kind[KEFU_ADH_EARLY_SIGN_OUT], R.by_kind[KEFU_ADH_LOGGED_OUT],
-           R.by_kind[KEFU_ADH_NO_SIGN_IN], R.by_kind[KEFU_ADH_UNSCHEDULED_PAUSE]);
+              "exceptions %zu: late sign-in %zu, early sign-out %zu, logged out %zu, no sign-in "
+              "%zu, unscheduled pause %zu\n"),
+           nexc, R.by_kind[KEFU_ADH_LATE_SIGN_IN], R.by_kind[KEFU_ADH_EARLY_SIGN_OUT],
+           R.by_kind[KEFU_ADH_LOGGED_OUT], R.by_kind[KEFU_ADH_NO_SIGN_IN],
+           R.by_kind[KEFU_ADH_UNSCHEDULED_PAUSE]);
     printf(KL("A8 人工考勤记录 %zu 条（kefu.adherence_a8），新写入台账 %zu 行\n",
               "A8 manual attendance records %zu (kefu.adherence_a8), %zu new ledger lines\n"),
            R.a8n, ledger_n);

@@ -15,27 +15,23 @@ static const char *const kind_names[KEFU_ADH_NKINDS] = {
     [KEFU_ADH_UNSCHEDULED_PAUSE] = "unscheduled_pause",
 };
 
-const char *kefu_adh_kind_name(kefu_adh_kind k)
-{
+const char *kefu_adh_kind_name(kefu_adh_kind k) {
     return (unsigned)k < KEFU_ADH_NKINDS ? kind_names[k] : "?";
 }
 
-void kefu_adh_params_default(kefu_adh_params *p)
-{
+void kefu_adh_params_default(kefu_adh_params *p) {
     p->exception_min_s = 60;
     p->a8_grace_s = 600;
     p->window_s = 3600;
 }
 
-double kefu_adh_ratio(int64_t num, int64_t den)
-{
+double kefu_adh_ratio(int64_t num, int64_t den) {
     return den ? (double)num / (double)den : NAN;
 }
 
 /* ---- span sets ------------------------------------------------------------------- */
 
-void kefu_spans_free(kefu_spans *s)
-{
+void kefu_spans_free(kefu_spans *s) {
     if (!s)
         return;
     free(s->ptr);
@@ -43,8 +39,7 @@ void kefu_spans_free(kefu_spans *s)
     s->len = s->cap = 0;
 }
 
-static kefu_status spans_reserve(kefu_spans *s, size_t extra)
-{
+static kefu_status spans_reserve(kefu_spans *s, size_t extra) {
     if (s->len + extra <= s->cap)
         return KEFU_OK;
     size_t cap = s->cap ? s->cap : 16;
@@ -58,8 +53,7 @@ static kefu_status spans_reserve(kefu_spans *s, size_t extra)
     return KEFU_OK;
 }
 
-kefu_status kefu_spans_add(kefu_spans *s, kefu_ts a, kefu_ts b)
-{
+kefu_status kefu_spans_add(kefu_spans *s, kefu_ts a, kefu_ts b) {
     if (b <= a)
         return KEFU_OK;
     if (spans_reserve(s, 1) != KEFU_OK)
@@ -77,10 +71,10 @@ kefu_status kefu_spans_add(kefu_spans *s, kefu_ts a, kefu_ts b)
             b = s->ptr[j].b;
         j++;
     }
-    if (j == i) {   /* insert at i */
+    if (j == i) { /* insert at i */
         memmove(&s->ptr[i + 1], &s->ptr[i], (s->len - i) * sizeof *s->ptr);
         s->len++;
-    } else if (j > i + 1) {   /* collapse i..j-1 into i */
+    } else if (j > i + 1) { /* collapse i..j-1 into i */
         memmove(&s->ptr[i + 1], &s->ptr[j], (s->len - j) * sizeof *s->ptr);
         s->len -= j - i - 1;
     }
@@ -88,8 +82,7 @@ kefu_status kefu_spans_add(kefu_spans *s, kefu_ts a, kefu_ts b)
     return KEFU_OK;
 }
 
-kefu_status kefu_spans_minus(const kefu_spans *x, const kefu_spans *y, kefu_spans *out)
-{
+kefu_status kefu_spans_minus(const kefu_spans *x, const kefu_spans *y, kefu_spans *out) {
     out->len = 0;
     size_t k = 0;
     for (size_t i = 0; i < x->len; i++) {
@@ -108,8 +101,7 @@ kefu_status kefu_spans_minus(const kefu_spans *x, const kefu_spans *y, kefu_span
     return KEFU_OK;
 }
 
-kefu_status kefu_spans_clip(const kefu_spans *x, kefu_ts a, kefu_ts b, kefu_spans *out)
-{
+kefu_status kefu_spans_clip(const kefu_spans *x, kefu_ts a, kefu_ts b, kefu_spans *out) {
     out->len = 0;
     for (size_t i = 0; i < x->len; i++) {
         kefu_ts lo = x->ptr[i].a > a ? x->ptr[i].a : a;
@@ -120,16 +112,14 @@ kefu_status kefu_spans_clip(const kefu_spans *x, kefu_ts a, kefu_ts b, kefu_span
     return KEFU_OK;
 }
 
-int64_t kefu_spans_seconds(const kefu_spans *s)
-{
+int64_t kefu_spans_seconds(const kefu_spans *s) {
     int64_t t = 0;
     for (size_t i = 0; i < s->len; i++)
         t += s->ptr[i].b - s->ptr[i].a;
     return t;
 }
 
-void kefu_adh_exceptions_free(kefu_adh_exceptions *e)
-{
+void kefu_adh_exceptions_free(kefu_adh_exceptions *e) {
     if (!e)
         return;
     free(e->ptr);
@@ -137,8 +127,7 @@ void kefu_adh_exceptions_free(kefu_adh_exceptions *e)
     e->len = e->cap = 0;
 }
 
-static kefu_status exc_push(kefu_adh_exceptions *e, const kefu_adh_exception *x)
-{
+static kefu_status exc_push(kefu_adh_exceptions *e, const kefu_adh_exception *x) {
     if (e->len == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 256;
         kefu_adh_exception *p = realloc(e->ptr, cap * sizeof *p);
@@ -153,16 +142,14 @@ static kefu_status exc_push(kefu_adh_exceptions *e, const kefu_adh_exception *x)
 
 /* ---- one agent-day ---------------------------------------------------------------- */
 
-static int cmp_seg_start(const void *a, const void *b)
-{
+static int cmp_seg_start(const void *a, const void *b) {
     const kefu_adh_seg *x = *(const kefu_adh_seg *const *)a, *y = *(const kefu_adh_seg *const *)b;
     return (x->start > y->start) - (x->start < y->start);
 }
 
 /* Seconds of [a, b) not covered by cover. */
 static kefu_status uncovered(kefu_ts a, kefu_ts b, const kefu_spans *cover, kefu_spans *tmp,
-                             kefu_spans *tmp2, int64_t *secs)
-{
+                             kefu_spans *tmp2, int64_t *secs) {
     tmp->len = 0;
     if (kefu_spans_add(tmp, a, b) != KEFU_OK || kefu_spans_minus(tmp, cover, tmp2) != KEFU_OK)
         return KEFU_ERR_NOMEM;
@@ -173,8 +160,7 @@ static kefu_status uncovered(kefu_ts a, kefu_ts b, const kefu_spans *cover, kefu
 kefu_status kefu_adh_compute(kefu_ts start, kefu_ts end, size_t day, const kefu_adh_seg *segs,
                              size_t nsegs, const kefu_span *regs, size_t nregs,
                              const kefu_adh_params *p, kefu_adh_result *out,
-                             kefu_adh_exceptions *exc)
-{
+                             kefu_adh_exceptions *exc) {
     kefu_status st = KEFU_ERR_NOMEM;
     kefu_spans logged = {0}, reg = {0}, exempt = {0}, pause = {0}, gaps = {0}, pauses = {0};
     kefu_spans t1 = {0}, t2 = {0};
@@ -220,7 +206,8 @@ kefu_status kefu_adh_compute(kefu_ts start, kefu_ts end, size_t day, const kefu_
             take = left < 0 ? 0 : left < b - a ? left : b - a;
             used[g->exempt_ix] += take;
         }
-        if (kefu_spans_add(&exempt, a, a + take) != KEFU_OK || kefu_spans_add(&pause, a + take, b) != KEFU_OK)
+        if (kefu_spans_add(&exempt, a, a + take) != KEFU_OK ||
+            kefu_spans_add(&pause, a + take, b) != KEFU_OK)
             goto done;
     }
     /* X = registrations ∪ exempt pause allowance */
@@ -243,7 +230,8 @@ kefu_status kefu_adh_compute(kefu_ts start, kefu_ts end, size_t day, const kefu_
 
     /* Gaps: the shift minus logged-in time. */
     t2.len = 0;
-    if (kefu_spans_add(&t2, start, end) != KEFU_OK || kefu_spans_minus(&t2, &logged, &gaps) != KEFU_OK)
+    if (kefu_spans_add(&t2, start, end) != KEFU_OK ||
+        kefu_spans_minus(&t2, &logged, &gaps) != KEFU_OK)
         goto done;
     int64_t charged_total = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -273,12 +261,21 @@ kefu_status kefu_adh_compute(kefu_ts start, kefu_ts end, size_t day, const kefu_
             out->nexceptions++;
             charged_total += secs;
             switch (kind) {
-            case KEFU_ADH_LATE_SIGN_IN: out->late_s += secs; break;
-            case KEFU_ADH_EARLY_SIGN_OUT: out->early_s += secs; break;
+            case KEFU_ADH_LATE_SIGN_IN:
+                out->late_s += secs;
+                break;
+            case KEFU_ADH_EARLY_SIGN_OUT:
+                out->early_s += secs;
+                break;
             case KEFU_ADH_LOGGED_OUT:
-            case KEFU_ADH_NO_SIGN_IN: out->out_s += secs; break;
-            case KEFU_ADH_UNSCHEDULED_PAUSE: out->pause_s += secs; break;
-            case KEFU_ADH_NKINDS: break;
+            case KEFU_ADH_NO_SIGN_IN:
+                out->out_s += secs;
+                break;
+            case KEFU_ADH_UNSCHEDULED_PAUSE:
+                out->pause_s += secs;
+                break;
+            case KEFU_ADH_NKINDS:
+                break;
             }
         }
     }

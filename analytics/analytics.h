@@ -8,9 +8,9 @@
 
 /* What `kefu forecast` stored, for the report stage. */
 typedef struct {
-    int64_t *run_ids;        /* owned: free() */
+    int64_t *run_ids; /* owned: free() */
     size_t nruns;
-    const char *out_path;    /* --out FILE, points into argv; NULL = no workbook */
+    const char *out_path; /* --out FILE, points into argv; NULL = no workbook */
 } kefu_forecast_outcome;
 
 /* kefu forecast --month YYYY-MM [--queue Q|--all-queues] [--as-of DATE]

@@ -22,24 +22,23 @@
 typedef struct {
     kefu_buf b;
     int failed;
-    const char *copy_sql;     /* static */
+    const char *copy_sql; /* static */
     size_t rows;
 } out_buf;
 
-static void ob_raw(out_buf *o, const char *s, size_t n)
-{
-    if (kefu_buf_append(&o->b, s, n) != KEFU_OK) o->failed = 1;
+static void ob_raw(out_buf *o, const char *s, size_t n) {
+    if (kefu_buf_append(&o->b, s, n) != KEFU_OK)
+        o->failed = 1;
 }
 
 /* A text field in COPY text format (NULL → \N), preceded by a tab unless first. */
-static void ob_text(out_buf *o, const char *s, int first)
-{
-    if (kefu_copy_field(&o->b, s, first) != KEFU_OK) o->failed = 1;
+static void ob_text(out_buf *o, const char *s, int first) {
+    if (kefu_copy_field(&o->b, s, first) != KEFU_OK)
+        o->failed = 1;
 }
 
 static void ob_printf(out_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ob_printf(out_buf *o, const char *fmt, ...)
-{
+static void ob_printf(out_buf *o, const char *fmt, ...) {
     char tmp[512];
     va_list ap;
     va_start(ap, fmt);
@@ -52,12 +51,14 @@ static void ob_printf(out_buf *o, const char *fmt, ...)
     ob_raw(o, tmp, (size_t)n);
 }
 
-static kefu_status copy_rows(PGconn *c, out_buf *o)
-{
-    if (o->failed) return KEFU_ERR_NOMEM;
-    if (o->b.len == 0) return KEFU_OK;
+static kefu_status copy_rows(PGconn *c, out_buf *o) {
+    if (o->failed)
+        return KEFU_ERR_NOMEM;
+    if (o->b.len == 0)
+        return KEFU_OK;
     kefu_status st = kefu_copy_begin(c, o->copy_sql);
-    if (st) return st;
+    if (st)
+        return st;
     st = kefu_copy_send(c, &o->b);
     kefu_status st2 = kefu_copy_end(c, st ? "kefu: aborted" : NULL, NULL);
     kefu_buf_reset(&o->b);
@@ -66,29 +67,35 @@ static kefu_status copy_rows(PGconn *c, out_buf *o)
 
 /* Exact decimal text ("21.75", "-3", "0.4") times 10^scale; -1 when the text is
  * not a number or has more significant decimals than scale. */
-static int parse_scaled(const char *s, int scale, int64_t *out)
-{
+static int parse_scaled(const char *s, int scale, int64_t *out) {
     int neg = 0, digits = 0, frac = -1;
     int64_t v = 0;
-    if (*s == '-' || *s == '+') neg = *s++ == '-';
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
     for (; *s; s++) {
         if (*s == '.' && frac < 0) {
             frac = 0;
             continue;
         }
-        if (*s < '0' || *s > '9') return -1;
+        if (*s < '0' || *s > '9')
+            return -1;
         if (frac >= 0 && frac == scale) {
-            if (*s != '0') return -1;   /* finer than the scale */
+            if (*s != '0')
+                return -1; /* finer than the scale */
             continue;
         }
-        if (v > (INT64_MAX - 9) / 10) return -1;
+        if (v > (INT64_MAX - 9) / 10)
+            return -1;
         v = v * 10 + (*s - '0');
         digits++;
-        if (frac >= 0) frac++;
+        if (frac >= 0)
+            frac++;
     }
-    if (!digits) return -1;
+    if (!digits)
+        return -1;
     for (int f = frac < 0 ? 0 : frac; f < scale; f++) {
-        if (v > INT64_MAX / 10) return -1;
+        if (v > INT64_MAX / 10)
+            return -1;
         v *= 10;
     }
     *out = neg ? -v : v;
@@ -96,32 +103,28 @@ static int parse_scaled(const char *s, int scale, int64_t *out)
 }
 
 /* "1234.50" from fen (sign kept). */
-static void fen_str(int64_t fen, char out[32])
-{
+static void fen_str(int64_t fen, char out[32]) {
     uint64_t a = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
     snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
              (unsigned long long)(a % 100));
 }
 
 /* Hours with two decimals from seconds, rounded half-up. */
-static void hours_str(int64_t s, char out[32])
-{
+static void hours_str(int64_t s, char out[32]) {
     fen_str(kefu_att_round_div(s < 0 ? 0 : s * 100, 3600), out);
 }
 
-static void clock_str(kefu_ts t, char out[8])
-{
+static void clock_str(kefu_ts t, char out[8]) {
     char full[24];
     kefu_format_ts(t, full);
-    memcpy(out, full + 11, 5);   /* HH:MM */
+    memcpy(out, full + 11, 5); /* HH:MM */
     out[5] = '\0';
 }
 
-static void time_str(kefu_ts t, char out[24])
-{
+static void time_str(kefu_ts t, char out[24]) {
     char full[24];
     kefu_format_ts(t, full);
-    memcpy(out, full + 11, 8);   /* HH:MM:SS */
+    memcpy(out, full + 11, 8); /* HH:MM:SS */
     out[8] = '\0';
 }
 
@@ -131,55 +134,72 @@ typedef struct {
     int year, month;
     const char *centre;
     int close, reopen;
-    const char **alts;        /* points into argv; owned array */
+    const char **alts; /* points into argv; owned array */
     size_t nalts;
 } att_args;
 
-static void usage(FILE *to)
-{
-    fprintf(to, "%s",
-            KL("用法: kefu attendance --month YYYY-MM [--centre 中心] [--close|--reopen] [--policy 方案 ...]\n"
-               "按 DOMAIN §6 计算一个月的考勤：逐日结果 kefu.attendance_daily，月度汇总\n"
-               "kefu.attendance_monthly，请假 kefu.attendance_leave，未匹配打卡 kefu.attendance_unmatched，\n"
-               "处罚台账 kefu.ledger（来源 attendance）。重算会整体替换该月结果（一个事务）。\n"
-               "  --close        计算后月结关闭；已关闭的月份再次计算会被拒绝（退出码 8）\n"
-               "  --reopen       重新打开已关闭的月份并重算\n"
-               "  --policy 方案  仅本次使用 kefu.policy 中的备选方案：名称（如 seed_000，作用于所有\n"
-               "                 有该方案的参数）或 参数=方案（如 pay_divisor_days=seed_000）；可重复。\n"
-               "                 长期选择写入 kefu.policy_choice。\n",
-               "usage: kefu attendance --month YYYY-MM [--centre C] [--close|--reopen] [--policy ALT ...]\n"
-               "Computes one month of attendance (DOMAIN §6): kefu.attendance_daily, kefu.attendance_monthly,\n"
-               "kefu.attendance_leave, kefu.attendance_unmatched and the penalty ledger kefu.ledger (source\n"
-               "attendance). A re-run replaces the month's results in one transaction.\n"
-               "  --close        close the month after computing; a closed month is not recomputed (exit 8)\n"
-               "  --reopen       reopen a closed month and recompute it\n"
-               "  --policy ALT   use a named alternative of kefu.policy for this run only: a name (e.g.\n"
-               "                 seed_000, for every parameter that has it) or PARAM=ALT (e.g.\n"
-               "                 pay_divisor_days=seed_000); repeatable. Lasting choices: kefu.policy_choice.\n"));
+static void usage(FILE *to) {
+    fprintf(
+        to, "%s",
+        KL("用法: kefu attendance --month YYYY-MM [--centre 中心] [--close|--reopen] [--policy "
+           "方案 ...]\n"
+           "按 DOMAIN §6 计算一个月的考勤：逐日结果 kefu.attendance_daily，月度汇总\n"
+           "kefu.attendance_monthly，请假 kefu.attendance_leave，未匹配打卡 "
+           "kefu.attendance_unmatched，\n"
+           "处罚台账 kefu.ledger（来源 attendance）。重算会整体替换该月结果（一个事务）。\n"
+           "  --close        计算后月结关闭；已关闭的月份再次计算会被拒绝（退出码 8）\n"
+           "  --reopen       重新打开已关闭的月份并重算\n"
+           "  --policy 方案  仅本次使用 kefu.policy 中的备选方案：名称（如 seed_000，作用于所有\n"
+           "                 有该方案的参数）或 参数=方案（如 "
+           "pay_divisor_days=seed_000）；可重复。\n"
+           "                 长期选择写入 kefu.policy_choice。\n",
+           "usage: kefu attendance --month YYYY-MM [--centre C] [--close|--reopen] [--policy ALT "
+           "...]\n"
+           "Computes one month of attendance (DOMAIN §6): kefu.attendance_daily, "
+           "kefu.attendance_monthly,\n"
+           "kefu.attendance_leave, kefu.attendance_unmatched and the penalty ledger kefu.ledger "
+           "(source\n"
+           "attendance). A re-run replaces the month's results in one transaction.\n"
+           "  --close        close the month after computing; a closed month is not recomputed "
+           "(exit 8)\n"
+           "  --reopen       reopen a closed month and recompute it\n"
+           "  --policy ALT   use a named alternative of kefu.policy for this run only: a name "
+           "(e.g.\n"
+           "                 seed_000, for every parameter that has it) or PARAM=ALT (e.g.\n"
+           "                 pay_divisor_days=seed_000); repeatable. Lasting choices: "
+           "kefu.policy_choice.\n"));
 }
 
 /* The options only attendance has (kefu_month_cmd.extra). */
-static int extra_opt(void *ctx, int argc, char **argv, int *i)
-{
+static int extra_opt(void *ctx, int argc, char **argv, int *i) {
     att_args *a = ctx;
     const char *o = argv[*i];
-    if (strcmp(o, "--policy") == 0 && *i + 1 < argc) a->alts[a->nalts++] = argv[++*i];
-    else if (strncmp(o, "--policy=", 9) == 0) a->alts[a->nalts++] = o + 9;
-    else if (strcmp(o, "--close") == 0) a->close = 1;
-    else if (strcmp(o, "--reopen") == 0) a->reopen = 1;
-    else return 0;
+    if (strcmp(o, "--policy") == 0 && *i + 1 < argc)
+        a->alts[a->nalts++] = argv[++*i];
+    else if (strncmp(o, "--policy=", 9) == 0)
+        a->alts[a->nalts++] = o + 9;
+    else if (strcmp(o, "--close") == 0)
+        a->close = 1;
+    else if (strcmp(o, "--reopen") == 0)
+        a->reopen = 1;
+    else
+        return 0;
     return 1;
 }
 
-static kefu_status parse_args(int argc, char **argv, att_args *a, int *help)
-{
-    const kefu_month_cmd cmd = {.name = "attendance", .usage = usage,
-                                .year_min = KEFU_HOLIDAY_FIRST_YEAR, .year_max = KEFU_HOLIDAY_LAST_YEAR,
-                                .name_years = 1, .extra = extra_opt, .extra_ctx = a};
+static kefu_status parse_args(int argc, char **argv, att_args *a, int *help) {
+    const kefu_month_cmd cmd = {.name = "attendance",
+                                .usage = usage,
+                                .year_min = KEFU_HOLIDAY_FIRST_YEAR,
+                                .year_max = KEFU_HOLIDAY_LAST_YEAR,
+                                .name_years = 1,
+                                .extra = extra_opt,
+                                .extra_ctx = a};
     kefu_month_args m = {0};
     *help = 0;
     a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
-    if (!a->alts) return KEFU_ERR_NOMEM;
+    if (!a->alts)
+        return KEFU_ERR_NOMEM;
     kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &m, help);
     a->centre = m.centre;
     a->year = m.year;
@@ -188,18 +208,21 @@ static kefu_status parse_args(int argc, char **argv, att_args *a, int *help)
 }
 
 /* PostgreSQL text[] literal of the --policy names (a parameter, never SQL). */
-static kefu_status array_literal(const char *const *v, size_t n, kefu_buf *out)
-{
+static kefu_status array_literal(const char *const *v, size_t n, kefu_buf *out) {
     kefu_status st = kefu_buf_puts(out, "{");
     for (size_t i = 0; !st && i < n; i++) {
         st = kefu_buf_puts(out, i ? ",\"" : "\"");
         for (const char *p = v[i]; !st && *p; p++) {
-            if (*p == '"' || *p == '\\') st = kefu_buf_append(out, "\\", 1);
-            if (!st) st = kefu_buf_append(out, p, 1);
+            if (*p == '"' || *p == '\\')
+                st = kefu_buf_append(out, "\\", 1);
+            if (!st)
+                st = kefu_buf_append(out, p, 1);
         }
-        if (!st) st = kefu_buf_puts(out, "\"");
+        if (!st)
+            st = kefu_buf_puts(out, "\"");
     }
-    if (!st) st = kefu_buf_puts(out, "}");
+    if (!st)
+        st = kefu_buf_puts(out, "}");
     return st;
 }
 
@@ -238,15 +261,16 @@ static const struct {
  * --policy names applied first (PARAM=ALT, then names, last given wins), then
  * kefu.policy_choice of the centre, then 'default'. Kept as a temporary table
  * so the set-based steps (A8, A12) read the same values. */
-#define POLICY_PICK \
-    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k," \
+#define POLICY_PICK                                                                                \
+    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k,"           \
     "             split_part(x, '=', 2) AS v FROM unnest($3::text[]) WITH ORDINALITY AS u(x, n))," \
-    " pick AS (SELECT p.param, coalesce(" \
-    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1)," \
-    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q" \
-    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1)," \
-    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = p.param)," \
-    "   'default') AS alternative" \
+    " pick AS (SELECT p.param, coalesce("                                                          \
+    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1),"        \
+    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q"          \
+    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1),"           \
+    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = "        \
+    "p.param),"                                                                                    \
+    "   'default') AS alternative"                                                                 \
     "  FROM (SELECT DISTINCT param FROM kefu.policy) p)"
 static const char *POLICY_SQL =
     "CREATE TEMP TABLE att_policy ON COMMIT DROP AS " POLICY_PICK
@@ -266,33 +290,45 @@ static const char *POLICY_PROV_SQL =
 
 /* A12 parameters that must have a row for every province (the '' row). */
 static const char *const A12_PARAMS[] = {
-    "annual_min_years", "annual_tier1_years", "annual_tier2_years", "annual_days_tier0",
-    "annual_days_tier1", "annual_days_tier2", "personal_max_days", "sick_floor_pct",
-    "min_wage_monthly", "marriage_days", "bereavement_days", "maternity_days",
-    "maternity_province_extra_days", "maternity_allowance_divisor_days", "paternity_days",
+    "annual_min_years",
+    "annual_tier1_years",
+    "annual_tier2_years",
+    "annual_days_tier0",
+    "annual_days_tier1",
+    "annual_days_tier2",
+    "personal_max_days",
+    "sick_floor_pct",
+    "min_wage_monthly",
+    "marriage_days",
+    "bereavement_days",
+    "maternity_days",
+    "maternity_province_extra_days",
+    "maternity_allowance_divisor_days",
+    "paternity_days",
     "comp_day_hours",
 };
 
 typedef struct {
     kefu_att_policy p;
     int a9_review_days;
-    char *alternatives;       /* owned: "param=alt,..." of non-default choices */
+    char *alternatives; /* owned: "param=alt,..." of non-default choices */
 } att_policy_run;
 
-static const char *policy_find(PGresult *r, const char *param)
-{
+static const char *policy_find(PGresult *r, const char *param) {
     for (int i = 0; i < PQntuples(r); i++)
-        if (strcmp(PQgetvalue(r, i, 0), param) == 0) return PQgetvalue(r, i, 2);
+        if (strcmp(PQgetvalue(r, i, 0), param) == 0)
+            return PQgetvalue(r, i, 2);
     return NULL;
 }
 
-static kefu_status policy_need(PGresult *r, const char *param, int scale, int64_t *v)
-{
+static kefu_status policy_need(PGresult *r, const char *param, int scale, int64_t *v) {
     const char *s = policy_find(r, param);
     if (!s) {
-        kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行", "policy parameter %s has no row in force in kefu.policy"),
+        kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行",
+                      "policy parameter %s has no row in force in kefu.policy"),
                    param);
-        kefu_hint(KL("运行 kefu init 应用迁移 004_attendance.sql", "run kefu init to apply migration 004_attendance.sql"));
+        kefu_hint(KL("运行 kefu init 应用迁移 004_attendance.sql",
+                     "run kefu init to apply migration 004_attendance.sql"));
         return KEFU_ERR_DATA;
     }
     if (parse_scaled(s, scale, v) != 0 || *v < -1000000000 || *v > 1000000000) {
@@ -305,25 +341,27 @@ static kefu_status policy_need(PGresult *r, const char *param, int scale, int64_
 }
 
 static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_start,
-                               att_policy_run *out)
-{
+                               att_policy_run *out) {
     kefu_status st;
     kefu_buf arr = {0}, alts = {0};
     PGresult *r = NULL;
     int64_t v;
 
     memset(out, 0, sizeof *out);
-    if ((st = array_literal(a->alts, a->nalts, &arr))) goto done;
+    if ((st = array_literal(a->alts, a->nalts, &arr)))
+        goto done;
     /* Every --policy name must exist. */
     const char *p1[1] = {arr.ptr};
-    if ((st = kefu_db_query(c,
-                            "SELECT a.x FROM unnest($1::text[]) a(x) WHERE NOT EXISTS (SELECT 1 FROM kefu.policy p"
-                            " WHERE CASE WHEN strpos(a.x, '=') > 0 THEN p.param = split_part(a.x, '=', 1)"
-                            " AND p.alternative = split_part(a.x, '=', 2) ELSE p.alternative = a.x END)",
-                            1, p1, &r)))
+    if ((st = kefu_db_query(
+             c,
+             "SELECT a.x FROM unnest($1::text[]) a(x) WHERE NOT EXISTS (SELECT 1 FROM kefu.policy p"
+             " WHERE CASE WHEN strpos(a.x, '=') > 0 THEN p.param = split_part(a.x, '=', 1)"
+             " AND p.alternative = split_part(a.x, '=', 2) ELSE p.alternative = a.x END)",
+             1, p1, &r)))
         goto done;
     if (PQntuples(r) > 0) {
-        kefu_error(KL("--policy \"%s\" 不是 kefu.policy 中的备选方案", "--policy \"%s\" is no alternative in kefu.policy"),
+        kefu_error(KL("--policy \"%s\" 不是 kefu.policy 中的备选方案",
+                      "--policy \"%s\" is no alternative in kefu.policy"),
                    PQgetvalue(r, 0, 0));
         kefu_hint(KL("查看: SELECT DISTINCT param, alternative FROM kefu.policy",
                      "list them: SELECT DISTINCT param, alternative FROM kefu.policy"));
@@ -333,73 +371,95 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
     PQclear(r);
     r = NULL;
     const char *p3[3] = {month_start, a->centre, arr.ptr};
-    if ((st = kefu_db_query(c, POLICY_SQL, 3, p3, NULL))) goto done;
-    if ((st = kefu_db_query(c, POLICY_PROV_SQL, 3, p3, NULL))) goto done;
-    if ((st = kefu_db_query(c, "SELECT param, alternative, value::text FROM att_policy ORDER BY param", 0, NULL,
-                            &r)))
+    if ((st = kefu_db_query(c, POLICY_SQL, 3, p3, NULL)))
+        goto done;
+    if ((st = kefu_db_query(c, POLICY_PROV_SQL, 3, p3, NULL)))
+        goto done;
+    if ((st = kefu_db_query(c,
+                            "SELECT param, alternative, value::text FROM att_policy ORDER BY param",
+                            0, NULL, &r)))
         goto done;
 
     kefu_att_policy *p = &out->p;
     for (size_t i = 0; i < sizeof INT_PARAMS / sizeof INT_PARAMS[0]; i++) {
-        if ((st = policy_need(r, INT_PARAMS[i].param, 0, &v))) goto done;
+        if ((st = policy_need(r, INT_PARAMS[i].param, 0, &v)))
+            goto done;
         *(int *)((char *)p + INT_PARAMS[i].off) = (int)(v * INT_PARAMS[i].mult);
     }
     p->ntiers = 2;
-    if ((st = policy_need(r, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen))) goto done;
-    if ((st = policy_need(r, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen))) goto done;
-    if ((st = policy_need(r, "pay_divisor_days", 2, &v))) goto done;
+    if ((st = policy_need(r, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen)))
+        goto done;
+    if ((st = policy_need(r, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen)))
+        goto done;
+    if ((st = policy_need(r, "pay_divisor_days", 2, &v)))
+        goto done;
     p->pay_divisor_centi = (int)v;
-    if ((st = policy_need(r, "holiday_max_hours", 2, &v))) goto done;
+    if ((st = policy_need(r, "holiday_max_hours", 2, &v)))
+        goto done;
     p->holiday_max_minutes = (int)(v * 60 / 100);
-    if ((st = policy_need(r, "ot_standard_hours", 2, &v))) goto done;
-    p->nstandards = 1;   /* the value in force on the month's first day */
+    if ((st = policy_need(r, "ot_standard_hours", 2, &v)))
+        goto done;
+    p->nstandards = 1; /* the value in force on the month's first day */
     p->ot_standard[0] = (kefu_att_ot_standard){INT64_MIN, (int)v};
-    if ((st = policy_need(r, "a7_threshold_days", 1, &v))) goto done;
+    if ((st = policy_need(r, "a7_threshold_days", 1, &v)))
+        goto done;
     if (v % 5 != 0) {
-        kefu_error(KL("策略参数 a7_threshold_days 必须是 0.5 的倍数", "policy parameter a7_threshold_days must be a multiple of 0.5"));
+        kefu_error(KL("策略参数 a7_threshold_days 必须是 0.5 的倍数",
+                      "policy parameter a7_threshold_days must be a multiple of 0.5"));
         st = KEFU_ERR_DATA;
         goto done;
     }
     p->a7.threshold_halfdays = (int)(v / 5);
-    if ((st = policy_need(r, "a9_review_days", 0, &v))) goto done;
+    if ((st = policy_need(r, "a9_review_days", 0, &v)))
+        goto done;
     out->a9_review_days = (int)v;
-    if ((st = policy_need(r, "a8_signin_min", 0, &v))) goto done;
+    if ((st = policy_need(r, "a8_signin_min", 0, &v)))
+        goto done;
     for (size_t i = 0; i < sizeof A12_PARAMS / sizeof A12_PARAMS[0]; i++) {
         /* checked only for presence and form; the SQL of A12 reads them */
         if (!policy_find(r, A12_PARAMS[i])) {
-            kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行", "policy parameter %s has no row in force in kefu.policy"),
+            kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行",
+                          "policy parameter %s has no row in force in kefu.policy"),
                        A12_PARAMS[i]);
-            kefu_hint(KL("运行 kefu init 应用迁移 006_leave_rules.sql", "run kefu init to apply migration 006_leave_rules.sql"));
+            kefu_hint(KL("运行 kefu init 应用迁移 006_leave_rules.sql",
+                         "run kefu init to apply migration 006_leave_rules.sql"));
             st = KEFU_ERR_DATA;
             goto done;
         }
-        if ((st = policy_need(r, A12_PARAMS[i], 2, &v))) goto done;
+        if ((st = policy_need(r, A12_PARAMS[i], 2, &v)))
+            goto done;
         if (v < 0 || (v == 0 && strcmp(A12_PARAMS[i], "maternity_allowance_divisor_days") == 0)) {
-            kefu_error(KL("策略参数 %s 的值 %s 超出范围", "policy parameter %s is out of range: %s"), A12_PARAMS[i],
-                       policy_find(r, A12_PARAMS[i]));
+            kefu_error(
+                KL("策略参数 %s 的值 %s 超出范围", "policy parameter %s is out of range: %s"),
+                A12_PARAMS[i], policy_find(r, A12_PARAMS[i]));
             st = KEFU_ERR_DATA;
             goto done;
         }
     }
 
     if (p->pay_divisor_centi <= 0 || p->window_before_s < 0 || p->window_after_s < 0 ||
-        p->duplicate_s < 0 || p->tiers[0].max_min > p->tiers[1].max_min || p->missing_halfdays < 1 ||
-        p->missing_halfdays > 2 || p->a7.window_months < 0 || p->a7.window_months > 12) {
-        kefu_error(KL("kefu.policy 中的考勤参数互相矛盾或超出范围（除数 %d/100，漏打卡 %d 个半天，A7 窗口 %d 个月）",
-                      "attendance parameters in kefu.policy are inconsistent or out of range (divisor %d/100, "
+        p->duplicate_s < 0 || p->tiers[0].max_min > p->tiers[1].max_min ||
+        p->missing_halfdays < 1 || p->missing_halfdays > 2 || p->a7.window_months < 0 ||
+        p->a7.window_months > 12) {
+        kefu_error(KL("kefu.policy 中的考勤参数互相矛盾或超出范围（除数 %d/100，漏打卡 %d "
+                      "个半天，A7 窗口 %d 个月）",
+                      "attendance parameters in kefu.policy are inconsistent or out of range "
+                      "(divisor %d/100, "
                       "missing punch %d half days, A7 window %d months)"),
                    p->pay_divisor_centi, p->missing_halfdays, p->a7.window_months);
         st = KEFU_ERR_DATA;
         goto done;
     }
     for (int i = 0; i < PQntuples(r); i++) {
-        if (strcmp(PQgetvalue(r, i, 1), "default") == 0) continue;
+        if (strcmp(PQgetvalue(r, i, 1), "default") == 0)
+            continue;
         if ((st = kefu_buf_printf(&alts, "%s%s=%s", alts.len ? "," : "", PQgetvalue(r, i, 0),
                                   PQgetvalue(r, i, 1))))
             goto done;
     }
     out->alternatives = strdup(alts.ptr ? alts.ptr : "");
-    if (!out->alternatives) st = KEFU_ERR_NOMEM;
+    if (!out->alternatives)
+        st = KEFU_ERR_NOMEM;
 done:
     PQclear(r);
     kefu_buf_free(&arr);
@@ -416,14 +476,14 @@ typedef struct {
     int kind;
     kefu_ts start, end;
     int paid_min;
-    size_t code;              /* offsets into emp_data.strs */
-    long leave;               /* approved leave type covering the date, −1 = none */
+    size_t code; /* offsets into emp_data.strs */
+    long leave;  /* approved leave type covering the date, −1 = none */
     int confirmed, unswapped;
-    char day_type;            /* 'h' official rest day, 'w' 调休 working day, 0 */
-    int prev_halfdays;        /* previous month's day: its stored absence half-days
-                               * (leave = 2), −1 when not computed */
-    long shift_ix;            /* index into shifts, −1 */
-    long day_ix;              /* index into the judged days, −1 */
+    char day_type;     /* 'h' official rest day, 'w' 调休 working day, 0 */
+    int prev_halfdays; /* previous month's day: its stored absence half-days
+                        * (leave = 2), −1 when not computed */
+    long shift_ix;     /* index into shifts, −1 */
+    long day_ix;       /* index into the judged days, −1 */
 } roster_row;
 
 typedef struct {
@@ -432,41 +492,54 @@ typedef struct {
 } punch_row;
 
 typedef struct {
-    kefu_buf emp;             /* current employee id */
-    kefu_buf strs;            /* NUL-separated strings of this employee */
+    kefu_buf emp;  /* current employee id */
+    kefu_buf strs; /* NUL-separated strings of this employee */
     int64_t base_fen, perf_fen;
     int wage_missing;
-    struct { roster_row *ptr; size_t len, cap; } roster;
-    struct { punch_row *ptr; size_t len, cap; } punches;
+    struct {
+        roster_row *ptr;
+        size_t len, cap;
+    } roster;
+    struct {
+        punch_row *ptr;
+        size_t len, cap;
+    } punches;
     /* scratch, reused */
-    kefu_ts *pt; size_t pt_cap;
-    kefu_punch_role *role; long *shift_of;
-    kefu_att_shift *shifts; kefu_att_pair *pairs; size_t sh_cap;
-    kefu_att_day *days; size_t days_cap;
+    kefu_ts *pt;
+    size_t pt_cap;
+    kefu_punch_role *role;
+    long *shift_of;
+    kefu_att_shift *shifts;
+    kefu_att_pair *pairs;
+    size_t sh_cap;
+    kefu_att_day *days;
+    size_t days_cap;
 } emp_data;
 
-static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return KEFU_OK;
+static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap)
+        return KEFU_OK;
     size_t n = *cap ? *cap : 64;
-    while (n < need) n *= 2;
+    while (n < need)
+        n *= 2;
     void *q = realloc(*p, n * elem);
-    if (!q) return KEFU_ERR_NOMEM;
+    if (!q)
+        return KEFU_ERR_NOMEM;
     *p = q;
     *cap = n;
     return KEFU_OK;
 }
 
-static kefu_status str_add(emp_data *e, const char *s, size_t *off)
-{
+static kefu_status str_add(emp_data *e, const char *s, size_t *off) {
     *off = e->strs.len;
     return kefu_buf_append(&e->strs, s, strlen(s) + 1);
 }
 
-static const char *str_at(const emp_data *e, size_t off) { return e->strs.ptr + off; }
+static const char *str_at(const emp_data *e, size_t off) {
+    return e->strs.ptr + off;
+}
 
-static void emp_reset(emp_data *e)
-{
+static void emp_reset(emp_data *e) {
     kefu_buf_reset(&e->strs);
     e->roster.len = 0;
     e->punches.len = 0;
@@ -474,8 +547,7 @@ static void emp_reset(emp_data *e)
     e->wage_missing = 0;
 }
 
-static void emp_free(emp_data *e)
-{
+static void emp_free(emp_data *e) {
     kefu_buf_free(&e->emp);
     kefu_buf_free(&e->strs);
     free(e->roster.ptr);
@@ -490,11 +562,10 @@ static void emp_free(emp_data *e)
 
 /* Earlier months' results the A7 rule carries: sorted by emp_id (C collation). */
 typedef struct {
-    PGresult *r;              /* owned */
+    PGresult *r; /* owned */
 } prior_data;
 
-static void prior_lookup(const prior_data *pd, const char *emp, int *streak, int *halfdays)
-{
+static void prior_lookup(const prior_data *pd, const char *emp, int *streak, int *halfdays) {
     int lo = 0, hi = PQntuples(pd->r) - 1;
     *streak = *halfdays = 0;
     while (lo <= hi) {
@@ -505,8 +576,10 @@ static void prior_lookup(const prior_data *pd, const char *emp, int *streak, int
             *halfdays = atoi(PQgetvalue(pd->r, mid, 2));
             return;
         }
-        if (cmp < 0) lo = mid + 1;
-        else hi = mid - 1;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
     }
 }
 
@@ -515,7 +588,7 @@ static void prior_lookup(const prior_data *pd, const char *emp, int *streak, int
 typedef struct {
     const att_args *a;
     const att_policy_run *pol;
-    int64_t ms, me;           /* month [ms, me) in days */
+    int64_t ms, me; /* month [ms, me) in days */
     char month_text[11];
     prior_data prior;
     out_buf daily, monthly, ledger, unmatched;
@@ -525,33 +598,41 @@ typedef struct {
     char unknown_code[64];
 } att_run;
 
-static const char *status_text(const kefu_att_verdict *v, const kefu_att_day *d)
-{
+static const char *status_text(const kefu_att_verdict *v, const kefu_att_day *d) {
     switch (v->status) {
-    case KEFU_ATT_ABSENT_FULL: return "absent";
-    case KEFU_ATT_ABSENT_HALF: return "half_absent";
-    case KEFU_ATT_LEAVE: return "leave";
-    case KEFU_ATT_NORMAL: break;
+    case KEFU_ATT_ABSENT_FULL:
+        return "absent";
+    case KEFU_ATT_ABSENT_HALF:
+        return "half_absent";
+    case KEFU_ATT_LEAVE:
+        return "leave";
+    case KEFU_ATT_NORMAL:
+        break;
     }
     (void)d;
-    if (v->late_incident && v->early_incident) return "late_early";
-    if (v->late_incident) return "late";
-    if (v->early_incident) return "early";
-    if (v->holiday_s > 0) return "holiday_worked";
+    if (v->late_incident && v->early_incident)
+        return "late_early";
+    if (v->late_incident)
+        return "late";
+    if (v->early_incident)
+        return "early";
+    if (v->holiday_s > 0)
+        return "holiday_worked";
     return "present";
 }
 
-static const char *day_type_text(int64_t day, char held)
-{
-    if (kefu_statutory_holiday(day, NULL, NULL) == 1) return "statutory";
-    if (held == 'h') return "rest_day";
-    if (held == 'w') return "workday";
+static const char *day_type_text(int64_t day, char held) {
+    if (kefu_statutory_holiday(day, NULL, NULL) == 1)
+        return "statutory";
+    if (held == 'h')
+        return "rest_day";
+    if (held == 'w')
+        return "workday";
     return "normal";
 }
 
 /* centre, month and employee: the first fields of a result row. */
-static void row_head(att_run *R, out_buf *o, const char *emp)
-{
+static void row_head(att_run *R, out_buf *o, const char *emp) {
     ob_text(o, R->a->centre, 1);
     ob_printf(o, "\t%s-01\t", R->month_text);
     ob_text(o, emp, 1);
@@ -560,8 +641,7 @@ static void row_head(att_run *R, out_buf *o, const char *emp)
 /* One ledger line into the COPY buffer of att_ledger_new. */
 static void ledger_row(att_run *R, const char *emp, int64_t date, const char *rule,
                        const char *evidence, int64_t fine_fen, int points, int64_t deduction_fen,
-                       int step, const char *key)
-{
+                       int step, const char *key) {
     char d[11], f[32], x[32];
     kefu_format_date(date, d);
     fen_str(fine_fen, f);
@@ -579,62 +659,79 @@ static void ledger_row(att_run *R, const char *emp, int64_t date, const char *ru
 }
 
 /* Evidence text of a judged day: shift and punches. */
-static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att_day *d,
-                         char *out, size_t cap)
-{
+static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att_day *d, char *out,
+                         size_t cap) {
     char s[8], en[8], pin[24] = "-", pout[24] = "-";
     clock_str(rr->start, s);
     clock_str(rr->end, en);
     const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
-    if (d->has_in) time_str(pr->in, pin);
-    if (d->has_out) time_str(pr->out, pout);
-    snprintf(out, cap, KL("班次 %s %s–%s，上班打卡 %s，下班打卡 %s", "shift %s %s-%s, in %s, out %s"),
+    if (d->has_in)
+        time_str(pr->in, pin);
+    if (d->has_out)
+        time_str(pr->out, pout);
+    snprintf(out, cap,
+             KL("班次 %s %s–%s，上班打卡 %s，下班打卡 %s", "shift %s %s-%s, in %s, out %s"),
              str_at(e, rr->code), s, en, pin, pout);
 }
 
-static kefu_status process_employee(att_run *R, emp_data *e)
-{
+static kefu_status process_employee(att_run *R, emp_data *e) {
     kefu_status st = KEFU_OK;
     const kefu_att_policy *p = &R->pol->p;
     kefu_att_month m = {0};
     const char *emp = e->emp.ptr;
     size_t np = e->punches.len, nr = e->roster.len, ns = 0, nd = 0;
 
-    if ((st = grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt))) goto done;
+    if ((st = grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
+        goto done;
     size_t pcap = e->pt_cap;
     {
         void *a = realloc(e->role, pcap * sizeof *e->role), *b;
-        if (!a) { st = KEFU_ERR_NOMEM; goto done; }
+        if (!a) {
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
         e->role = a;
         b = realloc(e->shift_of, pcap * sizeof *e->shift_of);
-        if (!b) { st = KEFU_ERR_NOMEM; goto done; }
+        if (!b) {
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
         e->shift_of = b;
     }
     size_t shcap = e->sh_cap;
-    if ((st = grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts))) goto done;
+    if ((st = grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
+        goto done;
     {
         void *a = realloc(e->pairs, shcap * sizeof *e->pairs);
-        if (!a) { st = KEFU_ERR_NOMEM; goto done; }
+        if (!a) {
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
         e->pairs = a;
         e->sh_cap = shcap;
     }
-    if ((st = grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days))) goto done;
+    if ((st = grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days)))
+        goto done;
 
-    for (size_t i = 0; i < np; i++) e->pt[i] = e->punches.ptr[i].t;
+    for (size_t i = 0; i < np; i++)
+        e->pt[i] = e->punches.ptr[i].t;
     for (size_t i = 0; i < nr; i++) {
         roster_row *rr = &e->roster.ptr[i];
         rr->shift_ix = rr->day_ix = -1;
-        if (rr->kind != R_SHIFT) continue;
+        if (rr->kind != R_SHIFT)
+            continue;
         rr->shift_ix = (long)ns;
         e->shifts[ns++] = (kefu_att_shift){rr->start, rr->end, rr->paid_min};
     }
     if ((st = kefu_att_pair_punches(p, e->pt, np, e->shifts, ns, e->pairs, e->role, e->shift_of))) {
-        kefu_error(KL("员工 %s 的排班或打卡顺序无效", "employee %s: roster or punches out of order"), emp);
+        kefu_error(
+            KL("员工 %s 的排班或打卡顺序无效", "employee %s: roster or punches out of order"), emp);
         goto done;
     }
     for (size_t i = 0; i < nr; i++) {
         roster_row *rr = &e->roster.ptr[i];
-        if (rr->kind != R_SHIFT || rr->work_date < R->ms || rr->work_date >= R->me) continue;
+        if (rr->kind != R_SHIFT || rr->work_date < R->ms || rr->work_date >= R->me)
+            continue;
         rr->day_ix = (long)nd;
         kefu_att_day_from_pair(&e->shifts[rr->shift_ix], &e->pairs[rr->shift_ix], rr->leave >= 0,
                                rr->confirmed, rr->work_date, &e->days[nd]);
@@ -647,8 +744,10 @@ static kefu_status process_employee(att_run *R, emp_data *e)
      * shift already took its share of this month's first day (capped there). */
     for (size_t i = 0; i < nr; i++) {
         const roster_row *rr = &e->roster.ptr[i];
-        if (rr->kind != R_SHIFT || rr->work_date != R->ms - 1 || rr->prev_halfdays < 0) continue;
-        in.prior_first_day_holiday_s += kefu_att_holiday_share_s(&e->shifts[rr->shift_ix], rr->prev_halfdays, R->ms);
+        if (rr->kind != R_SHIFT || rr->work_date != R->ms - 1 || rr->prev_halfdays < 0)
+            continue;
+        in.prior_first_day_holiday_s +=
+            kefu_att_holiday_share_s(&e->shifts[rr->shift_ix], rr->prev_halfdays, R->ms);
     }
     if (in.prior_first_day_holiday_s > (int64_t)p->holiday_max_minutes * 60)
         in.prior_first_day_holiday_s = (int64_t)p->holiday_max_minutes * 60;
@@ -661,9 +760,11 @@ static kefu_status process_employee(att_run *R, emp_data *e)
     int a9 = 0;
     for (size_t i = 0; i < nr; i++) {
         const roster_row *rr = &e->roster.ptr[i];
-        if (rr->day_ix < 0 || !rr->unswapped) continue;
+        if (rr->day_ix < 0 || !rr->unswapped)
+            continue;
         kefu_att_verdict *v = &m.days[rr->day_ix];
-        if (v->status != KEFU_ATT_ABSENT_FULL || !v->cause || strcmp(v->cause, "A6") != 0) continue;
+        if (v->status != KEFU_ATT_ABSENT_FULL || !v->cause || strcmp(v->cause, "A6") != 0)
+            continue;
         v->cause = "A9";
         for (size_t k = 0; k < m.lines.len; k++)
             if (m.lines.ptr[k].kind == KEFU_ATT_L_ABSENCE && m.lines.ptr[k].day == rr->day_ix)
@@ -674,7 +775,8 @@ static kefu_status process_employee(att_run *R, emp_data *e)
             kefu_format_date(rr->work_date, d);
             snprintf(ev, sizeof ev,
                      KL("本月第 %d 次未经批准调班导致缺勤：解除劳动合同审查（非自动处理）",
-                        "absence through an unapproved swap, %d in the month: dismissal review (not automatic)"),
+                        "absence through an unapproved swap, %d in the month: dismissal review "
+                        "(not automatic)"),
                      a9);
             snprintf(key, sizeof key, "A9:%s:review", d);
             ledger_row(R, emp, rr->work_date, "A9", ev, 0, 0, 0, a9, key);
@@ -690,36 +792,56 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         char ev[512], base[256] = "", key[48], ds[11];
         if (d)
             for (size_t i = 0; i < nr; i++)
-                if (e->roster.ptr[i].day_ix == l->day) rr = &e->roster.ptr[i];
-        if (rr) day_evidence(e, rr, d, base, sizeof base);
+                if (e->roster.ptr[i].day_ix == l->day)
+                    rr = &e->roster.ptr[i];
+        if (rr)
+            day_evidence(e, rr, d, base, sizeof base);
         kefu_format_date(l->date, ds);
         switch (l->kind) {
         case KEFU_ATT_L_INCIDENT:
-            snprintf(ev, sizeof ev, l->late ? KL("迟到 %d 分钟，本月第 %d 次（%s）", "late %d min, incident %d of the month (%s)")
-                                            : KL("早退 %d 分钟，本月第 %d 次（%s）", "early leave %d min, incident %d of the month (%s)"),
+            snprintf(ev, sizeof ev,
+                     l->late ? KL("迟到 %d 分钟，本月第 %d 次（%s）",
+                                  "late %d min, incident %d of the month (%s)")
+                             : KL("早退 %d 分钟，本月第 %d 次（%s）",
+                                  "early leave %d min, incident %d of the month (%s)"),
                      l->minutes, l->incident_no, base);
             snprintf(key, sizeof key, "A2:%s:%s", ds, l->late ? "late" : "early");
             ledger_row(R, emp, l->date, "A2", ev, l->fine_fen, l->points, 0, l->incident_no, key);
             break;
         case KEFU_ATT_L_EXTRA_POINTS:
-            snprintf(ev, sizeof ev, KL("本月第 %d 次迟到早退（三次以上）：加扣 %d 分", "incident %d of the month (three or more): %d more points"),
+            snprintf(ev, sizeof ev,
+                     KL("本月第 %d 次迟到早退（三次以上）：加扣 %d 分",
+                        "incident %d of the month (three or more): %d more points"),
                      l->incident_no, l->points);
             snprintf(key, sizeof key, "A2:%s:extra", ds);
             ledger_row(R, emp, l->date, "A2", ev, 0, l->points, 0, l->incident_no, key);
             break;
         case KEFU_ATT_L_ABSENCE: {
-            const char *what = l->halfdays == 1 ? KL("半天旷工", "half-day absence") : KL("旷工一天", "full-day absence");
+            const char *what = l->halfdays == 1 ? KL("半天旷工", "half-day absence")
+                                                : KL("旷工一天", "full-day absence");
             if (strcmp(l->rule, "A4") == 0)
-                snprintf(ev, sizeof ev, KL("迟到 %d 分钟 / 早退 %d 分钟，超过 %d 分钟：%s（%s）", "late %d min / early %d min, more than %d min: %s (%s)"),
-                         d->has_in ? d->late_min : 0, d->has_out ? d->early_min : 0, p->absence_over_min, what, base);
+                snprintf(ev, sizeof ev,
+                         KL("迟到 %d 分钟 / 早退 %d 分钟，超过 %d 分钟：%s（%s）",
+                            "late %d min / early %d min, more than %d min: %s (%s)"),
+                         d->has_in ? d->late_min : 0, d->has_out ? d->early_min : 0,
+                         p->absence_over_min, what, base);
             else if (strcmp(l->rule, "A5") == 0)
-                snprintf(ev, sizeof ev, KL("漏打卡，本月第 %d 次，%s：%s（%s）", "missing punch %d of the month, %s: %s (%s)"),
+                snprintf(ev, sizeof ev,
+                         KL("漏打卡，本月第 %d 次，%s：%s（%s）",
+                            "missing punch %d of the month, %s: %s (%s)"),
                          m.days[l->day].missing_no,
-                         d->confirmed ? KL("已确认", "confirmed") : KL("未确认", "not confirmed"), what, base);
+                         d->confirmed ? KL("已确认", "confirmed") : KL("未确认", "not confirmed"),
+                         what, base);
             else if (strcmp(l->rule, "A9") == 0)
-                snprintf(ev, sizeof ev, KL("未经批准调班，排定班次无打卡：%s（%s）", "unapproved swap, no punch on the rostered shift: %s (%s)"), what, base);
+                snprintf(ev, sizeof ev,
+                         KL("未经批准调班，排定班次无打卡：%s（%s）",
+                            "unapproved swap, no punch on the rostered shift: %s (%s)"),
+                         what, base);
             else
-                snprintf(ev, sizeof ev, KL("排定班次无打卡、无请假：%s（%s）", "no punch and no approved leave on a rostered shift: %s (%s)"), what, base);
+                snprintf(ev, sizeof ev,
+                         KL("排定班次无打卡、无请假：%s（%s）",
+                            "no punch and no approved leave on a rostered shift: %s (%s)"),
+                         what, base);
             snprintf(key, sizeof key, "%s:%s", l->rule, ds);
             ledger_row(R, emp, l->date, l->rule, ev, 0, 0, l->amount_fen, l->halfdays, key);
             break;
@@ -727,7 +849,10 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         case KEFU_ATT_L_DEDUCTION_CAP: {
             char w[32];
             fen_str(e->base_fen + e->perf_fen, w);
-            snprintf(ev, sizeof ev, KL("本月扣款以基本工资+绩效工资 %s 元为上限", "the month's deductions are capped at base + performance wage %s yuan"), w);
+            snprintf(ev, sizeof ev,
+                     KL("本月扣款以基本工资+绩效工资 %s 元为上限",
+                        "the month's deductions are capped at base + performance wage %s yuan"),
+                     w);
             ledger_row(R, emp, l->date, "A6", ev, 0, 0, l->amount_fen, 0, "A6:cap");
             break;
         }
@@ -735,12 +860,18 @@ static kefu_status process_employee(att_run *R, emp_data *e)
             char days[16];
             snprintf(days, sizeof days, "%d%s", l->halfdays / 2, l->halfdays % 2 ? ".5" : "");
             if (strcmp(l->reason, "consecutive") == 0)
-                snprintf(ev, sizeof ev, KL("连续 %d 个排定班次旷工：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
-                                           "absent on %d consecutive scheduled shifts: dismissal review (Labour Contract Law art. 39, not automatic)"),
+                snprintf(ev, sizeof ev,
+                         KL("连续 %d "
+                            "个排定班次旷工：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
+                            "absent on %d consecutive scheduled shifts: dismissal review (Labour "
+                            "Contract Law art. 39, not automatic)"),
                          l->halfdays / 2);
             else
-                snprintf(ev, sizeof ev, KL("统计期内旷工累计 %s 天：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
-                                           "%s absence days in the period: dismissal review (Labour Contract Law art. 39, not automatic)"),
+                snprintf(ev, sizeof ev,
+                         KL("统计期内旷工累计 %s "
+                            "天：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
+                            "%s absence days in the period: dismissal review (Labour Contract Law "
+                            "art. 39, not automatic)"),
                          days);
             snprintf(key, sizeof key, "A7:%s:%s", ds, l->reason);
             ledger_row(R, emp, l->date, "A7", ev, 0, 0, 0, l->halfdays, key);
@@ -748,7 +879,7 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         }
         case KEFU_ATT_L_HOLIDAY_PAY:
         case KEFU_ATT_L_OVERTIME:
-            break;             /* pay, not penalties: in attendance_monthly */
+            break; /* pay, not penalties: in attendance_monthly */
         }
     }
 
@@ -757,7 +888,8 @@ static kefu_status process_employee(att_run *R, emp_data *e)
     int64_t sched_s = 0;
     for (size_t i = 0; i < nr; i++) {
         const roster_row *rr = &e->roster.ptr[i];
-        if (rr->work_date < R->ms || rr->work_date >= R->me) continue;
+        if (rr->work_date < R->ms || rr->work_date >= R->me)
+            continue;
         if (rr->kind == R_UNKNOWN) {
             if (!R->unknown_shift_rows++)
                 snprintf(R->unknown_code, sizeof R->unknown_code, "%s", str_at(e, rr->code));
@@ -772,10 +904,11 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         ob_printf(o, "\t%s", day_type_text(rr->work_date, rr->day_type));
         if (rr->kind != R_SHIFT) {
             /* rest or rostered leave: no shift to judge */
-            ob_printf(o, "\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t0\t%s\t", rr->kind == R_REST ? "rest" : "leave");
+            ob_printf(o, "\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t0\t%s\t",
+                      rr->kind == R_REST ? "rest" : "leave");
             ob_text(o, rr->kind == R_LEAVE ? str_at(e, rr->code) : NULL, 1);
-            ob_printf(o, "\t\\N\t0\t\\N\t\\N\tf\t\\N\t%s\t\\N\t0.00\t0.00\t%s\n", rr->confirmed ? "t" : "f",
-                      rr->kind == R_LEAVE ? "A12" : "");
+            ob_printf(o, "\t\\N\t0\t\\N\t\\N\tf\t\\N\t%s\t\\N\t0.00\t0.00\t%s\n",
+                      rr->confirmed ? "t" : "f", rr->kind == R_LEAVE ? "A12" : "");
             o->rows++;
             R->days_rows++;
             continue;
@@ -788,65 +921,102 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         kefu_format_ts(rr->end, t2);
         fen_str(kefu_att_round_div((int64_t)rr->paid_min * 100, 60), h);
         ob_printf(o, "\t%s\t%s\t%s", t1, t2, h);
-        if (dy->has_in) kefu_format_ts(pr->in, t1);
-        if (dy->has_out) kefu_format_ts(pr->out, t2);
-        ob_printf(o, "\t%s\t%s\t%d\t%d\t%d\t%s\t", dy->has_in ? t1 : "\\N", dy->has_out ? t2 : "\\N",
-                  pr->npunches, dy->has_in ? dy->late_min : 0, dy->has_out ? dy->early_min : 0,
-                  status_text(v, dy));
-        ob_text(o, v->status == KEFU_ATT_LEAVE && rr->leave >= 0 ? str_at(e, (size_t)rr->leave) : NULL, 1);
+        if (dy->has_in)
+            kefu_format_ts(pr->in, t1);
+        if (dy->has_out)
+            kefu_format_ts(pr->out, t2);
+        ob_printf(o, "\t%s\t%s\t%d\t%d\t%d\t%s\t", dy->has_in ? t1 : "\\N",
+                  dy->has_out ? t2 : "\\N", pr->npunches, dy->has_in ? dy->late_min : 0,
+                  dy->has_out ? dy->early_min : 0, status_text(v, dy));
+        ob_text(o,
+                v->status == KEFU_ATT_LEAVE && rr->leave >= 0 ? str_at(e, (size_t)rr->leave) : NULL,
+                1);
         ob_raw(o, "\t", 1);
         ob_text(o, v->cause, 1);
-        int halfdays = v->status == KEFU_ATT_ABSENT_FULL ? 2 : v->status == KEFU_ATT_ABSENT_HALF ? 1 : 0;
+        int halfdays = v->status == KEFU_ATT_ABSENT_FULL   ? 2
+                       : v->status == KEFU_ATT_ABSENT_HALF ? 1
+                                                           : 0;
         int missing = v->missing_no > 0;
         ob_printf(o, "\t%d\t", halfdays);
-        if (v->late_incident) ob_printf(o, "%d\t", v->late_incident); else ob_raw(o, "\\N\t", 3);
-        if (v->early_incident) ob_printf(o, "%d\t", v->early_incident); else ob_raw(o, "\\N\t", 3);
+        if (v->late_incident)
+            ob_printf(o, "%d\t", v->late_incident);
+        else
+            ob_raw(o, "\\N\t", 3);
+        if (v->early_incident)
+            ob_printf(o, "%d\t", v->early_incident);
+        else
+            ob_raw(o, "\\N\t", 3);
         ob_printf(o, "%s\t", missing ? "t" : "f");
-        if (missing) ob_printf(o, "%d\t", v->missing_no); else ob_raw(o, "\\N\t", 3);
+        if (missing)
+            ob_printf(o, "%d\t", v->missing_no);
+        else
+            ob_raw(o, "\\N\t", 3);
         char wh[32], hh[32];
         hours_str(v->paid_s, wh);
         hours_str(v->holiday_s, hh);
         ob_printf(o, "%s\t%s\t%s\t%s\t", dy->confirmed ? "t" : "f",
-                  v->night_class == 1 ? "small" : v->night_class == 2 ? "big" : "\\N", wh, hh);
+                  v->night_class == 1   ? "small"
+                  : v->night_class == 2 ? "big"
+                                        : "\\N",
+                  wh, hh);
         /* rule ids applied to the day */
         char rules[64] = "";
         size_t rl = 0;
-#define ADD_RULE(id) rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "%s%s", rl ? "," : "", id)
-        if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0)) ADD_RULE("A1");
-        if (v->late_incident || v->early_incident) ADD_RULE("A2");
+#define ADD_RULE(id)                                                                               \
+    rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "%s%s", rl ? "," : "", id)
+        if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0))
+            ADD_RULE("A1");
+        if (v->late_incident || v->early_incident)
+            ADD_RULE("A2");
         for (size_t k = 0; k < m.lines.len; k++)
             if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_INCIDENT &&
                 m.lines.ptr[k].fine_fen > 0) {
                 ADD_RULE("A3");
                 break;
             }
-        if (v->cause) ADD_RULE(v->cause);
-        if (missing && !(v->cause && strcmp(v->cause, "A5") == 0)) ADD_RULE("A5");
+        if (v->cause)
+            ADD_RULE(v->cause);
+        if (missing && !(v->cause && strcmp(v->cause, "A5") == 0))
+            ADD_RULE("A5");
         for (size_t k = 0; k < m.lines.len; k++)
             if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_REVIEW) {
                 ADD_RULE("A7");
                 break;
             }
-        if (v->night_class) ADD_RULE("A10");
-        if (v->holiday_s > 0) ADD_RULE("A11");
-        if (v->status == KEFU_ATT_LEAVE) ADD_RULE("A12");
+        if (v->night_class)
+            ADD_RULE("A10");
+        if (v->holiday_s > 0)
+            ADD_RULE("A11");
+        if (v->status == KEFU_ATT_LEAVE)
+            ADD_RULE("A12");
 #undef ADD_RULE
         ob_text(o, rules, 1);
         ob_raw(o, "\n", 1);
         o->rows++;
         R->days_rows++;
 
-        if (v->late_incident) { late_n++; late_min += dy->late_min; }
-        if (v->early_incident) { early_n++; early_min += dy->early_min; }
-        if (v->status == KEFU_ATT_NORMAL || v->status == KEFU_ATT_ABSENT_HALF) worked++;
-        if (missing) { miss++; miss_conf += dy->confirmed; }
+        if (v->late_incident) {
+            late_n++;
+            late_min += dy->late_min;
+        }
+        if (v->early_incident) {
+            early_n++;
+            early_min += dy->early_min;
+        }
+        if (v->status == KEFU_ATT_NORMAL || v->status == KEFU_ATT_ABSENT_HALF)
+            worked++;
+        if (missing) {
+            miss++;
+            miss_conf += dy->confirmed;
+        }
     }
 
     /* Unmatched punches of the month. */
     int unmatched = 0;
     for (size_t i = 0; i < np; i++) {
         kefu_ts t = e->punches.ptr[i].t;
-        if (e->role[i] != KEFU_PUNCH_UNMATCHED || t < R->ms * 86400 || t >= R->me * 86400) continue;
+        if (e->role[i] != KEFU_PUNCH_UNMATCHED || t < R->ms * 86400 || t >= R->me * 86400)
+            continue;
         char ts[24];
         kefu_format_ts(t, ts);
         row_head(R, &R->unmatched, emp);
@@ -860,7 +1030,8 @@ static kefu_status process_employee(att_run *R, emp_data *e)
     /* Monthly row. */
     {
         out_buf *o = &R->monthly;
-        char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32], fi[32];
+        char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32],
+            fi[32];
         fen_str(e->base_fen, b);
         fen_str(e->perf_fen, pf);
         fen_str(p->pay_divisor_centi, dv);
@@ -874,12 +1045,13 @@ static kefu_status process_employee(att_run *R, emp_data *e)
         fen_str(m.overtime_pay_fen, op);
         fen_str(m.fines_fen, fi);
         row_head(R, o, emp);
-        ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t", b, pf, dv,
-                  nd, sh, worked, wh, late_n, late_min, early_n, early_min, m.incidents,
+        ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t",
+                  b, pf, dv, nd, sh, worked, wh, late_n, late_min, early_n, early_min, m.incidents,
                   m.absence_halfdays / 2, (m.absence_halfdays % 2) * 5, ded, miss, miss_conf,
                   miss - miss_conf);
-        ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m.small_nights, m.big_nights,
-                  hh, hp, ot, oh, op, m.points, fi, m.review_flags, m.trailing_streak, a9, unmatched);
+        ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m.small_nights,
+                  m.big_nights, hh, hp, ot, oh, op, m.points, fi, m.review_flags, m.trailing_streak,
+                  a9, unmatched);
         ob_text(o, R->pol->alternatives, 1);
         ob_raw(o, "\n", 1);
         o->rows++;
@@ -887,7 +1059,8 @@ static kefu_status process_employee(att_run *R, emp_data *e)
     R->employees++;
     R->fines_fen += m.fines_fen;
     R->deduction_fen += m.deduction_fen;
-    if (e->wage_missing) R->missing_wages++;
+    if (e->wage_missing)
+        R->missing_wages++;
 done:
     kefu_att_month_free(&m);
     return st;
@@ -912,9 +1085,11 @@ static const char *STREAM_SQL =
     "  AND l.end_at >= $2::date - 1 ORDER BY l.emp_id, g::date, l.start_at),"
     /* days given away or taken over by an unapproved swap (A9) */
     " sw AS (SELECT DISTINCT emp_id, d FROM (SELECT emp_a AS emp_id, date_a AS d FROM kefu.swaps"
-    "  WHERE centre = $1 AND coalesce(approved_by, '') = '' UNION ALL SELECT emp_b, date_b FROM kefu.swaps"
+    "  WHERE centre = $1 AND coalesce(approved_by, '') = '' UNION ALL SELECT emp_b, date_b FROM "
+    "kefu.swaps"
     "  WHERE centre = $1 AND coalesce(approved_by, '') = '') x)"
-    " SELECT emp_id COLLATE \"C\" AS emp, 0 AS k, NULL::bigint AS t1, NULL::bigint AS t2, NULL::int AS paid,"
+    " SELECT emp_id COLLATE \"C\" AS emp, 0 AS k, NULL::bigint AS t1, NULL::bigint AS t2, "
+    "NULL::int AS paid,"
     "  NULL::text AS code, NULL::text AS kind, base_wage::text AS x1, perf_wage::text AS x2,"
     "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held, NULL::int AS prev FROM emp"
     " UNION ALL"
@@ -939,28 +1114,31 @@ static const char *STREAM_SQL =
     " LEFT JOIN kefu.holidays h ON h.centre = r.centre AND h.date = r.work_date"
     " WHERE r.centre = $1 AND r.work_date BETWEEN $2::date - 1 AND $3::date"
     " UNION ALL"
-    " SELECT p.emp_id, 2, extract(epoch FROM p.punched_at)::bigint, NULL, NULL, p.device, NULL, NULL, NULL,"
+    " SELECT p.emp_id, 2, extract(epoch FROM p.punched_at)::bigint, NULL, NULL, p.device, NULL, "
+    "NULL, NULL,"
     "  NULL, NULL, NULL, NULL"
     " FROM kefu.punches p JOIN emp USING (emp_id)"
     " WHERE p.centre = $1 AND p.punched_at >= $2::date - 2 AND p.punched_at < $3::date + 2"
     " ORDER BY 1, 2, 3, 6";
 
-static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i)
-{
+static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
     kefu_status st = KEFU_OK;
     int k = atoi(PQgetvalue(r, i, 1));
     if (k == 0) {
         const char *b = PQgetvalue(r, i, 7), *pf = PQgetvalue(r, i, 8);
-        if (PQgetisnull(r, i, 7) || PQgetisnull(r, i, 8)) e->wage_missing = 1;
+        if (PQgetisnull(r, i, 7) || PQgetisnull(r, i, 8))
+            e->wage_missing = 1;
         if ((!PQgetisnull(r, i, 7) && parse_scaled(b, 2, &e->base_fen)) ||
             (!PQgetisnull(r, i, 8) && parse_scaled(pf, 2, &e->perf_fen))) {
-            kefu_error(KL("员工 %s 的工资无效：%s / %s", "employee %s: invalid wage %s / %s"), e->emp.ptr, b, pf);
+            kefu_error(KL("员工 %s 的工资无效：%s / %s", "employee %s: invalid wage %s / %s"),
+                       e->emp.ptr, b, pf);
             return KEFU_ERR_DATA;
         }
         return KEFU_OK;
     }
     if (k == 2) {
-        if ((st = grow((void **)&e->punches.ptr, &e->punches.cap, e->punches.len + 1, sizeof(punch_row))))
+        if ((st = grow((void **)&e->punches.ptr, &e->punches.cap, e->punches.len + 1,
+                       sizeof(punch_row))))
             return st;
         punch_row *pr = &e->punches.ptr[e->punches.len++];
         pr->t = strtoll(PQgetvalue(r, i, 2), NULL, 10);
@@ -972,8 +1150,10 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i)
     roster_row *rr = &e->roster.ptr[e->roster.len++];
     memset(rr, 0, sizeof *rr);
     const char *kind = PQgetvalue(r, i, 6);
-    rr->kind = strcmp(kind, "rest") == 0 ? R_REST : strcmp(kind, "leave") == 0 ? R_LEAVE
-               : PQgetisnull(r, i, 3) ? R_UNKNOWN : R_SHIFT;
+    rr->kind = strcmp(kind, "rest") == 0    ? R_REST
+               : strcmp(kind, "leave") == 0 ? R_LEAVE
+               : PQgetisnull(r, i, 3)       ? R_UNKNOWN
+                                            : R_SHIFT;
     rr->start = strtoll(PQgetvalue(r, i, 2), NULL, 10);
     rr->end = rr->kind == R_SHIFT ? strtoll(PQgetvalue(r, i, 3), NULL, 10) : rr->start;
     rr->paid_min = rr->kind == R_SHIFT ? atoi(PQgetvalue(r, i, 4)) : 0;
@@ -984,32 +1164,34 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i)
     rr->day_type = PQgetisnull(r, i, 11) ? 0 : PQgetvalue(r, i, 11)[0];
     rr->prev_halfdays = PQgetisnull(r, i, 12) ? -1 : atoi(PQgetvalue(r, i, 12));
     rr->leave = -1;
-    if ((st = str_add(e, PQgetvalue(r, i, 5), &rr->code))) return st;
+    if ((st = str_add(e, PQgetvalue(r, i, 5), &rr->code)))
+        return st;
     if (!PQgetisnull(r, i, 8)) {
         size_t off;
-        if ((st = str_add(e, PQgetvalue(r, i, 8), &off))) return st;
+        if ((st = str_add(e, PQgetvalue(r, i, 8), &off)))
+            return st;
         rr->leave = (long)off;
     }
     return KEFU_OK;
 }
 
-static kefu_status flush_all(PGconn *c, att_run *R, size_t threshold)
-{
+static kefu_status flush_all(PGconn *c, att_run *R, size_t threshold) {
     kefu_status st = KEFU_OK;
     out_buf *bufs[4] = {&R->daily, &R->monthly, &R->ledger, &R->unmatched};
     for (int i = 0; i < 4 && !st; i++)
-        if (bufs[i]->b.len >= threshold || bufs[i]->failed) st = copy_rows(c, bufs[i]);
+        if (bufs[i]->b.len >= threshold || bufs[i]->failed)
+            st = copy_rows(c, bufs[i]);
     return st;
 }
 
-static kefu_status stream_month(PGconn *c, att_run *R, const char *const *params)
-{
+static kefu_status stream_month(PGconn *c, att_run *R, const char *const *params) {
     kefu_status st;
     emp_data e = {0};
     PGresult *r = NULL;
     int have = 0;
 
-    if ((st = kefu_db_query(c, STREAM_SQL, 3, params, NULL))) goto done;
+    if ((st = kefu_db_query(c, STREAM_SQL, 3, params, NULL)))
+        goto done;
     for (;;) {
         r = PQexec(c, FETCH_SQL);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -1018,24 +1200,31 @@ static kefu_status stream_month(PGconn *c, att_run *R, const char *const *params
             goto done;
         }
         int n = PQntuples(r);
-        if (n == 0) break;
+        if (n == 0)
+            break;
         for (int i = 0; i < n; i++) {
             const char *emp = PQgetvalue(r, i, 0);
             if (!have || strcmp(emp, e.emp.ptr) != 0) {
-                if (have && (st = process_employee(R, &e))) goto done;
+                if (have && (st = process_employee(R, &e)))
+                    goto done;
                 emp_reset(&e);
                 kefu_buf_reset(&e.emp);
-                if ((st = kefu_buf_puts(&e.emp, emp))) goto done;
+                if ((st = kefu_buf_puts(&e.emp, emp)))
+                    goto done;
                 have = 1;
             }
-            if ((st = add_row(R, &e, r, i))) goto done;
+            if ((st = add_row(R, &e, r, i)))
+                goto done;
         }
         PQclear(r);
         r = NULL;
-        if ((st = flush_all(c, R, COPY_CHUNK))) goto done;
+        if ((st = flush_all(c, R, COPY_CHUNK)))
+            goto done;
     }
-    if (have && (st = process_employee(R, &e))) goto done;
-    if ((st = flush_all(c, R, 0))) goto done;
+    if (have && (st = process_employee(R, &e)))
+        goto done;
+    if ((st = flush_all(c, R, 0)))
+        goto done;
     st = kefu_db_exec(c, "CLOSE att_cur");
 done:
     PQclear(r);
@@ -1045,78 +1234,97 @@ done:
 
 /* ---- set-based steps after the stream ------------------------------------------------ */
 
-static kefu_status finish_sql(PGconn *c, const char *const *params)
-{
+static kefu_status finish_sql(PGconn *c, const char *const *params) {
     kefu_status st;
     /* A8: worked shifts of phone agents not signed in at start + a8_signin_min
      * (the agent-state segment holding that instant is missing or a logout),
      * unless a pull-out or non-pull-out registration covers the start. Only for
      * agents with phone-system states in the month: no data is no evidence.
      * The scalar subqueries with LIMIT make one index probe per shift. */
-    const char *a8_params[4] = {params[0], params[1], params[2],
-                                KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统，且无抽调/非抽调登记：人工考勤记录，待主管审核",
-                                   "shift %s started %s; not signed in to the phone system %s min later and no pull-out registration: manual attendance record for the supervisor")};
-    if ((st = kefu_db_query(c,
-            "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction, escalation_step, line_key)"
-            " WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy WHERE param = 'a8_signin_min'),"
-            " agents AS MATERIALIZED (SELECT e.emp_id FROM kefu.employees e WHERE e.centre = $1"
-            "  AND e.role IN ('presales', 'aftersales') AND EXISTS (SELECT 1 FROM kefu.agent_states a"
-            "  WHERE a.centre = $1 AND a.agent_id = e.emp_id AND a.started_at >= $2::date - 1 AND a.started_at < $3::date + 1))"
-            " SELECT d.emp_id, d.work_date, 'A8', format($4, d.roster_code, to_char(d.shift_start, 'HH24:MI'), lim.v),"
-            "  0, 0, 0, 0, 'A8:' || d.work_date"
-            " FROM kefu.attendance_daily d JOIN agents g ON g.emp_id = d.emp_id CROSS JOIN lim"
-            " WHERE d.centre = $1 AND d.month = $2::date AND d.shift_start IS NOT NULL"
-            "  AND d.status NOT IN ('absent', 'leave')"
-            "  AND (SELECT a.state <> 'logout' AND coalesce(a.ended_at, 'infinity') > d.shift_start + lim.i"
-            "   FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
-            "   AND a.started_at <= d.shift_start + lim.i AND a.started_at > d.shift_start - interval '1 day'"
-            "   ORDER BY a.started_at DESC LIMIT 1) IS NOT TRUE"
-            "  AND (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
-            "   AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start LIMIT 1) IS NULL"
-            /* One A8 line a day: kefu adherence may have written it already. */
-            "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = $1 AND l.emp_id = d.emp_id"
-            "   AND l.date = d.work_date AND l.rule_id = 'A8' AND l.source = 'adherence')",
-            4, a8_params, NULL)))
+    const char *a8_params[4] = {
+        params[0], params[1], params[2],
+        KL("班次 %s 于 %s 开始，%s "
+           "分钟后仍未签入话务系统，且无抽调/非抽调登记：人工考勤记录，待主管审核",
+           "shift %s started %s; not signed in to the phone system %s min later and no pull-out "
+           "registration: manual attendance record for the supervisor")};
+    if ((st = kefu_db_query(
+             c,
+             "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, "
+             "deduction, escalation_step, line_key)"
+             " WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy "
+             "WHERE param = 'a8_signin_min'),"
+             " agents AS MATERIALIZED (SELECT e.emp_id FROM kefu.employees e WHERE e.centre = $1"
+             "  AND e.role IN ('presales', 'aftersales') AND EXISTS (SELECT 1 FROM "
+             "kefu.agent_states a"
+             "  WHERE a.centre = $1 AND a.agent_id = e.emp_id AND a.started_at >= $2::date - 1 AND "
+             "a.started_at < $3::date + 1))"
+             " SELECT d.emp_id, d.work_date, 'A8', format($4, d.roster_code, "
+             "to_char(d.shift_start, 'HH24:MI'), lim.v),"
+             "  0, 0, 0, 0, 'A8:' || d.work_date"
+             " FROM kefu.attendance_daily d JOIN agents g ON g.emp_id = d.emp_id CROSS JOIN lim"
+             " WHERE d.centre = $1 AND d.month = $2::date AND d.shift_start IS NOT NULL"
+             "  AND d.status NOT IN ('absent', 'leave')"
+             "  AND (SELECT a.state <> 'logout' AND coalesce(a.ended_at, 'infinity') > "
+             "d.shift_start + lim.i"
+             "   FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
+             "   AND a.started_at <= d.shift_start + lim.i AND a.started_at > d.shift_start - "
+             "interval '1 day'"
+             "   ORDER BY a.started_at DESC LIMIT 1) IS NOT TRUE"
+             "  AND (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
+             "   AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start LIMIT 1) IS "
+             "NULL"
+             /* One A8 line a day: kefu adherence may have written it already. */
+             "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = $1 AND l.emp_id = "
+             "d.emp_id"
+             "   AND l.date = d.work_date AND l.rule_id = 'A8' AND l.source = 'adherence')",
+             4, a8_params, NULL)))
         return st;
 
     /* A12: per employee the leave parameters in force for the employee's
      * province (a province row before the '' row), wage, divisor and the
      * annual-leave entitlement by whole working years at the month's end
      * (职工带薪年休假条例 第二、三条). Formulas: 006_leave_rules.sql. */
-    if ((st = kefu_db_query(c,
-            "CREATE TEMP TABLE att_lp ON COMMIT DROP AS"
-            " WITH ep AS (SELECT DISTINCT ON (m.emp_id, q.param) m.emp_id, q.param, q.value"
-            "  FROM kefu.attendance_monthly m LEFT JOIN kefu.employees e ON e.centre = m.centre AND e.emp_id = m.emp_id"
-            "  JOIN att_policy_prov q ON q.province IN (coalesce(e.province, ''), '')"
-            "  WHERE m.centre = $1 AND m.month = $2::date"
-            "  ORDER BY m.emp_id, q.param, q.province = ''),"
-            " pv AS (SELECT emp_id,"
-            "  max(value) FILTER (WHERE param = 'annual_min_years') AS min_years,"
-            "  max(value) FILTER (WHERE param = 'annual_tier1_years') AS tier1_years,"
-            "  max(value) FILTER (WHERE param = 'annual_tier2_years') AS tier2_years,"
-            "  max(value) FILTER (WHERE param = 'annual_days_tier0') AS days0,"
-            "  max(value) FILTER (WHERE param = 'annual_days_tier1') AS days1,"
-            "  max(value) FILTER (WHERE param = 'annual_days_tier2') AS days2,"
-            "  max(value) FILTER (WHERE param = 'personal_max_days') AS personal_max,"
-            "  max(value) FILTER (WHERE param = 'sick_floor_pct') AS sick_floor_pct,"
-            "  max(value) FILTER (WHERE param = 'min_wage_monthly') AS min_wage,"
-            "  max(value) FILTER (WHERE param = 'marriage_days') AS marriage_days,"
-            "  max(value) FILTER (WHERE param = 'bereavement_days') AS bereavement_days,"
-            "  max(value) FILTER (WHERE param = 'maternity_days') + max(value) FILTER"
-            "   (WHERE param = 'maternity_province_extra_days') AS maternity_days,"
-            "  max(value) FILTER (WHERE param = 'maternity_allowance_divisor_days') AS maternity_div,"
-            "  max(value) FILTER (WHERE param = 'paternity_days') AS paternity_days,"
-            "  max(value) FILTER (WHERE param = 'comp_day_hours') AS comp_day_hours"
-            "  FROM ep GROUP BY emp_id)"
-            " SELECT pv.*, m.base_wage + m.perf_wage AS w, m.pay_divisor_days AS dv, e.work_start_date,"
-            "  CASE WHEN e.work_start_date IS NULL THEN NULL"
-            "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.min_years THEN 0"
-            "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier1_years THEN pv.days0"
-            "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier2_years THEN pv.days1"
-            "   ELSE pv.days2 END AS annual_entitlement"
-            " FROM pv JOIN kefu.attendance_monthly m ON m.centre = $1 AND m.month = $2::date AND m.emp_id = pv.emp_id"
-            " LEFT JOIN kefu.employees e ON e.centre = $1 AND e.emp_id = pv.emp_id",
-            3, params, NULL)))
+    if ((st = kefu_db_query(
+             c,
+             "CREATE TEMP TABLE att_lp ON COMMIT DROP AS"
+             " WITH ep AS (SELECT DISTINCT ON (m.emp_id, q.param) m.emp_id, q.param, q.value"
+             "  FROM kefu.attendance_monthly m LEFT JOIN kefu.employees e ON e.centre = m.centre "
+             "AND e.emp_id = m.emp_id"
+             "  JOIN att_policy_prov q ON q.province IN (coalesce(e.province, ''), '')"
+             "  WHERE m.centre = $1 AND m.month = $2::date"
+             "  ORDER BY m.emp_id, q.param, q.province = ''),"
+             " pv AS (SELECT emp_id,"
+             "  max(value) FILTER (WHERE param = 'annual_min_years') AS min_years,"
+             "  max(value) FILTER (WHERE param = 'annual_tier1_years') AS tier1_years,"
+             "  max(value) FILTER (WHERE param = 'annual_tier2_years') AS tier2_years,"
+             "  max(value) FILTER (WHERE param = 'annual_days_tier0') AS days0,"
+             "  max(value) FILTER (WHERE param = 'annual_days_tier1') AS days1,"
+             "  max(value) FILTER (WHERE param = 'annual_days_tier2') AS days2,"
+             "  max(value) FILTER (WHERE param = 'personal_max_days') AS personal_max,"
+             "  max(value) FILTER (WHERE param = 'sick_floor_pct') AS sick_floor_pct,"
+             "  max(value) FILTER (WHERE param = 'min_wage_monthly') AS min_wage,"
+             "  max(value) FILTER (WHERE param = 'marriage_days') AS marriage_days,"
+             "  max(value) FILTER (WHERE param = 'bereavement_days') AS bereavement_days,"
+             "  max(value) FILTER (WHERE param = 'maternity_days') + max(value) FILTER"
+             "   (WHERE param = 'maternity_province_extra_days') AS maternity_days,"
+             "  max(value) FILTER (WHERE param = 'maternity_allowance_divisor_days') AS "
+             "maternity_div,"
+             "  max(value) FILTER (WHERE param = 'paternity_days') AS paternity_days,"
+             "  max(value) FILTER (WHERE param = 'comp_day_hours') AS comp_day_hours"
+             "  FROM ep GROUP BY emp_id)"
+             " SELECT pv.*, m.base_wage + m.perf_wage AS w, m.pay_divisor_days AS dv, "
+             "e.work_start_date,"
+             "  CASE WHEN e.work_start_date IS NULL THEN NULL"
+             "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.min_years THEN 0"
+             "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier1_years "
+             "THEN pv.days0"
+             "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier2_years "
+             "THEN pv.days1"
+             "   ELSE pv.days2 END AS annual_entitlement"
+             " FROM pv JOIN kefu.attendance_monthly m ON m.centre = $1 AND m.month = $2::date AND "
+             "m.emp_id = pv.emp_id"
+             " LEFT JOIN kefu.employees e ON e.centre = $1 AND e.emp_id = pv.emp_id",
+             3, params, NULL)))
         return st;
 
     /* A12: leave days per type — scheduled days on leave from the daily rows,
@@ -1124,49 +1332,65 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
      * in calendar days; pay at the policy factor, the sick-pay floor, the
      * maternity allowance (its own column), entitlement and annual days used
      * this calendar year. */
-    if ((st = kefu_db_query(c,
-            "INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, scheduled_days, pay_factor, pay,"
-            " deduction, entitlement_days, used_ytd_days, floor_pay, maternity_allowance)"
-            " WITH sched AS (SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily"
-            "   WHERE centre = $1 AND month = $2::date AND status = 'leave' AND leave_type IS NOT NULL),"
-            " cal AS (SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type"
-            "   FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date), least(l.end_at::date, $3::date - 1),"
-            "     interval '1 day') g"
-            "   WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < $3::date AND l.end_at >= $2::date"
-            "   AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1"
-            "   AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x WHERE x.centre = $1 AND x.month = $2::date"
-            "     AND x.emp_id = l.emp_id AND x.work_date = g::date AND x.status <> 'rest')),"
-            " agg AS (SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, count(*) AS days FROM"
-            "   (SELECT emp_id, work_date, leave_type, true AS s FROM sched"
-            "    UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u GROUP BY emp_id, leave_type),"
-            " x AS (SELECT a.leave_type, a.days, a.scheduled_days, f.value AS f, p.*,"
-            "   round(p.w * f.value * a.scheduled_days / p.dv, 2) AS paid,"
-            "   round(p.w * a.scheduled_days / p.dv, 2) AS full_pay,"
-            "   CASE WHEN a.leave_type = 'sick' AND a.scheduled_days > 0 AND p.min_wage > 0"
-            "    THEN round(p.min_wage * p.sick_floor_pct / 100 * a.days / ($3::date - $2::date), 2) END AS floor_pay"
-            "  FROM agg a JOIN att_lp p ON p.emp_id = a.emp_id"
-            "  JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)"
-            " SELECT $1, $2::date, x.emp_id, x.leave_type, x.days, x.scheduled_days, x.f,"
-            "  CASE WHEN x.floor_pay > x.paid THEN least(x.floor_pay, x.full_pay) ELSE x.paid END,"
-            "  CASE WHEN x.floor_pay > x.paid THEN x.full_pay - least(x.floor_pay, x.full_pay)"
-            "   ELSE round(x.w * (1 - x.f) * x.scheduled_days / x.dv, 2) END,"
-            "  CASE x.leave_type WHEN 'annual' THEN x.annual_entitlement WHEN 'personal' THEN x.personal_max"
-            "   WHEN 'marriage' THEN x.marriage_days WHEN 'bereavement' THEN x.bereavement_days"
-            "   WHEN 'paternity' THEN x.paternity_days WHEN 'maternity' THEN x.maternity_days END,"
-            "  CASE WHEN x.leave_type = 'annual' THEN x.days + coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o"
-            "   WHERE o.centre = $1 AND o.emp_id = x.emp_id AND o.leave_type = 'annual'"
-            "   AND o.month >= date_trunc('year', $2::date) AND o.month < $2::date), 0) END,"
-            "  x.floor_pay,"
-            "  CASE WHEN x.leave_type = 'maternity' THEN round(x.w * x.days / x.maternity_div, 2) ELSE 0 END"
-            " FROM x",
-            3, params, NULL)))
+    if ((st = kefu_db_query(
+             c,
+             "INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, "
+             "scheduled_days, pay_factor, pay,"
+             " deduction, entitlement_days, used_ytd_days, floor_pay, maternity_allowance)"
+             " WITH sched AS (SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily"
+             "   WHERE centre = $1 AND month = $2::date AND status = 'leave' AND leave_type IS NOT "
+             "NULL),"
+             " cal AS (SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type"
+             "   FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date), "
+             "least(l.end_at::date, $3::date - 1),"
+             "     interval '1 day') g"
+             "   WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < "
+             "$3::date AND l.end_at >= $2::date"
+             "   AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || "
+             "l.leave_type) = 1"
+             "   AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x WHERE x.centre = $1 AND "
+             "x.month = $2::date"
+             "     AND x.emp_id = l.emp_id AND x.work_date = g::date AND x.status <> 'rest')),"
+             " agg AS (SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, "
+             "count(*) AS days FROM"
+             "   (SELECT emp_id, work_date, leave_type, true AS s FROM sched"
+             "    UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u GROUP BY "
+             "emp_id, leave_type),"
+             " x AS (SELECT a.leave_type, a.days, a.scheduled_days, f.value AS f, p.*,"
+             "   round(p.w * f.value * a.scheduled_days / p.dv, 2) AS paid,"
+             "   round(p.w * a.scheduled_days / p.dv, 2) AS full_pay,"
+             "   CASE WHEN a.leave_type = 'sick' AND a.scheduled_days > 0 AND p.min_wage > 0"
+             "    THEN round(p.min_wage * p.sick_floor_pct / 100 * a.days / ($3::date - $2::date), "
+             "2) END AS floor_pay"
+             "  FROM agg a JOIN att_lp p ON p.emp_id = a.emp_id"
+             "  JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)"
+             " SELECT $1, $2::date, x.emp_id, x.leave_type, x.days, x.scheduled_days, x.f,"
+             "  CASE WHEN x.floor_pay > x.paid THEN least(x.floor_pay, x.full_pay) ELSE x.paid END,"
+             "  CASE WHEN x.floor_pay > x.paid THEN x.full_pay - least(x.floor_pay, x.full_pay)"
+             "   ELSE round(x.w * (1 - x.f) * x.scheduled_days / x.dv, 2) END,"
+             "  CASE x.leave_type WHEN 'annual' THEN x.annual_entitlement WHEN 'personal' THEN "
+             "x.personal_max"
+             "   WHEN 'marriage' THEN x.marriage_days WHEN 'bereavement' THEN x.bereavement_days"
+             "   WHEN 'paternity' THEN x.paternity_days WHEN 'maternity' THEN x.maternity_days END,"
+             "  CASE WHEN x.leave_type = 'annual' THEN x.days + coalesce((SELECT sum(o.days) FROM "
+             "kefu.attendance_leave o"
+             "   WHERE o.centre = $1 AND o.emp_id = x.emp_id AND o.leave_type = 'annual'"
+             "   AND o.month >= date_trunc('year', $2::date) AND o.month < $2::date), 0) END,"
+             "  x.floor_pay,"
+             "  CASE WHEN x.leave_type = 'maternity' THEN round(x.w * x.days / x.maternity_div, 2) "
+             "ELSE 0 END"
+             " FROM x",
+             3, params, NULL)))
         return st;
 
     /* A12 flags for HR review: ledger lines with 0 points and 0 fine. */
     const char *fl_params[8] = {
-        params[0], params[1], params[2],
+        params[0],
+        params[1],
+        params[2],
         KL("今年已休年假 %s 天，超过应休 %s 天（职工带薪年休假条例第三条）：请人事复核",
-           "annual leave used this year %s days, more than the entitlement of %s days (职工带薪年休假条例 art. 3): for HR review"),
+           "annual leave used this year %s days, more than the entitlement of %s days "
+           "(职工带薪年休假条例 art. 3): for HR review"),
         KL("%s假 %s 至 %s 共 %s 个日历日，超过规定的 %s 天%s：请人事复核",
            "%s leave %s to %s: %s calendar days, more than the %s days allowed%s: for HR review"),
         KL("（难产另加 15 天、多胞胎每多一婴另加 15 天，数据中无记录，请核实）",
@@ -1174,115 +1398,153 @@ static kefu_status finish_sql(PGconn *c, const char *const *params)
         KL("%s 调休 %s 小时，调休余额仅 %s 小时（调休台账）：请人事复核",
            "comp day %s needs %s hours, balance only %s hours (comp_time ledger): for HR review"),
         KL("zh", "en")};
-    if ((st = kefu_db_query(c,
-            "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction, escalation_step, line_key)"
-            " SELECT l.emp_id, d.last_day, 'A12', format($4, l.used_ytd_days, l.entitlement_days), 0, 0, 0, 0,"
-            "  'A12:annual:' || d.last_day"
-            " FROM kefu.attendance_leave l CROSS JOIN LATERAL (SELECT max(work_date) AS last_day FROM kefu.attendance_daily y"
-            "  WHERE y.centre = $1 AND y.month = $2::date AND y.emp_id = l.emp_id AND y.status = 'leave'"
-            "  AND y.leave_type = 'annual') d"
-            " WHERE l.centre = $1 AND l.month = $2::date AND l.leave_type = 'annual' AND d.last_day IS NOT NULL"
-            "  AND l.used_ytd_days > l.entitlement_days"
-            " UNION ALL"
-            " SELECT l.emp_id, l.start_at::date, 'A12',"
-            "  format($5, CASE WHEN $8 = 'zh' THEN CASE l.leave_type WHEN 'personal' THEN '事'"
-            "   WHEN 'marriage' THEN '婚' WHEN 'bereavement' THEN '丧' WHEN 'paternity' THEN '陪产'"
-            "   WHEN 'maternity' THEN '产' ELSE l.leave_type END ELSE l.leave_type END, l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,"
-            "   CASE WHEN l.leave_type = 'maternity' THEN $6 ELSE '' END),"
-            "  0, 0, 0, l.end_at::date - l.start_at::date + 1, 'A12:' || l.leave_type || ':' || l.start_at::date"
-            " FROM kefu.leaves l JOIN att_lp p ON p.emp_id = l.emp_id"
-            " CROSS JOIN LATERAL (SELECT CASE l.leave_type WHEN 'personal' THEN p.personal_max"
-            "  WHEN 'marriage' THEN p.marriage_days WHEN 'bereavement' THEN p.bereavement_days"
-            "  WHEN 'paternity' THEN p.paternity_days WHEN 'maternity' THEN p.maternity_days END AS v) lim"
-            " WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at >= $2::date"
-            "  AND l.start_at < $3::date AND l.end_at::date - l.start_at::date + 1 > lim.v"
-            " UNION ALL"
-            " SELECT d.emp_id, d.work_date, 'A12', format($7, d.work_date, b.need, b.bal), 0, 0, 0, 0,"
-            "  'A12:comp:' || d.work_date"
-            " FROM kefu.attendance_daily d JOIN att_lp p ON p.emp_id = d.emp_id"
-            " CROSS JOIN LATERAL (SELECT s.bal, coalesce(s.use_today, d.paid_hours, p.comp_day_hours) AS need FROM"
-            "  (SELECT coalesce(sum(c.hours) FILTER (WHERE c.kind = 'earn' AND coalesce(c.approved_by, '') <> ''), 0)"
-            "    - coalesce(sum(c.hours) FILTER (WHERE c.kind = 'use' AND c.date < d.work_date), 0) AS bal,"
-            "   max(c.hours) FILTER (WHERE c.kind = 'use' AND c.date = d.work_date) AS use_today"
-            "   FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = d.emp_id AND c.date <= d.work_date) s) b"
-            " WHERE d.centre = $1 AND d.month = $2::date AND d.status = 'leave' AND d.leave_type = 'comp'"
-            "  AND b.bal < b.need",
-            8, fl_params, NULL)))
+    if ((st = kefu_db_query(
+             c,
+             "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, "
+             "deduction, escalation_step, line_key)"
+             " SELECT l.emp_id, d.last_day, 'A12', format($4, l.used_ytd_days, "
+             "l.entitlement_days), 0, 0, 0, 0,"
+             "  'A12:annual:' || d.last_day"
+             " FROM kefu.attendance_leave l CROSS JOIN LATERAL (SELECT max(work_date) AS last_day "
+             "FROM kefu.attendance_daily y"
+             "  WHERE y.centre = $1 AND y.month = $2::date AND y.emp_id = l.emp_id AND y.status = "
+             "'leave'"
+             "  AND y.leave_type = 'annual') d"
+             " WHERE l.centre = $1 AND l.month = $2::date AND l.leave_type = 'annual' AND "
+             "d.last_day IS NOT NULL"
+             "  AND l.used_ytd_days > l.entitlement_days"
+             " UNION ALL"
+             " SELECT l.emp_id, l.start_at::date, 'A12',"
+             "  format($5, CASE WHEN $8 = 'zh' THEN CASE l.leave_type WHEN 'personal' THEN '事'"
+             "   WHEN 'marriage' THEN '婚' WHEN 'bereavement' THEN '丧' WHEN 'paternity' THEN "
+             "'陪产'"
+             "   WHEN 'maternity' THEN '产' ELSE l.leave_type END ELSE l.leave_type END, "
+             "l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,"
+             "   CASE WHEN l.leave_type = 'maternity' THEN $6 ELSE '' END),"
+             "  0, 0, 0, l.end_at::date - l.start_at::date + 1, 'A12:' || l.leave_type || ':' || "
+             "l.start_at::date"
+             " FROM kefu.leaves l JOIN att_lp p ON p.emp_id = l.emp_id"
+             " CROSS JOIN LATERAL (SELECT CASE l.leave_type WHEN 'personal' THEN p.personal_max"
+             "  WHEN 'marriage' THEN p.marriage_days WHEN 'bereavement' THEN p.bereavement_days"
+             "  WHEN 'paternity' THEN p.paternity_days WHEN 'maternity' THEN p.maternity_days END "
+             "AS v) lim"
+             " WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at >= $2::date"
+             "  AND l.start_at < $3::date AND l.end_at::date - l.start_at::date + 1 > lim.v"
+             " UNION ALL"
+             " SELECT d.emp_id, d.work_date, 'A12', format($7, d.work_date, b.need, b.bal), 0, 0, "
+             "0, 0,"
+             "  'A12:comp:' || d.work_date"
+             " FROM kefu.attendance_daily d JOIN att_lp p ON p.emp_id = d.emp_id"
+             " CROSS JOIN LATERAL (SELECT s.bal, coalesce(s.use_today, d.paid_hours, "
+             "p.comp_day_hours) AS need FROM"
+             "  (SELECT coalesce(sum(c.hours) FILTER (WHERE c.kind = 'earn' AND "
+             "coalesce(c.approved_by, '') <> ''), 0)"
+             "    - coalesce(sum(c.hours) FILTER (WHERE c.kind = 'use' AND c.date < d.work_date), "
+             "0) AS bal,"
+             "   max(c.hours) FILTER (WHERE c.kind = 'use' AND c.date = d.work_date) AS use_today"
+             "   FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = d.emp_id AND c.date <= "
+             "d.work_date) s) b"
+             " WHERE d.centre = $1 AND d.month = $2::date AND d.status = 'leave' AND d.leave_type "
+             "= 'comp'"
+             "  AND b.bal < b.need",
+             8, fl_params, NULL)))
         return st;
 
     /* The ledger: the month's new lines, keeping the status (appealed, upheld,
      * withdrawn) HR gave a line of an earlier run with the same key. */
-    if ((st = kefu_db_query(c,
-            "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points, deduction,"
-            " escalation_step, status, source, line_key)"
-            " SELECT $1, n.emp_id, n.date, $2::date, n.rule_id, n.evidence, n.fine, n.points, n.deduction,"
-            "  n.escalation_step, coalesce(o.status, 'issued'), 'attendance', n.line_key"
-            " FROM att_ledger_new n LEFT JOIN att_old_status o ON o.emp_id = n.emp_id AND o.line_key = n.line_key"
-            " ORDER BY n.emp_id COLLATE \"C\", n.date, n.line_key",
-            2, params, NULL)))
+    if ((st = kefu_db_query(
+             c,
+             "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, "
+             "points, deduction,"
+             " escalation_step, status, source, line_key)"
+             " SELECT $1, n.emp_id, n.date, $2::date, n.rule_id, n.evidence, n.fine, n.points, "
+             "n.deduction,"
+             "  n.escalation_step, coalesce(o.status, 'issued'), 'attendance', n.line_key"
+             " FROM att_ledger_new n LEFT JOIN att_old_status o ON o.emp_id = n.emp_id AND "
+             "o.line_key = n.line_key"
+             " ORDER BY n.emp_id COLLATE \"C\", n.date, n.line_key",
+             2, params, NULL)))
         return st;
 
     if ((st = kefu_db_query(c,
-            "UPDATE kefu.attendance_monthly m SET leave_days = a.days, leave_pay = a.pay, leave_deduction = a.deduction,"
-            " maternity_allowance = a.allowance"
-            " FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, sum(deduction) AS deduction,"
-            "  sum(maternity_allowance) AS allowance"
-            "  FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date GROUP BY emp_id) a"
-            " WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id",
-            2, params, NULL)))
+                            "UPDATE kefu.attendance_monthly m SET leave_days = a.days, leave_pay = "
+                            "a.pay, leave_deduction = a.deduction,"
+                            " maternity_allowance = a.allowance"
+                            " FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, "
+                            "sum(deduction) AS deduction,"
+                            "  sum(maternity_allowance) AS allowance"
+                            "  FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date "
+                            "GROUP BY emp_id) a"
+                            " WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id",
+                            2, params, NULL)))
         return st;
     /* Every employee of the month: the annual entitlement and days used this
      * calendar year, the comp-time balance at the month's end (approved earn
      * hours − use hours), the A12 flags. */
-    if ((st = kefu_db_query(c,
-            "UPDATE kefu.attendance_monthly m SET annual_entitlement_days = p.annual_entitlement,"
-            " annual_used_days = coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o WHERE o.centre = $1"
-            "  AND o.emp_id = m.emp_id AND o.leave_type = 'annual' AND o.month >= date_trunc('year', $2::date)"
-            "  AND o.month <= $2::date), 0),"
-            " comp_balance_hours = coalesce((SELECT sum(CASE WHEN c.kind = 'use' THEN -c.hours ELSE c.hours END)"
-            "  FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = m.emp_id AND c.date < $3::date"
-            "  AND (c.kind = 'use' OR coalesce(c.approved_by, '') <> '')), 0),"
-            " leave_flags = (SELECT count(*) FROM kefu.ledger l WHERE l.centre = $1 AND l.month = $2::date"
-            "  AND l.source = 'attendance' AND l.rule_id = 'A12' AND l.emp_id = m.emp_id)"
-            " FROM att_lp p WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = p.emp_id",
-            3, params, NULL)))
+    if ((st = kefu_db_query(
+             c,
+             "UPDATE kefu.attendance_monthly m SET annual_entitlement_days = p.annual_entitlement,"
+             " annual_used_days = coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o WHERE "
+             "o.centre = $1"
+             "  AND o.emp_id = m.emp_id AND o.leave_type = 'annual' AND o.month >= "
+             "date_trunc('year', $2::date)"
+             "  AND o.month <= $2::date), 0),"
+             " comp_balance_hours = coalesce((SELECT sum(CASE WHEN c.kind = 'use' THEN -c.hours "
+             "ELSE c.hours END)"
+             "  FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = m.emp_id AND c.date < "
+             "$3::date"
+             "  AND (c.kind = 'use' OR coalesce(c.approved_by, '') <> '')), 0),"
+             " leave_flags = (SELECT count(*) FROM kefu.ledger l WHERE l.centre = $1 AND l.month = "
+             "$2::date"
+             "  AND l.source = 'attendance' AND l.rule_id = 'A12' AND l.emp_id = m.emp_id)"
+             " FROM att_lp p WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = p.emp_id",
+             3, params, NULL)))
         return st;
 
     /* Punches of employees with no roster in the month (and of unknown badges). */
-    return kefu_db_query(c,
-            "INSERT INTO kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, known_employee)"
-            " SELECT $1, $2::date, p.emp_id, p.punched_at, p.device, p.known_employee FROM kefu.punches p"
-            " WHERE p.centre = $1 AND p.punched_at >= $2::date AND p.punched_at < $3::date"
-            "  AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly m WHERE m.centre = $1 AND m.month = $2::date"
-            "  AND m.emp_id = p.emp_id)",
-            3, params, NULL);
+    return kefu_db_query(
+        c,
+        "INSERT INTO kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, "
+        "known_employee)"
+        " SELECT $1, $2::date, p.emp_id, p.punched_at, p.device, p.known_employee FROM "
+        "kefu.punches p"
+        " WHERE p.centre = $1 AND p.punched_at >= $2::date AND p.punched_at < $3::date"
+        "  AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly m WHERE m.centre = $1 AND m.month "
+        "= $2::date"
+        "  AND m.emp_id = p.emp_id)",
+        3, params, NULL);
 }
 
 /* Warn when the punch data end before the month's last shifts do (night shifts
  * run into the next month's first morning). */
-static kefu_status check_punch_coverage(PGconn *c, const char *const *params)
-{
+static kefu_status check_punch_coverage(PGconn *c, const char *const *params) {
     PGresult *r = NULL;
-    kefu_status st = kefu_db_query(c,
-        "SELECT (SELECT max(punched_at) FROM kefu.punches WHERE centre = $1 AND punched_at >= $2::date)::text,"
-        " (SELECT max(shift_end) FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date)::text,"
+    kefu_status st = kefu_db_query(
+        c,
+        "SELECT (SELECT max(punched_at) FROM kefu.punches WHERE centre = $1 AND punched_at >= "
+        "$2::date)::text,"
+        " (SELECT max(shift_end) FROM kefu.attendance_daily WHERE centre = $1 AND month = "
+        "$2::date)::text,"
         " (SELECT count(*) FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date"
         "   AND shift_end > (SELECT coalesce(max(punched_at), $2::date) FROM kefu.punches"
         "   WHERE centre = $1 AND punched_at >= $2::date))",
         2, params, &r);
-    if (st) return st;
+    if (st)
+        return st;
     if (!PQgetisnull(r, 0, 1) && atol(PQgetvalue(r, 0, 2)) > 0) {
         kefu_warn(KL("打卡数据止于 %s，早于本月最后班次的结束 %s：%s 个班次按不完整的数据判定",
-                     "punch data stop at %s, before the month's last shifts end (%s): %s shifts judged on incomplete data"),
-                  PQgetisnull(r, 0, 0) ? "-" : PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
-        kefu_hint(KL("载入下月初的打卡记录后重算本月", "load the next month's first punches, then re-run this month"));
+                     "punch data stop at %s, before the month's last shifts end (%s): %s shifts "
+                     "judged on incomplete data"),
+                  PQgetisnull(r, 0, 0) ? "-" : PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+                  PQgetvalue(r, 0, 2));
+        kefu_hint(KL("载入下月初的打卡记录后重算本月",
+                     "load the next month's first punches, then re-run this month"));
     }
     PQclear(r);
     return KEFU_OK;
 }
 
-kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
-{
+kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status st;
     att_args a = {0};
     att_policy_run pol = {0};
@@ -1293,7 +1555,8 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
     char ms[11], me[11], a7s[11];
     double t0 = kefu_now_monotonic();
 
-    if ((st = parse_args(argc, argv, &a, &help))) goto done;
+    if ((st = parse_args(argc, argv, &a, &help)))
+        goto done;
     if (help) {
         usage(stdout);
         goto done;
@@ -1306,49 +1569,63 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
     kefu_format_date(R.me, me);
     memcpy(R.month_text, ms, 7);
     R.month_text[7] = '\0';
-    R.daily.copy_sql = "COPY kefu.attendance_daily (centre, month, emp_id, work_date, roster_code, day_type, shift_start,"
-                       " shift_end, paid_hours, first_in, last_out, punches, late_min, early_min, status,"
-                       " leave_type, absence_rule, absence_halfdays, late_incident, early_incident,"
-                       " missing_punch, missing_no, confirmed, night_class, worked_hours, holiday_hours, rules)"
-                       " FROM STDIN";
-    R.monthly.copy_sql = "COPY kefu.attendance_monthly (centre, month, emp_id, base_wage, perf_wage, pay_divisor_days,"
-                         " scheduled_days, scheduled_hours, worked_days, worked_hours, late_count, late_minutes,"
-                         " early_count, early_minutes, incidents, absence_days, absence_deduction, missing_punches,"
-                         " missing_confirmed, missing_unconfirmed, small_nights, big_nights, holiday_hours,"
-                         " holiday_pay, ot_standard_hours, overtime_hours, overtime_pay, points, fines,"
-                         " review_flags, trailing_streak, unswapped_absences, unmatched_punches, policy) FROM STDIN";
-    R.ledger.copy_sql = "COPY att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,"
-                        " escalation_step, line_key) FROM STDIN";
-    R.unmatched.copy_sql = "COPY kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, known_employee) FROM STDIN";
+    R.daily.copy_sql =
+        "COPY kefu.attendance_daily (centre, month, emp_id, work_date, roster_code, day_type, "
+        "shift_start,"
+        " shift_end, paid_hours, first_in, last_out, punches, late_min, early_min, status,"
+        " leave_type, absence_rule, absence_halfdays, late_incident, early_incident,"
+        " missing_punch, missing_no, confirmed, night_class, worked_hours, holiday_hours, rules)"
+        " FROM STDIN";
+    R.monthly.copy_sql =
+        "COPY kefu.attendance_monthly (centre, month, emp_id, base_wage, perf_wage, "
+        "pay_divisor_days,"
+        " scheduled_days, scheduled_hours, worked_days, worked_hours, late_count, late_minutes,"
+        " early_count, early_minutes, incidents, absence_days, absence_deduction, missing_punches,"
+        " missing_confirmed, missing_unconfirmed, small_nights, big_nights, holiday_hours,"
+        " holiday_pay, ot_standard_hours, overtime_hours, overtime_pay, points, fines,"
+        " review_flags, trailing_streak, unswapped_absences, unmatched_punches, policy) FROM STDIN";
+    R.ledger.copy_sql =
+        "COPY att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,"
+        " escalation_step, line_key) FROM STDIN";
+    R.unmatched.copy_sql = "COPY kefu.attendance_unmatched (centre, month, emp_id, punched_at, "
+                           "device, known_employee) FROM STDIN";
 
-    if ((st = kefu_db_connect(db, &c))) goto done;
+    if ((st = kefu_db_connect(db, &c)))
+        goto done;
     kefu_db_set_role(c, "kefu_hr");
-    if ((st = kefu_db_exec(c, "BEGIN"))) goto done;
+    if ((st = kefu_db_exec(c, "BEGIN")))
+        goto done;
     in_xact = 1;
-    if ((st = kefu_db_xact_lock(c, "attendance"))) goto done;
+    if ((st = kefu_db_xact_lock(c, "attendance")))
+        goto done;
     /* The cursor is read to the end: plan for all rows. JIT costs more than it
      * saves on these short statements. */
-    if ((st = kefu_db_exec(c, "SET LOCAL cursor_tuple_fraction = 1; SET LOCAL jit = off"))) goto done;
+    if ((st = kefu_db_exec(c, "SET LOCAL cursor_tuple_fraction = 1; SET LOCAL jit = off")))
+        goto done;
 
     const char *p2[2] = {a.centre, ms};
     const char *p3[3] = {a.centre, ms, me};
-    if ((st = kefu_db_query(c,
-                            "SELECT to_char(closed_at, 'YYYY-MM-DD HH24:MI'), closed_by FROM kefu.attendance_close"
-                            " WHERE centre = $1 AND month = $2::date",
-                            2, p2, &r)))
+    if ((st = kefu_db_query(
+             c,
+             "SELECT to_char(closed_at, 'YYYY-MM-DD HH24:MI'), closed_by FROM kefu.attendance_close"
+             " WHERE centre = $1 AND month = $2::date",
+             2, p2, &r)))
         goto done;
     if (PQntuples(r) > 0) {
         if (!a.reopen) {
-            kefu_error(KL("%s（中心 %s）的考勤已于 %s 由 %s 月结关闭，不再重算",
-                          "attendance of %s (centre %s) was closed on %s by %s; it is not recomputed"),
-                       R.month_text, a.centre, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
-            kefu_hint(KL("确需重算时: kefu attendance --month %s --reopen", "to recompute it: kefu attendance --month %s --reopen"),
+            kefu_error(
+                KL("%s（中心 %s）的考勤已于 %s 由 %s 月结关闭，不再重算",
+                   "attendance of %s (centre %s) was closed on %s by %s; it is not recomputed"),
+                R.month_text, a.centre, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+            kefu_hint(KL("确需重算时: kefu attendance --month %s --reopen",
+                         "to recompute it: kefu attendance --month %s --reopen"),
                       R.month_text);
             st = KEFU_ERR_CHECK_FAILED;
             goto done;
         }
-        if ((st = kefu_db_query(c, "DELETE FROM kefu.attendance_close WHERE centre = $1 AND month = $2::date", 2, p2,
-                                NULL)))
+        if ((st = kefu_db_query(
+                 c, "DELETE FROM kefu.attendance_close WHERE centre = $1 AND month = $2::date", 2,
+                 p2, NULL)))
             goto done;
         kefu_info(KL("%s 已重新打开", "%s reopened"), R.month_text);
     } else if (a.reopen) {
@@ -1357,53 +1634,60 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
     PQclear(r);
     r = NULL;
 
-    if ((st = load_policy(c, &a, ms, &pol))) goto done;
+    if ((st = load_policy(c, &a, ms, &pol)))
+        goto done;
 
     /* Prior months for A7: the streak ending the previous month, the absence
      * half-days of the window before this month. */
     kefu_format_date(kefu_att_a7_window_start(&pol.p, a.year, a.month), a7s);
     const char *pp[3] = {a.centre, ms, a7s};
-    if ((st = kefu_db_query(c,
-                            "SELECT emp_id COLLATE \"C\","
-                            " coalesce(max(trailing_streak) FILTER (WHERE month = ($2::date - interval '1 month')::date), 0),"
-                            " coalesce(sum(round(absence_days * 2)) FILTER (WHERE month >= $3::date), 0)::int"
-                            " FROM kefu.attendance_monthly WHERE centre = $1 AND month < $2::date"
-                            " AND month >= least($3::date, ($2::date - interval '1 month')::date)"
-                            " GROUP BY 1 ORDER BY 1",
-                            3, pp, &R.prior.r)))
+    if ((st = kefu_db_query(
+             c,
+             "SELECT emp_id COLLATE \"C\","
+             " coalesce(max(trailing_streak) FILTER (WHERE month = ($2::date - interval '1 "
+             "month')::date), 0),"
+             " coalesce(sum(round(absence_days * 2)) FILTER (WHERE month >= $3::date), 0)::int"
+             " FROM kefu.attendance_monthly WHERE centre = $1 AND month < $2::date"
+             " AND month >= least($3::date, ($2::date - interval '1 month')::date)"
+             " GROUP BY 1 ORDER BY 1",
+             3, pp, &R.prior.r)))
         goto done;
     /* A7 reads earlier months' results: say which rostered months of the
      * window have none, rather than count them silently as no absence. */
     {
         PGresult *gap = NULL;
-        if ((st = kefu_db_query(c,
-                                "SELECT string_agg(to_char(m, 'YYYY-MM'), ', ' ORDER BY m) FROM generate_series("
-                                " least($3::date, ($2::date - interval '1 month')::date),"
-                                " ($2::date - interval '1 month')::date, interval '1 month') m"
-                                " WHERE EXISTS (SELECT 1 FROM kefu.roster r WHERE r.centre = $1"
-                                "  AND r.work_date >= m AND r.work_date < m + interval '1 month')"
-                                " AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly a"
-                                "  WHERE a.centre = $1 AND a.month = m)",
-                                3, pp, &gap)))
+        if ((st = kefu_db_query(
+                 c,
+                 "SELECT string_agg(to_char(m, 'YYYY-MM'), ', ' ORDER BY m) FROM generate_series("
+                 " least($3::date, ($2::date - interval '1 month')::date),"
+                 " ($2::date - interval '1 month')::date, interval '1 month') m"
+                 " WHERE EXISTS (SELECT 1 FROM kefu.roster r WHERE r.centre = $1"
+                 "  AND r.work_date >= m AND r.work_date < m + interval '1 month')"
+                 " AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly a"
+                 "  WHERE a.centre = $1 AND a.month = m)",
+                 3, pp, &gap)))
             goto done;
         if (!PQgetisnull(gap, 0, 0)) {
             kefu_warn(KL("A7（旷工累计）所需的 %s 尚未计算考勤，按无旷工计",
                          "A7 (absence totals) needs %s, not computed yet: counted as no absence"),
                       PQgetvalue(gap, 0, 0));
-            kefu_hint(KL("先按月份顺序运行 kefu attendance --month", "run kefu attendance --month for those months first, in order"));
+            kefu_hint(KL("先按月份顺序运行 kefu attendance --month",
+                         "run kefu attendance --month for those months first, in order"));
         }
         PQclear(gap);
     }
 
     /* Replace the month: keep HR's statuses of ledger lines, then delete. */
-    if ((st = kefu_db_query(c,
-                            "CREATE TEMP TABLE att_old_status ON COMMIT DROP AS SELECT emp_id, line_key, status"
-                            " FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'"
-                            " AND status <> 'issued'",
-                            2, p2, NULL)) ||
-        (st = kefu_db_exec(c, "CREATE TEMP TABLE att_ledger_new (emp_id text, date date, rule_id text,"
-                              " evidence text, fine numeric(12,2), points int, deduction numeric(12,2),"
-                              " escalation_step int, line_key text) ON COMMIT DROP")))
+    if ((st = kefu_db_query(
+             c,
+             "CREATE TEMP TABLE att_old_status ON COMMIT DROP AS SELECT emp_id, line_key, status"
+             " FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'"
+             " AND status <> 'issued'",
+             2, p2, NULL)) ||
+        (st = kefu_db_exec(
+             c, "CREATE TEMP TABLE att_ledger_new (emp_id text, date date, rule_id text,"
+                " evidence text, fine numeric(12,2), points int, deduction numeric(12,2),"
+                " escalation_step int, line_key text) ON COMMIT DROP")))
         goto done;
     static const char *const DELETES[] = {
         "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'",
@@ -1413,35 +1697,47 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv)
         "DELETE FROM kefu.attendance_monthly WHERE centre = $1 AND month = $2::date",
     };
     for (size_t i = 0; i < sizeof DELETES / sizeof DELETES[0]; i++)
-        if ((st = kefu_db_query(c, DELETES[i], 2, p2, NULL))) goto done;
-    if ((st = stream_month(c, &R, p3))) goto done;
-    if ((st = finish_sql(c, p3))) goto done;
-    if ((st = check_punch_coverage(c, p2))) goto done;
+        if ((st = kefu_db_query(c, DELETES[i], 2, p2, NULL)))
+            goto done;
+    if ((st = stream_month(c, &R, p3)))
+        goto done;
+    if ((st = finish_sql(c, p3)))
+        goto done;
+    if ((st = check_punch_coverage(c, p2)))
+        goto done;
     if (R.unknown_shift_rows)
         kefu_warn(KL("%zu 条排班使用了 kefu.shifts 中没有的班次代码（例如 \"%s\"），未判定",
-                     "%zu roster rows name shift codes missing from kefu.shifts (e.g. \"%s\"); not judged"),
+                     "%zu roster rows name shift codes missing from kefu.shifts (e.g. \"%s\"); not "
+                     "judged"),
                   R.unknown_shift_rows, R.unknown_code);
     if (R.missing_wages)
-        kefu_warn(KL("%zu 名员工缺少基本工资或绩效工资，按 0 计算扣款和加班费",
-                     "%zu employees lack a base or performance wage; deductions and pay computed with 0"),
-                  R.missing_wages);
+        kefu_warn(
+            KL("%zu 名员工缺少基本工资或绩效工资，按 0 计算扣款和加班费",
+               "%zu employees lack a base or performance wage; deductions and pay computed with 0"),
+            R.missing_wages);
     if (R.employees == 0)
-        kefu_warn(KL("中心 %s 在 %s 没有排班", "centre %s has no roster in %s"), a.centre, R.month_text);
+        kefu_warn(KL("中心 %s 在 %s 没有排班", "centre %s has no roster in %s"), a.centre,
+                  R.month_text);
     if (a.close &&
-        (st = kefu_db_query(c, "INSERT INTO kefu.attendance_close (centre, month) VALUES ($1, $2::date)", 2, p2,
-                            NULL)))
+        (st = kefu_db_query(
+             c, "INSERT INTO kefu.attendance_close (centre, month) VALUES ($1, $2::date)", 2, p2,
+             NULL)))
         goto done;
-    if ((st = kefu_db_exec(c, "COMMIT"))) goto done;
+    if ((st = kefu_db_exec(c, "COMMIT")))
+        goto done;
     in_xact = 0;
     {
         char f[32], d[32];
         fen_str(R.fines_fen, f);
         fen_str(R.deduction_fen, d);
-        kefu_info(KL("%s 考勤（中心 %s）：%zu 名员工，%zu 条日记录，%zu 条台账（A8 除外），罚款 %s 元，旷工扣款 %s 元，用时 %.1f 秒%s",
-                     "%s attendance (centre %s): %zu employees, %zu daily rows, %zu ledger lines (before A8), fines %s yuan, absence deductions %s yuan, %.1f s%s"),
+        kefu_info(KL("%s 考勤（中心 %s）：%zu 名员工，%zu 条日记录，%zu 条台账（A8 除外），罚款 %s "
+                     "元，旷工扣款 %s 元，用时 %.1f 秒%s",
+                     "%s attendance (centre %s): %zu employees, %zu daily rows, %zu ledger lines "
+                     "(before A8), fines %s yuan, absence deductions %s yuan, %.1f s%s"),
                   R.month_text, a.centre, R.employees, R.days_rows, R.ledger_lines, f, d,
                   kefu_now_monotonic() - t0, a.close ? KL("；已月结关闭", "; month closed") : "");
-        if (pol.alternatives[0]) kefu_info(KL("备选方案: %s", "alternatives: %s"), pol.alternatives);
+        if (pol.alternatives[0])
+            kefu_info(KL("备选方案: %s", "alternatives: %s"), pol.alternatives);
     }
 done:
     if (in_xact && c) {
@@ -1456,6 +1752,7 @@ done:
     kefu_buf_free(&R.unmatched.b);
     free(pol.alternatives);
     free(a.alts);
-    if (c) PQfinish(c);
+    if (c)
+        PQfinish(c);
     return st;
 }

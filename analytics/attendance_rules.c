@@ -16,8 +16,7 @@
 
 /* ---- policy ------------------------------------------------------------------ */
 
-void kefu_att_policy_default(kefu_att_policy *p)
-{
+void kefu_att_policy_default(kefu_att_policy *p) {
     memset(p, 0, sizeof *p);
     p->window_before_s = 3600;
     p->window_after_s = 3600;
@@ -39,7 +38,7 @@ void kefu_att_policy_default(kefu_att_policy *p)
     p->overtime_pct = 150;
     p->nstandards = 2;
     p->ot_standard[0] = (kefu_att_ot_standard){INT64_MIN, 16664};
-    p->ot_standard[1] = (kefu_att_ot_standard){20089, 16533};   /* 2025-01-01 */
+    p->ot_standard[1] = (kefu_att_ot_standard){20089, 16533}; /* 2025-01-01 */
     p->a7 = (kefu_att_a7){3, 10, 0};
     p->small_night_from = 22 * 60;
     p->small_night_to = 23 * 60;
@@ -47,75 +46,76 @@ void kefu_att_policy_default(kefu_att_policy *p)
     p->big_night_to = 7 * 60 + 59;
 }
 
-kefu_status kefu_att_policy_alternative(kefu_att_policy *p, const char *name)
-{
-    if (strcmp(name, "grace5") == 0) p->grace_min = 5;
-    else if (strcmp(name, "divisor24") == 0) p->pay_divisor_centi = 2400;
+kefu_status kefu_att_policy_alternative(kefu_att_policy *p, const char *name) {
+    if (strcmp(name, "grace5") == 0)
+        p->grace_min = 5;
+    else if (strcmp(name, "divisor24") == 0)
+        p->pay_divisor_centi = 2400;
     else if (strcmp(name, "ot176") == 0) {
         p->nstandards = 1;
         p->ot_standard[0] = (kefu_att_ot_standard){INT64_MIN, 17600};
-    } else if (strcmp(name, "missing_fullday") == 0) p->missing_halfdays = 2;
-    else if (strcmp(name, "a7_004") == 0) p->a7 = (kefu_att_a7){3, 12, 3};
-    else if (strcmp(name, "a7_001") == 0) p->a7 = (kefu_att_a7){3, 6, 0};
-    else return KEFU_ERR_USAGE;
+    } else if (strcmp(name, "missing_fullday") == 0)
+        p->missing_halfdays = 2;
+    else if (strcmp(name, "a7_004") == 0)
+        p->a7 = (kefu_att_a7){3, 12, 3};
+    else if (strcmp(name, "a7_001") == 0)
+        p->a7 = (kefu_att_a7){3, 6, 0};
+    else
+        return KEFU_ERR_USAGE;
     return KEFU_OK;
 }
 
-int kefu_att_ot_standard_centi(const kefu_att_policy *p, int64_t month_start)
-{
+int kefu_att_ot_standard_centi(const kefu_att_policy *p, int64_t month_start) {
     int v = 0;
     for (int i = 0; i < p->nstandards; i++)
-        if (p->ot_standard[i].from_day <= month_start) v = p->ot_standard[i].centi_hours;
+        if (p->ot_standard[i].from_day <= month_start)
+            v = p->ot_standard[i].centi_hours;
     return v;
 }
 
 /* ---- small arithmetic ------------------------------------------------------- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
+static int64_t floor_div(int64_t a, int64_t b) {
     int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        q--;
     return q;
 }
 
-int64_t kefu_att_round_div(int64_t num, int64_t den)
-{
+int64_t kefu_att_round_div(int64_t num, int64_t den) {
     return (num / den) + ((num % den) * 2 >= den ? 1 : 0);
 }
 
-int64_t kefu_att_absence_fen(const kefu_att_policy *p, int64_t wage_fen, int halfdays)
-{
+int64_t kefu_att_absence_fen(const kefu_att_policy *p, int64_t wage_fen, int halfdays) {
     /* day rate = W / (D/100) fen; a half day is half of it */
     return kefu_att_round_div(wage_fen * 100 * halfdays, 2 * (int64_t)p->pay_divisor_centi);
 }
 
 int64_t kefu_att_hours_pay_fen(const kefu_att_policy *p, int64_t wage_fen, int pct,
-                               int64_t seconds)
-{
+                               int64_t seconds) {
     /* hourly = W × 100 / (D × 8); pay = pct/100 × hourly × s/3600
      *        = pct × W × s / (D × 8 × 3600) */
     return kefu_att_round_div((int64_t)pct * wage_fen * seconds,
                               (int64_t)p->pay_divisor_centi * 8 * 3600);
 }
 
-int kefu_att_late_minutes(kefu_ts start, kefu_ts in)
-{
+int kefu_att_late_minutes(kefu_ts start, kefu_ts in) {
     return in > start ? (int)((in - start) / 60) : 0;
 }
 
-int kefu_att_early_minutes(kefu_ts end, kefu_ts out)
-{
+int kefu_att_early_minutes(kefu_ts end, kefu_ts out) {
     return out < end ? (int)((end - out) / 60) : 0;
 }
 
-int kefu_att_night_class(const kefu_att_policy *p, kefu_ts end)
-{
+int kefu_att_night_class(const kefu_att_policy *p, kefu_ts end) {
     int m = (int)(floor_div(end, 60) - floor_div(end, 86400) * 1440);
-    if (m >= p->small_night_from && m <= p->small_night_to) return 1;
+    if (m >= p->small_night_from && m <= p->small_night_to)
+        return 1;
     if (p->big_night_from <= p->big_night_to) {
-        if (m >= p->big_night_from && m <= p->big_night_to) return 2;
+        if (m >= p->big_night_from && m <= p->big_night_to)
+            return 2;
     } else if (m >= p->big_night_from || m <= p->big_night_to) {
-        return 2;   /* the window wraps midnight */
+        return 2; /* the window wraps midnight */
     }
     return 0;
 }
@@ -124,13 +124,11 @@ int kefu_att_night_class(const kefu_att_policy *p, kefu_ts end)
 
 kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punches, size_t n,
                                   const kefu_att_shift *shifts, size_t nshifts,
-                                  kefu_att_pair *pairs, kefu_punch_role *role,
-                                  long *shift_of)
-{
+                                  kefu_att_pair *pairs, kefu_punch_role *role, long *shift_of) {
     kefu_status st = KEFU_OK;
     kefu_ts *lo = NULL, *hi = NULL;
     char *kept = NULL;
-    size_t *first = NULL, *last = NULL;   /* punch index of each shift's in / out */
+    size_t *first = NULL, *last = NULL; /* punch index of each shift's in / out */
     kefu_ts last_kept = 0;
 
     for (size_t i = 1; i < n; i++)
@@ -162,10 +160,13 @@ kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punch
     for (size_t k = 1; k < nshifts; k++) {
         if (hi[k - 1] >= lo[k]) {
             kefu_ts c = shifts[k - 1].end + floor_div(shifts[k].start - shifts[k - 1].end, 2);
-            if (hi[k - 1] > c) hi[k - 1] = c;
-            if (lo[k] < c + 1) lo[k] = c + 1;
+            if (hi[k - 1] > c)
+                hi[k - 1] = c;
+            if (lo[k] < c + 1)
+                lo[k] = c + 1;
         }
-        if (lo[k] <= hi[k - 1]) lo[k] = hi[k - 1] + 1;   /* pathological rosters */
+        if (lo[k] <= hi[k - 1])
+            lo[k] = hi[k - 1] + 1; /* pathological rosters */
     }
 
     /* A duplicate punch is measured from the previous kept punch, any device. */
@@ -176,16 +177,21 @@ kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punch
             last_kept = punches[i];
             have = 1;
         }
-        if (role) role[i] = dup ? KEFU_PUNCH_DUPLICATE : KEFU_PUNCH_UNMATCHED;
-        if (shift_of) shift_of[i] = -1;
+        if (role)
+            role[i] = dup ? KEFU_PUNCH_DUPLICATE : KEFU_PUNCH_UNMATCHED;
+        if (shift_of)
+            shift_of[i] = -1;
     }
 
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!kept[i]) continue;
+        if (!kept[i])
+            continue;
         kefu_ts t = punches[i];
-        while (k < nshifts && (hi[k] < t || lo[k] > hi[k])) k++;
-        if (k == nshifts || t < lo[k]) continue;   /* unmatched */
+        while (k < nshifts && (hi[k] < t || lo[k] > hi[k]))
+            k++;
+        if (k == nshifts || t < lo[k])
+            continue; /* unmatched */
         kefu_att_pair *pr = &pairs[k];
         if (pr->npunches == 0) {
             pr->in = t;
@@ -194,8 +200,10 @@ kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punch
         pr->out = t;
         last[k] = i;
         pr->npunches++;
-        if (role) role[i] = KEFU_PUNCH_BETWEEN;
-        if (shift_of) shift_of[i] = (long)k;
+        if (role)
+            role[i] = KEFU_PUNCH_BETWEEN;
+        if (shift_of)
+            shift_of[i] = (long)k;
     }
 
     for (k = 0; k < nshifts; k++) {
@@ -205,15 +213,19 @@ kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punch
         } else if (pr->npunches == 1) {
             /* A lone punch is the in-punch when nearer the start (tie = in). */
             kefu_ts t = pr->in;
-            if (t - shifts[k].start <= shifts[k].end - t) pr->has_in = 1;
-            else pr->has_out = 1;
+            if (t - shifts[k].start <= shifts[k].end - t)
+                pr->has_in = 1;
+            else
+                pr->has_out = 1;
         }
     }
     if (role)
         for (k = 0; k < nshifts; k++) {
-            if (pairs[k].npunches == 0) continue;
+            if (pairs[k].npunches == 0)
+                continue;
             role[first[k]] = pairs[k].has_in ? KEFU_PUNCH_IN : KEFU_PUNCH_OUT;
-            if (pairs[k].npunches >= 2) role[last[k]] = KEFU_PUNCH_OUT;
+            if (pairs[k].npunches >= 2)
+                role[last[k]] = KEFU_PUNCH_OUT;
         }
 done:
     free(lo);
@@ -225,8 +237,7 @@ done:
 }
 
 void kefu_att_day_from_pair(const kefu_att_shift *s, const kefu_att_pair *pr, int on_leave,
-                            int confirmed, int64_t work_date, kefu_att_day *out)
-{
+                            int confirmed, int64_t work_date, kefu_att_day *out) {
     memset(out, 0, sizeof *out);
     out->work_date = work_date;
     out->shift = *s;
@@ -238,8 +249,10 @@ void kefu_att_day_from_pair(const kefu_att_shift *s, const kefu_att_pair *pr, in
     out->kind = KEFU_ATT_DAY_WORKED;
     out->has_in = pr->has_in;
     out->has_out = pr->has_out;
-    if (pr->has_in) out->late_min = kefu_att_late_minutes(s->start, pr->in);
-    if (pr->has_out) out->early_min = kefu_att_early_minutes(s->end, pr->out);
+    if (pr->has_in)
+        out->late_min = kefu_att_late_minutes(s->start, pr->in);
+    if (pr->has_out)
+        out->early_min = kefu_att_early_minutes(s->end, pr->out);
 }
 
 /* ---- month ------------------------------------------------------------------------ */
@@ -259,27 +272,26 @@ static const struct {
     {"A13", "综合工时加班", "overtime"},
 };
 
-const char *kefu_att_rule_name(const char *rule)
-{
+const char *kefu_att_rule_name(const char *rule) {
     for (size_t i = 0; i < sizeof rule_names / sizeof rule_names[0]; i++)
         if (rule && strcmp(rule, rule_names[i].id) == 0)
             return KL(rule_names[i].zh, rule_names[i].en);
     return KL("未知规则", "unknown rule");
 }
 
-int64_t kefu_att_a7_window_start(const kefu_att_policy *p, int year, int month)
-{
-    if (p->a7.window_months <= 0) return kefu_days_from_civil(year, 1, 1);
+int64_t kefu_att_a7_window_start(const kefu_att_policy *p, int year, int month) {
+    if (p->a7.window_months <= 0)
+        return kefu_days_from_civil(year, 1, 1);
     int idx = year * 12 + (month - 1) - (p->a7.window_months - 1);
     return kefu_days_from_civil(idx / 12, idx % 12 + 1, 1);
 }
 
-static kefu_status push_line(kefu_att_lines *l, const kefu_att_line *x)
-{
+static kefu_status push_line(kefu_att_lines *l, const kefu_att_line *x) {
     if (l->len == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 16;
         kefu_att_line *p = realloc(l->ptr, cap * sizeof *p);
-        if (!p) return KEFU_ERR_NOMEM;
+        if (!p)
+            return KEFU_ERR_NOMEM;
         l->ptr = p;
         l->cap = cap;
     }
@@ -287,17 +299,16 @@ static kefu_status push_line(kefu_att_lines *l, const kefu_att_line *x)
     return KEFU_OK;
 }
 
-static int64_t tier_fine(const kefu_att_policy *p, int minutes)
-{
+static int64_t tier_fine(const kefu_att_policy *p, int minutes) {
     for (int i = 0; i < p->ntiers; i++)
-        if (minutes <= p->tiers[i].max_min) return p->tiers[i].fine_fen;
+        if (minutes <= p->tiers[i].max_min)
+            return p->tiers[i].fine_fen;
     return p->ntiers ? p->tiers[p->ntiers - 1].fine_fen : 0;
 }
 
 /* A2/A3: one counted late or early; returns the incident number. */
-static kefu_status add_incident(const kefu_att_policy *p, kefu_att_month *m, long day,
-                                int64_t date, int late, int minutes, int *number)
-{
+static kefu_status add_incident(const kefu_att_policy *p, kefu_att_month *m, long day, int64_t date,
+                                int late, int minutes, int *number) {
     kefu_status st;
     kefu_att_line x = {0};
     x.kind = KEFU_ATT_L_INCIDENT;
@@ -311,7 +322,8 @@ static kefu_status add_incident(const kefu_att_policy *p, kefu_att_month *m, lon
         x.points = p->incident_points;
         x.fine_fen = tier_fine(p, minutes);
     }
-    if ((st = push_line(&m->lines, &x)) != KEFU_OK) return st;
+    if ((st = push_line(&m->lines, &x)) != KEFU_OK)
+        return st;
     m->points += x.points;
     m->fines_fen += x.fine_fen;
     *number = x.incident_no;
@@ -323,7 +335,8 @@ static kefu_status add_incident(const kefu_att_policy *p, kefu_att_month *m, lon
         e.day = day;
         e.incident_no = x.incident_no;
         e.points = p->extra_points;
-        if ((st = push_line(&m->lines, &e)) != KEFU_OK) return st;
+        if ((st = push_line(&m->lines, &e)) != KEFU_OK)
+            return st;
         m->points += e.points;
     }
     return KEFU_OK;
@@ -337,28 +350,32 @@ typedef struct {
     int64_t seconds;
 } holiday_acc;
 
-int64_t kefu_att_holiday_share_s(const kefu_att_shift *s, int halfdays_absent, int64_t day)
-{
+int64_t kefu_att_holiday_share_s(const kefu_att_shift *s, int halfdays_absent, int64_t day) {
     int64_t len = s->end - s->start;
     int64_t a = s->start > day * 86400 ? s->start : day * 86400;
     int64_t b = s->end < (day + 1) * 86400 ? s->end : (day + 1) * 86400;
-    if (len <= 0 || b <= a || halfdays_absent < 0 || halfdays_absent >= 2) return 0;
-    return kefu_att_round_div((int64_t)s->paid_minutes * 60 * (b - a), len) * (2 - halfdays_absent) / 2;
+    if (len <= 0 || b <= a || halfdays_absent < 0 || halfdays_absent >= 2)
+        return 0;
+    return kefu_att_round_div((int64_t)s->paid_minutes * 60 * (b - a), len) *
+           (2 - halfdays_absent) / 2;
 }
 
 static kefu_status add_holiday(const kefu_att_shift *s, int halfdays_absent, holiday_acc *acc,
-                               size_t *nacc, size_t cap, int64_t *shift_holiday_s)
-{
+                               size_t *nacc, size_t cap, int64_t *shift_holiday_s) {
     *shift_holiday_s = 0;
     for (int64_t d = floor_div(s->start, 86400); d * 86400 < s->end; d++) {
         int law = kefu_statutory_holiday(d, NULL, NULL);
-        if (law < 0) return KEFU_ERR_DATA;
-        if (law == 0) continue;
+        if (law < 0)
+            return KEFU_ERR_DATA;
+        if (law == 0)
+            continue;
         int64_t secs = kefu_att_holiday_share_s(s, halfdays_absent, d);
         size_t i = 0;
-        while (i < *nacc && acc[i].date != d) i++;
+        while (i < *nacc && acc[i].date != d)
+            i++;
         if (i == *nacc) {
-            if (*nacc == cap) return KEFU_ERR_INTERNAL;
+            if (*nacc == cap)
+                return KEFU_ERR_INTERNAL;
             acc[(*nacc)++] = (holiday_acc){d, 0};
         }
         acc[i].seconds += secs;
@@ -369,8 +386,7 @@ static kefu_status add_holiday(const kefu_att_shift *s, int halfdays_absent, hol
 
 kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
                                  const kefu_att_day *days, size_t ndays,
-                                 const kefu_att_month_input *in, kefu_att_month *out)
-{
+                                 const kefu_att_month_input *in, kefu_att_month *out) {
     kefu_status st = KEFU_OK;
     holiday_acc *acc = NULL;
     size_t nacc = 0, acc_cap = 2 * ndays + 2;
@@ -380,7 +396,8 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
     int64_t month_end = month_start + kefu_days_in_month(year, month);
     int64_t wage = in->base_fen + in->perf_fen;
     if (in->base_fen < 0 || in->perf_fen < 0 || wage > MAX_WAGE_FEN) {
-        kefu_error(KL("工资超出范围：基本 %lld 分，绩效 %lld 分", "wage out of range: base %lld fen, performance %lld fen"),
+        kefu_error(KL("工资超出范围：基本 %lld 分，绩效 %lld 分",
+                      "wage out of range: base %lld fen, performance %lld fen"),
                    (long long)in->base_fen, (long long)in->perf_fen);
         st = KEFU_ERR_DATA;
         goto done;
@@ -393,9 +410,10 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
         if (bad) {
             char when[24];
             kefu_format_ts(s->start, when);
-            kefu_error(KL("第 %zu 个班次（%s）不属于 %04d-%02d、未按开始时间排序或时长无效",
-                          "shift %zu (%s) is outside %04d-%02d, out of start order or of invalid length"),
-                       i + 1, when, year, month);
+            kefu_error(
+                KL("第 %zu 个班次（%s）不属于 %04d-%02d、未按开始时间排序或时长无效",
+                   "shift %zu (%s) is outside %04d-%02d, out of start order or of invalid length"),
+                i + 1, when, year, month);
             st = KEFU_ERR_DATA;
             goto done;
         }
@@ -414,11 +432,11 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
     for (size_t i = 0; i < ndays; i++) {
         const kefu_att_day *d = &days[i];
         kefu_att_verdict *v = &out->days[i];
-        int halfdays = 0;          /* absence of this shift */
+        int halfdays = 0; /* absence of this shift */
         switch (d->kind) {
         case KEFU_ATT_DAY_LEAVE:
             v->status = KEFU_ATT_LEAVE;
-            continue;              /* leave neither counts nor breaks an A7 streak */
+            continue; /* leave neither counts nor breaks an A7 streak */
         case KEFU_ATT_DAY_NO_PUNCH:
             halfdays = 2;
             v->cause = "A6";
@@ -427,17 +445,15 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             int late = d->has_in ? d->late_min : 0;
             int early = d->has_out ? d->early_min : 0;
             if (late > p->absence_over_min || early > p->absence_over_min) {
-                halfdays = 2;      /* A4, before A5; not an incident */
+                halfdays = 2; /* A4, before A5; not an incident */
                 v->cause = "A4";
                 break;
             }
-            if (late > p->grace_min &&
-                (st = add_incident(p, out, (long)i, d->work_date, 1, late, &v->late_incident)) !=
-                    KEFU_OK)
+            if (late > p->grace_min && (st = add_incident(p, out, (long)i, d->work_date, 1, late,
+                                                          &v->late_incident)) != KEFU_OK)
                 goto done;
-            if (early > 0 &&
-                (st = add_incident(p, out, (long)i, d->work_date, 0, early, &v->early_incident)) !=
-                    KEFU_OK)
+            if (early > 0 && (st = add_incident(p, out, (long)i, d->work_date, 0, early,
+                                                &v->early_incident)) != KEFU_OK)
                 goto done;
             if (!(d->has_in && d->has_out)) {
                 v->missing_no = ++missing;
@@ -449,7 +465,7 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             break;
         }
         }
-        v->status = halfdays == 0 ? KEFU_ATT_NORMAL
+        v->status = halfdays == 0   ? KEFU_ATT_NORMAL
                     : halfdays == 1 ? KEFU_ATT_ABSENT_HALF
                                     : KEFU_ATT_ABSENT_FULL;
 
@@ -461,7 +477,8 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             x.day = (long)i;
             x.halfdays = halfdays;
             x.amount_fen = kefu_att_absence_fen(p, wage, halfdays);
-            if ((st = push_line(&out->lines, &x)) != KEFU_OK) goto done;
+            if ((st = push_line(&out->lines, &x)) != KEFU_OK)
+                goto done;
             deductions += x.amount_fen;
             out->absence_halfdays += halfdays;
         }
@@ -470,11 +487,13 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
         streak = halfdays == 2 ? streak + 1 : 0;
         window += halfdays;
         const char *reason = NULL;
-        if (halfdays == 2 && streak == p->a7.consecutive_shifts) reason = "consecutive";
+        if (halfdays == 2 && streak == p->a7.consecutive_shifts)
+            reason = "consecutive";
         int over = halfdays > 0 && !window_flagged && window >= p->a7.threshold_halfdays;
         for (int r = 0; r < 2; r++) {
             const char *why = r == 0 ? reason : (over ? "window" : NULL);
-            if (!why) continue;
+            if (!why)
+                continue;
             kefu_att_line x = {0};
             x.kind = KEFU_ATT_L_REVIEW;
             x.rule = "A7";
@@ -482,10 +501,12 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             x.day = (long)i;
             x.halfdays = r == 0 ? streak * 2 : window;
             x.reason = why;
-            if ((st = push_line(&out->lines, &x)) != KEFU_OK) goto done;
+            if ((st = push_line(&out->lines, &x)) != KEFU_OK)
+                goto done;
             out->review_flags++;
         }
-        if (over) window_flagged = 1;
+        if (over)
+            window_flagged = 1;
 
         if (halfdays < 2) {
             int nc = kefu_att_night_class(p, d->shift.end);
@@ -497,9 +518,10 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             if ((st = add_holiday(&d->shift, halfdays, acc, &nacc, acc_cap, &v->holiday_s)) !=
                 KEFU_OK) {
                 if (st == KEFU_ERR_DATA)
-                    kefu_error(KL("法定节假日无法确定：%04d 年超出支持范围",
-                                  "statutory holidays unknown: year %04d outside the supported range"),
-                               year);
+                    kefu_error(
+                        KL("法定节假日无法确定：%04d 年超出支持范围",
+                           "statutory holidays unknown: year %04d outside the supported range"),
+                        year);
                 goto done;
             }
         }
@@ -514,7 +536,8 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
         x.date = month_start;
         x.day = -1;
         x.amount_fen = wage - deductions;
-        if ((st = push_line(&out->lines, &x)) != KEFU_OK) goto done;
+        if ((st = push_line(&out->lines, &x)) != KEFU_OK)
+            goto done;
         deductions = wage;
     }
     out->deduction_fen = deductions;
@@ -526,8 +549,10 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
         int64_t room = (int64_t)p->holiday_max_minutes * 60;
         if (acc[i].date == month_start && in->prior_first_day_holiday_s > 0)
             room -= in->prior_first_day_holiday_s;
-        if (s > room) s = room;
-        if (s <= 0) continue;
+        if (s > room)
+            s = room;
+        if (s <= 0)
+            continue;
         kefu_att_line x = {0};
         x.kind = KEFU_ATT_L_HOLIDAY_PAY;
         x.rule = "A11";
@@ -535,7 +560,8 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
         x.day = -1;
         x.seconds = s;
         x.amount_fen = kefu_att_hours_pay_fen(p, wage, p->holiday_pct, s);
-        if ((st = push_line(&out->lines, &x)) != KEFU_OK) goto done;
+        if ((st = push_line(&out->lines, &x)) != KEFU_OK)
+            goto done;
         out->holiday_s += s;
         out->holiday_pay_fen += x.amount_fen;
     }
@@ -544,7 +570,8 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
     int64_t standard_s = (int64_t)kefu_att_ot_standard_centi(p, month_start) * 36;
     int64_t ot = out->paid_s - out->holiday_s - standard_s;
     if (ot > 0) {
-        if (ot > MAX_MONTH_S) ot = MAX_MONTH_S;   /* unreachable with ≤ 24 h shifts in a month */
+        if (ot > MAX_MONTH_S)
+            ot = MAX_MONTH_S; /* unreachable with ≤ 24 h shifts in a month */
         kefu_att_line x = {0};
         x.kind = KEFU_ATT_L_OVERTIME;
         x.rule = "A13";
@@ -552,19 +579,21 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
         x.day = -1;
         x.seconds = ot;
         x.amount_fen = kefu_att_hours_pay_fen(p, wage, p->overtime_pct, ot);
-        if ((st = push_line(&out->lines, &x)) != KEFU_OK) goto done;
+        if ((st = push_line(&out->lines, &x)) != KEFU_OK)
+            goto done;
         out->overtime_s = ot;
         out->overtime_pay_fen = x.amount_fen;
     }
 done:
     free(acc);
-    if (st != KEFU_OK) kefu_att_month_free(out);
+    if (st != KEFU_OK)
+        kefu_att_month_free(out);
     return st;
 }
 
-void kefu_att_month_free(kefu_att_month *m)
-{
-    if (!m) return;
+void kefu_att_month_free(kefu_att_month *m) {
+    if (!m)
+        return;
     free(m->days);
     free(m->lines.ptr);
     memset(m, 0, sizeof *m);

@@ -22,49 +22,49 @@ typedef struct {
 
 /* A13 monthly standard hours in force for months starting on or after from_day. */
 typedef struct {
-    int64_t from_day;          /* days since 1970; INT64_MIN = always */
-    int centi_hours;           /* 16664 = 166.64 h */
+    int64_t from_day; /* days since 1970; INT64_MIN = always */
+    int centi_hours;  /* 16664 = 166.64 h */
 } kefu_att_ot_standard;
 
 /* A7 yearly threshold: absence half-days counted over a calendar year
  * (window_months = 0) or the current month and the window_months − 1 before. */
 typedef struct {
-    int consecutive_shifts;    /* 3: full-day absences on consecutive scheduled shifts */
-    int threshold_halfdays;    /* 10 = 5 days; half-day absences count 1 */
-    int window_months;         /* 0 = calendar year; 3 = the 004 alternative */
+    int consecutive_shifts; /* 3: full-day absences on consecutive scheduled shifts */
+    int threshold_halfdays; /* 10 = 5 days; half-day absences count 1 */
+    int window_months;      /* 0 = calendar year; 3 = the 004 alternative */
 } kefu_att_a7;
 
 /* Every parameter of DOMAIN §6 that this file uses. The values are policy rows in
  * the database; kefu_att_policy_default() gives the documented defaults. */
 typedef struct {
     /* pairing */
-    int window_before_s;       /* 3600 */
-    int window_after_s;        /* 3600 */
-    int duplicate_s;           /* 60: a punch ≤ this after the previous kept one is dropped */
+    int window_before_s; /* 3600 */
+    int window_after_s;  /* 3600 */
+    int duplicate_s;     /* 60: a punch ≤ this after the previous kept one is dropped */
     /* A1–A4 */
-    int grace_min;             /* 0 (alternative 5): a late of ≤ grace_min minutes does not count */
+    int grace_min; /* 0 (alternative 5): a late of ≤ grace_min minutes does not count */
     int ntiers;
-    kefu_att_tier tiers[KEFU_ATT_MAX_TIERS];   /* ascending max_min; ≤20 → 1000, ≤30 → 2000 */
-    int free_incidents;        /* 1: incidents 1..free_incidents cost nothing */
-    int incident_points;       /* 2 */
-    int extra_at_incident;     /* 3: when this incident occurs ... */
-    int extra_points;          /* 5: ... these points, once a month */
-    int absence_over_min;      /* 30: late or early by more than this = absence (A4) */
+    kefu_att_tier tiers[KEFU_ATT_MAX_TIERS]; /* ascending max_min; ≤20 → 1000, ≤30 → 2000 */
+    int free_incidents;                      /* 1: incidents 1..free_incidents cost nothing */
+    int incident_points;                     /* 2 */
+    int extra_at_incident;                   /* 3: when this incident occurs ... */
+    int extra_points;                        /* 5: ... these points, once a month */
+    int absence_over_min; /* 30: late or early by more than this = absence (A4) */
     /* A5 */
-    int missing_confirmed_limit;   /* 3 */
-    int missing_halfdays;          /* 1 = half-day absence (default), 2 = full day */
+    int missing_confirmed_limit; /* 3 */
+    int missing_halfdays;        /* 1 = half-day absence (default), 2 = full day */
     /* A6, A11, A13: money */
-    int pay_divisor_centi;     /* 2175 = 21.75 days (alternative 2400) */
-    int holiday_pct;           /* 300 */
-    int holiday_max_minutes;   /* 480 per statutory day */
-    int overtime_pct;          /* 150 */
-    int nstandards;            /* entries in ot_standard, ascending from_day */
+    int pay_divisor_centi;   /* 2175 = 21.75 days (alternative 2400) */
+    int holiday_pct;         /* 300 */
+    int holiday_max_minutes; /* 480 per statutory day */
+    int overtime_pct;        /* 150 */
+    int nstandards;          /* entries in ot_standard, ascending from_day */
     kefu_att_ot_standard ot_standard[KEFU_ATT_MAX_OT_STANDARDS];
     /* A7 */
     kefu_att_a7 a7;
     /* A10, minute of day of the shift end, inclusive */
-    int small_night_from, small_night_to;  /* 22:00 .. 23:00 = 1320 .. 1380 */
-    int big_night_from, big_night_to;      /* 23:01 .. 07:59 = 1381 .. 479 (wraps midnight) */
+    int small_night_from, small_night_to; /* 22:00 .. 23:00 = 1320 .. 1380 */
+    int big_night_from, big_night_to;     /* 23:01 .. 07:59 = 1381 .. 479 (wraps midnight) */
 } kefu_att_policy;
 
 void kefu_att_policy_default(kefu_att_policy *p);
@@ -80,21 +80,21 @@ int kefu_att_ot_standard_centi(const kefu_att_policy *p, int64_t month_start);
 /* One scheduled shift; a night shift's end lies on the next day. */
 typedef struct {
     kefu_ts start, end;
-    int paid_minutes;          /* 计薪工时 of the shift code */
+    int paid_minutes; /* 计薪工时 of the shift code */
 } kefu_att_shift;
 
 typedef struct {
-    int npunches;              /* kept punches attributed to the shift */
-    int has_in, has_out;       /* 2+ punches: both; 1: one of them (missing punch) */
-    kefu_ts in, out;           /* valid when has_in / has_out */
+    int npunches;        /* kept punches attributed to the shift */
+    int has_in, has_out; /* 2+ punches: both; 1: one of them (missing punch) */
+    kefu_ts in, out;     /* valid when has_in / has_out */
 } kefu_att_pair;
 
 typedef enum {
-    KEFU_PUNCH_DUPLICATE = 0,  /* ≤ duplicate_s after the previous kept punch */
-    KEFU_PUNCH_UNMATCHED,      /* in no window: kept and reported */
+    KEFU_PUNCH_DUPLICATE = 0, /* ≤ duplicate_s after the previous kept punch */
+    KEFU_PUNCH_UNMATCHED,     /* in no window: kept and reported */
     KEFU_PUNCH_IN,
     KEFU_PUNCH_OUT,
-    KEFU_PUNCH_BETWEEN         /* inside a window, neither first nor last */
+    KEFU_PUNCH_BETWEEN /* inside a window, neither first nor last */
 } kefu_punch_role;
 
 /* Pair one employee's punches with her shifts (DOMAIN §6 Pairing).
@@ -113,8 +113,7 @@ typedef enum {
  * KEFU_ERR_DATA when punches or shifts are unsorted or a shift has end ≤ start. */
 kefu_status kefu_att_pair_punches(const kefu_att_policy *p, const kefu_ts *punches, size_t n,
                                   const kefu_att_shift *shifts, size_t nshifts,
-                                  kefu_att_pair *pairs, kefu_punch_role *role,
-                                  long *shift_of);
+                                  kefu_att_pair *pairs, kefu_punch_role *role, long *shift_of);
 
 /* A1: whole minutes late (floor((in − start)/60 s), 0 when on time) and early. */
 int kefu_att_late_minutes(kefu_ts start, kefu_ts in);
@@ -127,19 +126,19 @@ int kefu_att_night_class(const kefu_att_policy *p, kefu_ts end);
 /* ---- month --------------------------------------------------------------------- */
 
 typedef enum {
-    KEFU_ATT_DAY_WORKED = 0,   /* at least one punch in the window */
-    KEFU_ATT_DAY_NO_PUNCH,     /* scheduled, no punch, no approved leave (A6) */
-    KEFU_ATT_DAY_LEAVE         /* approved leave (A12, judged elsewhere) */
+    KEFU_ATT_DAY_WORKED = 0, /* at least one punch in the window */
+    KEFU_ATT_DAY_NO_PUNCH,   /* scheduled, no punch, no approved leave (A6) */
+    KEFU_ATT_DAY_LEAVE       /* approved leave (A12, judged elsewhere) */
 } kefu_att_day_kind;
 
 /* One scheduled shift of the month, as the month function needs it. */
 typedef struct {
-    int64_t work_date;         /* the date the shift starts */
+    int64_t work_date; /* the date the shift starts */
     kefu_att_shift shift;
     kefu_att_day_kind kind;
-    int has_in, has_out;       /* from pairing */
-    int late_min, early_min;   /* A1 on the punches present (0 when absent) */
-    int confirmed;             /* a punch_confirmations row exists for work_date */
+    int has_in, has_out;     /* from pairing */
+    int late_min, early_min; /* A1 on the punches present (0 when absent) */
+    int confirmed;           /* a punch_confirmations row exists for work_date */
 } kefu_att_day;
 
 /* Build a day from a shift and its pair: WORKED when the window holds a punch
@@ -158,70 +157,70 @@ typedef enum {
 /* Verdict on one day (same index as the input). */
 typedef struct {
     kefu_att_status status;
-    const char *cause;         /* static rule id of an absence: "A4", "A5", "A6"; else NULL */
-    int late_incident;         /* A2 incident number of the late, 0 = none */
+    const char *cause; /* static rule id of an absence: "A4", "A5", "A6"; else NULL */
+    int late_incident; /* A2 incident number of the late, 0 = none */
     int early_incident;
-    int missing_no;            /* A5: n-th missing punch of the month, 0 = none */
-    int night_class;           /* A10 (counted only when not fully absent) */
-    int64_t paid_s;            /* paid seconds worked (paid × (1 − absent fraction)) */
-    int64_t holiday_s;         /* A11 paid seconds inside statutory days, before the cap */
+    int missing_no;    /* A5: n-th missing punch of the month, 0 = none */
+    int night_class;   /* A10 (counted only when not fully absent) */
+    int64_t paid_s;    /* paid seconds worked (paid × (1 − absent fraction)) */
+    int64_t holiday_s; /* A11 paid seconds inside statutory days, before the cap */
 } kefu_att_verdict;
 
 typedef enum {
-    KEFU_ATT_L_INCIDENT = 0,   /* A2 (+A3 fine): minutes, incident_no, points, fine_fen */
-    KEFU_ATT_L_EXTRA_POINTS,   /* A2: the once-a-month points at incident 3 */
-    KEFU_ATT_L_ABSENCE,        /* A4/A5/A6 (rule): halfdays, amount_fen deducted */
-    KEFU_ATT_L_DEDUCTION_CAP,  /* A6: amount_fen ≤ 0 bringing deductions down to base+perf */
-    KEFU_ATT_L_REVIEW,         /* A7: dismissal-review flag, no money */
-    KEFU_ATT_L_HOLIDAY_PAY,    /* A11: seconds (capped), amount_fen paid */
-    KEFU_ATT_L_OVERTIME        /* A13: seconds beyond the standard, amount_fen paid */
+    KEFU_ATT_L_INCIDENT = 0,  /* A2 (+A3 fine): minutes, incident_no, points, fine_fen */
+    KEFU_ATT_L_EXTRA_POINTS,  /* A2: the once-a-month points at incident 3 */
+    KEFU_ATT_L_ABSENCE,       /* A4/A5/A6 (rule): halfdays, amount_fen deducted */
+    KEFU_ATT_L_DEDUCTION_CAP, /* A6: amount_fen ≤ 0 bringing deductions down to base+perf */
+    KEFU_ATT_L_REVIEW,        /* A7: dismissal-review flag, no money */
+    KEFU_ATT_L_HOLIDAY_PAY,   /* A11: seconds (capped), amount_fen paid */
+    KEFU_ATT_L_OVERTIME       /* A13: seconds beyond the standard, amount_fen paid */
 } kefu_att_line_kind;
 
 /* One ledger or pay line; amounts are rounded half-up to the fen once, here. */
 typedef struct {
     kefu_att_line_kind kind;
-    const char *rule;          /* static: "A2", "A4", ... */
-    int64_t date;              /* work date (A11: the statutory date; A13: month start) */
-    long day;                  /* index into the days, −1 for month lines */
-    int late;                  /* A2: 1 late, 0 early */
-    int minutes;               /* A2: minutes late/early */
+    const char *rule; /* static: "A2", "A4", ... */
+    int64_t date;     /* work date (A11: the statutory date; A13: month start) */
+    long day;         /* index into the days, −1 for month lines */
+    int late;         /* A2: 1 late, 0 early */
+    int minutes;      /* A2: minutes late/early */
     int incident_no;
     int points;
-    int64_t fine_fen;          /* A3 */
-    int halfdays;              /* absence: 1 = half day, 2 = full day */
-    int64_t seconds;           /* A11/A13 paid seconds */
-    int64_t amount_fen;        /* absence deduction (positive), cap (≤ 0), pay (positive) */
-    const char *reason;        /* static English key of a review flag ("consecutive", "window") */
+    int64_t fine_fen;   /* A3 */
+    int halfdays;       /* absence: 1 = half day, 2 = full day */
+    int64_t seconds;    /* A11/A13 paid seconds */
+    int64_t amount_fen; /* absence deduction (positive), cap (≤ 0), pay (positive) */
+    const char *reason; /* static English key of a review flag ("consecutive", "window") */
 } kefu_att_line;
 
 typedef struct {
-    kefu_att_line *ptr;        /* owned by the month; kefu_att_month_free */
+    kefu_att_line *ptr; /* owned by the month; kefu_att_month_free */
     size_t len, cap;
 } kefu_att_lines;
 
 /* History the month needs from earlier months (stored results). */
 typedef struct {
-    int64_t base_fen, perf_fen;      /* monthly base and performance wage */
-    int prior_streak;                /* full-day absences ending the previous month's shifts */
-    int prior_window_halfdays;       /* absence half-days earlier in the A7 window */
-    int64_t prior_first_day_holiday_s;   /* A11 seconds the previous month's shifts already
-                                          * paid on this month's first day (its night shift
-                                          * runs past midnight): the day's cap is shared */
+    int64_t base_fen, perf_fen;        /* monthly base and performance wage */
+    int prior_streak;                  /* full-day absences ending the previous month's shifts */
+    int prior_window_halfdays;         /* absence half-days earlier in the A7 window */
+    int64_t prior_first_day_holiday_s; /* A11 seconds the previous month's shifts already
+                                        * paid on this month's first day (its night shift
+                                        * runs past midnight): the day's cap is shared */
 } kefu_att_month_input;
 
 typedef struct {
-    kefu_att_verdict *days;    /* ndays entries, owned */
+    kefu_att_verdict *days; /* ndays entries, owned */
     size_t ndays;
     kefu_att_lines lines;
     int incidents, points;
     int64_t fines_fen;
     int absence_halfdays;
-    int64_t deduction_fen;     /* sum of ABSENCE and DEDUCTION_CAP lines */
+    int64_t deduction_fen; /* sum of ABSENCE and DEDUCTION_CAP lines */
     int small_nights, big_nights;
     int64_t holiday_s, holiday_pay_fen;
     int64_t paid_s, overtime_s, overtime_pay_fen;
     int review_flags;
-    int trailing_streak;       /* prior_streak for the next month */
+    int trailing_streak; /* prior_streak for the next month */
 } kefu_att_month;
 
 /* Judge one employee's month. days: ndays shifts of one month (attributed by

@@ -394,9 +394,8 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
     r = NULL;
     /* daily_volumes are a source of their own: inside their coverage a missing
      * queue-day had no calls either (DOMAIN §4, "a source's loaded coverage"). */
-    st = kefu_db_query(c,
-                       "SELECT min(date), max(date) FROM kefu.daily_volumes WHERE centre = $1", 1,
-                       p1, &r);
+    st = kefu_db_query(c, "SELECT min(date), max(date) FROM kefu.daily_volumes WHERE centre = $1",
+                       1, p1, &r);
     if (st)
         goto done;
     if (!PQgetisnull(r, 0, 0)) {
@@ -481,8 +480,7 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
         if (!has)
             continue;
         for (size_t q = 0; q < d->nq; q++)
-            for (int64_t day = lo > d0 ? lo : d0; day <= hi && day <= data_hi && day <= d1;
-                 day++) {
+            for (int64_t day = lo > d0 ? lo : d0; day <= hi && day <= data_hi && day <= d1; day++) {
                 double *x = &d->v[q * d->nd + (size_t)(day - d0)];
                 if (isnan(*x))
                     *x = 0;

@@ -11,23 +11,24 @@
 
 /* Every check the roster check makes; R6 findings come from SQL in roster_check.c. */
 typedef enum {
-    KEFU_RC_R1_STREAK_EXCEPTION = 0, /* run of working days > 5 and ≤ 7: needs an approved exception */
-    KEFU_RC_R1_STREAK_OVER,          /* run > 7: not allowed even with an exception */
-    KEFU_RC_R2_REST_DAYS,            /* agent with fewer rest days than required */
-    KEFU_RC_R2_WEEK_REST,            /* supervisor week that is neither long nor short */
-    KEFU_RC_R2_NOT_ALTERNATING,      /* supervisor: two long (or two short) weeks in a row */
-    KEFU_RC_R3_MONTH_HOURS,          /* monthly hours outside target ± tolerance */
-    KEFU_RC_R3_DAILY_HOURS,          /* a shift of paid hours outside 7–8 h */
-    KEFU_RC_R4_NOTICE,               /* swap requested less than 1 day ahead (or no time) */
-    KEFU_RC_R4_UNAPPROVED,           /* swap without approver */
-    KEFU_RC_R4_TOO_MANY,             /* more than 4 swaps in the month (active + passive) */
-    KEFU_RC_R4_RESWAP,               /* a swapped shift swapped again */
-    KEFU_RC_R5_TENURE,               /* consecutive leave before 3 months of service */
-    KEFU_RC_R5_PER_QUARTER,          /* second consecutive leave in a quarter */
-    KEFU_RC_R5_TOO_LONG,             /* consecutive leave longer than 15 days */
-    KEFU_RC_R5_LEAVE_TYPES,          /* three or more leave types combined */
-    KEFU_RC_R6_COVERAGE,             /* scheduled agents below the staffing need */
-    KEFU_RC_R6_PEAK_PULLOUT,         /* a pull-out during a peak interval */
+    KEFU_RC_R1_STREAK_EXCEPTION =
+        0,                      /* run of working days > 5 and ≤ 7: needs an approved exception */
+    KEFU_RC_R1_STREAK_OVER,     /* run > 7: not allowed even with an exception */
+    KEFU_RC_R2_REST_DAYS,       /* agent with fewer rest days than required */
+    KEFU_RC_R2_WEEK_REST,       /* supervisor week that is neither long nor short */
+    KEFU_RC_R2_NOT_ALTERNATING, /* supervisor: two long (or two short) weeks in a row */
+    KEFU_RC_R3_MONTH_HOURS,     /* monthly hours outside target ± tolerance */
+    KEFU_RC_R3_DAILY_HOURS,     /* a shift of paid hours outside 7–8 h */
+    KEFU_RC_R4_NOTICE,          /* swap requested less than 1 day ahead (or no time) */
+    KEFU_RC_R4_UNAPPROVED,      /* swap without approver */
+    KEFU_RC_R4_TOO_MANY,        /* more than 4 swaps in the month (active + passive) */
+    KEFU_RC_R4_RESWAP,          /* a swapped shift swapped again */
+    KEFU_RC_R5_TENURE,          /* consecutive leave before 3 months of service */
+    KEFU_RC_R5_PER_QUARTER,     /* second consecutive leave in a quarter */
+    KEFU_RC_R5_TOO_LONG,        /* consecutive leave longer than 15 days */
+    KEFU_RC_R5_LEAVE_TYPES,     /* three or more leave types combined */
+    KEFU_RC_R6_COVERAGE,        /* scheduled agents below the staffing need */
+    KEFU_RC_R6_PEAK_PULLOUT,    /* a pull-out during a peak interval */
     KEFU_RC_COUNT
 } kefu_roster_check;
 
@@ -48,8 +49,8 @@ typedef enum { KEFU_DAY_NONE = 0, KEFU_DAY_SHIFT, KEFU_DAY_REST, KEFU_DAY_LEAVE 
 /* One rostered day. NONE = no roster row for that day. */
 typedef struct {
     kefu_day_kind kind;
-    double paid_hours;         /* SHIFT days: the shift's paid hours */
-    unsigned leave_mask;       /* leave types on this day (roster leave code and leaves feed) */
+    double paid_hours;   /* SHIFT days: the shift's paid hours */
+    unsigned leave_mask; /* leave types on this day (roster leave code and leaves feed) */
 } kefu_rday;
 
 #define KEFU_NO_DAY INT64_MIN
@@ -58,13 +59,14 @@ typedef struct {
  * The range must contain the month; days before it (the previous month's
  * tail, the quarter so far) let runs be followed across the month boundary. */
 typedef struct {
-    const char *emp_id;        /* borrowed; copied by pointer into findings */
-    int supervisor;            /* 1: long/short weeks (R2) instead of 7 rest days */
-    int64_t hire;              /* hire date, KEFU_NO_DAY when unknown */
-    int64_t until;             /* last employed day (a leaver's last roster day), KEFU_NO_DAY = still employed */
-    int64_t first;             /* day number of days[0] */
+    const char *emp_id; /* borrowed; copied by pointer into findings */
+    int supervisor;     /* 1: long/short weeks (R2) instead of 7 rest days */
+    int64_t hire;       /* hire date, KEFU_NO_DAY when unknown */
+    int64_t
+        until; /* last employed day (a leaver's last roster day), KEFU_NO_DAY = still employed */
+    int64_t first; /* day number of days[0] */
     size_t n;
-    const kefu_rday *days;     /* borrowed */
+    const kefu_rday *days; /* borrowed */
     int64_t month_first, month_last;
 } kefu_emp_days;
 
@@ -95,21 +97,21 @@ void kefu_roster_params_default(kefu_roster_params *p);
 /* One violation. Strings are borrowed from the inputs (emp_id, swap ids). */
 typedef struct {
     kefu_roster_check check;
-    const char *emp_id;        /* NULL for a centre-wide finding (R6 coverage) */
+    const char *emp_id; /* NULL for a centre-wide finding (R6 coverage) */
     int64_t date_from, date_to;
     double value, limit;
-    int count;                 /* check-specific: days of a shift, swaps, leave types ... */
-    const char *ref, *ref2;    /* swap ids (R4); NULL otherwise */
-    int start_s, end_s;        /* R6: seconds after midnight of the interval; -1 otherwise */
+    int count;              /* check-specific: days of a shift, swaps, leave types ... */
+    const char *ref, *ref2; /* swap ids (R4); NULL otherwise */
+    int start_s, end_s;     /* R6: seconds after midnight of the interval; -1 otherwise */
 } kefu_roster_finding;
 
 typedef struct {
-    kefu_roster_finding *ptr;  /* owned: kefu_roster_findings_free */
+    kefu_roster_finding *ptr; /* owned: kefu_roster_findings_free */
     size_t len, cap;
 } kefu_roster_findings;
 
 kefu_status kefu_roster_findings_push(kefu_roster_findings *f, const kefu_roster_finding *x);
-void kefu_roster_findings_free(kefu_roster_findings *f);   /* no-op on a zeroed list */
+void kefu_roster_findings_free(kefu_roster_findings *f); /* no-op on a zeroed list */
 
 /* R1: runs of consecutive SHIFT days without leave longer than r1_max_days that end in the
  * month (a run crossing into the month counts its days before the month too).

@@ -5,10 +5,10 @@
 #ifndef KEFU_COMMON_H
 #define KEFU_COMMON_H
 
+#include <libpq-fe.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <libpq-fe.h>
 
 /* ---- status ------------------------------------------------------------ */
 
@@ -16,16 +16,16 @@
  * only main() turns them into exit codes (kefu_exit_code). */
 typedef enum {
     KEFU_OK = 0,
-    KEFU_ERR_USAGE,          /* bad command line */
-    KEFU_ERR_IO,             /* file cannot be read or written */
+    KEFU_ERR_USAGE, /* bad command line */
+    KEFU_ERR_IO,    /* file cannot be read or written */
     KEFU_ERR_NOMEM,
-    KEFU_ERR_DB,             /* database unreachable or a statement failed */
-    KEFU_ERR_INPUT,          /* input file unusable (no header, unknown feed, ...) */
-    KEFU_ERR_REJECTS,        /* too many rejected rows: load rolled back */
-    KEFU_ERR_KEY,            /* caller-hash key missing or not the database's */
-    KEFU_ERR_DATA,           /* not enough data for a computation */
-    KEFU_ERR_CHECK_FAILED,   /* a check ran and found violations (roster-check) */
-    KEFU_ERR_NUMERIC,        /* a GSL routine failed */
+    KEFU_ERR_DB,           /* database unreachable or a statement failed */
+    KEFU_ERR_INPUT,        /* input file unusable (no header, unknown feed, ...) */
+    KEFU_ERR_REJECTS,      /* too many rejected rows: load rolled back */
+    KEFU_ERR_KEY,          /* caller-hash key missing or not the database's */
+    KEFU_ERR_DATA,         /* not enough data for a computation */
+    KEFU_ERR_CHECK_FAILED, /* a check ran and found violations (roster-check) */
+    KEFU_ERR_NUMERIC,      /* a GSL routine failed */
     KEFU_ERR_INTERNAL
 } kefu_status;
 
@@ -56,7 +56,7 @@ extern int kefu_quiet;
  * CI is unset. total_bytes/done_bytes drive the ETA; 0 total = unknown. */
 typedef struct {
     const char *label;
-    double started;          /* monotonic seconds */
+    double started; /* monotonic seconds */
     double last_print;
     int enabled;
 } kefu_progress;
@@ -69,7 +69,7 @@ double kefu_now_monotonic(void);
 /* ---- growable byte buffer {ptr, len, cap} -------------------------------- */
 
 typedef struct {
-    char *ptr;   /* owned; always NUL-terminated when cap > 0 */
+    char *ptr; /* owned; always NUL-terminated when cap > 0 */
     size_t len;
     size_t cap;
 } kefu_buf;
@@ -79,8 +79,8 @@ kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n);
 kefu_status kefu_buf_puts(kefu_buf *b, const char *s);
 kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void kefu_buf_reset(kefu_buf *b);      /* len = 0, keeps memory */
-void kefu_buf_free(kefu_buf *b);       /* kefu_buf_free of a zeroed buf is a no-op */
+void kefu_buf_reset(kefu_buf *b); /* len = 0, keeps memory */
+void kefu_buf_free(kefu_buf *b);  /* kefu_buf_free of a zeroed buf is a no-op */
 
 /* ---- SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104) --------------------- */
 
@@ -94,8 +94,8 @@ typedef struct {
 void kefu_sha256_init(kefu_sha256 *c);
 void kefu_sha256_update(kefu_sha256 *c, const void *data, size_t n);
 void kefu_sha256_final(kefu_sha256 *c, unsigned char out[32]);
-void kefu_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg,
-                      size_t msglen, unsigned char out[32]);
+void kefu_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg, size_t msglen,
+                      unsigned char out[32]);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void kefu_hex(const unsigned char *in, size_t n, char *out);
 
@@ -120,7 +120,7 @@ int kefu_parse_date(const char *s, size_t n, int64_t *days);
 int kefu_parse_clock(const char *s, size_t n, int *secs);
 /* Format as "YYYY-MM-DD HH:MM:SS" into out (at least 20 bytes). */
 void kefu_format_ts(kefu_ts t, char *out);
-void kefu_format_date(int64_t days, char *out);   /* "YYYY-MM-DD", 11 bytes */
+void kefu_format_date(int64_t days, char *out); /* "YYYY-MM-DD", 11 bytes */
 
 /* ---- paths --------------------------------------------------------------- */
 
@@ -136,7 +136,7 @@ char *kefu_sql_dir(void);
  * else the libpq environment (PGHOST, PGDATABASE, PGSERVICE, ...), else the
  * embedded cluster under $KEFU_HOME, started on demand. */
 typedef struct {
-    const char *conninfo;    /* from --db; may be NULL. Not owned. */
+    const char *conninfo; /* from --db; may be NULL. Not owned. */
 } kefu_db_opts;
 
 /* Connect, set search_path to kefu, pg_catalog and client_encoding UTF8.
@@ -161,8 +161,8 @@ kefu_status kefu_cmd_db(const kefu_db_opts *o, int argc, char **argv);
 kefu_status kefu_db_exec(PGconn *c, const char *sql);
 /* Run with text parameters; *res (may be NULL) receives the result, owned by
  * the caller (PQclear), only on success. */
-kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams,
-                          const char *const *params, PGresult **res);
+kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams, const char *const *params,
+                          PGresult **res);
 /* Report a failed result like psql does (error, detail, hint). */
 void kefu_db_report(PGresult *r, PGconn *c);
 /* Advisory lock serialising jobs of one kind (transaction-scoped). */
@@ -204,7 +204,6 @@ int kefu_phone_normalise(const char *s, size_t n, char *out, size_t cap);
 /* Masked form 138****5678 of a normalised number (out >= n + 1 bytes). */
 void kefu_phone_mask(const char *digits, size_t n, char *out);
 /* hex HMAC-SHA-256(key, digits) into out (65 bytes). */
-void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n,
-                     char out[65]);
+void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n, char out[65]);
 
 #endif

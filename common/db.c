@@ -20,18 +20,16 @@ kefu_status kefu_pg_describe(char **datadir, char **sockdir, char **logpath);
 typedef enum { SRC_OPTION, SRC_KEFU_DB, SRC_LIBPQ_ENV, SRC_EMBEDDED } db_source;
 
 /* Variables that mean "the user configured libpq already". */
-static const char *const libpq_env[] = {"PGHOST",     "PGHOSTADDR", "PGPORT",        "PGDATABASE",
-                                        "PGUSER",     "PGSERVICE",  "PGSERVICEFILE", NULL};
+static const char *const libpq_env[] = {"PGHOST", "PGHOSTADDR", "PGPORT",        "PGDATABASE",
+                                        "PGUSER", "PGSERVICE",  "PGSERVICEFILE", NULL};
 
-static int env_set(const char *name)
-{
+static int env_set(const char *name) {
     const char *v = getenv(name);
     return v && *v;
 }
 
 /* An empty --db or KEFU_DB counts as unset, as for most environment knobs. */
-static db_source db_select(const kefu_db_opts *o, const char **conninfo)
-{
+static db_source db_select(const kefu_db_opts *o, const char **conninfo) {
     if (o && o->conninfo && *o->conninfo) {
         *conninfo = o->conninfo;
         return SRC_OPTION;
@@ -50,25 +48,26 @@ static db_source db_select(const kefu_db_opts *o, const char **conninfo)
     return SRC_EMBEDDED;
 }
 
-static const char *source_name(db_source s)
-{
+static const char *source_name(db_source s) {
     switch (s) {
-    case SRC_OPTION: return "--db";
-    case SRC_KEFU_DB: return "KEFU_DB";
-    case SRC_LIBPQ_ENV: return KL("libpq 环境变量 (PGHOST 等)", "libpq environment (PGHOST, ...)");
-    case SRC_EMBEDDED: return KL("内置数据库", "embedded cluster");
+    case SRC_OPTION:
+        return "--db";
+    case SRC_KEFU_DB:
+        return "KEFU_DB";
+    case SRC_LIBPQ_ENV:
+        return KL("libpq 环境变量 (PGHOST 等)", "libpq environment (PGHOST, ...)");
+    case SRC_EMBEDDED:
+        return KL("内置数据库", "embedded cluster");
     }
     return "?";
 }
 
-int kefu_db_is_embedded(const kefu_db_opts *o)
-{
+int kefu_db_is_embedded(const kefu_db_opts *o) {
     const char *ci;
     return db_select(o, &ci) == SRC_EMBEDDED;
 }
 
-static PGconn *open_conn(const char *conninfo)
-{
+static PGconn *open_conn(const char *conninfo) {
     /* application_name before dbname so a conninfo may override it;
      * client_encoding after it so nothing can: kefu speaks UTF-8 only. */
     const char *const keys[] = {"application_name", "dbname", "client_encoding", NULL};
@@ -77,8 +76,7 @@ static PGconn *open_conn(const char *conninfo)
 }
 
 /* PQerrorMessage without its trailing newline, for a detail line. */
-static void detail_conn_error(PGconn *c)
-{
+static void detail_conn_error(PGconn *c) {
     const char *m = c ? PQerrorMessage(c) : "out of memory";
     size_t n = strlen(m);
     while (n > 0 && m[n - 1] == '\n')
@@ -86,8 +84,7 @@ static void detail_conn_error(PGconn *c)
     kefu_detail("%.*s", (int)n, m);
 }
 
-kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out)
-{
+kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out) {
     const char *ci = NULL;
     char *embedded = NULL;
     PGconn *c = NULL;
@@ -125,8 +122,9 @@ kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out)
                    c && PQdb(c) ? PQdb(c) : "?", host && *host ? host : "?",
                    c && PQport(c) && *PQport(c) ? PQport(c) : "5432", source_name(src));
         detail_conn_error(c);
-        kefu_hint(KL("用 --db 或 KEFU_DB 指定数据库，或运行 `kefu db start` 启动内置数据库",
-                     "choose a database with --db or KEFU_DB, or run `kefu db start` for the embedded one"));
+        kefu_hint(KL(
+            "用 --db 或 KEFU_DB 指定数据库，或运行 `kefu db start` 启动内置数据库",
+            "choose a database with --db or KEFU_DB, or run `kefu db start` for the embedded one"));
         st = KEFU_ERR_DB;
         goto done;
     }
@@ -144,11 +142,11 @@ done:
 
 /* ---- statements ---------------------------------------------------------- */
 
-void kefu_db_report(PGresult *r, PGconn *c)
-{
+void kefu_db_report(PGresult *r, PGconn *c) {
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary) {
-        if (r && PQresultStatus(r) != PGRES_FATAL_ERROR && PQresultStatus(r) != PGRES_NONFATAL_ERROR) {
+        if (r && PQresultStatus(r) != PGRES_FATAL_ERROR &&
+            PQresultStatus(r) != PGRES_NONFATAL_ERROR) {
             kefu_error(KL("意外的数据库结果: %s", "unexpected database result: %s"),
                        PQresStatus(PQresultStatus(r)));
             return;
@@ -174,8 +172,7 @@ void kefu_db_report(PGresult *r, PGconn *c)
         kefu_hint("%s", hint);
 }
 
-static kefu_status check_result(PGconn *c, PGresult *r)
-{
+static kefu_status check_result(PGconn *c, PGresult *r) {
     ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
         return KEFU_OK;
@@ -183,17 +180,15 @@ static kefu_status check_result(PGconn *c, PGresult *r)
     return r ? KEFU_ERR_DB : KEFU_ERR_NOMEM;
 }
 
-kefu_status kefu_db_exec(PGconn *c, const char *sql)
-{
+kefu_status kefu_db_exec(PGconn *c, const char *sql) {
     PGresult *r = PQexec(c, sql);
     kefu_status st = check_result(c, r);
     PQclear(r);
     return st;
 }
 
-kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams,
-                          const char *const *params, PGresult **res)
-{
+kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams, const char *const *params,
+                          PGresult **res) {
     if (res)
         *res = NULL;
     PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
@@ -206,8 +201,7 @@ kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams,
     return st;
 }
 
-kefu_status kefu_db_xact_lock(PGconn *c, const char *job)
-{
+kefu_status kefu_db_xact_lock(PGconn *c, const char *job) {
     const char *params[1] = {job};
     /* A transaction-scoped lock taken outside a transaction would be released
      * at once: a caller bug, not a database problem. */
@@ -217,14 +211,12 @@ kefu_status kefu_db_xact_lock(PGconn *c, const char *job)
                    job);
         return KEFU_ERR_INTERNAL;
     }
-    return kefu_db_query(c,
-                         "SELECT pg_catalog.pg_advisory_xact_lock(" KEFU_LOCK_CLASS
-                         ", pg_catalog.hashtext($1))",
-                         1, params, NULL);
+    return kefu_db_query(
+        c, "SELECT pg_catalog.pg_advisory_xact_lock(" KEFU_LOCK_CLASS ", pg_catalog.hashtext($1))",
+        1, params, NULL);
 }
 
-void kefu_db_set_role(PGconn *c, const char *role)
-{
+void kefu_db_set_role(PGconn *c, const char *role) {
     const char *params[1] = {role};
     PGresult *r = NULL;
     char *ident = NULL;
@@ -243,8 +235,9 @@ void kefu_db_set_role(PGconn *c, const char *role)
     if (!ident || kefu_buf_printf(&sql, "SET ROLE %s", ident) != KEFU_OK)
         goto done;
     if (kefu_db_exec(c, sql.ptr) != KEFU_OK)
-        kefu_warn(KL("无法切换到角色 %s，继续以 %s 运行", "cannot switch to role %s; continuing as %s"), role,
-                  PQuser(c));
+        kefu_warn(
+            KL("无法切换到角色 %s，继续以 %s 运行", "cannot switch to role %s; continuing as %s"),
+            role, PQuser(c));
 done:
     kefu_buf_free(&sql);
     PQfreemem(ident);
@@ -255,9 +248,9 @@ done:
 
 /* What `kefu db url` prints for the libpq environment: the effective
  * non-secret settings. */
-static kefu_status env_conninfo(kefu_buf *b)
-{
-    static const char *const keys[] = {"service", "host", "hostaddr", "port", "dbname", "user", NULL};
+static kefu_status env_conninfo(kefu_buf *b) {
+    static const char *const keys[] = {"service", "host", "hostaddr", "port",
+                                       "dbname",  "user", NULL};
     PQconninfoOption *opts = PQconndefaults();
     kefu_status st = opts ? KEFU_OK : KEFU_ERR_NOMEM;
     for (size_t k = 0; st == KEFU_OK && keys[k]; k++)
@@ -268,8 +261,7 @@ static kefu_status env_conninfo(kefu_buf *b)
     return st;
 }
 
-static kefu_status db_status(const kefu_db_opts *o)
-{
+static kefu_status db_status(const kefu_db_opts *o) {
     const char *ci;
     db_source src = db_select(o, &ci);
     char *datadir = NULL, *sockdir = NULL, *logpath = NULL;
@@ -289,8 +281,8 @@ static kefu_status db_status(const kefu_db_opts *o)
         version = NULL;
     int running = version && access(version, F_OK) == 0 && kefu_pg_running();
     const char *state = !version || access(version, F_OK) != 0 ? KL("未初始化", "not initialised")
-                        : running                               ? KL("运行中", "running")
-                                                                : KL("已停止", "stopped");
+                        : running                              ? KL("运行中", "running")
+                                                               : KL("已停止", "stopped");
     printf(KL("内置数据库: %s\n", "embedded database: %s\n"), state);
     printf(KL("数据目录: %s\n", "data directory: %s\n"), datadir);
     printf(KL("套接字目录: %s\n", "socket directory: %s\n"), sockdir);
@@ -302,8 +294,7 @@ static kefu_status db_status(const kefu_db_opts *o)
     return running ? KEFU_OK : KEFU_ERR_DB;
 }
 
-static kefu_status db_url(const kefu_db_opts *o)
-{
+static kefu_status db_url(const kefu_db_opts *o) {
     const char *ci;
     kefu_buf b = {0};
     char *embedded = NULL;
@@ -333,8 +324,7 @@ static kefu_status db_url(const kefu_db_opts *o)
 /* `kefu db psql [ARGS]`: replace this process with psql connected to kefu's
  * database.  This is the one place library code does not return on success;
  * exec is not an exit — nothing of ours is left to clean up or roll back. */
-static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv)
-{
+static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv) {
     const char *ci;
     char *embedded = NULL;
     char *dbarg = NULL;
@@ -382,8 +372,7 @@ done:
     return st;
 }
 
-static kefu_status db_usage(const char *what)
-{
+static kefu_status db_usage(const char *what) {
     if (what)
         kefu_error(KL("未知的 db 子命令: \"%s\"", "unknown db subcommand: \"%s\""), what);
     else
@@ -393,34 +382,36 @@ static kefu_status db_usage(const char *what)
     return KEFU_ERR_USAGE;
 }
 
-kefu_status kefu_cmd_db(const kefu_db_opts *o, int argc, char **argv)
-{
+kefu_status kefu_cmd_db(const kefu_db_opts *o, int argc, char **argv) {
     if (argc < 2)
         return db_usage(NULL);
     const char *sub = argv[1];
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("%s", KL("用法: kefu db start|stop|status|url|psql [psql 参数]\n"
-                        "  start   初始化（首次）并启动内置数据库（$KEFU_HOME/pg，仅 Unix 套接字）\n"
-                        "  stop    停止内置数据库\n"
-                        "  status  是否运行、数据目录、套接字\n"
-                        "  url     打印 libpq 连接串\n"
-                        "  psql    用 psql 连接（其余参数交给 psql）\n",
-                        "usage: kefu db start|stop|status|url|psql [psql arguments]\n"
-                        "  start   initialise (first time) and start the embedded cluster ($KEFU_HOME/pg, Unix socket only)\n"
-                        "  stop    stop the embedded cluster\n"
-                        "  status  running or not, data directory, socket\n"
-                        "  url     print the libpq connection string\n"
-                        "  psql    connect with psql (remaining arguments go to psql)\n"));
+        printf("%s",
+               KL("用法: kefu db start|stop|status|url|psql [psql 参数]\n"
+                  "  start   初始化（首次）并启动内置数据库（$KEFU_HOME/pg，仅 Unix 套接字）\n"
+                  "  stop    停止内置数据库\n"
+                  "  status  是否运行、数据目录、套接字\n"
+                  "  url     打印 libpq 连接串\n"
+                  "  psql    用 psql 连接（其余参数交给 psql）\n",
+                  "usage: kefu db start|stop|status|url|psql [psql arguments]\n"
+                  "  start   initialise (first time) and start the embedded cluster "
+                  "($KEFU_HOME/pg, Unix socket only)\n"
+                  "  stop    stop the embedded cluster\n"
+                  "  status  running or not, data directory, socket\n"
+                  "  url     print the libpq connection string\n"
+                  "  psql    connect with psql (remaining arguments go to psql)\n"));
         return KEFU_OK;
     }
     if (strcmp(sub, "psql") == 0)
         return db_psql(o, argc - 2, argv + 2);
-    int known = strcmp(sub, "start") == 0 || strcmp(sub, "stop") == 0 || strcmp(sub, "status") == 0 ||
-                strcmp(sub, "url") == 0;
+    int known = strcmp(sub, "start") == 0 || strcmp(sub, "stop") == 0 ||
+                strcmp(sub, "status") == 0 || strcmp(sub, "url") == 0;
     if (!known)
         return db_usage(sub);
     if (argc > 2) {
-        kefu_error(KL("kefu db %s 不接受参数: \"%s\"", "kefu db %s takes no arguments: \"%s\""), sub, argv[2]);
+        kefu_error(KL("kefu db %s 不接受参数: \"%s\"", "kefu db %s takes no arguments: \"%s\""),
+                   sub, argv[2]);
         kefu_hint(KL("用法: kefu db start|stop|status|url|psql [psql 参数]",
                      "usage: kefu db start|stop|status|url|psql [psql arguments]"));
         return KEFU_ERR_USAGE;
@@ -431,9 +422,10 @@ kefu_status kefu_cmd_db(const kefu_db_opts *o, int argc, char **argv)
         return db_url(o);
     if (!kefu_db_is_embedded(o)) {
         const char *ci;
-        kefu_warn(KL("已由 %s 配置数据库；内置数据库不会被其他命令使用",
-                     "a database is configured by %s; other commands will not use the embedded cluster"),
-                  source_name(db_select(o, &ci)));
+        kefu_warn(
+            KL("已由 %s 配置数据库；内置数据库不会被其他命令使用",
+               "a database is configured by %s; other commands will not use the embedded cluster"),
+            source_name(db_select(o, &ci)));
     }
     if (strcmp(sub, "start") == 0) {
         kefu_status st = kefu_pg_start();

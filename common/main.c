@@ -1,10 +1,10 @@
 /* main.c — the `kefu` command: global options, then git-style dispatch to the
  * stages. The only file that includes every stage's public header; the stages
  * themselves talk only through the database. */
-#include "common.h"
 #include "../analytics/analytics.h"
 #include "../etl/etl.h"
 #include "../reports/reports.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +17,14 @@ typedef struct {
     kefu_status (*run)(const kefu_db_opts *db, int argc, char **argv);
 } command;
 
-static kefu_status run_gen(const kefu_db_opts *db, int argc, char **argv)
-{
+static kefu_status run_gen(const kefu_db_opts *db, int argc, char **argv) {
     (void)db;
     return kefu_cmd_gen(argc, argv);
 }
 
 /* kefu forecast: analytics stores the runs, then the report stage writes the
  * workbook from the stored tables when --out is given. */
-static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv)
-{
+static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv) {
     kefu_forecast_outcome out = {NULL, 0, NULL};
     kefu_status st = kefu_cmd_forecast(db, argc, argv, &out);
     if (!st && out.out_path && out.nruns)
@@ -39,47 +37,52 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
 static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
 
 static const command COMMANDS[] = {
-    {"init", "创建或升级数据库结构，生成主叫号码密钥", "create or upgrade the schema; create the caller-hash key",
-     kefu_cmd_init},
-    {"load", "载入数据文件（话单、打卡、排班……）", "load feed files (calls, punches, roster, ...)", kefu_cmd_load},
+    {"init", "创建或升级数据库结构，生成主叫号码密钥",
+     "create or upgrade the schema; create the caller-hash key", kefu_cmd_init},
+    {"load", "载入数据文件（话单、打卡、排班……）", "load feed files (calls, punches, roster, ...)",
+     kefu_cmd_load},
     {"gen", "生成示例呼叫中心数据（CSV）", "generate a synthetic centre as CSV files", run_gen},
     {"demo", "端到端演示：建库、生成、载入", "end-to-end demo: init, generate, load", run_demo},
     {"forecast", "95598 话务预测、回测、排班需求与预测评审工作簿",
      "95598 call-volume forecast, backtest, staffing need and review workbook", run_forecast},
-    {"attendance", "月度考勤、扣款与处罚台账（HR 月结）", "monthly attendance, deductions and penalty ledger (HR close)",
-     kefu_cmd_attendance},
-    {"roster-check", "按 R1–R6 校验排班草稿", "check the draft roster against R1-R6", kefu_cmd_roster_check},
+    {"attendance", "月度考勤、扣款与处罚台账（HR 月结）",
+     "monthly attendance, deductions and penalty ledger (HR close)", kefu_cmd_attendance},
+    {"roster-check", "按 R1–R6 校验排班草稿", "check the draft roster against R1-R6",
+     kefu_cmd_roster_check},
     {"adherence", "坐席排班遵从度", "agent schedule adherence", kefu_cmd_adherence},
-    {"report", "从结果表生成工作簿（forecast / attendance）", "write a workbook from result tables (forecast / attendance)",
-     kefu_cmd_report},
-    {"db", "内置数据库: start|stop|status|url|psql", "embedded database: start|stop|status|url|psql",
-     kefu_cmd_db},
+    {"report", "从结果表生成工作簿（forecast / attendance）",
+     "write a workbook from result tables (forecast / attendance)", kefu_cmd_report},
+    {"db", "内置数据库: start|stop|status|url|psql",
+     "embedded database: start|stop|status|url|psql", kefu_cmd_db},
     {"help", "显示帮助", "show help", run_help},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
-static void usage(FILE *to)
-{
-    fprintf(to, "%s", KL("用法: kefu [--db 连接串] [--lang zh|en] [--quiet] 命令 [参数...]\n\n命令:\n",
-                         "usage: kefu [--db CONNINFO] [--lang zh|en] [--quiet] COMMAND [ARGS...]\n\ncommands:\n"));
+static void usage(FILE *to) {
+    fprintf(to, "%s",
+            KL("用法: kefu [--db 连接串] [--lang zh|en] [--quiet] 命令 [参数...]\n\n命令:\n",
+               "usage: kefu [--db CONNINFO] [--lang zh|en] [--quiet] COMMAND "
+               "[ARGS...]\n\ncommands:\n"));
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(to, "  %-13s %s\n", COMMANDS[i].name, KL(COMMANDS[i].summary_zh, COMMANDS[i].summary_en));
-    fprintf(to, "%s", KL("\n`kefu help 命令` 或 `kefu 命令 --help` 显示命令的选项。\n"
-                         "数据库: --db，否则 KEFU_DB，否则 libpq 环境变量（PGHOST…），否则内置数据库 $KEFU_HOME（默认 ./var）。\n",
-                         "\n`kefu help COMMAND` or `kefu COMMAND --help` shows a command's options.\n"
-                         "Database: --db, else KEFU_DB, else the libpq environment (PGHOST...), else the\n"
-                         "embedded cluster under $KEFU_HOME (default ./var).\n"));
+        fprintf(to, "  %-13s %s\n", COMMANDS[i].name,
+                KL(COMMANDS[i].summary_zh, COMMANDS[i].summary_en));
+    fprintf(to, "%s",
+            KL("\n`kefu help 命令` 或 `kefu 命令 --help` 显示命令的选项。\n"
+               "数据库: --db，否则 KEFU_DB，否则 libpq 环境变量（PGHOST…），否则内置数据库 "
+               "$KEFU_HOME（默认 ./var）。\n",
+               "\n`kefu help COMMAND` or `kefu COMMAND --help` shows a command's options.\n"
+               "Database: --db, else KEFU_DB, else the libpq environment (PGHOST...), else the\n"
+               "embedded cluster under $KEFU_HOME (default ./var).\n"));
 }
 
-static const command *find_command(const char *name)
-{
+static const command *find_command(const char *name) {
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(COMMANDS[i].name, name) == 0) return &COMMANDS[i];
+        if (strcmp(COMMANDS[i].name, name) == 0)
+            return &COMMANDS[i];
     return NULL;
 }
 
-static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv)
-{
+static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv) {
     if (argc < 2) {
         usage(stdout);
         return KEFU_OK;
@@ -94,17 +97,22 @@ static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv)
 }
 
 /* kefu demo: the whole pipeline on a generated centre. */
-static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
-{
+static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv) {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("%s", KL("用法: kefu demo [gen 的选项...]\n"
-                            "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu load --dir），\n"
-                            "预测 2026-11（含回测与工作簿）、校验 2026-10 排班、遵从度、考勤月结与 HR 工作簿。\n",
-                            "usage: kefu demo [gen options...]\n"
-                            "Runs kefu init, generates a centre into $KEFU_HOME/demo (kefu gen) and loads it\n"
-                            "(kefu load --dir), forecasts 2026-11 (with backtest and workbook), checks the 2026-10\n"
-                            "roster, adherence, closes 2026-10 attendance and writes the HR workbook.\n"));
+            printf(
+                "%s",
+                KL("用法: kefu demo [gen 的选项...]\n"
+                   "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu "
+                   "load --dir），\n"
+                   "预测 2026-11（含回测与工作簿）、校验 2026-10 排班、遵从度、考勤月结与 HR "
+                   "工作簿。\n",
+                   "usage: kefu demo [gen options...]\n"
+                   "Runs kefu init, generates a centre into $KEFU_HOME/demo (kefu gen) and loads "
+                   "it\n"
+                   "(kefu load --dir), forecasts 2026-11 (with backtest and workbook), checks the "
+                   "2026-10\n"
+                   "roster, adherence, closes 2026-10 attendance and writes the HR workbook.\n"));
             return KEFU_OK;
         }
     char *home = kefu_home();
@@ -113,21 +121,26 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
     free(home);
     kefu_status st;
     char *iargv[] = {"init", NULL};
-    if ((st = kefu_cmd_init(db, 1, iargv))) return st;
+    if ((st = kefu_cmd_init(db, 1, iargv)))
+        return st;
 
     char **gargv = calloc((size_t)argc + 3, sizeof *gargv);
-    if (!gargv) return KEFU_ERR_NOMEM;
+    if (!gargv)
+        return KEFU_ERR_NOMEM;
     int gn = 0;
     gargv[gn++] = "gen";
     gargv[gn++] = "--out";
     gargv[gn++] = outdir;
-    for (int i = 1; i < argc; i++) gargv[gn++] = argv[i];
+    for (int i = 1; i < argc; i++)
+        gargv[gn++] = argv[i];
     st = kefu_cmd_gen(gn, gargv);
     free(gargv);
-    if (st) return st;
+    if (st)
+        return st;
 
     char *largv[] = {"load", "--dir", outdir, NULL};
-    if ((st = kefu_cmd_load(db, 3, largv))) return st;
+    if ((st = kefu_cmd_load(db, 3, largv)))
+        return st;
 
     /* The three jobs of the users, on the generated centre: the planner's
      * forecast review for the month after the data, the supervisors' roster
@@ -136,25 +149,32 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
     char fpath[4200], apath[4200];
     snprintf(fpath, sizeof fpath, "%s/forecast-2026-11.xlsx", outdir);
     snprintf(apath, sizeof apath, "%s/attendance-2026-10.xlsx", outdir);
-    char *fargv[] = {"forecast", "--month", "2026-11", "--as-of", "2026-10-31", "--backtest",
-                     "--out", fpath, NULL};
-    if ((st = run_forecast(db, 8, fargv))) return st;
+    char *fargv[] = {"forecast",   "--month", "2026-11", "--as-of", "2026-10-31",
+                     "--backtest", "--out",   fpath,     NULL};
+    if ((st = run_forecast(db, 8, fargv)))
+        return st;
     char *rargv[] = {"roster-check", "--month", "2026-10", NULL};
     st = kefu_cmd_roster_check(db, 3, rargv);
-    if (st && st != KEFU_ERR_CHECK_FAILED) return st;
+    if (st && st != KEFU_ERR_CHECK_FAILED)
+        return st;
     char *dargv[] = {"adherence", "--month", "2026-10", NULL};
-    if ((st = kefu_cmd_adherence(db, 3, dargv))) return st;
+    if ((st = kefu_cmd_adherence(db, 3, dargv)))
+        return st;
     char *aargv[] = {"attendance", "--month", "2026-10", NULL};
-    if ((st = kefu_cmd_attendance(db, 3, aargv))) return st;
-    if ((st = kefu_report_attendance(db, "2026-10", apath))) return st;
+    if ((st = kefu_cmd_attendance(db, 3, aargv)))
+        return st;
+    if ((st = kefu_report_attendance(db, "2026-10", apath)))
+        return st;
 
     PGconn *c = NULL;
-    if ((st = kefu_db_connect(db, &c))) return st;
+    if ((st = kefu_db_connect(db, &c)))
+        return st;
     PGresult *r = NULL;
-    st = kefu_db_query(c,
-                       "SELECT feed, sum(rows_inserted + rows_updated + rows_skipped), sum(rows_rejected)"
-                       " FROM kefu.load_batches WHERE status = 'loaded' GROUP BY feed ORDER BY feed",
-                       0, NULL, &r);
+    st = kefu_db_query(
+        c,
+        "SELECT feed, sum(rows_inserted + rows_updated + rows_skipped), sum(rows_rejected)"
+        " FROM kefu.load_batches WHERE status = 'loaded' GROUP BY feed ORDER BY feed",
+        0, NULL, &r);
     if (!st) {
         printf("\n%s\n", KL("kefu 演示数据已载入:", "kefu demo centre loaded:"));
         for (int i = 0; i < PQntuples(r); i++)
@@ -175,17 +195,21 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv)
     return st;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     kefu_db_opts db = {NULL};
     const char *lang = getenv("KEFU_LANG");
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db.conninfo = argv[++i];
-        else if (strncmp(argv[i], "--db=", 5) == 0) db.conninfo = argv[i] + 5;
-        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
-        else if (strncmp(argv[i], "--lang=", 7) == 0) lang = argv[i] + 7;
-        else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) kefu_quiet = 1;
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db.conninfo = argv[++i];
+        else if (strncmp(argv[i], "--db=", 5) == 0)
+            db.conninfo = argv[i] + 5;
+        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            lang = argv[++i];
+        else if (strncmp(argv[i], "--lang=", 7) == 0)
+            lang = argv[i] + 7;
+        else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+            kefu_quiet = 1;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -197,7 +221,8 @@ int main(int argc, char **argv)
             return kefu_exit_code(KEFU_ERR_USAGE);
         }
     }
-    if (lang && strcmp(lang, "en") == 0) kefu_current_lang = KEFU_LANG_EN;
+    if (lang && strcmp(lang, "en") == 0)
+        kefu_current_lang = KEFU_LANG_EN;
     else if (lang && strcmp(lang, "zh") != 0) {
         fprintf(stderr, "kefu: --lang zh|en\n");
         return kefu_exit_code(KEFU_ERR_USAGE);

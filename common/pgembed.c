@@ -36,28 +36,27 @@ kefu_status kefu_pg_describe(char **datadir, char **sockdir, char **logpath);
 
 /* Who runs initdb, pg_ctl and therefore the server. */
 typedef struct {
-    int drop;           /* 1: we are root and switch to uid/gid in the child */
+    int drop; /* 1: we are root and switch to uid/gid in the child */
     uid_t uid;
     gid_t gid;
-    char name[64];      /* for initgroups; empty when the uid has no passwd entry */
+    char name[64]; /* for initgroups; empty when the uid has no passwd entry */
 } pg_user;
 
 /* Where the cluster lives.  All strings owned by the struct (layout_free). */
 typedef struct {
-    char *home;         /* kefu_home() */
-    char *pg_link;      /* <home>/pg: the data directory or a symlink to it */
-    char *run_link;     /* <home>/run: the socket directory or a symlink to it */
-    char *datadir;      /* real data directory */
-    char *sockdir;      /* real socket directory */
-    char *logpath;      /* <home>/pg.log */
-    char *lockpath;     /* <home>/.pg.lock */
-    char *reloc;        /* /var/tmp/kefu-<hash>: used when <home> is unusable */
+    char *home;     /* kefu_home() */
+    char *pg_link;  /* <home>/pg: the data directory or a symlink to it */
+    char *run_link; /* <home>/run: the socket directory or a symlink to it */
+    char *datadir;  /* real data directory */
+    char *sockdir;  /* real socket directory */
+    char *logpath;  /* <home>/pg.log */
+    char *lockpath; /* <home>/.pg.lock */
+    char *reloc;    /* /var/tmp/kefu-<hash>: used when <home> is unusable */
     int data_relocated;
     int sock_relocated;
 } pg_layout;
 
-static void layout_free(pg_layout *L)
-{
+static void layout_free(pg_layout *L) {
     free(L->home);
     free(L->pg_link);
     free(L->run_link);
@@ -69,8 +68,7 @@ static void layout_free(pg_layout *L)
     memset(L, 0, sizeof *L);
 }
 
-static char *str_join(const char *a, const char *b)
-{
+static char *str_join(const char *a, const char *b) {
     char *r = NULL;
     if (asprintf(&r, "%s%s", a, b) < 0)
         return NULL;
@@ -82,8 +80,7 @@ static char *str_join(const char *a, const char *b)
 /* Append " key=value" (no leading space for the first pair), single-quoting
  * the value with backslash escapes when libpq's parser would otherwise split
  * or misread it (spaces, quotes, backslashes, empty). */
-kefu_status kefu_conninfo_append(kefu_buf *b, const char *key, const char *value)
-{
+kefu_status kefu_conninfo_append(kefu_buf *b, const char *key, const char *value) {
     kefu_status st = KEFU_OK;
     int quote = value[0] == '\0' || strpbrk(value, " \t\n\r\f\v'\\") != NULL;
 
@@ -105,8 +102,7 @@ kefu_status kefu_conninfo_append(kefu_buf *b, const char *key, const char *value
 }
 
 /* Append s as one /bin/sh word: pg_ctl hands its -o string to the shell. */
-static kefu_status shell_quote(kefu_buf *b, const char *s, size_t n)
-{
+static kefu_status shell_quote(kefu_buf *b, const char *s, size_t n) {
     kefu_status st = kefu_buf_puts(b, "'");
     for (size_t i = 0; st == KEFU_OK && i < n; i++)
         st = s[i] == '\'' ? kefu_buf_puts(b, "'\\''") : kefu_buf_append(b, s + i, 1);
@@ -114,9 +110,8 @@ static kefu_status shell_quote(kefu_buf *b, const char *s, size_t n)
 }
 
 /* Append " -c 'name=value'" to out. */
-static kefu_status add_setting(kefu_buf *out, const char *name, size_t nlen,
-                               const char *value, size_t vlen)
-{
+static kefu_status add_setting(kefu_buf *out, const char *name, size_t nlen, const char *value,
+                               size_t vlen) {
     kefu_buf w = {0};
     kefu_status st = kefu_buf_append(&w, name, nlen);
     if (st == KEFU_OK)
@@ -135,8 +130,7 @@ static kefu_status add_setting(kefu_buf *out, const char *name, size_t nlen,
  * postgresql.conf lines separated by blanks or ';', values optionally in
  * single quotes with '' for a quote) into pg_ctl -o words " -c 'name=value'"
  * appended to out.  KEFU_ERR_USAGE with a message for malformed text. */
-kefu_status kefu_pg_conf_options(const char *text, kefu_buf *out)
-{
+kefu_status kefu_pg_conf_options(const char *text, kefu_buf *out) {
     kefu_status st = KEFU_OK;
     kefu_buf val = {0};
     const char *p = text;
@@ -204,8 +198,7 @@ done:
 
 /* ---- who runs the server ------------------------------------------------- */
 
-static int user_from_passwd(const struct passwd *pw, pg_user *u)
-{
+static int user_from_passwd(const struct passwd *pw, pg_user *u) {
     if (!pw)
         return -1;
     u->uid = pw->pw_uid;
@@ -216,8 +209,7 @@ static int user_from_passwd(const struct passwd *pw, pg_user *u)
 
 /* initdb and postgres refuse to run as root.  As root we run them as the owner
  * of an existing data directory, else as "postgres", else as "nobody". */
-static kefu_status pg_user_get(const char *pg_link, pg_user *u)
-{
+static kefu_status pg_user_get(const char *pg_link, pg_user *u) {
     struct stat sb;
 
     memset(u, 0, sizeof *u);
@@ -238,15 +230,16 @@ static kefu_status pg_user_get(const char *pg_link, pg_user *u)
         user_from_passwd(getpwnam("nobody"), u) == 0)
         return KEFU_OK;
     kefu_error(KL("以 root 运行时找不到用于运行 PostgreSQL 的普通用户（postgres 或 nobody）",
-                  "running as root, but there is no unprivileged user (postgres or nobody) to run PostgreSQL"));
-    kefu_hint(KL("创建用户 postgres，或以普通用户运行 kefu，或用 --db 指定数据库",
-                 "create the user postgres, run kefu as an ordinary user, or choose a database with --db"));
+                  "running as root, but there is no unprivileged user (postgres or nobody) to run "
+                  "PostgreSQL"));
+    kefu_hint(KL(
+        "创建用户 postgres，或以普通用户运行 kefu，或用 --db 指定数据库",
+        "create the user postgres, run kefu as an ordinary user, or choose a database with --db"));
     return KEFU_ERR_DB;
 }
 
 /* In a forked child: become u.  Returns -1 (errno set) on failure. */
-static int become_user(const pg_user *u)
-{
+static int become_user(const pg_user *u) {
     if (!u->drop)
         return 0;
     if (setgid(u->gid) != 0)
@@ -259,8 +252,7 @@ static int become_user(const pg_user *u)
 }
 
 /* Can u enter path (search permission on every component)? */
-static int user_can_enter(const pg_user *u, const char *path)
-{
+static int user_can_enter(const pg_user *u, const char *path) {
     if (!u->drop)
         return access(path, X_OK) == 0;
     pid_t pid = fork();
@@ -277,14 +269,12 @@ static int user_can_enter(const pg_user *u, const char *path)
 
 /* ---- layout ------------------------------------------------------------- */
 
-static int is_symlink(const char *path)
-{
+static int is_symlink(const char *path) {
     struct stat sb;
     return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
 }
 
-static int path_exists(const char *path)
-{
+static int path_exists(const char *path) {
     struct stat sb;
     return lstat(path, &sb) == 0;
 }
@@ -292,8 +282,7 @@ static int path_exists(const char *path)
 /* The nearest existing ancestor of path (path itself when it exists), in a
  * caller's buffer: user_can_enter forks, and heap memory held only in a
  * register reads as leaked in the child under valgrind. */
-static void existing_ancestor(const char *path, char out[PATH_MAX])
-{
+static void existing_ancestor(const char *path, char out[PATH_MAX]) {
     snprintf(out, PATH_MAX, "%s", path);
     while (!path_exists(out)) {
         char *slash = strrchr(out, '/');
@@ -307,8 +296,7 @@ static void existing_ancestor(const char *path, char out[PATH_MAX])
 
 /* /var/tmp/kefu-<first 16 hex digits of sha256(realpath(home))>: stable per
  * checkout, short enough for a socket path, enterable by any user. */
-static char *reloc_base(const char *home)
-{
+static char *reloc_base(const char *home) {
     char *real = realpath(home, NULL);
     const char *key = real ? real : home;
     kefu_sha256 c;
@@ -327,8 +315,7 @@ static char *reloc_base(const char *home)
     return r;
 }
 
-static char *link_target(const char *link)
-{
+static char *link_target(const char *link) {
     char buf[PATH_MAX];
     ssize_t n = readlink(link, buf, sizeof buf - 1);
     if (n < 0)
@@ -341,8 +328,7 @@ static char *link_target(const char *link)
  * fork to test whether the server user can enter <home>.  An existing
  * <home>/pg or <home>/run (directory or symlink) always wins, so the answer
  * does not change once the cluster exists. */
-static kefu_status layout_load(const pg_user *u, pg_layout *L)
-{
+static kefu_status layout_load(const pg_user *u, pg_layout *L) {
     memset(L, 0, sizeof *L);
     L->home = kefu_home();
     if (!L->home)
@@ -392,8 +378,7 @@ nomem:
     return KEFU_ERR_NOMEM;
 }
 
-static kefu_status mkdir_p(const char *path, mode_t mode)
-{
+static kefu_status mkdir_p(const char *path, mode_t mode) {
     char *p = strdup(path);
     kefu_status st = KEFU_OK;
     if (!p)
@@ -419,8 +404,7 @@ static kefu_status mkdir_p(const char *path, mode_t mode)
 
 /* Create dir (mode 0700) owned by u; an existing one must be a real directory
  * owned by u or by us (then handed over): /var/tmp is shared with everyone. */
-static kefu_status private_dir(const pg_user *u, const char *dir)
-{
+static kefu_status private_dir(const pg_user *u, const char *dir) {
     struct stat sb;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         kefu_error(KL("无法创建目录 \"%s\": %s", "cannot create directory \"%s\": %s"), dir,
@@ -429,7 +413,8 @@ static kefu_status private_dir(const pg_user *u, const char *dir)
     }
     if (lstat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
         (sb.st_uid != u->uid && sb.st_uid != geteuid())) {
-        kefu_error(KL("\"%s\" 不是本用户的目录，拒绝使用", "\"%s\" is not a directory we own; refusing to use it"),
+        kefu_error(KL("\"%s\" 不是本用户的目录，拒绝使用",
+                      "\"%s\" is not a directory we own; refusing to use it"),
                    dir);
         kefu_hint(KL("删除它或设置 KEFU_HOME", "remove it or set KEFU_HOME"));
         return KEFU_ERR_IO;
@@ -442,20 +427,19 @@ static kefu_status private_dir(const pg_user *u, const char *dir)
     return KEFU_OK;
 }
 
-static kefu_status make_link(const char *target, const char *link)
-{
+static kefu_status make_link(const char *target, const char *link) {
     if (path_exists(link) || symlink(target, link) == 0)
         return KEFU_OK;
-    kefu_error(KL("无法创建符号链接 \"%s\" -> \"%s\": %s", "cannot create symlink \"%s\" -> \"%s\": %s"),
-               link, target, strerror(errno));
+    kefu_error(
+        KL("无法创建符号链接 \"%s\" -> \"%s\": %s", "cannot create symlink \"%s\" -> \"%s\": %s"),
+        link, target, strerror(errno));
     return KEFU_ERR_IO;
 }
 
 /* Create the directories the layout names, owned by the server user (initdb
  * accepts an empty data directory it owns), and the symlinks in <home> to
  * relocated ones. */
-static kefu_status layout_prepare(const pg_user *u, const pg_layout *L)
-{
+static kefu_status layout_prepare(const pg_user *u, const pg_layout *L) {
     kefu_status st = KEFU_OK;
     if (L->data_relocated || L->sock_relocated) {
         if ((st = private_dir(u, L->reloc)) != KEFU_OK)
@@ -479,8 +463,7 @@ static kefu_status layout_prepare(const pg_user *u, const pg_layout *L)
 
 /* $KEFU_PG_BINDIR, else the newest /usr/lib/postgresql/<v>/bin with pg_ctl,
  * else the directory of pg_ctl on PATH.  Owned by the caller. */
-static char *pg_bindir(void)
-{
+static char *pg_bindir(void) {
     const char *env = getenv("KEFU_PG_BINDIR");
     if (env && *env)
         return strdup(env);
@@ -528,8 +511,7 @@ static char *pg_bindir(void)
 
 /* Run argv[0] (absolute) as u with stdout/stderr appended to logfd and stdin
  * from /dev/null.  Returns the exit status, or -1 when it did not exit. */
-static int run_logged(const pg_user *u, char *const argv[], int logfd)
-{
+static int run_logged(const pg_user *u, char *const argv[], int logfd) {
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
@@ -559,8 +541,7 @@ static int run_logged(const pg_user *u, char *const argv[], int logfd)
 }
 
 /* Print the last lines the log gained since offset as detail lines. */
-static void log_tail(const char *logpath, off_t offset)
-{
+static void log_tail(const char *logpath, off_t offset) {
     int fd = open(logpath, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
@@ -590,8 +571,7 @@ static void log_tail(const char *logpath, off_t offset)
         kefu_detail("%s", line);
 }
 
-static int log_open(const char *logpath, const char *what)
-{
+static int log_open(const char *logpath, const char *what) {
     /* 0600: server logs can quote rows, and rows can hold personal data. */
     int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -609,8 +589,7 @@ static int log_open(const char *logpath, const char *what)
 
 /* Run one server program, logging; on failure report with the log's tail. */
 static kefu_status run_step(const pg_user *u, const pg_layout *L, char *const argv[],
-                            const char *what)
-{
+                            const char *what) {
     int fd = log_open(L->logpath, what);
     if (fd < 0)
         return KEFU_ERR_IO;
@@ -626,8 +605,7 @@ static kefu_status run_step(const pg_user *u, const pg_layout *L, char *const ar
     return KEFU_ERR_DB;
 }
 
-static char *conninfo_for(const char *sockdir, const char *dbname)
-{
+static char *conninfo_for(const char *sockdir, const char *dbname) {
     kefu_buf b = {0};
     if (kefu_conninfo_append(&b, "host", sockdir) != KEFU_OK ||
         kefu_conninfo_append(&b, "dbname", dbname) != KEFU_OK ||
@@ -638,16 +616,14 @@ static char *conninfo_for(const char *sockdir, const char *dbname)
     return b.ptr;
 }
 
-static PGPing ping(const char *sockdir)
-{
+static PGPing ping(const char *sockdir) {
     char *ci = conninfo_for(sockdir, "postgres");
     PGPing r = ci ? PQping(ci) : PQPING_NO_ATTEMPT;
     free(ci);
     return r;
 }
 
-static int has_pg_version(const char *datadir)
-{
+static int has_pg_version(const char *datadir) {
     char *f = str_join(datadir, "/PG_VERSION");
     int r = f && access(f, F_OK) == 0;
     free(f);
@@ -662,8 +638,7 @@ static int has_pg_version(const char *datadir)
  * zombie), so remove the file then.  Called only when the server does not
  * answer. */
 static void clear_stale_lock(const pg_user *u, const pg_layout *L, const char *dir,
-                             const char *name)
-{
+                             const char *name) {
     char *pidfile = str_join(dir, name);
     FILE *fp = pidfile ? fopen(pidfile, "r") : NULL;
     long pid = 0;
@@ -675,7 +650,7 @@ static void clear_stale_lock(const pg_user *u, const pg_layout *L, const char *d
     struct stat sb;
     snprintf(path, sizeof path, "/proc/%ld", pid);
     if (stat(path, &sb) != 0)
-        goto done;                       /* gone: the server copes itself */
+        goto done; /* gone: the server copes itself */
     if (sb.st_uid != u->uid) {
         stale = 1;
     } else {
@@ -685,7 +660,7 @@ static void clear_stale_lock(const pg_user *u, const pg_layout *L, const char *d
         if (sf)
             fclose(sf);
         buf[n] = '\0';
-        char *rp = strrchr(buf, ')');    /* the state follows "(comm) " */
+        char *rp = strrchr(buf, ')'); /* the state follows "(comm) " */
         stale = rp && rp[1] == ' ' && rp[2] == 'Z';
     }
     if (stale && unlink(pidfile) == 0) {
@@ -699,8 +674,7 @@ done:
     free(pidfile);
 }
 
-static kefu_status append_conf(const pg_layout *L)
-{
+static kefu_status append_conf(const pg_layout *L) {
     char *f = str_join(L->datadir, "/postgresql.conf");
     FILE *fp = f ? fopen(f, "a") : NULL;
     kefu_status st = KEFU_OK;
@@ -724,8 +698,7 @@ static kefu_status append_conf(const pg_layout *L)
 }
 
 /* CREATE DATABASE kefu unless it exists (first start, or dropped since). */
-static kefu_status ensure_database(const pg_layout *L)
-{
+static kefu_status ensure_database(const pg_layout *L) {
     char *ci = conninfo_for(L->sockdir, "postgres");
     PGconn *c = ci ? PQconnectdb(ci) : NULL;
     PGresult *r = NULL;
@@ -745,8 +718,8 @@ static kefu_status ensure_database(const pg_layout *L)
         st = KEFU_ERR_DB;
         goto done;
     }
-    if ((st = kefu_db_query(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", 1,
-                            params, &r)) != KEFU_OK)
+    if ((st = kefu_db_query(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", 1, params,
+                            &r)) != KEFU_OK)
         goto done;
     if (PQntuples(r) == 0)
         st = kefu_db_exec(c, "CREATE DATABASE kefu");
@@ -759,8 +732,7 @@ done:
 
 /* Take <home>/.pg.lock so concurrent kefu processes initialise and start the
  * cluster once.  Returns the fd (close to release) or -1. */
-static int lock_home(const pg_layout *L)
-{
+static int lock_home(const pg_layout *L) {
     int fd = open(L->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         kefu_error(KL("无法打开锁文件 \"%s\": %s", "cannot open lock file \"%s\": %s"), L->lockpath,
@@ -769,7 +741,8 @@ static int lock_home(const pg_layout *L)
     }
     while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
-            kefu_error(KL("无法锁定 \"%s\": %s", "cannot lock \"%s\": %s"), L->lockpath, strerror(errno));
+            kefu_error(KL("无法锁定 \"%s\": %s", "cannot lock \"%s\": %s"), L->lockpath,
+                       strerror(errno));
             close(fd);
             return -1;
         }
@@ -778,8 +751,7 @@ static int lock_home(const pg_layout *L)
 }
 
 /* Home, user, layout and lock: the common start of start and stop. */
-static kefu_status open_cluster(pg_user *u, pg_layout *L, int *lockfd)
-{
+static kefu_status open_cluster(pg_user *u, pg_layout *L, int *lockfd) {
     char *home = kefu_home();
     char *pg_link = home ? str_join(home, "/pg") : NULL;
     kefu_status st = pg_link ? KEFU_OK : KEFU_ERR_NOMEM;
@@ -802,8 +774,7 @@ static kefu_status open_cluster(pg_user *u, pg_layout *L, int *lockfd)
     return KEFU_OK;
 }
 
-kefu_status kefu_pg_start(void)
-{
+kefu_status kefu_pg_start(void) {
     pg_user u;
     pg_layout L;
     int lockfd = -1;
@@ -825,7 +796,8 @@ kefu_status kefu_pg_start(void)
 
     bindir = pg_bindir();
     if (!bindir) {
-        kefu_error(KL("找不到 PostgreSQL 服务器程序 (pg_ctl)", "cannot find the PostgreSQL server programs (pg_ctl)"));
+        kefu_error(KL("找不到 PostgreSQL 服务器程序 (pg_ctl)",
+                      "cannot find the PostgreSQL server programs (pg_ctl)"));
         kefu_hint(KL("安装 postgresql，或设置 KEFU_PG_BINDIR，或用 --db 指定数据库",
                      "install postgresql, set KEFU_PG_BINDIR, or choose a database with --db"));
         st = KEFU_ERR_DB;
@@ -841,9 +813,11 @@ kefu_status kefu_pg_start(void)
         goto done;
 
     if (!has_pg_version(L.datadir)) {
-        kefu_info(KL("正在初始化内置数据库 %s", "initialising the embedded database in %s"), L.datadir);
-        char *argv[] = {initdb, "-D", L.datadir, "-U", "kefu", "--auth=trust", "--encoding=UTF8",
-                        "--locale=C.UTF-8", NULL};
+        kefu_info(KL("正在初始化内置数据库 %s", "initialising the embedded database in %s"),
+                  L.datadir);
+        char *argv[] = {initdb, "-D",           L.datadir,         "-U",
+                        "kefu", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+                        NULL};
         if ((st = run_step(&u, &L, argv, "initdb")) != KEFU_OK || (st = append_conf(&L)) != KEFU_OK)
             goto done;
     }
@@ -872,7 +846,8 @@ kefu_status kefu_pg_start(void)
         clear_stale_lock(&u, &L, L.datadir, "/postmaster.pid");
         clear_stale_lock(&u, &L, L.sockdir, PG_SOCKET_FILE ".lock");
         kefu_info(KL("正在启动内置数据库", "starting the embedded database"));
-        char *argv[] = {pg_ctl, "start", "-w", "-t", PG_CTL_TIMEOUT, "-D", L.datadir, "-o", opts.ptr, NULL};
+        char *argv[] = {pg_ctl, "start",   "-w", "-t",     PG_CTL_TIMEOUT,
+                        "-D",   L.datadir, "-o", opts.ptr, NULL};
         if ((st = run_step(&u, &L, argv, "pg_ctl start")) != KEFU_OK)
             goto done;
     }
@@ -889,8 +864,7 @@ done:
     return st;
 }
 
-kefu_status kefu_pg_stop(void)
-{
+kefu_status kefu_pg_stop(void) {
     pg_user u;
     pg_layout L;
     int lockfd = -1;
@@ -906,8 +880,10 @@ kefu_status kefu_pg_stop(void)
     bindir = pg_bindir();
     pg_ctl = bindir ? str_join(bindir, "/pg_ctl") : NULL;
     if (!pg_ctl) {
-        kefu_error(KL("找不到 PostgreSQL 服务器程序 (pg_ctl)", "cannot find the PostgreSQL server programs (pg_ctl)"));
-        kefu_hint(KL("安装 postgresql 或设置 KEFU_PG_BINDIR", "install postgresql or set KEFU_PG_BINDIR"));
+        kefu_error(KL("找不到 PostgreSQL 服务器程序 (pg_ctl)",
+                      "cannot find the PostgreSQL server programs (pg_ctl)"));
+        kefu_hint(KL("安装 postgresql 或设置 KEFU_PG_BINDIR",
+                     "install postgresql or set KEFU_PG_BINDIR"));
         st = KEFU_ERR_DB;
         goto done;
     }
@@ -922,7 +898,8 @@ kefu_status kefu_pg_stop(void)
         kefu_info(KL("内置数据库没有运行", "the embedded database is not running"));
         goto done;
     }
-    char *argv[] = {pg_ctl, "stop", "-w", "-t", PG_CTL_TIMEOUT, "-m", "fast", "-D", L.datadir, NULL};
+    char *argv[] = {pg_ctl, "stop", "-w", "-t",      PG_CTL_TIMEOUT,
+                    "-m",   "fast", "-D", L.datadir, NULL};
     st = run_step(&u, &L, argv, "pg_ctl stop");
     if (st == KEFU_OK)
         kefu_info(KL("内置数据库已停止", "the embedded database has stopped"));
@@ -935,8 +912,7 @@ done:
 }
 
 /* Layout without creating anything: what conninfo, running and describe see. */
-static kefu_status layout_peek(pg_layout *L)
-{
+static kefu_status layout_peek(pg_layout *L) {
     pg_user u;
     char *home = kefu_home();
     char *pg_link = home ? str_join(home, "/pg") : NULL;
@@ -948,8 +924,7 @@ static kefu_status layout_peek(pg_layout *L)
     return st;
 }
 
-int kefu_pg_running(void)
-{
+int kefu_pg_running(void) {
     pg_layout L;
     if (layout_peek(&L) != KEFU_OK)
         return 0;
@@ -958,8 +933,7 @@ int kefu_pg_running(void)
     return p == PQPING_OK || p == PQPING_REJECT;
 }
 
-char *kefu_pg_conninfo(void)
-{
+char *kefu_pg_conninfo(void) {
     pg_layout L;
     if (layout_peek(&L) != KEFU_OK)
         return NULL;
@@ -970,8 +944,7 @@ char *kefu_pg_conninfo(void)
 
 /* Data directory, socket directory and log of the embedded cluster (real
  * paths, after symlinks); each owned by the caller. */
-kefu_status kefu_pg_describe(char **datadir, char **sockdir, char **logpath)
-{
+kefu_status kefu_pg_describe(char **datadir, char **sockdir, char **logpath) {
     pg_layout L;
     kefu_status st = layout_peek(&L);
     *datadir = *sockdir = *logpath = NULL;

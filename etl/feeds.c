@@ -12,50 +12,79 @@ static const char CENTRE_ZH[] = "中心";
 
 /* ---- enum spellings ------------------------------------------------------ */
 
-static const enum_map E_DIRECTION[] = {
-    {"in", "in"}, {"inbound", "in"}, {"呼入", "in"}, {"入", "in"},
-    {"out", "out"}, {"outbound", "out"}, {"呼出", "out"}, {"出", "out"}, {NULL, NULL}};
-static const enum_map E_RESULT[] = {
-    {"answered", "answered"}, {"接通", "answered"}, {"已接通", "answered"},
-    {"abandoned", "abandoned"}, {"放弃", "abandoned"}, {"未接通", "abandoned"},
-    {"ivr", "ivr"}, {"自助", "ivr"}, {NULL, NULL}};
+static const enum_map E_DIRECTION[] = {{"in", "in"},    {"inbound", "in"}, {"呼入", "in"},
+                                       {"入", "in"},    {"out", "out"},    {"outbound", "out"},
+                                       {"呼出", "out"}, {"出", "out"},     {NULL, NULL}};
+static const enum_map E_RESULT[] = {{"answered", "answered"},
+                                    {"接通", "answered"},
+                                    {"已接通", "answered"},
+                                    {"abandoned", "abandoned"},
+                                    {"放弃", "abandoned"},
+                                    {"未接通", "abandoned"},
+                                    {"ivr", "ivr"},
+                                    {"自助", "ivr"},
+                                    {NULL, NULL}};
 static const enum_map E_STATE[] = {
-    {"login", "login"}, {"签入", "login"}, {"logout", "logout"}, {"签出", "logout"},
-    {"ready", "ready"}, {"就绪", "ready"}, {"示闲", "ready"},
-    {"notready", "notready"}, {"not_ready", "notready"}, {"未就绪", "notready"}, {"示忙", "notready"},
-    {"pause", "pause"}, {"暂停", "pause"}, {"小休", "pause"}, {NULL, NULL}};
-static const enum_map E_PUNCH_DIR[] = {
-    {"in", "in"}, {"上班", "in"}, {"签到", "in"}, {"0", "in"},
-    {"out", "out"}, {"下班", "out"}, {"签退", "out"}, {"1", "out"}, {NULL, NULL}};
+    {"login", "login"},     {"签入", "login"},        {"logout", "logout"},
+    {"签出", "logout"},     {"ready", "ready"},       {"就绪", "ready"},
+    {"示闲", "ready"},      {"notready", "notready"}, {"not_ready", "notready"},
+    {"未就绪", "notready"}, {"示忙", "notready"},     {"pause", "pause"},
+    {"暂停", "pause"},      {"小休", "pause"},        {NULL, NULL}};
+static const enum_map E_PUNCH_DIR[] = {{"in", "in"},    {"上班", "in"}, {"签到", "in"},
+                                       {"0", "in"},     {"out", "out"}, {"下班", "out"},
+                                       {"签退", "out"}, {"1", "out"},   {NULL, NULL}};
 static const enum_map E_ROLE[] = {
-    {"presales", "presales"}, {"售前", "presales"}, {"aftersales", "aftersales"},
-    {"售后", "aftersales"}, {"supervisor", "supervisor"}, {"主管", "supervisor"},
-    {"monitor", "monitor"}, {"话务监控", "monitor"}, {NULL, NULL}};
-static const enum_map E_CATEGORY[] = {
-    {"feedback", "feedback"}, {"情况反馈", "feedback"}, {"suggestion", "suggestion"},
-    {"建议", "suggestion"}, {"dissatisfaction", "dissatisfaction"}, {"不满意", "dissatisfaction"},
-    {"complaint", "complaint"}, {"投诉", "complaint"}, {"dispute", "dispute"},
-    {"纠纷", "dispute"}, {"incident", "incident"}, {"事故", "incident"}, {NULL, NULL}};
-static const enum_map E_LEAVE[] = {
-    {"annual", "annual"}, {"年假", "annual"}, {"sick", "sick"}, {"病假", "sick"},
-    {"personal", "personal"}, {"事假", "personal"}, {"marriage", "marriage"}, {"婚假", "marriage"},
-    {"maternity", "maternity"}, {"产假", "maternity"}, {"paternity", "paternity"},
-    {"陪产假", "paternity"}, {"bereavement", "bereavement"}, {"丧假", "bereavement"},
-    {"comp", "comp"}, {"调休", "comp"}, {NULL, NULL}};
-static const enum_map E_EARN_USE[] = {
-    {"earn", "earn"}, {"获得", "earn"}, {"加班", "earn"}, {"use", "use"}, {"使用", "use"},
-    {NULL, NULL}};
-static const enum_map E_PULLOUT[] = {
-    {"pullout", "pullout"}, {"抽调", "pullout"}, {"nonpullout", "nonpullout"},
-    {"non-pullout", "nonpullout"}, {"非抽调", "nonpullout"}, {NULL, NULL}};
-static const enum_map E_SPECIAL[] = {
-    {"outage", "outage"}, {"故障", "outage"}, {"突发故障", "outage"},
-    {"campaign", "campaign"}, {"营销", "campaign"}, {"营销活动", "campaign"}, {NULL, NULL}};
+    {"presales", "presales"}, {"售前", "presales"},         {"aftersales", "aftersales"},
+    {"售后", "aftersales"},   {"supervisor", "supervisor"}, {"主管", "supervisor"},
+    {"monitor", "monitor"},   {"话务监控", "monitor"},      {NULL, NULL}};
+static const enum_map E_CATEGORY[] = {{"feedback", "feedback"},
+                                      {"情况反馈", "feedback"},
+                                      {"suggestion", "suggestion"},
+                                      {"建议", "suggestion"},
+                                      {"dissatisfaction", "dissatisfaction"},
+                                      {"不满意", "dissatisfaction"},
+                                      {"complaint", "complaint"},
+                                      {"投诉", "complaint"},
+                                      {"dispute", "dispute"},
+                                      {"纠纷", "dispute"},
+                                      {"incident", "incident"},
+                                      {"事故", "incident"},
+                                      {NULL, NULL}};
+static const enum_map E_LEAVE[] = {{"annual", "annual"},
+                                   {"年假", "annual"},
+                                   {"sick", "sick"},
+                                   {"病假", "sick"},
+                                   {"personal", "personal"},
+                                   {"事假", "personal"},
+                                   {"marriage", "marriage"},
+                                   {"婚假", "marriage"},
+                                   {"maternity", "maternity"},
+                                   {"产假", "maternity"},
+                                   {"paternity", "paternity"},
+                                   {"陪产假", "paternity"},
+                                   {"bereavement", "bereavement"},
+                                   {"丧假", "bereavement"},
+                                   {"comp", "comp"},
+                                   {"调休", "comp"},
+                                   {NULL, NULL}};
+static const enum_map E_EARN_USE[] = {{"earn", "earn"}, {"获得", "earn"}, {"加班", "earn"},
+                                      {"use", "use"},   {"使用", "use"},  {NULL, NULL}};
+static const enum_map E_PULLOUT[] = {{"pullout", "pullout"},       {"抽调", "pullout"},
+                                     {"nonpullout", "nonpullout"}, {"non-pullout", "nonpullout"},
+                                     {"非抽调", "nonpullout"},     {NULL, NULL}};
+static const enum_map E_SPECIAL[] = {{"outage", "outage"},
+                                     {"故障", "outage"},
+                                     {"突发故障", "outage"},
+                                     {"campaign", "campaign"},
+                                     {"营销", "campaign"},
+                                     {"营销活动", "campaign"},
+                                     {NULL, NULL}};
 static const enum_map E_HOLIDAY[] = {
-    {"holiday", "holiday"}, {"放假", "holiday"}, {"休息", "holiday"},
-    {"workday", "workday"}, {"调休上班", "workday"}, {"上班", "workday"}, {NULL, NULL}};
+    {"holiday", "holiday"},  {"放假", "holiday"}, {"休息", "holiday"}, {"workday", "workday"},
+    {"调休上班", "workday"}, {"上班", "workday"}, {NULL, NULL}};
 
-#define CENTRE {"centre", CENTRE_ZH, COL_TEXT, 0, NULL, NULL, 0, 0, "main"}
+#define CENTRE                                                                                     \
+    { "centre", CENTRE_ZH, COL_TEXT, 0, NULL, NULL, 0, 0, "main" }
 #define BIG 2147483647.0
 
 /* ---- calls --------------------------------------------------------------- */
@@ -75,15 +104,14 @@ static const feed_col C_CALLS[] = {
     {"wrap_s", "话后处理时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
 };
 
-static int col_ix(const feed_row *r, const char *name)
-{
+static int col_ix(const feed_row *r, const char *name) {
     for (size_t i = 0; i < r->ncols; i++)
-        if (strcmp(r->cols[i].name, name) == 0) return (int)i;
+        if (strcmp(r->cols[i].name, name) == 0)
+            return (int)i;
     return -1;
 }
 
-static const char *check_calls(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_calls(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     /* Column positions are fixed by C_CALLS: look them up once. */
     static int arr = -1, ans, end, res;
@@ -129,8 +157,7 @@ static const feed_col C_STATES[] = {
 };
 
 static const char *check_interval(const feed_row *r, const char *a, const char *b,
-                                  const char **col)
-{
+                                  const char **col) {
     int ia = col_ix(r, a), ib = col_ix(r, b);
     if (r->has[ia] && r->has[ib] && r->num[ib] < r->num[ia]) {
         *col = b;
@@ -139,8 +166,7 @@ static const char *check_interval(const feed_row *r, const char *a, const char *
     return NULL;
 }
 
-static const char *check_states(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_states(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     return check_interval(r, "started_at", "ended_at", col);
 }
@@ -156,12 +182,13 @@ static const feed_col C_PUNCHES[] = {
     {"direction", "方向", COL_ENUM, 0, E_PUNCH_DIR, NULL, 0, 0, NULL},
 };
 
-static const char *check_punches(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_punches(const feed_row *r, const char **col, const char **extra) {
     int e = col_ix(r, "emp_id"), b = col_ix(r, "badge_no");
     /* Until prepare_sql maps badges, emp_id holds the badge when empty. */
-    if (r->text[e] && r->text[e][0]) extra[0] = r->text[e];
-    else if (r->text[b] && r->text[b][0]) extra[0] = r->text[b];
+    if (r->text[e] && r->text[e][0])
+        extra[0] = r->text[e];
+    else if (r->text[b] && r->text[b][0])
+        extra[0] = r->text[b];
     else {
         *col = "emp_id";
         return KL("工号和考勤号都为空", "both emp_id and badge_no are empty");
@@ -204,8 +231,7 @@ static const feed_col C_ROSTER[] = {
     {"shift_code", "班次|班次代码", COL_TEXT, 1, NULL, "", 0, 0, NULL},
 };
 
-static const char *check_roster(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_roster(const feed_row *r, const char **col, const char **extra) {
     (void)col;
     const char *code = r->text[col_ix(r, "shift_code")];
     if (strcasecmp(code, "REST") == 0 || strcmp(code, "休") == 0 || strcmp(code, "休息") == 0) {
@@ -259,8 +285,7 @@ static const feed_col C_LEAVES[] = {
     {"approved_by", "审批人", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
 };
 
-static const char *check_leaves(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_leaves(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     return check_interval(r, "start_at", "end_at", col);
 }
@@ -296,8 +321,7 @@ static const feed_col C_PULLOUTS[] = {
     {"registered_at", "登记时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
 };
 
-static const char *check_pullouts(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_pullouts(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     return check_interval(r, "start_at", "end_at", col);
 }
@@ -325,8 +349,7 @@ static const feed_col C_COMPLAINTS[] = {
     {"closed_at", "办结时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
 };
 
-static const char *check_complaints(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_complaints(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     return check_interval(r, "received_at", "closed_at", col);
 }
@@ -340,8 +363,7 @@ static const feed_col C_SPECIAL[] = {
     {"uplift", "上浮比例|增幅", COL_NUM, 0, NULL, NULL, -0.99, 99.9999, NULL},
 };
 
-static const char *check_special(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_special(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     int k = col_ix(r, "kind"), u = col_ix(r, "uplift");
     if (strcmp(r->text[k], "campaign") == 0 && !r->text[u]) {
@@ -359,8 +381,7 @@ static const feed_col C_DAILY[] = {
     {"answered", "接通量", COL_INT, 0, NULL, NULL, 0, BIG, NULL},
 };
 
-static const char *check_daily(const feed_row *r, const char **col, const char **extra)
-{
+static const char *check_daily(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     int o = col_ix(r, "offered"), a = col_ix(r, "answered");
     if (r->has[a] && r->num[a] > r->num[o]) {
@@ -379,13 +400,13 @@ static const feed_col C_HOLIDAYS[] = {
 
 /* ---- the table of feeds ---------------------------------------------------- */
 
-#define FEED(nm, zh, cols, key, extra, check, checks, prep, nsql, nzh, nen)                 \
-    {nm, zh, nm, cols, N(cols), key, extra, check, checks, prep, nsql, nzh, nen}
+#define FEED(nm, zh, cols, key, extra, check, checks, prep, nsql, nzh, nen)                        \
+    { nm, zh, nm, cols, N(cols), key, extra, check, checks, prep, nsql, nzh, nen }
 
 static const feed_def FEEDS[] = {
     FEED("calls", "话单", C_CALLS, "call_id", NULL, check_calls, K_NONE, NULL, NULL, NULL, NULL),
-    FEED("agent_states", "坐席状态", C_STATES, "agent_id,started_at", NULL, check_states,
-         K_NONE, NULL, NULL, NULL, NULL),
+    FEED("agent_states", "坐席状态", C_STATES, "agent_id,started_at", NULL, check_states, K_NONE,
+         NULL, NULL, NULL, NULL),
     FEED("punches", "打卡记录", C_PUNCHES, "emp_id,punched_at,device", "emp_id,known_employee",
          check_punches, K_NONE,
          "UPDATE stage s SET emp_id = e.emp_id FROM kefu.employees e"
@@ -398,8 +419,8 @@ static const feed_def FEEDS[] = {
          "条打卡记录属于未知员工，已保留", "punches of unknown employees kept"),
     FEED("punch_confirmations", "漏打卡确认", C_CONFIRM, "emp_id,work_date", NULL, NULL,
          K_EMP_EXISTS, NULL, NULL, NULL, NULL),
-    FEED("complaints", "投诉", C_COMPLAINTS, "complaint_id", NULL, check_complaints, K_NONE,
-         NULL, NULL, NULL, NULL),
+    FEED("complaints", "投诉", C_COMPLAINTS, "complaint_id", NULL, check_complaints, K_NONE, NULL,
+         NULL, NULL, NULL),
     FEED("employees", "员工", C_EMPLOYEES, "emp_id", NULL, NULL, K_NONE, NULL, NULL, NULL, NULL),
     FEED("shifts", "班次", C_SHIFTS, "code", NULL, NULL, K_NONE, NULL, NULL, NULL, NULL),
     FEED("roster", "排班表", C_ROSTER, "emp_id,work_date", "shift_code,kind", check_roster,
@@ -407,52 +428,51 @@ static const feed_def FEEDS[] = {
     FEED("leaves", "请假", C_LEAVES, "emp_id,start_at", NULL, check_leaves, K_EMP_EXISTS, NULL,
          NULL, NULL, NULL),
     FEED("swaps", "调班", C_SWAPS, "swap_id", NULL, NULL, K_NONE, NULL, NULL, NULL, NULL),
-    FEED("comp_time", "调休台账", C_COMP, "emp_id,date,kind", NULL, NULL, K_EMP_EXISTS, NULL,
-         NULL, NULL, NULL),
-    FEED("pullouts", "抽调登记", C_PULLOUTS, "emp_id,start_at", NULL, check_pullouts,
-         K_EMP_EXISTS, NULL, NULL, NULL, NULL),
+    FEED("comp_time", "调休台账", C_COMP, "emp_id,date,kind", NULL, NULL, K_EMP_EXISTS, NULL, NULL,
+         NULL, NULL),
+    FEED("pullouts", "抽调登记", C_PULLOUTS, "emp_id,start_at", NULL, check_pullouts, K_EMP_EXISTS,
+         NULL, NULL, NULL, NULL),
     FEED("violations", "违规登记", C_VIOLATIONS, "violation_id", NULL, NULL, K_EMP_EXISTS, NULL,
          NULL, NULL, NULL),
-    FEED("special_days", "特殊日", C_SPECIAL, "date,kind,queue", NULL, check_special, K_NONE,
-         NULL, NULL, NULL, NULL),
+    FEED("special_days", "特殊日", C_SPECIAL, "date,kind,queue", NULL, check_special, K_NONE, NULL,
+         NULL, NULL, NULL),
     FEED("daily_volumes", "历史日话务", C_DAILY, "queue,date", NULL, check_daily, K_NONE, NULL,
          NULL, NULL, NULL),
-    FEED("holidays", "节假日安排", C_HOLIDAYS, "date", NULL, NULL, K_NONE, NULL, NULL, NULL,
-         NULL),
+    FEED("holidays", "节假日安排", C_HOLIDAYS, "date", NULL, NULL, K_NONE, NULL, NULL, NULL, NULL),
 };
 
-const feed_def *kefu_feed_all(size_t *n)
-{
+const feed_def *kefu_feed_all(size_t *n) {
     *n = N(FEEDS);
     return FEEDS;
 }
 
-const feed_def *kefu_feed_find(const char *name)
-{
+const feed_def *kefu_feed_find(const char *name) {
     for (size_t i = 0; i < N(FEEDS); i++)
-        if (strcmp(FEEDS[i].name, name) == 0 || strcmp(FEEDS[i].zh, name) == 0) return &FEEDS[i];
+        if (strcmp(FEEDS[i].name, name) == 0 || strcmp(FEEDS[i].zh, name) == 0)
+            return &FEEDS[i];
     return NULL;
 }
 
 /* Is h one of the '|' separated names in list? */
-static int in_list(const char *list, const char *h)
-{
+static int in_list(const char *list, const char *h) {
     size_t hl = strlen(h);
     for (const char *p = list; p && *p;) {
         const char *bar = strchr(p, '|');
         size_t n = bar ? (size_t)(bar - p) : strlen(p);
-        if (n == hl && memcmp(p, h, n) == 0) return 1;
+        if (n == hl && memcmp(p, h, n) == 0)
+            return 1;
         p = bar ? bar + 1 : NULL;
     }
     return 0;
 }
 
-int kefu_feed_match_header(const feed_def *f, const char *h)
-{
+int kefu_feed_match_header(const feed_def *f, const char *h) {
     for (size_t i = 0; i < f->ncols; i++) {
         const feed_col *c = &f->cols[i];
-        if (strcasecmp(c->name, h) == 0 || in_list(c->zh, h)) return (int)i;
-        if (c->db && c->db[0] && strcasecmp(c->db, h) == 0) return (int)i;
+        if (strcasecmp(c->name, h) == 0 || in_list(c->zh, h))
+            return (int)i;
+        if (c->db && c->db[0] && strcasecmp(c->db, h) == 0)
+            return (int)i;
     }
     return -1;
 }

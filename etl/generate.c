@@ -22,20 +22,29 @@ typedef struct {
 } gen_rng;
 
 enum {
-    ST_EMP = 1, ST_REST, ST_LEAVE, ST_SHIFT, ST_PUNCH, ST_STRAY, ST_STATES,
-    ST_CALLS, ST_VOLUME, ST_HIST, ST_SPECIAL, ST_POOL, ST_ABSENT
+    ST_EMP = 1,
+    ST_REST,
+    ST_LEAVE,
+    ST_SHIFT,
+    ST_PUNCH,
+    ST_STRAY,
+    ST_STATES,
+    ST_CALLS,
+    ST_VOLUME,
+    ST_HIST,
+    ST_SPECIAL,
+    ST_POOL,
+    ST_ABSENT
 };
 
-static uint64_t splitmix64(uint64_t *x)
-{
+static uint64_t splitmix64(uint64_t *x) {
     uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
 
-static uint64_t mix3(uint64_t seed, uint64_t stream, uint64_t sub)
-{
+static uint64_t mix3(uint64_t seed, uint64_t stream, uint64_t sub) {
     uint64_t x = seed;
     uint64_t a = splitmix64(&x);
     x = a ^ (stream * 0xA0761D6478BD642FULL);
@@ -44,17 +53,17 @@ static uint64_t mix3(uint64_t seed, uint64_t stream, uint64_t sub)
     return splitmix64(&x);
 }
 
-static void rng_seed(gen_rng *r, uint64_t seed, uint64_t stream, uint64_t sub)
-{
+static void rng_seed(gen_rng *r, uint64_t seed, uint64_t stream, uint64_t sub) {
     uint64_t x = mix3(seed, stream, sub);
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&x);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
-static uint64_t rng_next(gen_rng *r)
-{
+static uint64_t rng_next(gen_rng *r) {
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
@@ -68,11 +77,12 @@ static uint64_t rng_next(gen_rng *r)
 }
 
 /* uniform in [0, 1) */
-static double rng_unif(gen_rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
+static double rng_unif(gen_rng *r) {
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
 
 /* uniform integer in [0, n) */
-static int64_t rng_int(gen_rng *r, int64_t n)
-{
+static int64_t rng_int(gen_rng *r, int64_t n) {
     return n <= 0 ? 0 : (int64_t)(rng_unif(r) * (double)n);
 }
 
@@ -81,15 +91,13 @@ static int64_t rng_range(gen_rng *r, int64_t lo, int64_t hi) /* inclusive */
     return lo + rng_int(r, hi - lo + 1);
 }
 
-static double rng_norm(gen_rng *r)
-{
+static double rng_norm(gen_rng *r) {
     double u1 = 1.0 - rng_unif(r), u2 = rng_unif(r);
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
 /* lognormal with the given median */
-static double rng_lognorm(gen_rng *r, double median, double sigma)
-{
+static double rng_lognorm(gen_rng *r, double median, double sigma) {
     return median * exp(sigma * rng_norm(r));
 }
 
@@ -98,32 +106,34 @@ static double rng_lognorm(gen_rng *r, double median, double sigma)
 #define OUT_CAP (1u << 20)
 
 typedef struct {
-    FILE *f;          /* owned; NULL = feed not requested, writes are dropped */
-    char *buf;        /* owned, OUT_CAP bytes */
+    FILE *f;   /* owned; NULL = feed not requested, writes are dropped */
+    char *buf; /* owned, OUT_CAP bytes */
     size_t len;
-    uint64_t rows;    /* data rows (header excluded) */
+    uint64_t rows; /* data rows (header excluded) */
     int failed;
-    char *path;       /* owned */
+    char *path; /* owned */
 } gen_out;
 
-static void out_flush(gen_out *o)
-{
-    if (!o->f || o->len == 0) return;
-    if (fwrite(o->buf, 1, o->len, o->f) != o->len) o->failed = 1;
+static void out_flush(gen_out *o) {
+    if (!o->f || o->len == 0)
+        return;
+    if (fwrite(o->buf, 1, o->len, o->f) != o->len)
+        o->failed = 1;
     o->len = 0;
 }
 
-static void out_need(gen_out *o, size_t n)
-{
-    if (o->len + n > OUT_CAP) out_flush(o);
+static void out_need(gen_out *o, size_t n) {
+    if (o->len + n > OUT_CAP)
+        out_flush(o);
 }
 
-static void out_raw(gen_out *o, const char *s, size_t n)
-{
-    if (!o->f) return;
+static void out_raw(gen_out *o, const char *s, size_t n) {
+    if (!o->f)
+        return;
     if (n > OUT_CAP / 2) {
         out_flush(o);
-        if (fwrite(s, 1, n, o->f) != n) o->failed = 1;
+        if (fwrite(s, 1, n, o->f) != n)
+            o->failed = 1;
         return;
     }
     out_need(o, n);
@@ -131,66 +141,72 @@ static void out_raw(gen_out *o, const char *s, size_t n)
     o->len += n;
 }
 
-static void out_str(gen_out *o, const char *s) { out_raw(o, s, strlen(s)); }
+static void out_str(gen_out *o, const char *s) {
+    out_raw(o, s, strlen(s));
+}
 
-static void out_ch(gen_out *o, char c)
-{
-    if (!o->f) return;
+static void out_ch(gen_out *o, char c) {
+    if (!o->f)
+        return;
     out_need(o, 1);
     o->buf[o->len++] = c;
 }
 
 /* RFC 4180: quote a field holding a comma, quote or line break; double quotes. */
-static void out_csv(gen_out *o, const char *s)
-{
-    if (!o->f) return;
+static void out_csv(gen_out *o, const char *s) {
+    if (!o->f)
+        return;
     if (!strpbrk(s, ",\"\r\n")) {
         out_str(o, s);
         return;
     }
     out_ch(o, '"');
     for (const char *p = s; *p; p++) {
-        if (*p == '"') out_ch(o, '"');
+        if (*p == '"')
+            out_ch(o, '"');
         out_ch(o, *p);
     }
     out_ch(o, '"');
 }
 
-static void out_eol(gen_out *o)
-{
-    if (!o->f) return;
+static void out_eol(gen_out *o) {
+    if (!o->f)
+        return;
     out_ch(o, '\n');
     o->rows++;
 }
 
 /* unsigned decimal, zero-padded to at least width digits */
-static void out_uint_w(gen_out *o, uint64_t v, int width)
-{
+static void out_uint_w(gen_out *o, uint64_t v, int width) {
     char tmp[24];
     int n = 0;
-    if (!o->f) return;
+    if (!o->f)
+        return;
     do {
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n < width && n < 20) tmp[n++] = '0';
+    while (n < width && n < 20)
+        tmp[n++] = '0';
     out_need(o, (size_t)n);
-    while (n) o->buf[o->len++] = tmp[--n];
+    while (n)
+        o->buf[o->len++] = tmp[--n];
 }
 
-static void out_uint(gen_out *o, uint64_t v) { out_uint_w(o, v, 1); }
+static void out_uint(gen_out *o, uint64_t v) {
+    out_uint_w(o, v, 1);
+}
 
-static void out_cents(gen_out *o, int64_t cents)
-{
+static void out_cents(gen_out *o, int64_t cents) {
     out_uint(o, (uint64_t)(cents / 100));
     out_ch(o, '.');
     out_uint_w(o, (uint64_t)(cents % 100), 2);
 }
 
-static void out_date(gen_out *o, int64_t days)
-{
+static void out_date(gen_out *o, int64_t days) {
     int y, m, d;
-    if (!o->f) return;
+    if (!o->f)
+        return;
     kefu_civil_from_days(days, &y, &m, &d);
     out_uint_w(o, (uint64_t)y, 4);
     out_ch(o, '-');
@@ -199,15 +215,14 @@ static void out_date(gen_out *o, int64_t days)
     out_uint_w(o, (uint64_t)d, 2);
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
+static int64_t floor_div(int64_t a, int64_t b) {
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-static void out_ts(gen_out *o, kefu_ts t)
-{
-    if (!o->f) return;
+static void out_ts(gen_out *o, kefu_ts t) {
+    if (!o->f)
+        return;
     int64_t day = floor_div(t, 86400);
     int64_t s = t - day * 86400;
     out_date(o, day);
@@ -219,8 +234,7 @@ static void out_ts(gen_out *o, kefu_ts t)
     out_uint_w(o, (uint64_t)(s % 60), 2);
 }
 
-static void out_clock(gen_out *o, int secs)
-{
+static void out_clock(gen_out *o, int secs) {
     out_uint_w(o, (uint64_t)(secs / 3600), 2);
     out_ch(o, ':');
     out_uint_w(o, (uint64_t)(secs / 60 % 60), 2);
@@ -229,8 +243,19 @@ static void out_clock(gen_out *o, int secs)
 /* ---- feeds ------------------------------------------------------------------ */
 
 enum {
-    F_HOLIDAYS, F_SPECIAL, F_SHIFTS, F_EMPLOYEES, F_ROSTER, F_LEAVES, F_PUNCHES,
-    F_CONFIRM, F_STATES, F_CALLS, F_COMPLAINTS, F_VOLUMES, F_COUNT
+    F_HOLIDAYS,
+    F_SPECIAL,
+    F_SHIFTS,
+    F_EMPLOYEES,
+    F_ROSTER,
+    F_LEAVES,
+    F_PUNCHES,
+    F_CONFIRM,
+    F_STATES,
+    F_CALLS,
+    F_COMPLAINTS,
+    F_VOLUMES,
+    F_COUNT
 };
 
 /* Chinese headers are the names DOMAIN §3 gives; a column without a Chinese
@@ -273,8 +298,18 @@ static const struct {
  * 6-character entries MMDD + kind (h = 放假 rest day, w = 调休上班 working day) +
  * index into hol_names (hex). Dates are facts, so they are compiled in. */
 static const char *const hol_names[] = {
-    "元旦", "春节", "“五一”", "“十一”", "清明节", "“五一”国际劳动节", "端午节",
-    "中秋节", "国庆节", "劳动节", "国庆节、中秋节", "中秋节、国庆节",
+    "元旦",
+    "春节",
+    "“五一”",
+    "“十一”",
+    "清明节",
+    "“五一”国际劳动节",
+    "端午节",
+    "中秋节",
+    "国庆节",
+    "劳动节",
+    "国庆节、中秋节",
+    "中秋节、国庆节",
     "抗日战争暨世界反法西斯战争胜利70周年纪念日",
 };
 
@@ -357,13 +392,13 @@ enum { RC_NONE = 0, RC_REST, RC_A, RC_B, RC_M, RC_S, RC_N, RC_ANNUAL, RC_SICK, R
  * rest days a month give about the R3 monthly hours (e.g. 24 × 7.5 = 180 ≈ 176). */
 static const struct {
     const char *code;
-    int start, end;     /* seconds after midnight; end < start crosses midnight */
+    int start, end; /* seconds after midnight; end < start crosses midnight */
     const char *paid;
 } gen_shifts[] = {
     {"A", 7 * 3600 + 1800, 15 * 3600 + 1800, "7.5"},
     {"B", 9 * 3600, 17 * 3600 + 1800, "7.5"},
     {"M", 12 * 3600, 20 * 3600, "7.5"},
-    {"S", 14 * 3600, 22 * 3600, "7.5"},   /* 小夜班: ends 22:00 (A10) */
+    {"S", 14 * 3600, 22 * 3600, "7.5"},       /* 小夜班: ends 22:00 (A10) */
     {"N", 22 * 3600, 7 * 3600 + 1800, "8.0"}, /* 大夜班: ends 07:30 next day (A10: 00:00–07:59) */
 };
 
@@ -374,8 +409,8 @@ static const char *const queue_names[] = {"electricity_fee", "repair", "general"
 #define NQUEUES 3
 
 static const char *const surnames[] = {
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱",
-    "胡", "郭", "何", "林", "罗", "高", "梁", "郑", "谢", "宋", "唐", "许", "韩", "冯",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马",   "朱",
+    "胡", "郭", "何", "林", "罗", "高", "梁", "郑", "谢", "宋", "唐", "许", "韩",   "冯",
     "邓", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余", "欧阳", "司徒",
 };
 static const char *const given[] = {
@@ -417,19 +452,19 @@ typedef struct {
     int group;
     int role;
     int64_t hire, work_start;
-    int64_t last;          /* last employed day; INT64_MAX while active */
+    int64_t last; /* last employed day; INT64_MAX while active */
     int base_cents, perf_cents;
 } gen_emp;
 
 typedef struct {
     int emp;
     int64_t first, last;
-    int code;              /* RC_ANNUAL or RC_SICK */
+    int code; /* RC_ANNUAL or RC_SICK */
 } gen_leave;
 
 typedef struct {
     int64_t day;
-    int kind;              /* DF_OUTAGE or DF_CAMPAIGN */
+    int kind; /* DF_OUTAGE or DF_CAMPAIGN */
 } gen_special;
 
 enum { DF_HOLIDAY = 1, DF_WORKDAY = 2, DF_OUTAGE = 4, DF_CAMPAIGN = 8 };
@@ -439,73 +474,81 @@ typedef struct {
     const char *out_dir;
     uint64_t seed;
     int nemp;
-    int from_mi, to_mi;    /* months as year * 12 + month - 1 */
+    int from_mi, to_mi; /* months as year * 12 + month - 1 */
     double calls_per_day;
-    int64_t calls_total;   /* 0: use calls_per_day */
+    int64_t calls_total; /* 0: use calls_per_day */
     int history_months;
-    int states_months;     /* 0: all months */
+    int states_months; /* 0: all months */
     int zh_headers;
-    unsigned only;         /* bit per feed */
+    unsigned only; /* bit per feed */
 
     /* derived */
-    int64_t d0, d1;        /* first and last day of the range */
-    int64_t h0;            /* first day of the history */
-    int64_t x1;            /* last day of the month after --to */
-    int ndays;             /* d1 - d0 + 1 */
-    uint8_t *dflag;        /* owned; DF_* per day of [h0, x1] */
-    float *dmult;          /* owned; outage multiplier per day of [h0, x1] */
-    struct { gen_special *ptr; size_t len, cap; } specials;
-    gen_emp *emp;          /* owned, nemp */
+    int64_t d0, d1; /* first and last day of the range */
+    int64_t h0;     /* first day of the history */
+    int64_t x1;     /* last day of the month after --to */
+    int ndays;      /* d1 - d0 + 1 */
+    uint8_t *dflag; /* owned; DF_* per day of [h0, x1] */
+    float *dmult;   /* owned; outage multiplier per day of [h0, x1] */
+    struct {
+        gen_special *ptr;
+        size_t len, cap;
+    } specials;
+    gen_emp *emp; /* owned, nemp */
     int nagents;
-    int *sup_of_group;     /* owned; employee index of each group's supervisor */
+    int *sup_of_group; /* owned; employee index of each group's supervisor */
     int ngroups;
-    uint8_t *roster;       /* owned; nemp * ndays RC_* codes */
-    struct { gen_leave *ptr; size_t len, cap; } leaves;
-    double level;          /* mean weekday calls at the --from month */
+    uint8_t *roster; /* owned; nemp * ndays RC_* codes */
+    struct {
+        gen_leave *ptr;
+        size_t len, cap;
+    } leaves;
+    double level; /* mean weekday calls at the --from month */
 } gen_ctx;
 
-static int mi_year(int mi) { return mi / 12; }
-static int mi_month(int mi) { return mi % 12 + 1; }
-static int64_t mi_first(int mi) { return kefu_days_from_civil(mi_year(mi), mi_month(mi), 1); }
-static int64_t mi_last(int mi)
-{
+static int mi_year(int mi) {
+    return mi / 12;
+}
+static int mi_month(int mi) {
+    return mi % 12 + 1;
+}
+static int64_t mi_first(int mi) {
+    return kefu_days_from_civil(mi_year(mi), mi_month(mi), 1);
+}
+static int64_t mi_last(int mi) {
     return mi_first(mi) + kefu_days_in_month(mi_year(mi), mi_month(mi)) - 1;
 }
-static int day_mi(int64_t d)
-{
+static int day_mi(int64_t d) {
     int y, m, dd;
     kefu_civil_from_days(d, &y, &m, &dd);
     return y * 12 + m - 1;
 }
 
-static int is_agent(const gen_emp *e)
-{
+static int is_agent(const gen_emp *e) {
     return e->role == ROLE_PRESALES || e->role == ROLE_AFTERSALES;
 }
 
-static uint8_t dflag(const gen_ctx *c, int64_t d)
-{
+static uint8_t dflag(const gen_ctx *c, int64_t d) {
     return (d >= c->h0 && d <= c->x1) ? c->dflag[d - c->h0] : 0;
 }
 
-static int roster_at(const gen_ctx *c, int e, int64_t d)
-{
-    if (d < c->d0 || d > c->d1) return RC_NONE;
+static int roster_at(const gen_ctx *c, int e, int64_t d) {
+    if (d < c->d0 || d > c->d1)
+        return RC_NONE;
     return c->roster[(size_t)e * (size_t)c->ndays + (size_t)(d - c->d0)];
 }
 
-static int is_shift(int code) { return code >= RC_A && code <= RC_N; }
+static int is_shift(int code) {
+    return code >= RC_A && code <= RC_N;
+}
 
 /* Rare absence (旷工): decided per employee and day, shared by punches, agent
  * states and call routing so the feeds agree with each other. */
-static int gen_absent(const gen_ctx *c, int e, int64_t d)
-{
+static int gen_absent(const gen_ctx *c, int e, int64_t d) {
     uint64_t x = mix3(c->seed, ST_ABSENT, ((uint64_t)e << 32) ^ (uint64_t)d);
     return (double)(x >> 11) * 0x1.0p-53 < 0.002;
 }
 
-static void shift_span(int code, int64_t d, kefu_ts *start, kefu_ts *end)
-{
+static void shift_span(int code, int64_t d, kefu_ts *start, kefu_ts *end) {
     int s = gen_shifts[code - RC_A].start, e = gen_shifts[code - RC_A].end;
     *start = d * 86400 + s;
     *end = d * 86400 + e + (e <= s ? 86400 : 0);
@@ -513,16 +556,20 @@ static void shift_span(int code, int64_t d, kefu_ts *start, kefu_ts *end)
 
 /* ---- calendar: holidays, outage and campaign days ----------------------------- */
 
-static int hexval(char ch) { return ch <= '9' ? ch - '0' : ch - 'a' + 10; }
+static int hexval(char ch) {
+    return ch <= '9' ? ch - '0' : ch - 'a' + 10;
+}
 
-static int two(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+static int two(const char *s) {
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
 
-static kefu_status push_special(gen_ctx *c, int64_t d, int kind)
-{
+static kefu_status push_special(gen_ctx *c, int64_t d, int kind) {
     if (c->specials.len == c->specials.cap) {
         size_t cap = c->specials.cap ? c->specials.cap * 2 : 32;
         gen_special *p = realloc(c->specials.ptr, cap * sizeof *p);
-        if (!p) return KEFU_ERR_NOMEM;
+        if (!p)
+            return KEFU_ERR_NOMEM;
         c->specials.ptr = p;
         c->specials.cap = cap;
     }
@@ -533,47 +580,50 @@ static kefu_status push_special(gen_ctx *c, int64_t d, int kind)
 /* A normal weekday well inside month mi (not in the month-start/-end classes,
  * not a holiday or 调休 day, not special yet), so the day's effect stays
  * separable in the forecast; -1 when none was found. */
-static int64_t pick_plain_weekday(const gen_ctx *c, gen_rng *r, int mi)
-{
+static int64_t pick_plain_weekday(const gen_ctx *c, gen_rng *r, int mi) {
     int len = kefu_days_in_month(mi_year(mi), mi_month(mi));
     for (int tries = 0; tries < 60; tries++) {
         int64_t d = mi_first(mi) + rng_range(r, 5, len - 5);
-        if (kefu_weekday(d) >= 5) continue;
-        if (dflag(c, d)) continue;
+        if (kefu_weekday(d) >= 5)
+            continue;
+        if (dflag(c, d))
+            continue;
         return d;
     }
     return -1;
 }
 
-static int cmp_special(const void *a, const void *b)
-{
+static int cmp_special(const void *a, const void *b) {
     const gen_special *x = a, *y = b;
-    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
     return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
-static kefu_status mark_special(gen_ctx *c, gen_rng *r, int mi, int kind)
-{
+static kefu_status mark_special(gen_ctx *c, gen_rng *r, int mi, int kind) {
     int64_t d = pick_plain_weekday(c, r, mi);
-    if (d < 0) return KEFU_OK;
+    if (d < 0)
+        return KEFU_OK;
     c->dflag[d - c->h0] |= (uint8_t)kind;
-    if (kind == DF_OUTAGE) c->dmult[d - c->h0] = (float)(2.0 + rng_unif(r));
+    if (kind == DF_OUTAGE)
+        c->dmult[d - c->h0] = (float)(2.0 + rng_unif(r));
     return push_special(c, d, kind);
 }
 
-static kefu_status build_calendar(gen_ctx *c)
-{
+static kefu_status build_calendar(gen_ctx *c) {
     size_t n = (size_t)(c->x1 - c->h0 + 1);
     kefu_status st = KEFU_OK;
     c->dflag = calloc(n, 1);
     c->dmult = calloc(n, sizeof *c->dmult);
-    if (!c->dflag || !c->dmult) return KEFU_ERR_NOMEM;
+    if (!c->dflag || !c->dmult)
+        return KEFU_ERR_NOMEM;
 
     for (size_t i = 0; i < NELEM(hol_table); i++) {
         const char *s = hol_table[i].days;
         for (; *s; s += 6) {
             int64_t d = kefu_days_from_civil(hol_table[i].year, two(s), two(s + 2));
-            if (d < c->h0 || d > c->x1) continue;
+            if (d < c->h0 || d > c->x1)
+                continue;
             c->dflag[d - c->h0] |= s[4] == 'h' ? DF_HOLIDAY : DF_WORKDAY;
         }
     }
@@ -584,28 +634,36 @@ static kefu_status build_calendar(gen_ctx *c)
     int nmonths = c->to_mi - c->from_mi + 1;
     int k = 2 + (int)rng_int(&r, 2);
     int *order = malloc((size_t)nmonths * sizeof *order);
-    if (!order) return KEFU_ERR_NOMEM;
-    for (int i = 0; i < nmonths; i++) order[i] = i;
+    if (!order)
+        return KEFU_ERR_NOMEM;
+    for (int i = 0; i < nmonths; i++)
+        order[i] = i;
     for (int i = 0; i < nmonths && i < k; i++) {
         int j = i + (int)rng_int(&r, nmonths - i);
         int t = order[i];
         order[i] = order[j];
         order[j] = t;
-        if ((st = mark_special(c, &r, c->from_mi + order[i], DF_OUTAGE)) != KEFU_OK) break;
+        if ((st = mark_special(c, &r, c->from_mi + order[i], DF_OUTAGE)) != KEFU_OK)
+            break;
     }
     free(order);
-    if (st != KEFU_OK) return st;
+    if (st != KEFU_OK)
+        return st;
 
     for (int mi = day_mi(c->h0); mi <= c->to_mi + 1 && st == KEFU_OK; mi++) {
         if (mi < c->from_mi) {
-            if (rng_unif(&r) < 0.125) st = mark_special(c, &r, mi, DF_OUTAGE);
-            if (st == KEFU_OK && rng_unif(&r) < 0.25) st = mark_special(c, &r, mi, DF_CAMPAIGN);
+            if (rng_unif(&r) < 0.125)
+                st = mark_special(c, &r, mi, DF_OUTAGE);
+            if (st == KEFU_OK && rng_unif(&r) < 0.25)
+                st = mark_special(c, &r, mi, DF_CAMPAIGN);
         } else if (mi <= c->to_mi) {
-            if (rng_unif(&r) < 0.35) st = mark_special(c, &r, mi, DF_CAMPAIGN);
+            if (rng_unif(&r) < 0.35)
+                st = mark_special(c, &r, mi, DF_CAMPAIGN);
         } else {
             /* the month after --to is the forecast's target: announce campaigns */
             st = mark_special(c, &r, mi, DF_CAMPAIGN);
-            if (st == KEFU_OK) st = mark_special(c, &r, mi, DF_CAMPAIGN);
+            if (st == KEFU_OK)
+                st = mark_special(c, &r, mi, DF_CAMPAIGN);
         }
     }
     if (st == KEFU_OK && c->specials.len)
@@ -616,32 +674,35 @@ static kefu_status build_calendar(gen_ctx *c)
 /* Expected calls of day d relative to a plain weekday of the --from month:
  * DOMAIN §4 day classes (first match), trend ~1 %/month, mild season,
  * outage 2–3×, campaign uplift 0.3. */
-static double day_factor(const gen_ctx *c, int64_t d)
-{
+static double day_factor(const gen_ctx *c, int64_t d) {
     int y, m, dd;
     kefu_civil_from_days(d, &y, &m, &dd);
     int len = kefu_days_in_month(y, m);
     uint8_t fl = dflag(c, d);
     double f = pow(1.01, (double)(y * 12 + m - 1 - c->from_mi)) * season[m - 1];
-    if (fl & DF_HOLIDAY) f *= 0.5;
-    else if (dd <= 3) f *= 1.3;
-    else if (dd > len - 3) f *= 1.2;
-    else if (kefu_weekday(d) >= 5 && !(fl & DF_WORKDAY)) f *= 0.65;
-    if (fl & DF_OUTAGE) f *= c->dmult[d - c->h0];
-    if (fl & DF_CAMPAIGN) f *= 1.3;
+    if (fl & DF_HOLIDAY)
+        f *= 0.5;
+    else if (dd <= 3)
+        f *= 1.3;
+    else if (dd > len - 3)
+        f *= 1.2;
+    else if (kefu_weekday(d) >= 5 && !(fl & DF_WORKDAY))
+        f *= 0.65;
+    if (fl & DF_OUTAGE)
+        f *= c->dmult[d - c->h0];
+    if (fl & DF_CAMPAIGN)
+        f *= 1.3;
     return f;
 }
 
 /* Calls of day d (all queues, directions and results), with day-level noise. */
-static int64_t day_calls(const gen_ctx *c, int64_t d)
-{
+static int64_t day_calls(const gen_ctx *c, int64_t d) {
     gen_rng r;
     rng_seed(&r, c->seed, ST_VOLUME, (uint64_t)d);
     return llround(c->level * day_factor(c, d) * exp(0.05 * rng_norm(&r)));
 }
 
-static void queue_shares(const gen_ctx *c, int64_t d, double sh[NQUEUES])
-{
+static void queue_shares(const gen_ctx *c, int64_t d, double sh[NQUEUES]) {
     int outage = (dflag(c, d) & DF_OUTAGE) != 0;
     sh[0] = outage ? 0.25 : 0.45;
     sh[1] = outage ? 0.60 : 0.35;
@@ -650,25 +711,29 @@ static void queue_shares(const gen_ctx *c, int64_t d, double sh[NQUEUES])
 
 /* ---- employees and roster -------------------------------------------------------- */
 
-static void group_name(int g, char *out, size_t cap)
-{
+static void group_name(int g, char *out, size_t cap) {
     static const char *const dig[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
     int n = g + 1;
-    if (n < 10) snprintf(out, cap, "%s组", dig[n]);
-    else if (n == 10) snprintf(out, cap, "十组");
-    else if (n < 20) snprintf(out, cap, "十%s组", dig[n - 10]);
-    else if (n < 100) snprintf(out, cap, "%s十%s组", dig[n / 10], dig[n % 10]);
-    else snprintf(out, cap, "%d组", n);
+    if (n < 10)
+        snprintf(out, cap, "%s组", dig[n]);
+    else if (n == 10)
+        snprintf(out, cap, "十组");
+    else if (n < 20)
+        snprintf(out, cap, "十%s组", dig[n - 10]);
+    else if (n < 100)
+        snprintf(out, cap, "%s十%s组", dig[n / 10], dig[n % 10]);
+    else
+        snprintf(out, cap, "%d组", n);
 }
 
-static kefu_status build_employees(gen_ctx *c)
-{
+static kefu_status build_employees(gen_ctx *c) {
     gen_rng r;
     rng_seed(&r, c->seed, ST_EMP, 0);
     c->ngroups = (c->nemp + 11) / 12;
     c->emp = calloc((size_t)c->nemp, sizeof *c->emp);
     c->sup_of_group = calloc((size_t)c->ngroups, sizeof *c->sup_of_group);
-    if (!c->emp || !c->sup_of_group) return KEFU_ERR_NOMEM;
+    if (!c->emp || !c->sup_of_group)
+        return KEFU_ERR_NOMEM;
     int nmon = c->nemp >= 40 ? 2 : 1;
     int64_t old_lo = kefu_days_from_civil(2012, 1, 1), old_hi = c->d0 - 120;
     int prev_group = -1;
@@ -692,7 +757,7 @@ static kefu_status build_employees(gen_ctx *c)
 
         double u = rng_unif(&r);
         if (is_agent(e) && u < 0.03 && c->ndays > 90)
-            e->hire = c->d0 + rng_range(&r, 30, c->ndays * 2 / 3);   /* new hire in the range */
+            e->hire = c->d0 + rng_range(&r, 30, c->ndays * 2 / 3); /* new hire in the range */
         else if (is_agent(e) && u < 0.15)
             e->hire = c->d0 - rng_range(&r, 1, 119);
         else
@@ -700,7 +765,7 @@ static kefu_status build_employees(gen_ctx *c)
         e->work_start = rng_unif(&r) < 0.3 ? e->hire : e->hire - rng_range(&r, 30, 12 * 365);
         e->last = INT64_MAX;
         if (is_agent(e) && e->hire < c->d0 && rng_unif(&r) < 0.02 && c->ndays > 60)
-            e->last = c->d0 + rng_range(&r, c->ndays / 3, c->ndays - 10);   /* left */
+            e->last = c->d0 + rng_range(&r, c->ndays / 3, c->ndays - 10); /* left */
         if (e->role == ROLE_SUPERVISOR) {
             e->base_cents = (int)(4800 + 50 * rng_int(&r, 21)) * 100;
             e->perf_cents = (int)(200000 + 50 * rng_int(&r, 2001));
@@ -711,15 +776,15 @@ static kefu_status build_employees(gen_ctx *c)
             e->base_cents = (int)(3000 + 50 * rng_int(&r, 31)) * 100;
             e->perf_cents = (int)(100000 + 50 * rng_int(&r, 3001));
         }
-        if (is_agent(e)) c->nagents++;
+        if (is_agent(e))
+            c->nagents++;
     }
     return KEFU_OK;
 }
 
 /* After today, can `rests` rest days still be placed in `rem` days so that no
  * run of working days exceeds 5 (R1), given `run` working days so far? */
-static int rest_feasible(int64_t rem, int rests, int run)
-{
+static int rest_feasible(int64_t rem, int rests, int run) {
     return rests >= 0 && rests <= rem && run <= 5 && rem - rests <= (5 - run) + 5 * (int64_t)rests;
 }
 
@@ -729,8 +794,7 @@ static int rest_feasible(int64_t rem, int rests, int run)
  * month ends. Agents' rest days are spread evenly over the month with a phase
  * of their own, so that each day has about the same head count. Partial
  * months (hire, leave) get a prorated count. */
-static void rest_pattern(gen_ctx *c, int e)
-{
+static void rest_pattern(gen_ctx *c, int e) {
     const gen_emp *em = &c->emp[e];
     uint8_t *row = c->roster + (size_t)e * (size_t)c->ndays;
     gen_rng r;
@@ -741,14 +805,16 @@ static void rest_pattern(gen_ctx *c, int e)
         int64_t mf = mi_first(mi), ml = mi_last(mi);
         int64_t first = mf > em->hire ? mf : em->hire;
         int64_t last = ml < em->last ? ml : em->last;
-        if (first > last) continue;
+        if (first > last)
+            continue;
         int64_t len = ml - mf + 1, n = last - first + 1;
         int full = em->role == ROLE_SUPERVISOR ? 6 : 7;
         int rests = (int)((full * n + len / 2) / len), k = 0, total = rests;
         int64_t next = -1;
-        if (first > mf) run = 0;
+        if (first > mf)
+            run = 0;
         for (int64_t d = first; d <= last; d++) {
-            if (next < 0 && k < total)   /* k-th evenly spaced rest day, jittered ±1 */
+            if (next < 0 && k < total) /* k-th evenly spaced rest day, jittered ±1 */
                 next = first + (int64_t)((k + phase) * (double)n / total) + rng_range(&r, -1, 1);
             int64_t rem = last - d + 1;
             int can_work = rest_feasible(rem - 1, rests, run + 1);
@@ -758,7 +824,8 @@ static void rest_pattern(gen_ctx *c, int e)
             row[d - c->d0] = rest ? RC_REST : RC_WORK;
             if (rest) {
                 run = 0;
-                if (rests > 0) rests--;
+                if (rests > 0)
+                    rests--;
                 k++;
                 next = -1;
             } else {
@@ -770,8 +837,7 @@ static void rest_pattern(gen_ctx *c, int e)
 
 /* Approved annual or sick leave on ~10 % of employee-months, 1–5 working days;
  * the roster shows the leave code and leaves.csv the matching request. */
-static kefu_status leave_overlay(gen_ctx *c, int e)
-{
+static kefu_status leave_overlay(gen_ctx *c, int e) {
     const gen_emp *em = &c->emp[e];
     uint8_t *row = c->roster + (size_t)e * (size_t)c->ndays;
     gen_rng r;
@@ -779,7 +845,8 @@ static kefu_status leave_overlay(gen_ctx *c, int e)
     for (int mi = c->from_mi; mi <= c->to_mi; mi++) {
         int64_t first = mi_first(mi) > em->hire ? mi_first(mi) : em->hire;
         int64_t last = mi_last(mi) < em->last ? mi_last(mi) : em->last;
-        if (first > last || rng_unif(&r) >= 0.10) continue;
+        if (first > last || rng_unif(&r) >= 0.10)
+            continue;
         double u = rng_unif(&r);
         int want = u < 0.5 ? 1 : u < 0.75 ? 2 : u < 0.95 ? 3 : 5;
         int code = rng_unif(&r) < 0.65 ? RC_ANNUAL : RC_SICK;
@@ -791,7 +858,8 @@ static kefu_status leave_overlay(gen_ctx *c, int e)
                 break;
             }
         }
-        if (d < 0) continue;
+        if (d < 0)
+            continue;
         int64_t end = d;
         row[d - c->d0] = (uint8_t)code;
         while (end + 1 <= last && row[end + 1 - c->d0] == RC_WORK && end - d + 1 < want) {
@@ -801,7 +869,8 @@ static kefu_status leave_overlay(gen_ctx *c, int e)
         if (c->leaves.len == c->leaves.cap) {
             size_t cap = c->leaves.cap ? c->leaves.cap * 2 : 256;
             gen_leave *p = realloc(c->leaves.ptr, cap * sizeof *p);
-            if (!p) return KEFU_ERR_NOMEM;
+            if (!p)
+                return KEFU_ERR_NOMEM;
             c->leaves.ptr = p;
             c->leaves.cap = cap;
         }
@@ -814,8 +883,7 @@ static kefu_status leave_overlay(gen_ctx *c, int e)
  * the agent's next day off, the night crew is topped up to at least 2 from the
  * agents with the fewest nights this month, the rest spread over S/A/M/B so
  * that 07:30–22:00 is covered too. */
-static kefu_status assign_shifts(gen_ctx *c)
-{
+static kefu_status assign_shifts(gen_ctx *c) {
     int *pool = malloc((size_t)c->nemp * sizeof *pool);
     int *nights = calloc((size_t)c->nemp, sizeof *nights);
     if (!pool || !nights) {
@@ -824,16 +892,19 @@ static kefu_status assign_shifts(gen_ctx *c)
         return KEFU_ERR_NOMEM;
     }
     int target = (c->nagents + 10) / 20;
-    if (target < 2) target = 2;
+    if (target < 2)
+        target = 2;
     for (int64_t d = c->d0; d <= c->d1; d++) {
         gen_rng r;
         rng_seed(&r, c->seed, ST_SHIFT, (uint64_t)d);
         size_t di = (size_t)(d - c->d0);
-        if (d == mi_first(day_mi(d))) memset(nights, 0, (size_t)c->nemp * sizeof *nights);
+        if (d == mi_first(day_mi(d)))
+            memset(nights, 0, (size_t)c->nemp * sizeof *nights);
         int np = 0, count = 0;
         for (int e = 0; e < c->nemp; e++) {
             uint8_t *cell = &c->roster[(size_t)e * (size_t)c->ndays + di];
-            if (*cell != RC_WORK) continue;
+            if (*cell != RC_WORK)
+                continue;
             if (c->emp[e].role == ROLE_SUPERVISOR) {
                 *cell = RC_B;
             } else if (c->emp[e].role == ROLE_MONITOR) {
@@ -870,7 +941,8 @@ static kefu_status assign_shifts(gen_ctx *c)
             pool[k] = t;
         }
         int ks = np * 18 / 100, ka = np * 30 / 100, km = np * 20 / 100;
-        if (ks < 1) ks = 1;
+        if (ks < 1)
+            ks = 1;
         for (int j = 0; j < np; j++) {
             int code = j < ks ? RC_S : j < ks + ka ? RC_A : j < ks + ka + km ? RC_M : RC_B;
             c->roster[(size_t)pool[j] * (size_t)c->ndays + di] = (uint8_t)code;
@@ -881,36 +953,38 @@ static kefu_status assign_shifts(gen_ctx *c)
     return KEFU_OK;
 }
 
-static kefu_status build_roster(gen_ctx *c)
-{
+static kefu_status build_roster(gen_ctx *c) {
     kefu_status st;
     c->roster = calloc((size_t)c->nemp * (size_t)c->ndays, 1);
-    if (!c->roster) return KEFU_ERR_NOMEM;
-    for (int e = 0; e < c->nemp; e++) rest_pattern(c, e);
+    if (!c->roster)
+        return KEFU_ERR_NOMEM;
     for (int e = 0; e < c->nemp; e++)
-        if ((st = leave_overlay(c, e)) != KEFU_OK) return st;
+        rest_pattern(c, e);
+    for (int e = 0; e < c->nemp; e++)
+        if ((st = leave_overlay(c, e)) != KEFU_OK)
+            return st;
     return assign_shifts(c);
 }
 
 /* Who approves or confirms for employee e: the group supervisor, or for a
  * supervisor the next group's supervisor. */
-static const char *approver(const gen_ctx *c, int e)
-{
+static const char *approver(const gen_ctx *c, int e) {
     int g = c->emp[e].group;
     int s = c->sup_of_group[g];
-    if (s == e) s = c->sup_of_group[(g + 1) % c->ngroups];
+    if (s == e)
+        s = c->sup_of_group[(g + 1) % c->ngroups];
     return s == e ? "经理" : c->emp[s].id;
 }
 
 /* ---- writers -------------------------------------------------------------------- */
 
-static void write_holidays(const gen_ctx *c, gen_out *o)
-{
+static void write_holidays(const gen_ctx *c, gen_out *o) {
     int y0, y1, m, d;
     kefu_civil_from_days(c->h0, &y0, &m, &d);
     kefu_civil_from_days(c->x1, &y1, &m, &d);
     for (size_t i = 0; i < NELEM(hol_table); i++) {
-        if (hol_table[i].year < y0 || hol_table[i].year > y1) continue;
+        if (hol_table[i].year < y0 || hol_table[i].year > y1)
+            continue;
         for (const char *s = hol_table[i].days; *s; s += 6) {
             out_uint_w(o, (uint64_t)hol_table[i].year, 4);
             out_ch(o, '-');
@@ -924,8 +998,7 @@ static void write_holidays(const gen_ctx *c, gen_out *o)
     }
 }
 
-static void write_specials(const gen_ctx *c, gen_out *o)
-{
+static void write_specials(const gen_ctx *c, gen_out *o) {
     for (size_t i = 0; i < c->specials.len; i++) {
         const gen_special *s = &c->specials.ptr[i];
         out_date(o, s->day);
@@ -934,8 +1007,7 @@ static void write_specials(const gen_ctx *c, gen_out *o)
     }
 }
 
-static void write_shifts(gen_out *o)
-{
+static void write_shifts(gen_out *o) {
     for (size_t i = 0; i < NELEM(gen_shifts); i++) {
         out_str(o, gen_shifts[i].code);
         out_ch(o, ',');
@@ -948,8 +1020,7 @@ static void write_shifts(gen_out *o)
     }
 }
 
-static void write_employees(const gen_ctx *c, gen_out *o)
-{
+static void write_employees(const gen_ctx *c, gen_out *o) {
     char gname[32];
     for (int i = 0; i < c->nemp; i++) {
         const gen_emp *e = &c->emp[i];
@@ -976,20 +1047,22 @@ static void write_employees(const gen_ctx *c, gen_out *o)
     }
 }
 
-static const char *roster_code_name(int code)
-{
-    if (is_shift(code)) return gen_shifts[code - RC_A].code;
-    if (code == RC_ANNUAL) return "annual";
-    if (code == RC_SICK) return "sick";
+static const char *roster_code_name(int code) {
+    if (is_shift(code))
+        return gen_shifts[code - RC_A].code;
+    if (code == RC_ANNUAL)
+        return "annual";
+    if (code == RC_SICK)
+        return "sick";
     return "REST";
 }
 
-static void write_roster(const gen_ctx *c, gen_out *o)
-{
+static void write_roster(const gen_ctx *c, gen_out *o) {
     for (int e = 0; e < c->nemp; e++) {
         for (int64_t d = c->d0; d <= c->d1; d++) {
             int code = roster_at(c, e, d);
-            if (code == RC_NONE) continue;
+            if (code == RC_NONE)
+                continue;
             out_str(o, c->emp[e].id);
             out_ch(o, ',');
             out_date(o, d);
@@ -1000,8 +1073,7 @@ static void write_roster(const gen_ctx *c, gen_out *o)
     }
 }
 
-static void write_leaves(const gen_ctx *c, gen_out *o)
-{
+static void write_leaves(const gen_ctx *c, gen_out *o) {
     for (size_t i = 0; i < c->leaves.len; i++) {
         const gen_leave *l = &c->leaves.ptr[i];
         out_str(o, c->emp[l->emp].id);
@@ -1017,14 +1089,14 @@ static void write_leaves(const gen_ctx *c, gen_out *o)
     }
 }
 
-static void punch_row(gen_out *o, gen_rng *r, const char *id, kefu_ts t, const char *dir)
-{
-    int dev2 = rng_unif(r) < 0.3;    /* DEV02 is an older clock without direction codes */
+static void punch_row(gen_out *o, gen_rng *r, const char *id, kefu_ts t, const char *dir) {
+    int dev2 = rng_unif(r) < 0.3; /* DEV02 is an older clock without direction codes */
     out_str(o, id);
     out_ch(o, ',');
     out_ts(o, t);
     out_str(o, dev2 ? ",DEV02," : ",DEV01,");
-    if (!dev2) out_str(o, dir);
+    if (!dev2)
+        out_str(o, dir);
     out_eol(o);
 }
 
@@ -1033,8 +1105,7 @@ static void punch_row(gen_out *o, gen_rng *r, const char *id, kefu_ts t, const c
  * them confirmed), rare absence, some double punches within 60 s, rare punches on
  * rest days, and a few punches of badges that are no employee. Night shifts
  * punch out the next morning, also after the last day of the range. */
-static void write_punches(const gen_ctx *c, gen_out *o, gen_out *oc)
-{
+static void write_punches(const gen_ctx *c, gen_out *o, gen_out *oc) {
     for (int e = 0; e < c->nemp; e++) {
         const char *id = c->emp[e].id;
         gen_rng r;
@@ -1046,28 +1117,35 @@ static void write_punches(const gen_ctx *c, gen_out *o, gen_out *oc)
                     punch_row(o, &r, id, d * 86400 + rng_range(&r, 9 * 3600, 17 * 3600), "in");
                 continue;
             }
-            if (!is_shift(code) || gen_absent(c, e, d)) continue;
+            if (!is_shift(code) || gen_absent(c, e, d))
+                continue;
             kefu_ts st, en, tin, tout;
             shift_span(code, d, &st, &en);
             if (rng_unif(&r) < 0.03) {
                 double v = rng_unif(&r);
-                int64_t m = v < 0.6 ? rng_range(&r, 1, 10) : v < 0.85 ? rng_range(&r, 11, 30)
-                                                                        : rng_range(&r, 31, 40);
+                int64_t m = v < 0.6    ? rng_range(&r, 1, 10)
+                            : v < 0.85 ? rng_range(&r, 11, 30)
+                                       : rng_range(&r, 31, 40);
                 tin = st + m * 60 + rng_int(&r, 60);
             } else {
                 tin = st + rng_range(&r, -1200, 120);
             }
-            if (rng_unif(&r) < 0.01) tout = en - rng_range(&r, 1, 35) * 60 - rng_int(&r, 60);
-            else tout = en + rng_range(&r, 0, 900);
+            if (rng_unif(&r) < 0.01)
+                tout = en - rng_range(&r, 1, 35) * 60 - rng_int(&r, 60);
+            else
+                tout = en + rng_range(&r, 0, 900);
             int miss = 0;
-            if (rng_unif(&r) < 0.01) miss = rng_unif(&r) < 0.5 ? 1 : 2;   /* 1: in, 2: out */
+            if (rng_unif(&r) < 0.01)
+                miss = rng_unif(&r) < 0.5 ? 1 : 2; /* 1: in, 2: out */
             int dup = rng_unif(&r) < 0.005;
             kefu_ts tdup = tin + rng_range(&r, 1, 59);
             if (miss != 1) {
                 punch_row(o, &r, id, tin, "in");
-                if (dup) punch_row(o, &r, id, tdup, "in");
+                if (dup)
+                    punch_row(o, &r, id, tdup, "in");
             }
-            if (miss != 2) punch_row(o, &r, id, tout, "out");
+            if (miss != 2)
+                punch_row(o, &r, id, tout, "out");
             if (miss && rng_unif(&r) < 0.5) {
                 kefu_ts at = (d + rng_range(&r, 1, 3)) * 86400 + rng_range(&r, 9 * 3600, 18 * 3600);
                 out_str(oc, id);
@@ -1094,9 +1172,8 @@ static void write_punches(const gen_ctx *c, gen_out *o, gen_out *oc)
     }
 }
 
-static void state_row(gen_out *o, const char *id, const char *state, const char *reason,
-                      kefu_ts a, kefu_ts b)
-{
+static void state_row(gen_out *o, const char *id, const char *state, const char *reason, kefu_ts a,
+                      kefu_ts b) {
     out_str(o, id);
     out_ch(o, ',');
     out_str(o, state);
@@ -1113,11 +1190,11 @@ static void state_row(gen_out *o, const char *id, const char *state, const char 
  * spells broken by notready and pauses (toilet, one lunch, sometimes a
  * training or meeting), logout near the shift end. Segments touch but never
  * overlap; logout is an instant (ended_at = started_at). */
-static void states_day(gen_out *o, gen_rng *r, const char *id, int code, int64_t d)
-{
+static void states_day(gen_out *o, gen_rng *r, const char *id, int code, int64_t d) {
     kefu_ts st, en;
     shift_span(code, d, &st, &en);
-    kefu_ts login = rng_unif(r) < 0.04 ? st + rng_range(r, 660, 1500) : st + rng_range(r, -480, 180);
+    kefu_ts login =
+        rng_unif(r) < 0.04 ? st + rng_range(r, 660, 1500) : st + rng_range(r, -480, 180);
     kefu_ts logout = rng_unif(r) < 0.01 ? en - rng_range(r, 300, 1800) : en + rng_range(r, 0, 480);
     kefu_ts lunch_at = st + (en - st) * 45 / 100;
     int meet = rng_unif(r) < 0.08;
@@ -1161,18 +1238,19 @@ static void states_day(gen_out *o, gen_rng *r, const char *id, int code, int64_t
     state_row(o, id, "logout", "", logout, logout);
 }
 
-static void write_states(const gen_ctx *c, gen_out *o)
-{
+static void write_states(const gen_ctx *c, gen_out *o) {
     int64_t from = c->d0;
     if (c->states_months > 0 && c->to_mi - c->states_months + 1 > c->from_mi)
         from = mi_first(c->to_mi - c->states_months + 1);
     for (int e = 0; e < c->nemp; e++) {
-        if (!is_agent(&c->emp[e])) continue;
+        if (!is_agent(&c->emp[e]))
+            continue;
         gen_rng r;
         rng_seed(&r, c->seed, ST_STATES, (uint64_t)e);
         for (int64_t d = from; d <= c->d1; d++) {
             int code = roster_at(c, e, d);
-            if (!is_shift(code) || gen_absent(c, e, d)) continue;
+            if (!is_shift(code) || gen_absent(c, e, d))
+                continue;
             states_day(o, &r, c->emp[e].id, code, d);
         }
     }
@@ -1181,8 +1259,7 @@ static void write_states(const gen_ctx *c, gen_out *o)
 /* Caller number: mobile 1[3-9]x + 8 digits, some "+86 " prefixed, some
  * Guangzhou landlines; a fifth of the calls come from a pool of 5000 repeat
  * callers. */
-static void gen_caller(const gen_ctx *c, gen_rng *r, char *out)
-{
+static void gen_caller(const gen_ctx *c, gen_rng *r, char *out) {
     gen_rng pool;
     gen_rng *src = r;
     if (rng_unif(r) < 0.2) {
@@ -1197,7 +1274,8 @@ static void gen_caller(const gen_ctx *c, gen_rng *r, char *out)
         p += 4;
         *p++ = (char)('3' + v % 6);
         v /= 6;
-        for (int i = 0; i < 7; i++, v /= 10) *p++ = (char)('0' + v % 10);
+        for (int i = 0; i < 7; i++, v /= 10)
+            *p++ = (char)('0' + v % 10);
     } else {
         if (f < 0.15) {
             memcpy(p, "+86 ", 4);
@@ -1206,21 +1284,21 @@ static void gen_caller(const gen_ctx *c, gen_rng *r, char *out)
         *p++ = '1';
         *p++ = (char)('3' + v % 7);
         v /= 7;
-        for (int i = 0; i < 9; i++, v /= 10) *p++ = (char)('0' + v % 10);
+        for (int i = 0; i < 9; i++, v /= 10)
+            *p++ = (char)('0' + v % 10);
     }
     *p = '\0';
 }
 
-static int cmp_int(const void *a, const void *b)
-{
+static int cmp_int(const void *a, const void *b) {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
 }
 
-static void out_ymd(gen_out *o, int64_t d)
-{
+static void out_ymd(gen_out *o, int64_t d) {
     int y, m, dd;
-    if (!o->f) return;
+    if (!o->f)
+        return;
     kefu_civil_from_days(d, &y, &m, &dd);
     out_uint_w(o, (uint64_t)y, 4);
     out_uint_w(o, (uint64_t)m, 2);
@@ -1230,11 +1308,11 @@ static void out_ymd(gen_out *o, int64_t d)
 /* One complaint about an answered call (~0.05 %): category by DOMAIN §9 in
  * Chinese, closed within the SLA mostly, some overdue, some still open. */
 static void gen_complaint(const gen_ctx *c, gen_out *o, gen_rng *r, int64_t d, int seq,
-                          const char *agent, const char *caller, kefu_ts ended)
-{
+                          const char *agent, const char *caller, kefu_ts ended) {
     double u = rng_unif(r);
     int cat = 0;
-    while (cat < 5 && u >= complaint_cat_cum[cat]) cat++;
+    while (cat < 5 && u >= complaint_cat_cum[cat])
+        cat++;
     const char *text = complaint_text[cat][rng_int(r, 2)];
     u = rng_unif(r);
     const char *channel;
@@ -1254,10 +1332,13 @@ static void gen_complaint(const gen_ctx *c, gen_out *o, gen_rng *r, int64_t d, i
     u = rng_unif(r);
     kefu_ts closed = -1;
     int recent = received >= (c->d1 - 9) * 86400;
-    if (u < 0.08 || (recent && u < 0.5)) closed = -1;                 /* still open */
+    if (u < 0.08 || (recent && u < 0.5))
+        closed = -1; /* still open */
     else if (u < 0.20)
-        closed = received + (sla_days * 7 / 5 + rng_range(r, 2, 10)) * 86400 + rng_range(r, 0, 8 * 3600);
-    else closed = received + rng_range(r, 2 * 3600, sla_days * 86400);
+        closed =
+            received + (sla_days * 7 / 5 + rng_range(r, 2, 10)) * 86400 + rng_range(r, 0, 8 * 3600);
+    else
+        closed = received + rng_range(r, 2 * 3600, sla_days * 86400);
 
     out_str(o, "TS");
     out_ymd(o, d);
@@ -1275,15 +1356,15 @@ static void gen_complaint(const gen_ctx *c, gen_out *o, gen_rng *r, int64_t d, i
     out_ch(o, ',');
     out_csv(o, text);
     out_str(o, verified ? ",yes," : ",no,");
-    if (closed >= 0) out_ts(o, closed);
+    if (closed >= 0)
+        out_ts(o, closed);
     out_eol(o);
 }
 
 /* Calls, streamed day by day (only one day's arrival times in memory). The
  * complaints come from the same loop so they name real calls' agents and
  * callers; the loop draws the same numbers whether or not calls.csv is written. */
-static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc)
-{
+static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc) {
     kefu_status st = KEFU_OK;
     int *arr = NULL;
     size_t arr_cap = 0;
@@ -1296,14 +1377,18 @@ static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc)
         st = KEFU_ERR_NOMEM;
         goto cleanup;
     }
-    for (int h = 0; h < 24; h++) cum[h] = (tot += hour_profile[h]);
-    for (int h = 0; h < 24; h++) cum[h] /= tot;
+    for (int h = 0; h < 24; h++)
+        cum[h] = (tot += hour_profile[h]);
+    for (int h = 0; h < 24; h++)
+        cum[h] /= tot;
     for (int e = 0; e < c->nemp; e++)
-        if (is_agent(&c->emp[e])) agents[nag++] = e;
+        if (is_agent(&c->emp[e]))
+            agents[nag++] = e;
 
     for (int64_t d = c->d0; d <= c->d1; d++) {
         int64_t n = day_calls(c, d);
-        if (n < 0) n = 0;
+        if (n < 0)
+            n = 0;
         if ((size_t)n > arr_cap) {
             size_t cap = (size_t)n + (size_t)n / 2 + 64;
             int *p = realloc(arr, cap * sizeof *p);
@@ -1319,13 +1404,15 @@ static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc)
         for (int64_t i = 0; i < n; i++) {
             double u = rng_unif(&r);
             int h = 0;
-            while (h < 23 && u >= cum[h]) h++;
+            while (h < 23 && u >= cum[h])
+                h++;
             arr[i] = h * 3600 + (int)rng_int(&r, 3600);
         }
         qsort(arr, (size_t)n, sizeof *arr, cmp_int);
 
         /* agents on the phones per hour: today's shifts and last night's N */
-        for (int h = 0; h < 24; h++) hour_n[h] = 0;
+        for (int h = 0; h < 24; h++)
+            hour_n[h] = 0;
         for (int k = 0; k < nag; k++) {
             int e = agents[k];
             int today = roster_at(c, e, d), prev = roster_at(c, e, d - 1);
@@ -1342,7 +1429,8 @@ static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc)
                     shift_span(prev, d - 1, &s, &en);
                     on = mid >= s && mid < en;
                 }
-                if (on) hour_list[h * c->nemp + hour_n[h]++] = e;
+                if (on)
+                    hour_list[h * c->nemp + hour_n[h]++] = e;
             }
         }
 
@@ -1382,9 +1470,12 @@ static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc)
             }
             if (answered >= 0 || out_call) {
                 int hh = (int)(((answered >= 0 ? answered : arrived) - d * 86400) / 3600);
-                if (hh > 23) hh = 23;
-                if (hour_n[hh] > 0) agent = hour_list[hh * c->nemp + (int)rng_int(&r, hour_n[hh])];
-                else if (nag > 0) agent = agents[rng_int(&r, nag)];
+                if (hh > 23)
+                    hh = 23;
+                if (hour_n[hh] > 0)
+                    agent = hour_list[hh * c->nemp + (int)rng_int(&r, hour_n[hh])];
+                else if (nag > 0)
+                    agent = agents[rng_int(&r, nag)];
             }
 
             out_ch(o, 'C');
@@ -1397,17 +1488,21 @@ static kefu_status write_calls(const gen_ctx *c, gen_out *o, gen_out *oc)
             out_ch(o, ',');
             out_ts(o, arrived);
             out_ch(o, ',');
-            if (answered >= 0) out_ts(o, answered);
+            if (answered >= 0)
+                out_ts(o, answered);
             out_ch(o, ',');
             out_ts(o, ended);
             out_ch(o, ',');
-            if (agent >= 0) out_str(o, c->emp[agent].id);
+            if (agent >= 0)
+                out_str(o, c->emp[agent].id);
             out_ch(o, ',');
             out_str(o, result);
             out_ch(o, ',');
-            if (hold >= 0) out_uint(o, (uint64_t)hold);
+            if (hold >= 0)
+                out_uint(o, (uint64_t)hold);
             out_ch(o, ',');
-            if (wrap >= 0) out_uint(o, (uint64_t)wrap);
+            if (wrap >= 0)
+                out_uint(o, (uint64_t)wrap);
             out_eol(o);
 
             if (answered >= 0 && !out_call && agent >= 0 && rng_unif(&r) < 0.0005)
@@ -1423,8 +1518,7 @@ cleanup:
 
 /* Legacy daily totals before --from: offered (inbound, not IVR) and answered
  * per queue, with the same calendar effects as the calls. */
-static void write_volumes(const gen_ctx *c, gen_out *o)
-{
+static void write_volumes(const gen_ctx *c, gen_out *o) {
     for (int64_t d = c->h0; d < c->d0; d++) {
         gen_rng r;
         rng_seed(&r, c->seed, ST_HIST, (uint64_t)d);
@@ -1449,69 +1543,72 @@ static void write_volumes(const gen_ctx *c, gen_out *o)
 
 /* ---- command line ------------------------------------------------------------------ */
 
-static void usage(FILE *f)
-{
-    fputs(KL("用法：kefu gen [选项]\n"
-             "生成一个模拟的 95598 客服中心，每个数据源一个 UTF-8 CSV 文件；同样的种子和选项得到逐字节相同的文件。\n"
-             "  --out DIR             输出目录（默认 ./var/demo，不存在则创建）\n"
-             "  --seed N              随机种子（默认 1）\n"
-             "  --employees N         员工人数（默认 120，至少 10）\n"
-             "  --from YYYY-MM        首月（默认 2025-09）\n"
-             "  --to YYYY-MM          末月（默认 2026-10）\n"
-             "  --months N            月数，代替 --to\n"
-             "  --calls-per-day N     首月普通工作日的平均来话量（默认 2000）\n"
-             "  --calls N             话单总条数，代替 --calls-per-day\n"
-             "  --only FEED[,FEED]    只写这些数据源（如 calls）\n"
-             "  --history-months N    --from 之前的历史日话务月数（默认 24）\n"
-             "  --states-months N     坐席状态只写最后 N 个月（默认 2，0 = 全部）\n"
-             "  --chinese-headers     使用中文表头\n"
-             "  --help                显示本帮助\n"
-             "数据源：holidays special_days shifts employees roster leaves punches\n"
-             "        punch_confirmations agent_states calls complaints daily_volumes\n",
-             "usage: kefu gen [OPTION]...\n"
-             "Write a synthetic 95598-style customer-service centre, one UTF-8 CSV file per\n"
-             "feed; the same seed and options give byte-identical files.\n"
-             "  --out DIR             output directory (default ./var/demo, created)\n"
-             "  --seed N              random seed (default 1)\n"
-             "  --employees N         head count (default 120, at least 10)\n"
-             "  --from YYYY-MM        first month (default 2025-09)\n"
-             "  --to YYYY-MM          last month (default 2026-10)\n"
-             "  --months N            number of months, instead of --to\n"
-             "  --calls-per-day N     mean calls of a plain weekday in the first month (default 2000)\n"
-             "  --calls N             total number of calls, instead of --calls-per-day\n"
-             "  --only FEED[,FEED]    write only these feeds (e.g. calls)\n"
-             "  --history-months N    months of daily_volumes before --from (default 24)\n"
-             "  --states-months N     agent_states for the last N months only (default 2, 0 = all)\n"
-             "  --chinese-headers     write Chinese header names\n"
-             "  --help                show this help\n"
-             "feeds: holidays special_days shifts employees roster leaves punches\n"
-             "       punch_confirmations agent_states calls complaints daily_volumes\n"),
-          f);
+static void usage(FILE *f) {
+    fputs(
+        KL("用法：kefu gen [选项]\n"
+           "生成一个模拟的 95598 客服中心，每个数据源一个 UTF-8 CSV "
+           "文件；同样的种子和选项得到逐字节相同的文件。\n"
+           "  --out DIR             输出目录（默认 ./var/demo，不存在则创建）\n"
+           "  --seed N              随机种子（默认 1）\n"
+           "  --employees N         员工人数（默认 120，至少 10）\n"
+           "  --from YYYY-MM        首月（默认 2025-09）\n"
+           "  --to YYYY-MM          末月（默认 2026-10）\n"
+           "  --months N            月数，代替 --to\n"
+           "  --calls-per-day N     首月普通工作日的平均来话量（默认 2000）\n"
+           "  --calls N             话单总条数，代替 --calls-per-day\n"
+           "  --only FEED[,FEED]    只写这些数据源（如 calls）\n"
+           "  --history-months N    --from 之前的历史日话务月数（默认 24）\n"
+           "  --states-months N     坐席状态只写最后 N 个月（默认 2，0 = 全部）\n"
+           "  --chinese-headers     使用中文表头\n"
+           "  --help                显示本帮助\n"
+           "数据源：holidays special_days shifts employees roster leaves punches\n"
+           "        punch_confirmations agent_states calls complaints daily_volumes\n",
+           "usage: kefu gen [OPTION]...\n"
+           "Write a synthetic 95598-style customer-service centre, one UTF-8 CSV file per\n"
+           "feed; the same seed and options give byte-identical files.\n"
+           "  --out DIR             output directory (default ./var/demo, created)\n"
+           "  --seed N              random seed (default 1)\n"
+           "  --employees N         head count (default 120, at least 10)\n"
+           "  --from YYYY-MM        first month (default 2025-09)\n"
+           "  --to YYYY-MM          last month (default 2026-10)\n"
+           "  --months N            number of months, instead of --to\n"
+           "  --calls-per-day N     mean calls of a plain weekday in the first month (default "
+           "2000)\n"
+           "  --calls N             total number of calls, instead of --calls-per-day\n"
+           "  --only FEED[,FEED]    write only these feeds (e.g. calls)\n"
+           "  --history-months N    months of daily_volumes before --from (default 24)\n"
+           "  --states-months N     agent_states for the last N months only (default 2, 0 = all)\n"
+           "  --chinese-headers     write Chinese header names\n"
+           "  --help                show this help\n"
+           "feeds: holidays special_days shifts employees roster leaves punches\n"
+           "       punch_confirmations agent_states calls complaints daily_volumes\n"),
+        f);
 }
 
-static int parse_month(const char *s, int *mi)
-{
-    if (strlen(s) != 7 || s[4] != '-') return -1;
+static int parse_month(const char *s, int *mi) {
+    if (strlen(s) != 7 || s[4] != '-')
+        return -1;
     for (int i = 0; i < 7; i++)
-        if (i != 4 && (s[i] < '0' || s[i] > '9')) return -1;
+        if (i != 4 && (s[i] < '0' || s[i] > '9'))
+            return -1;
     int y = atoi(s), m = two(s + 5);
-    if (y < 1990 || y > 2100 || m < 1 || m > 12) return -1;
+    if (y < 1990 || y > 2100 || m < 1 || m > 12)
+        return -1;
     *mi = y * 12 + m - 1;
     return 0;
 }
 
-static int parse_num(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
+static int parse_num(const char *s, int64_t lo, int64_t hi, int64_t *out) {
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
     *out = v;
     return 0;
 }
 
-static int parse_only(const char *s, unsigned *mask)
-{
+static int parse_only(const char *s, unsigned *mask) {
     *mask = 0;
     while (*s) {
         size_t n = strcspn(s, ",");
@@ -1522,21 +1619,24 @@ static int parse_only(const char *s, unsigned *mask)
                 found = 1;
             }
         }
-        if (!found && n) return -1;
+        if (!found && n)
+            return -1;
         s += n;
-        if (*s == ',') s++;
+        if (*s == ',')
+            s++;
     }
     return *mask ? 0 : -1;
 }
 
 /* mkdir -p */
-static kefu_status make_dirs(const char *path)
-{
+static kefu_status make_dirs(const char *path) {
     kefu_status st = KEFU_OK;
     char *p = strdup(path);
-    if (!p) return KEFU_ERR_NOMEM;
+    if (!p)
+        return KEFU_ERR_NOMEM;
     for (char *q = p + 1;; q++) {
-        if (*q != '/' && *q != '\0') continue;
+        if (*q != '/' && *q != '\0')
+            continue;
         char save = *q;
         *q = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
@@ -1546,18 +1646,19 @@ static kefu_status make_dirs(const char *path)
             break;
         }
         *q = save;
-        if (!save) break;
+        if (!save)
+            break;
     }
     free(p);
     return st;
 }
 
-static kefu_status open_out(const gen_ctx *c, int feed, gen_out *o)
-{
+static kefu_status open_out(const gen_ctx *c, int feed, gen_out *o) {
     size_t n = strlen(c->out_dir) + strlen(gen_feeds[feed].name) + 8;
     o->path = malloc(n);
     o->buf = malloc(OUT_CAP);
-    if (!o->path || !o->buf) return KEFU_ERR_NOMEM;
+    if (!o->path || !o->buf)
+        return KEFU_ERR_NOMEM;
     snprintf(o->path, n, "%s/%s.csv", c->out_dir, gen_feeds[feed].name);
     o->f = fopen(o->path, "wb");
     if (!o->f) {
@@ -1571,12 +1672,12 @@ static kefu_status open_out(const gen_ctx *c, int feed, gen_out *o)
 
 /* Flush and close; reports the file with its row count when `report`. Safe
  * on a zeroed gen_out. */
-static kefu_status close_out(gen_out *o, int report)
-{
+static kefu_status close_out(gen_out *o, int report) {
     kefu_status st = KEFU_OK;
     if (o->f) {
         out_flush(o);
-        if (fclose(o->f) != 0) o->failed = 1;
+        if (fclose(o->f) != 0)
+            o->failed = 1;
         o->f = NULL;
         if (o->failed) {
             kefu_error(KL("写入 %s 失败：%s", "writing %s failed: %s"), o->path, strerror(errno));
@@ -1594,8 +1695,7 @@ static kefu_status close_out(gen_out *o, int report)
 }
 
 /* *help = 1 when --help was given (usage printed, nothing else to do). */
-static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help)
-{
+static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help) {
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, 's'},
@@ -1614,50 +1714,71 @@ static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help)
     };
     int opt, months = 0;
     int64_t v;
-    optind = 0;     /* glibc: full re-initialisation, the command may run twice */
+    optind = 0; /* glibc: full re-initialisation, the command may run twice */
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         const char *bad = NULL;
         switch (opt) {
-        case 'o': c->out_dir = optarg; break;
+        case 'o':
+            c->out_dir = optarg;
+            break;
         case 's':
-            if (parse_num(optarg, 0, INT64_MAX, &v)) bad = "--seed";
-            else c->seed = (uint64_t)v;
+            if (parse_num(optarg, 0, INT64_MAX, &v))
+                bad = "--seed";
+            else
+                c->seed = (uint64_t)v;
             break;
         case 'e':
-            if (parse_num(optarg, 10, 1000000, &v)) bad = "--employees";
-            else c->nemp = (int)v;
+            if (parse_num(optarg, 10, 1000000, &v))
+                bad = "--employees";
+            else
+                c->nemp = (int)v;
             break;
         case 'f':
-            if (parse_month(optarg, &c->from_mi)) bad = "--from";
+            if (parse_month(optarg, &c->from_mi))
+                bad = "--from";
             break;
         case 't':
-            if (parse_month(optarg, &c->to_mi)) bad = "--to";
+            if (parse_month(optarg, &c->to_mi))
+                bad = "--to";
             break;
         case 'm':
-            if (parse_num(optarg, 1, 240, &v)) bad = "--months";
-            else months = (int)v;
+            if (parse_num(optarg, 1, 240, &v))
+                bad = "--months";
+            else
+                months = (int)v;
             break;
         case 'd':
-            if (parse_num(optarg, 1, 100000000, &v)) bad = "--calls-per-day";
-            else c->calls_per_day = (double)v;
+            if (parse_num(optarg, 1, 100000000, &v))
+                bad = "--calls-per-day";
+            else
+                c->calls_per_day = (double)v;
             break;
         case 'c':
-            if (parse_num(optarg, 1, 10000000000LL, &v)) bad = "--calls";
-            else c->calls_total = v;
+            if (parse_num(optarg, 1, 10000000000LL, &v))
+                bad = "--calls";
+            else
+                c->calls_total = v;
             break;
         case 'O':
-            if (parse_only(optarg, &c->only)) bad = "--only";
+            if (parse_only(optarg, &c->only))
+                bad = "--only";
             break;
         case 'H':
-            if (parse_num(optarg, 0, 600, &v)) bad = "--history-months";
-            else c->history_months = (int)v;
+            if (parse_num(optarg, 0, 600, &v))
+                bad = "--history-months";
+            else
+                c->history_months = (int)v;
             break;
         case 'S':
-            if (parse_num(optarg, 0, 600, &v)) bad = "--states-months";
-            else c->states_months = (int)v;
+            if (parse_num(optarg, 0, 600, &v))
+                bad = "--states-months";
+            else
+                c->states_months = (int)v;
             break;
-        case 'z': c->zh_headers = 1; break;
+        case 'z':
+            c->zh_headers = 1;
+            break;
         case 'h':
             usage(stdout);
             *help = 1;
@@ -1688,18 +1809,21 @@ static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help)
         kefu_error(KL("多余的参数：'%s'", "unexpected argument: '%s'"), argv[optind]);
         return KEFU_ERR_USAGE;
     }
-    if (months) c->to_mi = c->from_mi + months - 1;
+    if (months)
+        c->to_mi = c->from_mi + months - 1;
     if (c->to_mi < c->from_mi || c->to_mi - c->from_mi >= 240) {
-        kefu_error(KL("月份范围无效：%04d-%02d 至 %04d-%02d", "invalid month range: %04d-%02d to %04d-%02d"),
-                   mi_year(c->from_mi), mi_month(c->from_mi), mi_year(c->to_mi), mi_month(c->to_mi));
-        kefu_hint(KL("--to 不能早于 --from，且最多 240 个月", "--to must not precede --from; at most 240 months"));
+        kefu_error(KL("月份范围无效：%04d-%02d 至 %04d-%02d",
+                      "invalid month range: %04d-%02d to %04d-%02d"),
+                   mi_year(c->from_mi), mi_month(c->from_mi), mi_year(c->to_mi),
+                   mi_month(c->to_mi));
+        kefu_hint(KL("--to 不能早于 --from，且最多 240 个月",
+                     "--to must not precede --from; at most 240 months"));
         return KEFU_ERR_USAGE;
     }
     return KEFU_OK;
 }
 
-kefu_status kefu_cmd_gen(int argc, char **argv)
-{
+kefu_status kefu_cmd_gen(int argc, char **argv) {
     gen_ctx c;
     gen_out out[F_COUNT];
     kefu_status st, st2;
@@ -1717,7 +1841,8 @@ kefu_status kefu_cmd_gen(int argc, char **argv)
     c.only = (1u << F_COUNT) - 1;
 
     st = parse_args(&c, argc, argv, &help);
-    if (st != KEFU_OK || help) goto cleanup;
+    if (st != KEFU_OK || help)
+        goto cleanup;
 
     c.d0 = mi_first(c.from_mi);
     c.d1 = mi_last(c.to_mi);
@@ -1725,20 +1850,26 @@ kefu_status kefu_cmd_gen(int argc, char **argv)
     c.x1 = mi_last(c.to_mi + 1);
     c.ndays = (int)(c.d1 - c.d0 + 1);
 
-    if ((st = make_dirs(c.out_dir)) != KEFU_OK) goto cleanup;
-    if ((st = build_calendar(&c)) != KEFU_OK) goto cleanup;
-    if ((st = build_employees(&c)) != KEFU_OK) goto cleanup;
-    if ((st = build_roster(&c)) != KEFU_OK) goto cleanup;
+    if ((st = make_dirs(c.out_dir)) != KEFU_OK)
+        goto cleanup;
+    if ((st = build_calendar(&c)) != KEFU_OK)
+        goto cleanup;
+    if ((st = build_employees(&c)) != KEFU_OK)
+        goto cleanup;
+    if ((st = build_roster(&c)) != KEFU_OK)
+        goto cleanup;
     if (c.calls_total > 0) {
         double sum = 0;
-        for (int64_t d = c.d0; d <= c.d1; d++) sum += day_factor(&c, d);
+        for (int64_t d = c.d0; d <= c.d1; d++)
+            sum += day_factor(&c, d);
         c.level = (double)c.calls_total / sum;
     } else {
         c.level = c.calls_per_day;
     }
 
     for (int f = 0; f < F_COUNT; f++)
-        if ((c.only >> f & 1) && (st = open_out(&c, f, &out[f])) != KEFU_OK) goto cleanup;
+        if ((c.only >> f & 1) && (st = open_out(&c, f, &out[f])) != KEFU_OK)
+            goto cleanup;
 
     write_holidays(&c, &out[F_HOLIDAYS]);
     write_specials(&c, &out[F_SPECIAL]);
@@ -1746,15 +1877,20 @@ kefu_status kefu_cmd_gen(int argc, char **argv)
     write_employees(&c, &out[F_EMPLOYEES]);
     write_roster(&c, &out[F_ROSTER]);
     write_leaves(&c, &out[F_LEAVES]);
-    if (out[F_PUNCHES].f || out[F_CONFIRM].f) write_punches(&c, &out[F_PUNCHES], &out[F_CONFIRM]);
-    if (out[F_STATES].f) write_states(&c, &out[F_STATES]);
+    if (out[F_PUNCHES].f || out[F_CONFIRM].f)
+        write_punches(&c, &out[F_PUNCHES], &out[F_CONFIRM]);
+    if (out[F_STATES].f)
+        write_states(&c, &out[F_STATES]);
     if (out[F_CALLS].f || out[F_COMPLAINTS].f)
-        if ((st = write_calls(&c, &out[F_CALLS], &out[F_COMPLAINTS])) != KEFU_OK) goto cleanup;
-    if (out[F_VOLUMES].f) write_volumes(&c, &out[F_VOLUMES]);
+        if ((st = write_calls(&c, &out[F_CALLS], &out[F_COMPLAINTS])) != KEFU_OK)
+            goto cleanup;
+    if (out[F_VOLUMES].f)
+        write_volumes(&c, &out[F_VOLUMES]);
 
 cleanup:
     for (int f = 0; f < F_COUNT; f++)
-        if ((st2 = close_out(&out[f], st == KEFU_OK)) != KEFU_OK && st == KEFU_OK) st = st2;
+        if ((st2 = close_out(&out[f], st == KEFU_OK)) != KEFU_OK && st == KEFU_OK)
+            st = st2;
     free(c.dflag);
     free(c.dmult);
     free(c.specials.ptr);

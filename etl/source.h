@@ -9,9 +9,9 @@
 #include <sys/types.h>
 
 typedef enum {
-    KEFU_ENC_AUTO = 0,   /* BOM -> UTF-8; else UTF-8 until the first invalid
-                            sequence: only ASCII before it -> GB18030 from the
-                            start, else that record is rejected (DOMAIN §3) */
+    KEFU_ENC_AUTO = 0, /* BOM -> UTF-8; else UTF-8 until the first invalid
+                          sequence: only ASCII before it -> GB18030 from the
+                          start, else that record is rejected (DOMAIN §3) */
     KEFU_ENC_UTF8,
     KEFU_ENC_GB18030
 } kefu_encoding;
@@ -26,21 +26,21 @@ kefu_status kefu_reader_open(const char *path, kefu_encoding enc, kefu_reader **
 ssize_t kefu_reader_read(kefu_reader *r, char *buf, size_t n);
 /* The encoding in use so far (AUTO until decided). */
 kefu_encoding kefu_reader_encoding(const kefu_reader *r);
-uint64_t kefu_reader_bytes_in(const kefu_reader *r);    /* raw bytes consumed */
-uint64_t kefu_reader_size(const kefu_reader *r);        /* file size, 0 unknown */
-void kefu_reader_close(kefu_reader *r);                 /* NULL is a no-op */
+uint64_t kefu_reader_bytes_in(const kefu_reader *r); /* raw bytes consumed */
+uint64_t kefu_reader_size(const kefu_reader *r);     /* file size, 0 unknown */
+void kefu_reader_close(kefu_reader *r);              /* NULL is a no-op */
 
 /* ---- records ------------------------------------------------------------- */
 
 typedef struct {
-    long line;              /* physical line where the record starts; header = 1 */
+    long line; /* physical line where the record starts; header = 1 */
     size_t nfields;
-    char **field;           /* NUL-terminated UTF-8 (not validated), owned by the
-                               source, valid until the next call */
+    char **field; /* NUL-terminated UTF-8 (not validated), owned by the
+                     source, valid until the next call */
     size_t *len;
-    const char *error;      /* non-NULL: the source could not make a record of
-                               this line; reason (static English text), the loader
-                               rejects it with error_col and error_value */
+    const char *error; /* non-NULL: the source could not make a record of
+                          this line; reason (static English text), the loader
+                          rejects it with error_col and error_value */
     const char *error_col;
     const char *error_value;
 } kefu_record;
@@ -78,6 +78,9 @@ kefu_status kefu_source_attlog(const char *path, kefu_source **out);
  * or "zkteco-attlog". */
 const char *kefu_detect_format(const char *path);
 
-static inline void kefu_source_close(kefu_source *s) { if (s) s->close(s); }
+static inline void kefu_source_close(kefu_source *s) {
+    if (s)
+        s->close(s);
+}
 
 #endif

@@ -212,7 +212,7 @@ typedef struct {
     lxw_format *pct2_t;    /* 0.00% in a totals row */
     lxw_format *dec1_neg;  /* #,##0.0, negative in red (annual leave overdrawn) */
     lxw_format *dec1_neg_t;
-    lxw_format *warn;      /* bold red: a check that failed */
+    lxw_format *warn; /* bold red: a check that failed */
 } ab_formats;
 
 /* Days that may go below zero: the red minus sign is what the clerk looks for. */
@@ -717,14 +717,17 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
          "leave days by type (calendar days for sick, marriage, maternity, paternity, bereavement; "
          "scheduled days for annual, personal, comp); leave pay = factor × day rate × scheduled "
          "days."},
-        {"生育津贴（社会保险法第五十六条）由社会保险基金支付，单列备查：不计入请假工资、扣款合计或应发"
+        {"生育津贴（社会保险法第五十六条）由社会保险基金支付，单列备查：不计入请假工资、扣款合计或"
+         "应发"
          "工资；按 (基本工资 + 绩效工资) × 产假日历天 ÷ 30 估算（数据中无上年度职工月平均工资）。",
          "maternity allowance (Social Insurance Law art. 56) is paid by the social-insurance fund "
          "and shown for reference only: not in leave pay, total deductions or pay; estimated as "
          "(base + performance wage) × maternity calendar days ÷ 30 (the employer's average wage "
          "of the previous year is not in the data)."},
-        {"年休假剩余 = 应休 − 本年已休（负数 = 超休，见待复核）；应休为空 = 无参加工作日期。调休余额 = "
-         "已批准的调休获得小时 − 已用小时，截至月末。请假复核标记 = 本月 A12 台账行数（不扣分、不罚款）。",
+        {"年休假剩余 = 应休 − 本年已休（负数 = 超休，见待复核）；应休为空 = "
+         "无参加工作日期。调休余额 = "
+         "已批准的调休获得小时 − 已用小时，截至月末。请假复核标记 = 本月 A12 "
+         "台账行数（不扣分、不罚款）。",
          "annual leave remaining = entitlement − used this year (negative = overdrawn, see To "
          "review); no entitlement = work start date unknown. Comp-time balance = approved hours "
          "earned − hours used, to the month's end. Leave flags = the month's A12 ledger lines (no "

@@ -6,16 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *to)
-{
-    fprintf(to, "%s", KL("用法: kefu report forecast --run ID[,ID...] --out 文件.xlsx\n"
-                         "      kefu report attendance --month YYYY-MM --out 文件.xlsx\n",
-                         "usage: kefu report forecast --run ID[,ID...] --out FILE.xlsx\n"
-                         "       kefu report attendance --month YYYY-MM --out FILE.xlsx\n"));
+static void usage(FILE *to) {
+    fprintf(to, "%s",
+            KL("用法: kefu report forecast --run ID[,ID...] --out 文件.xlsx\n"
+               "      kefu report attendance --month YYYY-MM --out 文件.xlsx\n",
+               "usage: kefu report forecast --run ID[,ID...] --out FILE.xlsx\n"
+               "       kefu report attendance --month YYYY-MM --out FILE.xlsx\n"));
 }
 
-kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv)
-{
+kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv) {
     static const struct option lo[] = {{"run", required_argument, NULL, 'r'},
                                        {"month", required_argument, NULL, 'm'},
                                        {"out", required_argument, NULL, 'o'},
@@ -30,11 +29,21 @@ kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc - 1, argv + 1, "h", lo, NULL)) != -1) {
         switch (ch) {
-        case 'r': runs = optarg; break;
-        case 'm': month = optarg; break;
-        case 'o': out = optarg; break;
-        case 'h': usage(stdout); return KEFU_OK;
-        default: usage(stderr); return KEFU_ERR_USAGE;
+        case 'r':
+            runs = optarg;
+            break;
+        case 'm':
+            month = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return KEFU_OK;
+        default:
+            usage(stderr);
+            return KEFU_ERR_USAGE;
         }
     }
     if (!out) {

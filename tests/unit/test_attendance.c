@@ -7,16 +7,16 @@
 
 #include <stdlib.h>
 
-static int64_t D(int y, int m, int d) { return kefu_days_from_civil(y, m, d); }
+static int64_t D(int y, int m, int d) {
+    return kefu_days_from_civil(y, m, d);
+}
 
-static kefu_ts T(int y, int mo, int d, int h, int mi, int s)
-{
+static kefu_ts T(int y, int mo, int d, int h, int mi, int s) {
     return D(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
 }
 
 /* A worked day with both punches and no lateness; callers adjust fields. */
-static kefu_att_day day(int y, int m, int d, int h, int len_min, int paid_min)
-{
+static kefu_att_day day(int y, int m, int d, int h, int len_min, int paid_min) {
     kefu_att_day x = {0};
     x.work_date = D(y, m, d);
     x.shift.start = T(y, m, d, h, 0, 0);
@@ -30,22 +30,21 @@ static kefu_att_day day(int y, int m, int d, int h, int len_min, int paid_min)
 
 static const kefu_att_month_input WAGE = {400000, 252500, 0, 0, 0};
 
-static int count_lines(const kefu_att_month *m, kefu_att_line_kind k)
-{
+static int count_lines(const kefu_att_month *m, kefu_att_line_kind k) {
     int n = 0;
-    for (size_t i = 0; i < m->lines.len; i++) n += m->lines.ptr[i].kind == k;
+    for (size_t i = 0; i < m->lines.len; i++)
+        n += m->lines.ptr[i].kind == k;
     return n;
 }
 
-static const kefu_att_line *find_line(const kefu_att_month *m, kefu_att_line_kind k, int nth)
-{
+static const kefu_att_line *find_line(const kefu_att_month *m, kefu_att_line_kind k, int nth) {
     for (size_t i = 0; i < m->lines.len; i++)
-        if (m->lines.ptr[i].kind == k && nth-- == 0) return &m->lines.ptr[i];
+        if (m->lines.ptr[i].kind == k && nth-- == 0)
+            return &m->lines.ptr[i];
     return NULL;
 }
 
-static void test_money(void)
-{
+static void test_money(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     /* half-up: 375/2 = 187.5 -> 188; 3/2 = 1.5 -> 2; 1/3 -> 0; 2/3 -> 1; 374/2 = 187 */
@@ -71,16 +70,15 @@ static void test_money(void)
     CHECK_INT(kefu_att_policy_alternative(&p, "no-such-policy"), KEFU_ERR_USAGE);
 }
 
-static void test_a1_a10(void)
-{
+static void test_a1_a10(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_ts start = T(2025, 3, 3, 9, 0, 0), end = T(2025, 3, 3, 18, 0, 0);
-    CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 9, 0, 59)), 0);   /* 59 s -> 0 */
-    CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 9, 1, 0)), 1);    /* 60 s -> 1 */
-    CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 8, 50, 0)), 0);   /* early arrival */
+    CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 9, 0, 59)), 0);    /* 59 s -> 0 */
+    CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 9, 1, 0)), 1);     /* 60 s -> 1 */
+    CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 8, 50, 0)), 0);    /* early arrival */
     CHECK_INT(kefu_att_late_minutes(start, T(2025, 3, 3, 12, 1, 30)), 181); /* 3 h 1 m 30 s */
-    CHECK_INT(kefu_att_early_minutes(end, T(2025, 3, 3, 17, 59, 1)), 0);   /* 59 s */
+    CHECK_INT(kefu_att_early_minutes(end, T(2025, 3, 3, 17, 59, 1)), 0);    /* 59 s */
     CHECK_INT(kefu_att_early_minutes(end, T(2025, 3, 3, 17, 59, 0)), 1);
     /* A10 by end minute: small 22:00–23:00, big 23:01–07:59 */
     CHECK_INT(kefu_att_night_class(&p, T(2025, 3, 3, 21, 59, 0)), 0);
@@ -93,8 +91,7 @@ static void test_a1_a10(void)
     CHECK_INT(kefu_att_night_class(&p, T(2025, 3, 4, 8, 0, 0)), 0);
 }
 
-static void test_pairing(void)
-{
+static void test_pairing(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_shift s = {T(2025, 3, 3, 9, 0, 0), T(2025, 3, 3, 18, 0, 0), 480};
@@ -233,21 +230,28 @@ static void test_pairing(void)
 }
 
 /* A1–A4 in March 2025, shifts 09:00–18:00 paid 8 h. */
-static void test_incidents(void)
-{
+static void test_incidents(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_day ds[8];
-    ds[0] = day(2025, 3, 3, 9, 540, 480); ds[0].late_min = 5;    /* incident 1: free */
-    ds[1] = day(2025, 3, 4, 9, 540, 480); ds[1].late_min = 20;   /* 2: 2 pts, 10 yuan */
-    ds[2] = day(2025, 3, 5, 9, 540, 480); ds[2].late_min = 21;   /* 3: 2 pts, 20 yuan, +5 */
-    ds[3] = day(2025, 3, 6, 9, 540, 480); ds[3].late_min = 30;   /* 4: 2 pts, 20 yuan */
-    ds[4] = day(2025, 3, 7, 9, 540, 480); ds[4].late_min = 31;   /* A4 absence */
-    ds[5] = day(2025, 3, 10, 9, 540, 480); ds[5].late_min = 181; /* A4 absence */
-    ds[6] = day(2025, 3, 11, 9, 540, 480);                       /* late 3 + early 4: */
-    ds[6].late_min = 3; ds[6].early_min = 4;                     /* incidents 5 and 6 */
-    ds[7] = day(2025, 3, 12, 9, 540, 480);                       /* early 40: A4, no incident */
-    ds[7].late_min = 10; ds[7].early_min = 40;
+    ds[0] = day(2025, 3, 3, 9, 540, 480);
+    ds[0].late_min = 5; /* incident 1: free */
+    ds[1] = day(2025, 3, 4, 9, 540, 480);
+    ds[1].late_min = 20; /* 2: 2 pts, 10 yuan */
+    ds[2] = day(2025, 3, 5, 9, 540, 480);
+    ds[2].late_min = 21; /* 3: 2 pts, 20 yuan, +5 */
+    ds[3] = day(2025, 3, 6, 9, 540, 480);
+    ds[3].late_min = 30; /* 4: 2 pts, 20 yuan */
+    ds[4] = day(2025, 3, 7, 9, 540, 480);
+    ds[4].late_min = 31; /* A4 absence */
+    ds[5] = day(2025, 3, 10, 9, 540, 480);
+    ds[5].late_min = 181;                  /* A4 absence */
+    ds[6] = day(2025, 3, 11, 9, 540, 480); /* late 3 + early 4: */
+    ds[6].late_min = 3;
+    ds[6].early_min = 4;                   /* incidents 5 and 6 */
+    ds[7] = day(2025, 3, 12, 9, 540, 480); /* early 40: A4, no incident */
+    ds[7].late_min = 10;
+    ds[7].early_min = 40;
     kefu_att_month m;
     CHECK_INT(kefu_att_month_judge(&p, 2025, 3, ds, 8, &WAGE, &m), KEFU_OK);
     CHECK_INT(m.incidents, 6);
@@ -278,8 +282,8 @@ static void test_incidents(void)
     CHECK_STR(m.days[7].cause, "A4");
     CHECK_INT(m.days[7].late_incident, 0);
     CHECK_INT(m.absence_halfdays, 6);
-    CHECK_INT(m.deduction_fen, 90000);   /* 3 x 30000 */
-    CHECK_INT(count_lines(&m, KEFU_ATT_L_REVIEW), 0);   /* streaks 2 and 1 only */
+    CHECK_INT(m.deduction_fen, 90000);                /* 3 x 30000 */
+    CHECK_INT(count_lines(&m, KEFU_ATT_L_REVIEW), 0); /* streaks 2 and 1 only */
     /* paid: 5 non-absent shifts x 8 h = 40 h = 144000 s; far below 165.33 h */
     CHECK_INT(m.paid_s, 144000);
     CHECK_INT(m.overtime_s, 0);
@@ -298,29 +302,28 @@ static void test_incidents(void)
 }
 
 /* A5 in April 2025: lone punches, confirmed or not. */
-static void test_missing(void)
-{
+static void test_missing(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_day ds[6];
     int dates[] = {1, 2, 3, 7, 8, 9};
     for (int i = 0; i < 6; i++) {
         ds[i] = day(2025, 4, dates[i], 9, 540, 480);
-        ds[i].has_out = 0;        /* only an in-punch */
+        ds[i].has_out = 0; /* only an in-punch */
         ds[i].confirmed = 1;
     }
-    ds[1].confirmed = 0;          /* 2nd: unconfirmed -> half day */
-    ds[4].late_min = 10;          /* 5th: also late 10 -> incident 1 (free) */
-    ds[5].late_min = 45;          /* lone in-punch 45 min late: A4 before A5 */
+    ds[1].confirmed = 0; /* 2nd: unconfirmed -> half day */
+    ds[4].late_min = 10; /* 5th: also late 10 -> incident 1 (free) */
+    ds[5].late_min = 45; /* lone in-punch 45 min late: A4 before A5 */
     kefu_att_month m;
     CHECK_INT(kefu_att_month_judge(&p, 2025, 4, ds, 6, &WAGE, &m), KEFU_OK);
     CHECK_INT(m.days[0].status, KEFU_ATT_NORMAL);
     CHECK_INT(m.days[0].missing_no, 1);
     CHECK_INT(m.days[1].status, KEFU_ATT_ABSENT_HALF);
     CHECK_STR(m.days[1].cause, "A5");
-    CHECK_INT(m.days[2].status, KEFU_ATT_NORMAL);   /* 3rd, confirmed */
+    CHECK_INT(m.days[2].status, KEFU_ATT_NORMAL); /* 3rd, confirmed */
     CHECK_INT(m.days[3].missing_no, 4);
-    CHECK_INT(m.days[3].status, KEFU_ATT_ABSENT_HALF);  /* 4th, although confirmed */
+    CHECK_INT(m.days[3].status, KEFU_ATT_ABSENT_HALF); /* 4th, although confirmed */
     CHECK_INT(m.days[4].status, KEFU_ATT_ABSENT_HALF);
     CHECK_INT(m.days[4].late_incident, 1);
     CHECK_INT(m.days[5].status, KEFU_ATT_ABSENT_FULL);
@@ -345,8 +348,7 @@ static void test_missing(void)
 }
 
 /* A6/A7 in June 2025. */
-static void test_absence_review(void)
-{
+static void test_absence_review(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_day ds[5];
@@ -356,9 +358,9 @@ static void test_absence_review(void)
         ds[i].kind = KEFU_ATT_DAY_NO_PUNCH;
         ds[i].has_in = ds[i].has_out = 0;
     }
-    ds[3].kind = KEFU_ATT_DAY_LEAVE;   /* Jun 6 on approved leave: neither counts nor breaks */
+    ds[3].kind = KEFU_ATT_DAY_LEAVE; /* Jun 6 on approved leave: neither counts nor breaks */
     kefu_att_month_input in = WAGE;
-    in.prior_window_halfdays = 2;      /* one absence day earlier in 2025 */
+    in.prior_window_halfdays = 2; /* one absence day earlier in 2025 */
     kefu_att_month m;
     CHECK_INT(kefu_att_month_judge(&p, 2025, 6, ds, 5, &in, &m), KEFU_OK);
     /* streak 1, 2, 3 (flag Jun 5), leave, 4; window 4, 6, 8, 10 (flag Jun 9: 5 days) */
@@ -369,7 +371,7 @@ static void test_absence_review(void)
     CHECK(l && l->date == D(2025, 6, 9) && strcmp(l->reason, "window") == 0 && l->halfdays == 10);
     CHECK_INT(m.days[3].status, KEFU_ATT_LEAVE);
     CHECK_STR(m.days[0].cause, "A6");
-    CHECK_INT(m.deduction_fen, 120000);   /* 4 x 300.00 */
+    CHECK_INT(m.deduction_fen, 120000); /* 4 x 300.00 */
     CHECK_INT(m.trailing_streak, 4);
     CHECK_INT(m.paid_s, 0);
     kefu_att_month_free(&m);
@@ -409,8 +411,7 @@ static void test_absence_review(void)
 }
 
 /* A11 and A13. */
-static void test_holiday_overtime(void)
-{
+static void test_holiday_overtime(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_month m;
@@ -423,13 +424,13 @@ static void test_holiday_overtime(void)
     CHECK_INT(m.holiday_pay_fen, 90000);
     const kefu_att_line *l = find_line(&m, KEFU_ATT_L_HOLIDAY_PAY, 0);
     CHECK(l && l->date == D(2025, 10, 1));
-    CHECK_INT(m.small_nights + m.big_nights, 0);   /* ends 08:00: neither class */
+    CHECK_INT(m.small_nights + m.big_nights, 0); /* ends 08:00: neither class */
     kefu_att_month_free(&m);
     /* same shift paid 9 h (1 h break): Oct 1 share = 9 x 8/10 = 7.2 h ->
      * 3 x 37.50 x 7.2 = 810.00 yuan */
     n.shift.paid_minutes = 540;
     CHECK_INT(kefu_att_month_judge(&p, 2025, 9, &n, 1, &WAGE, &m), KEFU_OK);
-    CHECK_INT(m.holiday_s, 25920);   /* 7.2 x 3600 */
+    CHECK_INT(m.holiday_s, 25920); /* 7.2 x 3600 */
     CHECK_INT(m.holiday_pay_fen, 81000);
     kefu_att_month_free(&m);
 
@@ -460,13 +461,15 @@ static void test_holiday_overtime(void)
      * 2025: 176 − 165.33 = 10.67 h = 38412 s; 56.25 x 10.67 = 600.1875 -> 600.19
      * 2024: 176 − 166.64 = 9.36 h = 33696 s; 56.25 x 9.36 = 526.50 */
     kefu_att_day jul[22];
-    for (int i = 0; i < 22; i++) jul[i] = day(2025, 7, i + 1, 9, 540, 480);
+    for (int i = 0; i < 22; i++)
+        jul[i] = day(2025, 7, i + 1, 9, 540, 480);
     CHECK_INT(kefu_att_month_judge(&p, 2025, 7, jul, 22, &WAGE, &m), KEFU_OK);
     CHECK_INT(m.paid_s, 176 * 3600);
     CHECK_INT(m.overtime_s, 38412);
     CHECK_INT(m.overtime_pay_fen, 60019);
     kefu_att_month_free(&m);
-    for (int i = 0; i < 22; i++) jul[i] = day(2024, 7, i + 1, 9, 540, 480);
+    for (int i = 0; i < 22; i++)
+        jul[i] = day(2024, 7, i + 1, 9, 540, 480);
     CHECK_INT(kefu_att_month_judge(&p, 2024, 7, jul, 22, &WAGE, &m), KEFU_OK);
     CHECK_INT(m.overtime_s, 33696);
     CHECK_INT(m.overtime_pay_fen, 52650);
@@ -485,7 +488,8 @@ static void test_holiday_overtime(void)
      * 200 − 32 − 165.33 = 2.67 h = 9612 s -> 56.25 x 2.67 = 150.1875 -> 150.19
      * (without the exclusion it would be 34.67 h) */
     kefu_att_day oct[25];
-    for (int i = 0; i < 25; i++) oct[i] = day(2025, 10, i + 1, 9, 480, 480);
+    for (int i = 0; i < 25; i++)
+        oct[i] = day(2025, 10, i + 1, 9, 480, 480);
     CHECK_INT(kefu_att_month_judge(&p, 2025, 10, oct, 25, &WAGE, &m), KEFU_OK);
     CHECK_INT(count_lines(&m, KEFU_ATT_L_HOLIDAY_PAY), 4);
     CHECK_INT(m.holiday_pay_fen, 360000);
@@ -501,8 +505,7 @@ static void test_holiday_overtime(void)
     kefu_att_month_free(&m);
 }
 
-static void test_month_errors(void)
-{
+static void test_month_errors(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_month m;
@@ -532,21 +535,20 @@ static void test_month_errors(void)
 /* A11 "at most 8 per day" across a month boundary: the Sep 30 22:00 – Oct 1
  * 08:00 night (paid 10 h, September's month) already put 8 h of Oct 1 under
  * A11; October's Oct 1 14:00–22:00 shift (paid 8 h) finds the day full. */
-static void test_holiday_cap_across_months(void)
-{
+static void test_holiday_cap_across_months(void) {
     kefu_att_policy p;
     kefu_att_policy_default(&p);
     kefu_att_month m;
     /* the share of Oct 1 in the night shift: 10 h x 8/10 = 8 h = 28800 s */
     kefu_att_day n = day(2025, 9, 30, 22, 600, 600);
     CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 10, 1)), 28800);
-    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 9, 30)), 7200);   /* 2 h */
-    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 1, D(2025, 10, 1)), 14400);  /* half */
+    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 9, 30)), 7200);  /* 2 h */
+    CHECK_INT(kefu_att_holiday_share_s(&n.shift, 1, D(2025, 10, 1)), 14400); /* half */
     CHECK_INT(kefu_att_holiday_share_s(&n.shift, 0, D(2025, 10, 2)), 0);
 
     kefu_att_day o = day(2025, 10, 1, 14, 480, 480);
     kefu_att_month_input in = WAGE;
-    in.prior_first_day_holiday_s = 8 * 3600;   /* Oct 1 full: no A11 pay, no line */
+    in.prior_first_day_holiday_s = 8 * 3600; /* Oct 1 full: no A11 pay, no line */
     CHECK_INT(kefu_att_month_judge(&p, 2025, 10, &o, 1, &in, &m), KEFU_OK);
     CHECK_INT(m.holiday_s, 0);
     CHECK_INT(m.holiday_pay_fen, 0);
@@ -565,8 +567,7 @@ static void test_holiday_cap_across_months(void)
     kefu_att_month_free(&m);
 }
 
-int main(void)
-{
+int main(void) {
     test_money();
     test_a1_a10();
     test_pairing();

@@ -5,8 +5,7 @@
 #include "../../common/common.h"
 #include "tap.h"
 
-int main(void)
-{
+int main(void) {
     kefu_buf b = {0};
 
     /* a\b<TAB>c<LF>d<CR>e -> a\\b\tc\nd\re (each special byte becomes two bytes) */

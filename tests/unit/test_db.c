@@ -15,8 +15,7 @@ kefu_status kefu_conninfo_append(kefu_buf *b, const char *key, const char *value
 kefu_status kefu_pg_conf_options(const char *text, kefu_buf *out);
 
 /* libpq's own parser as the independent judge of a conninfo string. */
-static char *parsed_value(const char *conninfo, const char *key)
-{
+static char *parsed_value(const char *conninfo, const char *key) {
     char *err = NULL, *val = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
     if (!opts) {
@@ -30,8 +29,7 @@ static char *parsed_value(const char *conninfo, const char *key)
     return val;
 }
 
-static void check_quote(const char *value, const char *want)
-{
+static void check_quote(const char *value, const char *want) {
     kefu_buf b = {0};
     CHECK_INT(kefu_conninfo_append(&b, "host", value), KEFU_OK);
     CHECK_STR(b.ptr, want);
@@ -43,8 +41,7 @@ static void check_quote(const char *value, const char *want)
 
 /* Let /bin/sh split the pg_ctl -o words (pg_ctl hands them to the shell) and
  * print each as [word]. */
-static void check_conf(const char *text, const char *want_words)
-{
+static void check_conf(const char *text, const char *want_words) {
     kefu_buf opts = {0}, cmd = {0};
     char out[512] = "";
     CHECK_INT(kefu_pg_conf_options(text, &opts), KEFU_OK);
@@ -59,27 +56,25 @@ static void check_conf(const char *text, const char *want_words)
     kefu_buf_free(&cmd);
 }
 
-static void clear_db_env(void)
-{
-    const char *vars[] = {"KEFU_DB", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
-                          "PGSERVICE", "PGSERVICEFILE", NULL};
+static void clear_db_env(void) {
+    const char *vars[] = {"KEFU_DB", "PGHOST",    "PGHOSTADDR",    "PGPORT", "PGDATABASE",
+                          "PGUSER",  "PGSERVICE", "PGSERVICEFILE", NULL};
     for (int i = 0; vars[i]; i++)
         unsetenv(vars[i]);
 }
 
-int main(void)
-{
+int main(void) {
     /* conninfo values: quoted only when needed, \ and ' backslash-escaped. */
     check_quote("/tmp/run", "host=/tmp/run");
     check_quote("/tmp/a b/run", "host='/tmp/a b/run'");
-    check_quote("/it's", "host='/it\\'s'");          /* ' -> \'  */
-    check_quote("/a\\b", "host='/a\\\\b'");          /* \ -> \\  */
+    check_quote("/it's", "host='/it\\'s'"); /* ' -> \'  */
+    check_quote("/a\\b", "host='/a\\\\b'"); /* \ -> \\  */
     check_quote("", "host=''");
     {
         kefu_buf b = {0};
         kefu_conninfo_append(&b, "host", "/s");
         kefu_conninfo_append(&b, "dbname", "kefu");
-        CHECK_STR(b.ptr, "host=/s dbname=kefu");  /* one blank between pairs */
+        CHECK_STR(b.ptr, "host=/s dbname=kefu"); /* one blank between pairs */
         kefu_buf_free(&b);
     }
 
@@ -93,7 +88,7 @@ int main(void)
     {
         kefu_buf o = {0};
         CHECK_INT(kefu_pg_conf_options(" ; ", &o), KEFU_OK);
-        CHECK_INT(o.len, 0);                          /* nothing to add */
+        CHECK_INT(o.len, 0); /* nothing to add */
         CHECK_INT(kefu_pg_conf_options("fsync", &o), KEFU_ERR_USAGE);
         CHECK_INT(kefu_pg_conf_options("=off", &o), KEFU_ERR_USAGE);
         CHECK_INT(kefu_pg_conf_options("x='abc", &o), KEFU_ERR_USAGE);
@@ -109,7 +104,7 @@ int main(void)
     CHECK_INT(kefu_db_is_embedded(&empty), 1);
     CHECK_INT(kefu_db_is_embedded(&given), 0);
     setenv("KEFU_DB", "", 1);
-    CHECK_INT(kefu_db_is_embedded(&none), 1);     /* empty counts as unset */
+    CHECK_INT(kefu_db_is_embedded(&none), 1); /* empty counts as unset */
     setenv("KEFU_DB", "dbname=y", 1);
     CHECK_INT(kefu_db_is_embedded(&none), 0);
     clear_db_env();
@@ -134,7 +129,7 @@ int main(void)
     CHECK(dir != NULL);
     if (dir) {
         char home[128], sub[64];
-        chmod(dir, 0755);   /* enterable by the server user when run as root */
+        chmod(dir, 0755); /* enterable by the server user when run as root */
         snprintf(sub, sizeof sub, "%s/a b", dir);
         snprintf(home, sizeof home, "%s/var", sub);
         mkdir(sub, 0755);

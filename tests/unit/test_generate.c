@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 static const char *const feeds[] = {
-    "employees", "shifts", "roster", "punches", "punch_confirmations", "leaves",
-    "calls", "agent_states", "complaints", "holidays", "special_days", "daily_volumes",
+    "employees", "shifts",       "roster",     "punches",  "punch_confirmations", "leaves",
+    "calls",     "agent_states", "complaints", "holidays", "special_days",        "daily_volumes",
 };
 #define NFEEDS 12
 
@@ -32,8 +32,7 @@ typedef struct {
     trow cur;
 } ttable;
 
-static void t_field(void *s, size_t len, void *data)
-{
+static void t_field(void *s, size_t len, void *data) {
     ttable *t = data;
     if (t->cur.n == t->cur.cap) {
         t->cur.cap = t->cur.cap ? t->cur.cap * 2 : 16;
@@ -45,8 +44,7 @@ static void t_field(void *s, size_t len, void *data)
     t->cur.f[t->cur.n++] = v;
 }
 
-static void t_row(int c, void *data)
-{
+static void t_row(int c, void *data) {
     ttable *t = data;
     (void)c;
     if (t->n == t->cap) {
@@ -57,10 +55,10 @@ static void t_row(int c, void *data)
     memset(&t->cur, 0, sizeof t->cur);
 }
 
-static void table_free(ttable *t)
-{
+static void table_free(ttable *t) {
     for (size_t i = 0; i < t->n; i++) {
-        for (size_t j = 0; j < t->rows[i].n; j++) free(t->rows[i].f[j]);
+        for (size_t j = 0; j < t->rows[i].n; j++)
+            free(t->rows[i].f[j]);
         free(t->rows[i].f);
     }
     free(t->rows);
@@ -68,32 +66,34 @@ static void table_free(ttable *t)
 }
 
 /* 0 on success; a file libcsv (strict mode) cannot parse is a failure. */
-static int load_csv(const char *dir, const char *feed, ttable *t)
-{
+static int load_csv(const char *dir, const char *feed, ttable *t) {
     char path[512], buf[65536];
     struct csv_parser p;
     int rc = 0;
     memset(t, 0, sizeof *t);
     snprintf(path, sizeof path, "%s/%s.csv", dir, feed);
     FILE *f = fopen(path, "rb");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         fclose(f);
         return -1;
     }
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (csv_parse(&p, buf, n, t_field, t_row, t) != n) rc = -1;
-    if (csv_fini(&p, t_field, t_row, t) != 0) rc = -1;
+        if (csv_parse(&p, buf, n, t_field, t_row, t) != n)
+            rc = -1;
+    if (csv_fini(&p, t_field, t_row, t) != 0)
+        rc = -1;
     csv_free(&p);
     fclose(f);
     return rc;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
+static char *read_all(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
+    if (!f)
+        return NULL;
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -105,8 +105,7 @@ static char *read_all(const char *path, size_t *len)
 }
 
 /* 1 when both files exist and hold the same bytes */
-static int same_file(const char *da, const char *db, const char *feed)
-{
+static int same_file(const char *da, const char *db, const char *feed) {
     char pa[512], pb[512];
     size_t la = 0, lb = 0;
     snprintf(pa, sizeof pa, "%s/%s.csv", da, feed);
@@ -118,26 +117,28 @@ static int same_file(const char *da, const char *db, const char *feed)
     return same;
 }
 
-static int count_entries(const char *dir)
-{
+static int count_entries(const char *dir) {
     DIR *d = opendir(dir);
     struct dirent *e;
     int n = 0;
-    if (!d) return -1;
+    if (!d)
+        return -1;
     while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
     closedir(d);
     return n;
 }
 
-static void remove_dir(const char *dir)
-{
+static void remove_dir(const char *dir) {
     DIR *d = opendir(dir);
     struct dirent *e;
     char path[512];
-    if (!d) return;
+    if (!d)
+        return;
     while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         unlink(path);
     }
@@ -147,8 +148,7 @@ static void remove_dir(const char *dir)
 
 /* Days since 1970-01-01 (H. Hinnant's algorithm, written here independently
  * of common/dates.c) of "YYYY-MM-DD". */
-static long day_of(const char *s)
-{
+static long day_of(const char *s) {
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
@@ -159,50 +159,50 @@ static long day_of(const char *s)
 }
 
 /* "YYYY-MM-DD HH:MM:SS": fixed width, so byte order is time order */
-static int is_ts(const char *s)
-{
+static int is_ts(const char *s) {
     static const char pat[] = "dddd-dd-dd dd:dd:dd";
-    if (strlen(s) != 19) return 0;
+    if (strlen(s) != 19)
+        return 0;
     for (int i = 0; i < 19; i++)
-        if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i]) return 0;
+        if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+            return 0;
     return 1;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
+static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int find_col(const ttable *t, const char *name)
-{
+static int find_col(const ttable *t, const char *name) {
     for (size_t j = 0; t->n && j < t->rows[0].n; j++)
-        if (!strcmp(t->rows[0].f[j], name)) return (int)j;
+        if (!strcmp(t->rows[0].f[j], name))
+            return (int)j;
     return -1;
 }
 
-static kefu_status run_gen(const char *const *args, int n)
-{
+static kefu_status run_gen(const char *const *args, int n) {
     char *argv[40];
-    for (int i = 0; i < n; i++) argv[i] = (char *)args[i];
+    for (int i = 0; i < n; i++)
+        argv[i] = (char *)args[i];
     argv[n] = NULL;
     return kefu_cmd_gen(n, argv);
 }
 
 /* the small configuration of these tests: 20 employees, 2025-09..2025-10, 200 calls/day */
 static kefu_status run_small(const char *dir, const char *seed, const char *extra1,
-                             const char *extra2)
-{
-    const char *args[24] = {"gen", "--out", dir, "--seed", seed, "--employees", "20",
-                            "--from", "2025-09", "--to", "2025-10", "--calls-per-day", "200",
-                            "--history-months", "3"};
+                             const char *extra2) {
+    const char *args[24] = {
+        "gen",     "--out", dir,       "--seed",          seed,  "--employees",      "20", "--from",
+        "2025-09", "--to",  "2025-10", "--calls-per-day", "200", "--history-months", "3"};
     int n = 15;
-    if (extra1) args[n++] = extra1;
-    if (extra2) args[n++] = extra2;
+    if (extra1)
+        args[n++] = extra1;
+    if (extra2)
+        args[n++] = extra2;
     return run_gen(args, n);
 }
 
-static void check_calls(const char *dir)
-{
+static void check_calls(const char *dir) {
     ttable t;
     CHECK_INT(load_csv(dir, "calls", &t), 0);
     CHECK(t.n > 1);
@@ -211,14 +211,15 @@ static void check_calls(const char *dir)
         return;
     }
     /* header exactly as DOMAIN §3 lists the columns */
-    const char *hdr[] = {"call_id", "queue", "direction", "caller", "arrived_at",
-                         "answered_at", "ended_at", "agent_id", "result", "hold_s", "wrap_s"};
+    const char *hdr[] = {"call_id",  "queue",    "direction", "caller", "arrived_at", "answered_at",
+                         "ended_at", "agent_id", "result",    "hold_s", "wrap_s"};
     int hdr_ok = t.rows[0].n == 11;
-    for (size_t j = 0; hdr_ok && j < 11; j++) hdr_ok = !strcmp(t.rows[0].f[j], hdr[j]);
+    for (size_t j = 0; hdr_ok && j < 11; j++)
+        hdr_ok = !strcmp(t.rows[0].f[j], hdr[j]);
     CHECK(hdr_ok);
 
-    size_t rows = t.n - 1, bad_width = 0, bad_ts = 0, bad_order = 0, bad_result = 0,
-           bad_agent = 0, bad_dir = 0, bad_caller = 0;
+    size_t rows = t.n - 1, bad_width = 0, bad_ts = 0, bad_order = 0, bad_result = 0, bad_agent = 0,
+           bad_dir = 0, bad_caller = 0;
     char **ids = malloc(rows * sizeof *ids);
     for (size_t i = 1; i < t.n; i++) {
         trow *r = &t.rows[i];
@@ -229,22 +230,29 @@ static void check_calls(const char *dir)
         }
         ids[i - 1] = r->f[0];
         const char *arr = r->f[4], *ans = r->f[5], *end = r->f[6], *res = r->f[8];
-        if (!is_ts(arr) || !is_ts(end) || (*ans && !is_ts(ans))) bad_ts++;
+        if (!is_ts(arr) || !is_ts(end) || (*ans && !is_ts(ans)))
+            bad_ts++;
         if (strcmp(end, arr) < 0 || (*ans && (strcmp(ans, arr) < 0 || strcmp(end, ans) < 0)))
             bad_order++;
         if (!strcmp(res, "answered")) {
-            if (!*ans || !*r->f[7] || !*r->f[9] || !*r->f[10]) bad_result++;
-            if (strlen(r->f[7]) != 4 || atoi(r->f[7]) < 1001 || atoi(r->f[7]) > 1020) bad_agent++;
+            if (!*ans || !*r->f[7] || !*r->f[9] || !*r->f[10])
+                bad_result++;
+            if (strlen(r->f[7]) != 4 || atoi(r->f[7]) < 1001 || atoi(r->f[7]) > 1020)
+                bad_agent++;
         } else if (!strcmp(res, "abandoned") || !strcmp(res, "ivr")) {
-            if (*ans || *r->f[9] || *r->f[10]) bad_result++;
+            if (*ans || *r->f[9] || *r->f[10])
+                bad_result++;
         } else {
             bad_result++;
         }
-        if (strcmp(r->f[2], "in") && strcmp(r->f[2], "out")) bad_dir++;
+        if (strcmp(r->f[2], "in") && strcmp(r->f[2], "out"))
+            bad_dir++;
         /* 11-digit mobile 1[3-9]..., "+86 " + mobile, or "020-" + 8 digits */
         const char *c = r->f[3];
-        if (!strncmp(c, "+86 ", 4)) c += 4;
-        if (!strncmp(c, "020-", 4) ? strlen(c) != 12 : (strlen(c) != 11 || c[0] != '1' || c[1] < '3'))
+        if (!strncmp(c, "+86 ", 4))
+            c += 4;
+        if (!strncmp(c, "020-", 4) ? strlen(c) != 12
+                                   : (strlen(c) != 11 || c[0] != '1' || c[1] < '3'))
             bad_caller++;
     }
     CHECK_INT(bad_width, 0);
@@ -256,7 +264,8 @@ static void check_calls(const char *dir)
     CHECK_INT(bad_caller, 0);
     qsort(ids, rows, sizeof *ids, cmp_str);
     size_t dups = 0;
-    for (size_t i = 1; i < rows; i++) dups += !strcmp(ids[i - 1], ids[i]);
+    for (size_t i = 1; i < rows; i++)
+        dups += !strcmp(ids[i - 1], ids[i]);
     CHECK_INT(dups, 0);
     /* 61 days × 200: the day factors range 0.5 (holiday) .. 1.3 × 1.12 (month
      * start in the highest season) plus up to 3 outage days at 3 × 1.3 × 200
@@ -267,27 +276,27 @@ static void check_calls(const char *dir)
     table_free(&t);
 }
 
-static void check_roster(const char *dir)
-{
+static void check_roster(const char *dir) {
     ttable emp, ros;
     CHECK_INT(load_csv(dir, "employees", &emp), 0);
     CHECK_INT(load_csv(dir, "roster", &ros), 0);
-    CHECK_INT(emp.n, 21);     /* header + --employees 20 */
+    CHECK_INT(emp.n, 21); /* header + --employees 20 */
     int c_id = find_col(&emp, "emp_id"), c_role = find_col(&emp, "role"),
         c_badge = find_col(&emp, "badge_no");
     CHECK(c_id >= 0 && c_role >= 0 && c_badge >= 0);
-    if (c_id < 0 || c_role < 0 || c_badge < 0 || ros.n < 2) goto done;
+    if (c_id < 0 || c_role < 0 || c_badge < 0 || ros.n < 2)
+        goto done;
     int nsup = 0, badge_same = 0;
     for (size_t i = 1; i < emp.n; i++) {
         nsup += !strcmp(emp.rows[i].f[c_role], "supervisor");
         badge_same += !strcmp(emp.rows[i].f[c_id], emp.rows[i].f[c_badge]);
     }
-    CHECK_INT(nsup, 2);       /* ceil(20 / 12) = 2 groups, one supervisor each */
+    CHECK_INT(nsup, 2); /* ceil(20 / 12) = 2 groups, one supervisor each */
     CHECK_INT(badge_same, 0);
 
     /* September 2025 = days 20332..20361, October 20362..20392 (day_of above) */
     long d0 = day_of("2025-09-01"), d1 = day_of("2025-10-31");
-    CHECK_INT(d0, 20332);     /* 55 × 365 + 14 leap days (1972..2024) + 243 (Jan..Aug) = 20332 */
+    CHECK_INT(d0, 20332); /* 55 × 365 + 14 leap days (1972..2024) + 243 (Jan..Aug) = 20332 */
     int nights[61] = {0}, max_run = 0, few_rests = 0, bad_code = 0, out_of_range = 0;
     const char *cur = "";
     long prev_day = -10;
@@ -297,9 +306,12 @@ static void check_roster(const char *dir)
         trow *r = i < ros.n ? &ros.rows[i] : NULL;
         if (!r || strcmp(r->f[0], cur)) {
             /* close the previous employee: R2 in the months worked in full */
-            if (agent && days_in[0] == 30 && rests[0] < 7) few_rests++;
-            if (agent && days_in[1] == 31 && rests[1] < 7) few_rests++;
-            if (!r) break;
+            if (agent && days_in[0] == 30 && rests[0] < 7)
+                few_rests++;
+            if (agent && days_in[1] == 31 && rests[1] < 7)
+                few_rests++;
+            if (!r)
+                break;
             cur = r->f[0];
             run = 0;
             prev_day = -10;
@@ -321,28 +333,32 @@ static void check_roster(const char *dir)
         int works = strlen(code) == 1 && strchr("ABMSN", code[0]);
         if (!works && strcmp(code, "REST") && strcmp(code, "annual") && strcmp(code, "sick"))
             bad_code++;
-        if (day != prev_day + 1) run = 0;
+        if (day != prev_day + 1)
+            run = 0;
         run = works ? run + 1 : 0;
-        if (run > max_run) max_run = run;
-        if (!strcmp(code, "REST")) rests[m]++;
-        if (!strcmp(code, "N")) nights[day - d0]++;
+        if (run > max_run)
+            max_run = run;
+        if (!strcmp(code, "REST"))
+            rests[m]++;
+        if (!strcmp(code, "N"))
+            nights[day - d0]++;
         prev_day = day;
     }
-    CHECK(max_run >= 1 && max_run <= 5);   /* R1 */
-    CHECK_INT(few_rests, 0);               /* R2 */
+    CHECK(max_run >= 1 && max_run <= 5); /* R1 */
+    CHECK_INT(few_rests, 0);             /* R2 */
     CHECK_INT(bad_code, 0);
     CHECK_INT(out_of_range, 0);
     int min_nights = 99;
     for (int k = 0; k < 61; k++)
-        if (nights[k] < min_nights) min_nights = nights[k];
+        if (nights[k] < min_nights)
+            min_nights = nights[k];
     CHECK(min_nights >= 2);
 done:
     table_free(&emp);
     table_free(&ros);
 }
 
-static void check_other_feeds(const char *dir)
-{
+static void check_other_feeds(const char *dir) {
     ttable t;
     size_t len = 0;
     char path[512];
@@ -386,9 +402,11 @@ static void check_other_feeds(const char *dir)
     CHECK_INT(load_csv(dir, "daily_volumes", &t), 0);
     CHECK_INT(t.n, 277);
     int more_answered = 0;
-    for (size_t i = 1; i < t.n; i++) more_answered += atoi(t.rows[i].f[3]) > atoi(t.rows[i].f[2]);
+    for (size_t i = 1; i < t.n; i++)
+        more_answered += atoi(t.rows[i].f[3]) > atoi(t.rows[i].f[2]);
     CHECK_INT(more_answered, 0);
-    if (t.n > 1) CHECK_STR(t.rows[1].f[1], "2025-06-01");
+    if (t.n > 1)
+        CHECK_STR(t.rows[1].f[1], "2025-06-01");
     table_free(&t);
 
     /* punches: the last night shifts (2025-10-31) punch out on 2025-11-01;
@@ -410,13 +428,16 @@ static void check_other_feeds(const char *dir)
     int overlap = 0, backwards = 0, dupkey = 0, bad_state = 0;
     for (size_t i = 1; i < t.n; i++) {
         trow *r = &t.rows[i];
-        if (strcmp(r->f[4], r->f[3]) < 0) backwards++;
+        if (strcmp(r->f[4], r->f[3]) < 0)
+            backwards++;
         if (strcmp(r->f[1], "login") && strcmp(r->f[1], "logout") && strcmp(r->f[1], "ready") &&
             strcmp(r->f[1], "notready") && strcmp(r->f[1], "pause"))
             bad_state++;
         if (i > 1 && !strcmp(t.rows[i - 1].f[0], r->f[0])) {
-            if (strcmp(r->f[3], t.rows[i - 1].f[4]) < 0) overlap++;
-            if (!strcmp(r->f[3], t.rows[i - 1].f[3])) dupkey++;
+            if (strcmp(r->f[3], t.rows[i - 1].f[4]) < 0)
+                overlap++;
+            if (!strcmp(r->f[3], t.rows[i - 1].f[3]))
+                dupkey++;
         }
     }
     CHECK(t.n > 1000);
@@ -443,8 +464,7 @@ static void check_other_feeds(const char *dir)
     table_free(&t);
 }
 
-int main(void)
-{
+int main(void) {
     char a[] = "/tmp/kefu_gen_test_XXXXXX", b[] = "/tmp/kefu_gen_test_XXXXXX",
          c[] = "/tmp/kefu_gen_test_XXXXXX", d[] = "/tmp/kefu_gen_test_XXXXXX",
          e[] = "/tmp/kefu_gen_test_XXXXXX", f[] = "/tmp/kefu_gen_test_XXXXXX";
@@ -463,7 +483,8 @@ int main(void)
     CHECK_INT(count_entries(a), NFEEDS);
     for (int i = 0; i < NFEEDS; i++) {
         int same = same_file(a, b, feeds[i]);
-        if (!same) printf("# differs: %s\n", feeds[i]);
+        if (!same)
+            printf("# differs: %s\n", feeds[i]);
         CHECK(same);
     }
     /* another seed, other calls */
@@ -484,17 +505,19 @@ int main(void)
     CHECK_INT(count_entries(e), 2);
     ttable t;
     CHECK_INT(load_csv(e, "calls", &t), 0);
-    const char *zh[] = {"呼叫编号", "技能组", "呼叫方向", "主叫号码", "进线时间", "接通时间",
-                        "结束时间", "工号", "结果", "保持时长", "话后处理时长"};
+    const char *zh[] = {"呼叫编号", "技能组", "呼叫方向", "主叫号码", "进线时间",    "接通时间",
+                        "结束时间", "工号",   "结果",     "保持时长", "话后处理时长"};
     int zh_ok = t.n > 0 && t.rows[0].n == 11;
-    for (size_t j = 0; zh_ok && j < 11; j++) zh_ok = !strcmp(t.rows[0].f[j], zh[j]);
+    for (size_t j = 0; zh_ok && j < 11; j++)
+        zh_ok = !strcmp(t.rows[0].f[j], zh[j]);
     CHECK(zh_ok);
     table_free(&t);
 
     /* --calls N sets the daily mean: the day noise (σ 5 % per day, 61 days)
      * leaves the total within a few percent; allow 10 % */
-    const char *total_args[] = {"gen", "--out", f, "--employees", "20", "--from", "2025-09",
-                                "--to", "2025-10", "--calls", "5000", "--only", "calls"};
+    const char *total_args[] = {"gen",    "--out",   f,      "--employees", "20",
+                                "--from", "2025-09", "--to", "2025-10",     "--calls",
+                                "5000",   "--only",  "calls"};
     CHECK_INT(run_gen(total_args, 13), KEFU_OK);
     CHECK_INT(load_csv(f, "calls", &t), 0);
     CHECK(t.n - 1 >= 4500 && t.n - 1 <= 5500);
@@ -520,14 +543,16 @@ int main(void)
     /* unwritable output: a path below a regular file */
     snprintf(path, sizeof path, "%s/plainfile", f);
     FILE *pf = fopen(path, "w");
-    if (pf) fclose(pf);
+    if (pf)
+        fclose(pf);
     snprintf(sub, sizeof sub, "%s/sub", path);
-    const char *bad9[] = {"gen", "--out", sub, "--employees", "10", "--from", "2025-09",
-                          "--to", "2025-09", "--only", "shifts"};
+    const char *bad9[] = {"gen",     "--out", sub,       "--employees", "10",    "--from",
+                          "2025-09", "--to",  "2025-09", "--only",      "shifts"};
     CHECK_INT(run_gen(bad9, 11), KEFU_ERR_IO);
     const char *help[] = {"gen", "--help"};
     CHECK_INT(run_gen(help, 2), KEFU_OK);
 
-    for (int i = 0; i < 6; i++) remove_dir(dirs[i]);
+    for (int i = 0; i < 6; i++)
+        remove_dir(dirs[i]);
     TAP_DONE("test_generate");
 }

@@ -6,8 +6,7 @@
 
 #include <stdlib.h>
 
-static int64_t D(int y, int m, int d)
-{
+static int64_t D(int y, int m, int d) {
     return kefu_days_from_civil(y, m, d);
 }
 
@@ -15,24 +14,43 @@ static int64_t D(int y, int m, int d)
  * 9 h, Y shift 6.5 h, R rest, A annual leave, K sick leave, P personal leave,
  * k a shift day that the leaves feed marks sick, '-' no roster row. Spaces are
  * ignored (they group weeks). Owned by the caller (free). */
-static kefu_rday *pattern(const char *s, size_t *n)
-{
+static kefu_rday *pattern(const char *s, size_t *n) {
     kefu_rday *d = calloc(strlen(s) + 1, sizeof *d);
     size_t k = 0;
     for (; *s; s++) {
         kefu_rday x = {KEFU_DAY_NONE, 0, 0};
         switch (*s) {
-        case ' ': continue;
-        case 'S': x = (kefu_rday){KEFU_DAY_SHIFT, 7.5, 0}; break;
-        case 'N': x = (kefu_rday){KEFU_DAY_SHIFT, 8.0, 0}; break;
-        case 'X': x = (kefu_rday){KEFU_DAY_SHIFT, 9.0, 0}; break;
-        case 'Y': x = (kefu_rday){KEFU_DAY_SHIFT, 6.5, 0}; break;
-        case 'R': x = (kefu_rday){KEFU_DAY_REST, 0, 0}; break;
-        case 'A': x = (kefu_rday){KEFU_DAY_LEAVE, 0, 1u << 0}; break;
-        case 'K': x = (kefu_rday){KEFU_DAY_LEAVE, 0, 1u << 1}; break;
-        case 'P': x = (kefu_rday){KEFU_DAY_LEAVE, 0, 1u << 2}; break;
-        case 'k': x = (kefu_rday){KEFU_DAY_SHIFT, 7.5, 1u << 1}; break;
-        default: break;
+        case ' ':
+            continue;
+        case 'S':
+            x = (kefu_rday){KEFU_DAY_SHIFT, 7.5, 0};
+            break;
+        case 'N':
+            x = (kefu_rday){KEFU_DAY_SHIFT, 8.0, 0};
+            break;
+        case 'X':
+            x = (kefu_rday){KEFU_DAY_SHIFT, 9.0, 0};
+            break;
+        case 'Y':
+            x = (kefu_rday){KEFU_DAY_SHIFT, 6.5, 0};
+            break;
+        case 'R':
+            x = (kefu_rday){KEFU_DAY_REST, 0, 0};
+            break;
+        case 'A':
+            x = (kefu_rday){KEFU_DAY_LEAVE, 0, 1u << 0};
+            break;
+        case 'K':
+            x = (kefu_rday){KEFU_DAY_LEAVE, 0, 1u << 1};
+            break;
+        case 'P':
+            x = (kefu_rday){KEFU_DAY_LEAVE, 0, 1u << 2};
+            break;
+        case 'k':
+            x = (kefu_rday){KEFU_DAY_SHIFT, 7.5, 1u << 1};
+            break;
+        default:
+            break;
         }
         d[k++] = x;
     }
@@ -40,29 +58,27 @@ static kefu_rday *pattern(const char *s, size_t *n)
     return d;
 }
 
-static kefu_emp_days emp(const char *id, int64_t first, const kefu_rday *d, size_t n)
-{
-    return (kefu_emp_days){id, 0, KEFU_NO_DAY, KEFU_NO_DAY, first, n, d, D(2026, 10, 1), D(2026, 10, 31)};
+static kefu_emp_days emp(const char *id, int64_t first, const kefu_rday *d, size_t n) {
+    return (kefu_emp_days){id, 0, KEFU_NO_DAY,    KEFU_NO_DAY,    first,
+                           n,  d, D(2026, 10, 1), D(2026, 10, 31)};
 }
 
-static size_t count_check(const kefu_roster_findings *f, kefu_roster_check c)
-{
+static size_t count_check(const kefu_roster_findings *f, kefu_roster_check c) {
     size_t n = 0;
     for (size_t i = 0; i < f->len; i++)
         n += f->ptr[i].check == c;
     return n;
 }
 
-static const kefu_roster_finding *find_check(const kefu_roster_findings *f, kefu_roster_check c, size_t nth)
-{
+static const kefu_roster_finding *find_check(const kefu_roster_findings *f, kefu_roster_check c,
+                                             size_t nth) {
     for (size_t i = 0; i < f->len; i++)
         if (f->ptr[i].check == c && nth-- == 0)
             return &f->ptr[i];
     return NULL;
 }
 
-static void test_r1(void)
-{
+static void test_r1(void) {
     kefu_roster_params p;
     kefu_roster_params_default(&p);
     kefu_roster_findings f = {0};
@@ -71,7 +87,15 @@ static void test_r1(void)
      * Sep 24 R, Sep 25–30 S×6 | Oct 1 S → run Sep 25–Oct 1 = 7 (exception needed)
      * Oct 2 R, Oct 3–10 S×8 → run 8 > 7 (over), Oct 11 R, Oct 12–16 S×5 (fine),
      * Oct 17 R, Oct 18–31: 5 S, R, 5 S, R, 2 S (fine). */
-    kefu_rday *d = pattern("RSSSSSS" "S" "R" "SSSSSSSS" "R" "SSSSS" "R" "SSSSSRSSSSSRSS", &n);
+    kefu_rday *d = pattern("RSSSSSS"
+                           "S"
+                           "R"
+                           "SSSSSSSS"
+                           "R"
+                           "SSSSS"
+                           "R"
+                           "SSSSSRSSSSSRSS",
+                           &n);
     CHECK_INT(n, 38);
     kefu_emp_days e = emp("1001", D(2026, 9, 24), d, n);
     CHECK_INT(kefu_roster_r1(&e, &p, &f), KEFU_OK);
@@ -79,7 +103,7 @@ static void test_r1(void)
     const kefu_roster_finding *x = find_check(&f, KEFU_RC_R1_STREAK_EXCEPTION, 0);
     CHECK(x != NULL);
     if (x) {
-        CHECK_INT(x->date_from, D(2026, 9, 25));   /* the run reaches back into September */
+        CHECK_INT(x->date_from, D(2026, 9, 25)); /* the run reaches back into September */
         CHECK_INT(x->date_to, D(2026, 10, 1));
         CHECK_NEAR(x->value, 7, 0);
         CHECK_NEAR(x->limit, 5, 0);
@@ -96,14 +120,20 @@ static void test_r1(void)
     free(d);
     /* A run of 6 that ends on Sep 30 belongs to September: not reported. */
     f.len = 0;
-    d = pattern("RSSSSSS" "R" "SSSSSRSSSSSRSSSSSRSSSSSRSSSSSR", &n);
+    d = pattern("RSSSSSS"
+                "R"
+                "SSSSSRSSSSSRSSSSSRSSSSSRSSSSSR",
+                &n);
     CHECK_INT(n, 38);
     e = emp("1002", D(2026, 9, 24), d, n);
     kefu_roster_r1(&e, &p, &f);
     CHECK_INT(f.len, 0);
     free(d);
     /* A run still open at the end of the range: Oct 26–31 = 6 days. */
-    d = pattern("RRRRRRR" "SSSSSRSSSSSRSSSSSRSSSSSRR" "SSSSSS", &n);
+    d = pattern("RRRRRRR"
+                "SSSSSRSSSSSRSSSSSRSSSSSRR"
+                "SSSSSS",
+                &n);
     e = emp("1003", D(2026, 9, 24), d, n);
     kefu_roster_r1(&e, &p, &f);
     CHECK_INT(f.len, 1);
@@ -122,11 +152,10 @@ static void test_r1(void)
     CHECK_INT(f.len, 0);
     free(d);
     kefu_roster_findings_free(&f);
-    kefu_roster_findings_free(&f);   /* no-op */
+    kefu_roster_findings_free(&f); /* no-op */
 }
 
-static void test_r2_agent(void)
-{
+static void test_r2_agent(void) {
     kefu_roster_params p;
     kefu_roster_params_default(&p);
     kefu_roster_findings f = {0};
@@ -146,17 +175,21 @@ static void test_r2_agent(void)
      * Days before the hire date are not counted (no rows there). */
     f.len = 0;
     free(d);
-    d = pattern("---------------- " "SSRSSSSRSSSSRSS", &n);
+    d = pattern("---------------- "
+                "SSRSSSSRSSSSRSS",
+                &n);
     CHECK_INT(n, 31);
     e = emp("1004", D(2026, 10, 1), d, n);
     e.hire = D(2026, 10, 17);
     kefu_roster_r2(&e, &p, &f);
-    CHECK_INT(f.len, 0);                         /* 3 rests ≥ 3 */
+    CHECK_INT(f.len, 0); /* 3 rests ≥ 3 */
     free(d);
-    d = pattern("---------------- " "SSRSSSSRSSSSSSS", &n);
+    d = pattern("---------------- "
+                "SSRSSSSRSSSSSSS",
+                &n);
     e.days = d;
     kefu_roster_r2(&e, &p, &f);
-    CHECK_INT(f.len, 1);                         /* 2 < 3 */
+    CHECK_INT(f.len, 1); /* 2 < 3 */
     if (f.len == 1) {
         CHECK_NEAR(f.ptr[0].limit, 3, 0);
         CHECK_INT(f.ptr[0].date_from, D(2026, 10, 17));
@@ -166,7 +199,9 @@ static void test_r2_agent(void)
      * 2 rests pass, 1 does not. R3: target 176 × 11 / 31 = 62.45 h; 9 shifts ×
      * 7.5 = 67.5 h, 5.05 h over: fine (a full-month target would be 108.5 h short). */
     f.len = 0;
-    d = pattern("SSSSRSSSSRS" "--------------------", &n);
+    d = pattern("SSSSRSSSSRS"
+                "--------------------",
+                &n);
     CHECK_INT(n, 31);
     e = emp("1030", D(2026, 10, 1), d, n);
     e.until = D(2026, 10, 11);
@@ -174,7 +209,9 @@ static void test_r2_agent(void)
     kefu_roster_r3(&e, &p, &f);
     CHECK_INT(f.len, 0);
     free(d);
-    d = pattern("SSSSRSSSSSS" "--------------------", &n);
+    d = pattern("SSSSRSSSSSS"
+                "--------------------",
+                &n);
     e.days = d;
     kefu_roster_r2(&e, &p, &f);
     CHECK_INT(f.len, 1);
@@ -196,8 +233,7 @@ static void test_r2_agent(void)
     kefu_roster_findings_free(&f);
 }
 
-static void test_r2_supervisor(void)
-{
+static void test_r2_supervisor(void) {
     kefu_roster_params p;
     kefu_roster_params_default(&p);
     kefu_roster_findings f = {0};
@@ -218,7 +254,7 @@ static void test_r2_supervisor(void)
         CHECK_INT(x->date_from, D(2026, 10, 5));
         CHECK_INT(x->date_to, D(2026, 10, 11));
         CHECK_NEAR(x->value, 2, 0);
-        CHECK_NEAR(x->limit, 1, 0);               /* a long week (1 rest) was due */
+        CHECK_NEAR(x->limit, 1, 0); /* a long week (1 rest) was due */
     }
     x = find_check(&f, KEFU_RC_R2_WEEK_REST, 0);
     CHECK(x != NULL);
@@ -237,8 +273,7 @@ static void test_r2_supervisor(void)
     kefu_roster_findings_free(&f);
 }
 
-static void test_r3(void)
-{
+static void test_r3(void) {
     kefu_roster_params p;
     kefu_roster_params_default(&p);
     kefu_roster_findings f = {0};
@@ -278,7 +313,7 @@ static void test_r3(void)
     CHECK_INT(f.len, 1);
     if (f.len == 1) {
         CHECK_NEAR(f.ptr[0].value, 142.5, 1e-9);
-        CHECK_NEAR(f.ptr[0].limit, 176.0 * 27 / 31, 1e-9);   /* 153.290… */
+        CHECK_NEAR(f.ptr[0].limit, 176.0 * 27 / 31, 1e-9); /* 153.290… */
     }
     f.len = 0;
     free(d);
@@ -337,8 +372,7 @@ static void test_r3(void)
     kefu_roster_findings_free(&f);
 }
 
-static void test_r5(void)
-{
+static void test_r5(void) {
     kefu_roster_params p;
     kefu_roster_params_default(&p);
     kefu_roster_findings f = {0};
@@ -347,7 +381,10 @@ static void test_r5(void)
      * Oct 3–5 R A A: 1st 连休 of Q4, fine. Oct 7–9 R R R: no leave, not a 连休.
      * Oct 11–13 A K P: 2nd in the quarter, 3 leave types.
      * Oct 15–31 A×17: 3rd in the quarter, 17 > 15 days. */
-    kefu_rday *d = pattern("SSSRSSSSSSRSSS" "SSRAASRRRSAKPS" "AAAAAAAAAAAAAAAAA", &n);
+    kefu_rday *d = pattern("SSSRSSSSSSRSSS"
+                           "SSRAASRRRSAKPS"
+                           "AAAAAAAAAAAAAAAAA",
+                           &n);
     CHECK_INT(n, 45);
     kefu_emp_days e = emp("1001", D(2026, 9, 17), d, n);
     e.hire = D(2020, 1, 1);
@@ -363,7 +400,7 @@ static void test_r5(void)
     x = find_check(&f, KEFU_RC_R5_LEAVE_TYPES, 0);
     if (x) {
         CHECK_NEAR(x->value, 3, 0);
-        CHECK_INT(x->count, 7);                    /* annual|sick|personal = bits 0,1,2 */
+        CHECK_INT(x->count, 7); /* annual|sick|personal = bits 0,1,2 */
     }
     x = find_check(&f, KEFU_RC_R5_TOO_LONG, 0);
     CHECK(x != NULL);
@@ -378,7 +415,9 @@ static void test_r5(void)
      * Oct 20 shift but sick in the leaves feed, Oct 21–22 R R: 2nd of Q4,
      * tenure 2 months (Oct 15 ≤ Oct 20 < Nov 15). */
     f.len = 0;
-    d = pattern("SSSSSSSSSSSAAA" "SSSSKKRSSSSSSSSSSSSkRRSSSSSSSSS", &n);
+    d = pattern("SSSSSSSSSSSAAA"
+                "SSSSKKRSSSSSSSSSSSSkRRSSSSSSSSS",
+                &n);
     CHECK_INT(n, 45);
     e = emp("1006", D(2026, 9, 17), d, n);
     e.hire = D(2026, 8, 15);
@@ -404,13 +443,11 @@ static void test_r5(void)
     kefu_roster_findings_free(&f);
 }
 
-static kefu_ts at(int y, int m, int d, int h)
-{
+static kefu_ts at(int y, int m, int d, int h) {
     return D(y, m, d) * 86400 + h * 3600;
 }
 
-static void test_r4(void)
-{
+static void test_r4(void) {
     kefu_roster_params p;
     kefu_roster_params_default(&p);
     kefu_roster_findings f = {0};
@@ -450,7 +487,7 @@ static void test_r4(void)
     const kefu_roster_finding *x = find_check(&f, KEFU_RC_R4_NOTICE, 0);
     if (x) {
         CHECK_STR(x->ref, "W2");
-        CHECK_NEAR(x->value, 0, 0);                /* Oct 10 − Oct 10 */
+        CHECK_NEAR(x->value, 0, 0); /* Oct 10 − Oct 10 */
     }
     x = find_check(&f, KEFU_RC_R4_NOTICE, 1);
     if (x) {
@@ -476,7 +513,7 @@ static void test_r4(void)
     x = find_check(&f, KEFU_RC_R4_TOO_MANY, 0);
     if (x) {
         CHECK_STR(x->emp_id, "1008");
-        CHECK_NEAR(x->value, 5, 0);                /* W5..W9 */
+        CHECK_NEAR(x->value, 5, 0); /* W5..W9 */
         CHECK_NEAR(x->limit, 4, 0);
     }
     /* no swaps at all */
@@ -486,8 +523,7 @@ static void test_r4(void)
     kefu_roster_findings_free(&f);
 }
 
-static void test_helpers(void)
-{
+static void test_helpers(void) {
     /* 2026-11-30 + 3 months = 2027-02-28 (clamped); 2023-11-30 + 3 = 2024-02-29 */
     CHECK_INT(kefu_roster_add_months(D(2026, 11, 30), 3), D(2027, 2, 28));
     CHECK_INT(kefu_roster_add_months(D(2023, 11, 30), 3), D(2024, 2, 29));
@@ -502,8 +538,7 @@ static void test_helpers(void)
     CHECK_INT(kefu_leave_type_index(NULL), -1);
 }
 
-int main(void)
-{
+int main(void) {
     test_r1();
     test_r2_agent();
     test_r2_supervisor();
