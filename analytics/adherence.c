@@ -151,22 +151,20 @@ typedef struct {
     size_t by_kind[KEFU_ADH_NKINDS];
 } adh_run;
 
-static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap)
-        return KEFU_OK;
-    size_t cap2 = *cap ? *cap : 64;
-    while (cap2 < need)
-        cap2 *= 2;
-    void *q = realloc(*p, cap2 * elem);
-    if (!q)
-        return KEFU_ERR_NOMEM;
-    *p = q;
-    *cap = cap2;
-    return KEFU_OK;
-}
-
 /* Columns: emp_id, work_date, shift_code, s0, s1, has_states, st_a, st_b, st_kind,
  * st_ix, st_cap, rg_a, rg_b, on_leave. */
+/* The four leading columns every result row of an agent-day shares. */
+static kefu_status row_key(kefu_buf *b, const adh_run *R, const char *emp, const char *wd) {
+    kefu_status st = kefu_copy_field(b, R->centre, 1);
+    if (!st)
+        st = kefu_copy_field(b, R->ms, 0);
+    if (!st)
+        st = kefu_copy_field(b, emp, 0);
+    if (!st)
+        st = kefu_copy_field(b, wd, 0);
+    return st;
+}
+
 static kefu_status one_day(adh_run *R, PGresult *r, int i) {
     kefu_status st = KEFU_OK;
     const char *emp = PQgetvalue(r, i, 0), *wd = PQgetvalue(r, i, 1), *code = PQgetvalue(r, i, 2);
@@ -194,8 +192,8 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i) {
                    emp, wd);
         return KEFU_ERR_INTERNAL;
     }
-    if ((st = grow((void **)&R->segs, &R->segs_cap, ns, sizeof *R->segs)) ||
-        (st = grow((void **)&R->regs, &R->regs_cap, nr, sizeof *R->regs)))
+    if ((st = kefu_grow((void **)&R->segs, &R->segs_cap, ns, sizeof *R->segs)) ||
+        (st = kefu_grow((void **)&R->regs, &R->regs_cap, nr, sizeof *R->regs)))
         return st;
     for (size_t k = 0; k < ns; k++)
         R->segs[k] = (kefu_adh_seg){R->v[0].ptr[k], R->v[1].ptr[k],
@@ -218,13 +216,7 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i) {
     R->logged += res.logged_in_s;
 
     kefu_buf *b = &R->daily;
-    st = kefu_copy_field(b, R->centre, 1);
-    if (!st)
-        st = kefu_copy_field(b, R->ms, 0);
-    if (!st)
-        st = kefu_copy_field(b, emp, 0);
-    if (!st)
-        st = kefu_copy_field(b, wd, 0);
+    st = row_key(b, R, emp, wd);
     if (!st)
         st = kefu_copy_field(b, code, 0);
     if (!st)
@@ -250,13 +242,7 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i) {
         const kefu_adh_exception *x = &R->ex.ptr[k];
         R->by_kind[x->kind]++;
         b = &R->exc;
-        st = kefu_copy_field(b, R->centre, 1);
-        if (!st)
-            st = kefu_copy_field(b, R->ms, 0);
-        if (!st)
-            st = kefu_copy_field(b, emp, 0);
-        if (!st)
-            st = kefu_copy_field(b, wd, 0);
+        st = row_key(b, R, emp, wd);
         if (!st)
             st = kefu_copy_field(b, kefu_adh_kind_name(x->kind), 0);
         if (!st)
@@ -269,13 +255,7 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i) {
     if (st == KEFU_OK && res.a8) {
         R->a8n++;
         b = &R->a8;
-        st = kefu_copy_field(b, R->centre, 1);
-        if (!st)
-            st = kefu_copy_field(b, R->ms, 0);
-        if (!st)
-            st = kefu_copy_field(b, emp, 0);
-        if (!st)
-            st = kefu_copy_field(b, wd, 0);
+        st = row_key(b, R, emp, wd);
         if (!st)
             st = kefu_copy_field(b, code, 0);
         if (!st)

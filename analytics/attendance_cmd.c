@@ -516,20 +516,6 @@ typedef struct {
     size_t days_cap;
 } emp_data;
 
-static kefu_status grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap)
-        return KEFU_OK;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return KEFU_ERR_NOMEM;
-    *p = q;
-    *cap = n;
-    return KEFU_OK;
-}
-
 static kefu_status str_add(emp_data *e, const char *s, size_t *off) {
     *off = e->strs.len;
     return kefu_buf_append(&e->strs, s, strlen(s) + 1);
@@ -681,7 +667,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
     const char *emp = e->emp.ptr;
     size_t np = e->punches.len, nr = e->roster.len, ns = 0, nd = 0;
 
-    if ((st = grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
+    if ((st = kefu_grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
         goto done;
     size_t pcap = e->pt_cap;
     {
@@ -699,7 +685,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
         e->shift_of = b;
     }
     size_t shcap = e->sh_cap;
-    if ((st = grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
+    if ((st = kefu_grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
         goto done;
     {
         void *a = realloc(e->pairs, shcap * sizeof *e->pairs);
@@ -710,7 +696,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
         e->pairs = a;
         e->sh_cap = shcap;
     }
-    if ((st = grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days)))
+    if ((st = kefu_grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days)))
         goto done;
 
     for (size_t i = 0; i < np; i++)
@@ -1137,15 +1123,16 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
         return KEFU_OK;
     }
     if (k == 2) {
-        if ((st = grow((void **)&e->punches.ptr, &e->punches.cap, e->punches.len + 1,
-                       sizeof(punch_row))))
+        if ((st = kefu_grow((void **)&e->punches.ptr, &e->punches.cap, e->punches.len + 1,
+                            sizeof(punch_row))))
             return st;
         punch_row *pr = &e->punches.ptr[e->punches.len++];
         pr->t = strtoll(PQgetvalue(r, i, 2), NULL, 10);
         return str_add(e, PQgetvalue(r, i, 5), &pr->device);
     }
     (void)R;
-    if ((st = grow((void **)&e->roster.ptr, &e->roster.cap, e->roster.len + 1, sizeof(roster_row))))
+    if ((st = kefu_grow((void **)&e->roster.ptr, &e->roster.cap, e->roster.len + 1,
+                        sizeof(roster_row))))
         return st;
     roster_row *rr = &e->roster.ptr[e->roster.len++];
     memset(rr, 0, sizeof *rr);

@@ -94,3 +94,20 @@ void kefu_buf_free(kefu_buf *b) {
     b->len = 0;
     b->cap = 0;
 }
+
+kefu_status kefu_grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap)
+        return KEFU_OK;
+    size_t n = *cap ? *cap : 64;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem)
+            return KEFU_ERR_NOMEM;
+        n *= 2;
+    }
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return KEFU_ERR_NOMEM;
+    *p = q;
+    *cap = n;
+    return KEFU_OK;
+}

@@ -82,6 +82,10 @@ kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...)
 void kefu_buf_reset(kefu_buf *b); /* len = 0, keeps memory */
 void kefu_buf_free(kefu_buf *b);  /* kefu_buf_free of a zeroed buf is a no-op */
 
+/* Grow an array *p of elem-sized items to hold at least need items (capacity
+ * doubles from 64). *p stays valid and unchanged when memory runs out. */
+kefu_status kefu_grow(void **p, size_t *cap, size_t need, size_t elem);
+
 /* ---- SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104) --------------------- */
 
 typedef struct {
