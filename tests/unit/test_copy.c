@@ -1,9 +1,12 @@
-/* test_copy.c — COPY text escaping and field writing (common/copy.c), against
+/* test_copy.c — COPY text escaping and field writing (common/copy.c), and the
+ * array growth of common/buf.c. COPY cases are checked against
  * the rules of PostgreSQL's COPY text format written out by hand: backslash,
  * tab, newline and carriage return are escaped; NULL is \N; fields are
  * separated by one tab. */
 #include "../../common/common.h"
 #include "tap.h"
+
+#include <stdlib.h>
 
 int main(void) {
     kefu_buf b = {0};
@@ -26,5 +29,21 @@ int main(void) {
     kefu_copy_field(&b, "y\tz", 0);
     CHECK_STR(b.ptr, "x\t\\N\ty\\tz");
     kefu_buf_free(&b);
+
+    /* kefu_grow: capacity starts at 64 and doubles: need 100 -> 64, 128. */
+    int *arr = NULL;
+    size_t cap = 0;
+    CHECK_INT(kefu_grow((void **)&arr, &cap, 100, sizeof *arr), KEFU_OK);
+    CHECK_INT(cap, 128);
+    CHECK(arr != NULL);
+    arr[127] = 7; /* the whole capacity is usable (valgrind would say otherwise) */
+    int *same = arr;
+    CHECK_INT(kefu_grow((void **)&arr, &cap, 50, sizeof *arr), KEFU_OK); /* fits: no change */
+    CHECK_INT(cap, 128);
+    CHECK(arr == same);
+    CHECK_INT(kefu_grow((void **)&arr, &cap, 129, sizeof *arr), KEFU_OK); /* 128 -> 256 */
+    CHECK_INT(cap, 256);
+    CHECK_INT(arr[127], 7);
+    free(arr);
     TAP_DONE("test_copy");
 }
