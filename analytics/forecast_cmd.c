@@ -377,11 +377,16 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
     size_t nrow;
 
     memset(d, 0, sizeof *d);
-    /* Coverage of the loaded calls: inside it a queue-day without calls is 0. */
+    /* Coverage of each source, in one round trip: inside the calls' coverage a
+     * queue-day without calls is 0; daily_volumes are a source of their own,
+     * inside their coverage a missing queue-day had no calls either (DOMAIN §4,
+     * "a source's loaded coverage"). */
     const char *p1[1] = {centre};
     st = kefu_db_query(c,
-                       "SELECT min(arrived_at)::date, max(arrived_at)::date FROM kefu.calls"
-                       " WHERE centre = $1",
+                       "SELECT (SELECT min(arrived_at)::date FROM kefu.calls WHERE centre = $1),"
+                       " (SELECT max(arrived_at)::date FROM kefu.calls WHERE centre = $1),"
+                       " (SELECT min(date) FROM kefu.daily_volumes WHERE centre = $1),"
+                       " (SELECT max(date) FROM kefu.daily_volumes WHERE centre = $1)",
                        1, p1, &r);
     if (st)
         goto done;
@@ -390,18 +395,10 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
         d->cov_lo = parse_day_or(PQgetvalue(r, 0, 0), 0);
         d->cov_hi = parse_day_or(PQgetvalue(r, 0, 1), -1);
     }
-    PQclear(r);
-    r = NULL;
-    /* daily_volumes are a source of their own: inside their coverage a missing
-     * queue-day had no calls either (DOMAIN §4, "a source's loaded coverage"). */
-    st = kefu_db_query(c, "SELECT min(date), max(date) FROM kefu.daily_volumes WHERE centre = $1",
-                       1, p1, &r);
-    if (st)
-        goto done;
-    if (!PQgetisnull(r, 0, 0)) {
+    if (!PQgetisnull(r, 0, 2)) {
         d->has_dv = 1;
-        d->dv_lo = parse_day_or(PQgetvalue(r, 0, 0), 0);
-        d->dv_hi = parse_day_or(PQgetvalue(r, 0, 1), -1);
+        d->dv_lo = parse_day_or(PQgetvalue(r, 0, 2), 0);
+        d->dv_hi = parse_day_or(PQgetvalue(r, 0, 3), -1);
     }
     PQclear(r);
     r = NULL;
