@@ -61,7 +61,7 @@ find()   { awk -F'\t' -v s="$2" -v v="$3" '$1 == "cell" && $2 == s && $4 == v { 
 B="$WORK/att.xlsx"
 run 0 "$KEFU" report attendance --month 2025-10 --out "$B"
 [ -s "$B" ] && ok || bad "workbook not written"
-sleep 1.1
+wait_next_second
 TZ=America/New_York run 0 "$KEFU" report attendance --month 2025-10 --out "$WORK/att2.xlsx"
 if cmp -s "$B" "$WORK/att2.xlsx"; then ok; else bad "two writes of 2025-10 differ"; fi
 

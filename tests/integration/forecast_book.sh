@@ -84,7 +84,7 @@ run 0 "$KEFU" report forecast --run 101 --out "$B"
 [ -s "$B" ] && ok || bad "workbook not written"
 
 # ---- the same tables give the same bytes (another clock second, another zone)
-sleep 1.1
+wait_next_second
 TZ=America/New_York run 0 "$KEFU" report forecast --run 101 --out "$WORK/fc2.xlsx"
 if cmp -s "$B" "$WORK/fc2.xlsx"; then ok; else bad "two writes of run 101 differ"; fi
 

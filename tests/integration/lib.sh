@@ -41,3 +41,41 @@ finish() {
     [ "$T_FAIL" -eq 0 ]
     exit $?
 }
+
+# wait_for WHAT SQL: poll until SQL (one boolean) is true in $KEFU_DB. The
+# limit (KEFU_TEST_WAIT, default 300 s) only turns a hang into a failure; the
+# outcome never depends on the machine's speed.
+wait_for() {
+    _lim=$(( ${KEFU_TEST_WAIT:-300} * 20 )); _i=0
+    while [ "$(q "$2" 2>/dev/null)" != t ]; do
+        _i=$((_i + 1))
+        if [ "$_i" -ge "$_lim" ]; then bad "timed out waiting for $1"; return 1; fi
+        sleep 0.05
+    done
+    return 0
+}
+
+# hold_begin SQL: another session runs SQL inside an open transaction and
+# keeps it (and its locks) until hold_end COMMIT|ROLLBACK. Returns once SQL has
+# run (the session is seen idle in transaction).
+hold_begin() {
+    HOLD_FIFO="$WORK/hold.fifo"; rm -f "$HOLD_FIFO"; mkfifo "$HOLD_FIFO"
+    PGAPPNAME=kefu_test_hold psql "$KEFU_DB" -X -q -v ON_ERROR_STOP=1 <"$HOLD_FIFO" >"$WORK/hold.out" 2>&1 &
+    HOLD_PID=$!
+    exec 9>"$HOLD_FIFO"
+    printf 'BEGIN;\n%s;\n' "$1" >&9
+    wait_for "the holding session" "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'kefu_test_hold' AND state = 'idle in transaction'"
+}
+hold_end() {
+    printf '%s;\n' "$1" >&9
+    exec 9>&-
+    wait "$HOLD_PID"
+    rm -f "$HOLD_FIFO"
+}
+
+# wait_next_second: the clock has moved to another second (for tests that
+# show the output does not depend on the time it was made).
+wait_next_second() {
+    _s=$(date +%s)
+    while [ "$(date +%s)" = "$_s" ]; do sleep 0.05; done
+}
