@@ -27,11 +27,15 @@ endif
 BUILD    ?= build
 BIN      ?= kefu
 
-LIB_SRC  := $(filter-out common/main.c,$(wildcard common/*.c etl/*.c analytics/*.c reports/*.c))
+# The stages and their shared plumbing form libkefu.a; cli/ (the command
+# dispatcher and the jobs that run several stages) stands above them.
+LIB_SRC  := $(wildcard common/*.c etl/*.c analytics/*.c reports/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h tests/unit/*.h)
+HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h cli/*.h tests/unit/*.h)
 
 .PHONY: all deps demo test unit-bins check bench install clean format format-check
 
@@ -45,7 +49,7 @@ $(BUILD)/%.o: %.c $(HDRS)
 $(BUILD)/libkefu.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(BUILD)/common/main.o $(BUILD)/libkefu.a
+$(BIN): $(CLI_OBJ) $(BUILD)/libkefu.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -83,9 +87,9 @@ install: kefu
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/kefu/sql/
 
 format:
-	clang-format -i common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
+	clang-format -i cli/*.[ch] common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
 format-check:
-	clang-format --dry-run --Werror common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
+	clang-format --dry-run --Werror cli/*.[ch] common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
 
 clean:
 	rm -rf $(BUILD) $(BIN)

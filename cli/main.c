@@ -1,10 +1,10 @@
 /* main.c — the `kefu` command: global options, then git-style dispatch to the
- * stages. The only file that includes every stage's public header; the stages
- * themselves talk only through the database. */
+ * stages. cli/ is the only code that includes the stages' public headers: it
+ * stands above them; the stages themselves talk only through the database. */
 #include "../analytics/analytics.h"
+#include "../common/common.h"
 #include "../etl/etl.h"
 #include "../reports/reports.h"
-#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
