@@ -259,13 +259,21 @@ kefu_status kefu_book_open(kefu_book *b, const char *path, const kefu_book_props
                                 .tmpdir = NULL,
                                 .use_zip64 = LXW_FALSE};
     b->path = strdup(path);
+    /* Written to PATH.tmp-PID and renamed when complete: a failed write (disk
+     * full, killed job) never leaves a partial workbook under the final name. */
+    kefu_buf tmp = {0};
+    if (kefu_buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid()) != KEFU_OK) {
+        rc = KEFU_ERR_NOMEM;
+        goto fail;
+    }
+    b->tmp_path = tmp.ptr;
     b->title = strdup(props && props->title ? props->title : "");
     b->comments = strdup(props && props->comments ? props->comments : "");
     if (!b->path || !b->title || !b->comments) {
         rc = KEFU_ERR_NOMEM;
         goto fail;
     }
-    b->wb = workbook_new_opt(path, &opt);
+    b->wb = workbook_new_opt(b->tmp_path, &opt);
     if (!b->wb) {
         rc = KEFU_ERR_NOMEM;
         goto fail;
@@ -387,6 +395,7 @@ void kefu_book_discard(kefu_book *b) {
         lxw_workbook_free(b->wb); /* frees without writing the file */
     free_sheets(b);
     free(b->path);
+    free(b->tmp_path);
     free(b->title);
     free(b->comments);
     memset(b, 0, sizeof *b);
@@ -426,7 +435,60 @@ kefu_status kefu_book_close(kefu_book *b) {
         else
             kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), b->path, lxw_strerror(e));
         rc = KEFU_ERR_IO;
+    } else if (rename(b->tmp_path, b->path) != 0) {
+        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), b->path, strerror(errno));
+        rc = KEFU_ERR_IO;
     }
+    if (rc != KEFU_OK)
+        unlink(b->tmp_path);
     kefu_book_discard(b);
     return rc;
+}
+
+/* ---- print setup ----------------------------------------------------------- */
+
+void kefu_sheet_print(kefu_sheet *s, const kefu_print *p) {
+    lxw_worksheet *ws = s->ws;
+    lxw_error e = LXW_NO_ERROR;
+    worksheet_set_paper(ws, 9); /* A4 */
+    if (p && p->portrait)
+        worksheet_set_portrait(ws);
+    else
+        worksheet_set_landscape(ws);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    /* Fit to the page width; as many pages down as it takes (0 = automatic),
+     * or to one page when asked (a summary card, a chart page). */
+    worksheet_fit_to_pages(ws, 1, p && p->one_page ? 1 : 0);
+    if (p && p->repeat_last >= p->repeat_first && p->repeat_last > 0)
+        e = worksheet_repeat_rows(ws, p->repeat_first, p->repeat_last);
+    else if (p && p->repeat_first == 0 && p->repeat_last == 0 && p->repeat_header)
+        e = worksheet_repeat_rows(ws, 0, 0);
+    if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
+        s->err = e;
+    /* Header: the sheet name and what the book is for; footer: page x of y.
+     * '&' starts a code in Excel's header language, so a literal one doubles. */
+    kefu_buf h = {0};
+    kefu_status st = kefu_buf_puts(&h, "&L&A&R");
+    for (const char *c = (p && p->header_right) ? p->header_right : ""; !st && *c; c++) {
+        st = kefu_buf_append(&h, c, 1);
+        if (!st && *c == '&')
+            st = kefu_buf_append(&h, "&", 1);
+    }
+    if (!st && strlen(h.ptr) <= 255)
+        e = worksheet_set_header(ws, h.ptr);
+    if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
+        s->err = e;
+    kefu_buf_free(&h);
+    e = worksheet_set_footer(ws, KL("&C第 &P 页，共 &N 页", "&CPage &P of &N"));
+    if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
+        s->err = e;
+}
+
+lxw_row_t kefu_sheet_signatures(kefu_sheet *s, lxw_row_t row, lxw_col_t col) {
+    static const kefu_label who[] = {
+        {"制表：", "Prepared by:"}, {"审核：", "Checked by:"}, {"日期：", "Date:"}};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
+        kefu_sheet_str(s, row, (lxw_col_t)(col + 3 * i), kefu_label_pick(who[i].zh, who[i].en),
+                       s->book->bold);
+    return row + 1;
 }

@@ -38,6 +38,7 @@ typedef struct kefu_sheet {
 typedef struct kefu_book {
     lxw_workbook *wb;    /* owned until kefu_book_close / kefu_book_discard */
     char *path;          /* owned copy of the output path */
+    char *tmp_path;      /* owned: PATH.tmp-PID, written, then renamed to path */
     char *title;         /* owned: kept alive until close (document property) */
     char *comments;      /* owned */
     kefu_sheet **sheets; /* owned array of owned sheets, in workbook order */
@@ -74,7 +75,9 @@ typedef struct {
 kefu_status kefu_book_check_path(const char *path);
 
 /* Check that path can be written (its directory exists and is writable, it is
- * not a directory) and start a workbook there. constant_memory: libxlsxwriter
+ * not a directory) and start a workbook there. The file is written under a
+ * temporary name beside path and renamed at close, so no partial workbook is
+ * ever left under path. constant_memory: libxlsxwriter
  * streams rows to disk — rows must then be written top-down on every sheet and
  * charts get no cached values, so leave it 0 for books with charts. Nothing is
  * written to path before kefu_book_close. Error: KEFU_ERR_IO (message names
@@ -107,5 +110,27 @@ void kefu_sheet_headers(kefu_sheet *s, lxw_row_t row, lxw_col_t col0, const kefu
                         size_t n);
 /* Limit a column's fitted width (e.g. wrapped long text). */
 void kefu_sheet_cap(kefu_sheet *s, lxw_col_t col, double max_width);
+
+/* ---- print setup ----------------------------------------------------------- */
+
+/* How a sheet prints: A4, landscape unless portrait, fitted to the page width
+ * (one page high too when one_page), rows repeat_first..repeat_last (0-based)
+ * repeated on every page when repeat_last > 0 or repeat_header (row 0 only),
+ * a header with the sheet name on the left and header_right (e.g. the book's
+ * title and month) on the right, and "page x of y" in the footer. */
+typedef struct {
+    int portrait;
+    int one_page;
+    int repeat_header;
+    lxw_row_t repeat_first, repeat_last;
+    const char *header_right; /* not owned; copied */
+} kefu_print;
+
+void kefu_sheet_print(kefu_sheet *s, const kefu_print *p);
+
+/* The 制表 / 审核 / 日期 signature line a printed sheet ends with, in row
+ * row from column col (three labels, three columns apart). Returns the next
+ * free row. */
+lxw_row_t kefu_sheet_signatures(kefu_sheet *s, lxw_row_t row, lxw_col_t col);
 
 #endif

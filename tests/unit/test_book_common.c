@@ -3,6 +3,7 @@
  * uniqueness, column fitting, and the unwritable-path errors. */
 #include "../../reports/book_common.h"
 #include "tap.h"
+#include <dirent.h>
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -106,6 +107,56 @@ int main(void) {
     CHECK(s1->err != LXW_NO_ERROR);
     CHECK_INT(kefu_book_close(&b), KEFU_ERR_INTERNAL);
     CHECK(stat(path, &st) != 0);
+
+    /* written under a temporary name: when the final rename fails (path became
+     * a directory meanwhile) close reports KEFU_ERR_IO and leaves no file
+     * behind, neither under the final name nor the temporary one */
+    snprintf(path, sizeof path, "%s/late.xlsx", dir);
+    CHECK_INT(kefu_book_open(&b, path, &props, 0), KEFU_OK);
+    CHECK_INT(kefu_book_sheet(&b, "x", &s1), KEFU_OK);
+    kefu_sheet_str(s1, 0, 0, "x", NULL);
+    CHECK(mkdir(path, 0700) == 0);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    CHECK_INT(kefu_book_close(&b), KEFU_ERR_IO);
+    CHECK(stat(tmp, &st) != 0);
+    CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+    rmdir(path);
+    /* and after the good close above only t.xlsx and plain are in dir */
+    {
+        DIR *d = opendir(dir);
+        int n = 0, stray = 0;
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            n++;
+            if (strstr(e->d_name, ".tmp-"))
+                stray++;
+        }
+        if (d)
+            closedir(d);
+        CHECK_INT(stray, 0);
+        CHECK_INT(n, 2);
+    }
+
+    /* print setup: A4 landscape, fit to width, repeated header row, header and
+     * footer; recorded on the worksheet (the XML is checked by the report tests) */
+    snprintf(path, sizeof path, "%s/print.xlsx", dir);
+    CHECK_INT(kefu_book_open(&b, path, &props, 0), KEFU_OK);
+    CHECK_INT(kefu_book_sheet(&b, "p", &s1), KEFU_OK);
+    kefu_print pr = {.repeat_header = 1, .header_right = "R&D 2026-10"};
+    kefu_sheet_print(s1, &pr);
+    CHECK_INT(s1->ws->paper_size, 9);
+    CHECK_INT(s1->ws->orientation, LXW_LANDSCAPE);
+    CHECK_INT(s1->ws->fit_width, 1);
+    CHECK_INT(s1->ws->fit_height, 0);
+    CHECK_INT(s1->ws->repeat_rows.first_row, 0);
+    CHECK_STR(s1->ws->header, "&L&A&RR&&D 2026-10"); /* '&' doubled */
+    CHECK_STR(s1->ws->footer, "&C第 &P 页，共 &N 页");
+    CHECK_INT(kefu_sheet_signatures(s1, 5, 0), 6);
+    CHECK_INT(kefu_book_close(&b), KEFU_OK);
+    unlink(path);
 
     /* discard after open writes nothing */
     snprintf(path, sizeof path, "%s/discarded.xlsx", dir);
