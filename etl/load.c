@@ -5,6 +5,7 @@
  * the feed table set-based (insert new, replace changed, skip identical). */
 #include "etl.h"
 #include "feeds.h"
+#include "partition.h"
 #include "source.h"
 
 #include <csv.h>
@@ -34,6 +35,7 @@ typedef struct {
 typedef struct {
     int64_t batch_id;
     uint64_t read, inserted, updated, skipped, rejected;
+    kefu_buf analyze; /* tables written, comma separated: ANALYZE after the commit */
 } load_counts;
 
 /* The rejects of one batch, spooled to a temporary file as COPY text lines
@@ -898,7 +900,10 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp) 
 
 /* Merge stage into the feed table: new keys inserted, changed rows replaced,
  * identical rows left alone. */
-static kefu_status merge_stage(PGconn *c, const feed_plan *p, load_counts *n) {
+/* target: kefu.<table> or one of its partitions; where: a filter on stage
+ * ("" = every row), with $1.. params. */
+static kefu_status merge_into(PGconn *c, const feed_plan *p, const char *target, const char *where,
+                              int nparams, const char *const *params, load_counts *n) {
     const feed_def *f = p->f;
     kefu_buf sql = {0}, set = {0}, cmp_t = {0}, cmp_e = {0};
     /* Non-key columns: every stage column except centre, the key and batch_id. */
@@ -921,22 +926,70 @@ static kefu_status merge_stage(PGconn *c, const feed_plan *p, load_counts *n) {
     }
     free(cols);
     kefu_buf_printf(&sql,
-                    "WITH m AS (INSERT INTO kefu.%s AS t (%s) SELECT %s FROM stage ORDER BY _line"
+                    "WITH m AS (INSERT INTO %s AS t (%s) SELECT %s FROM stage %s ORDER BY _line"
                     " ON CONFLICT (centre, %s) DO UPDATE SET %s, batch_id = EXCLUDED.batch_id"
                     " WHERE (%s) IS DISTINCT FROM (%s) RETURNING (xmax = 0) AS ins)"
                     " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m",
-                    f->table, p->cols.ptr, p->cols.ptr, f->key, set.ptr, cmp_t.ptr, cmp_e.ptr);
+                    target, p->cols.ptr, p->cols.ptr, where, f->key, set.ptr, cmp_t.ptr, cmp_e.ptr);
     PGresult *r = NULL;
-    kefu_status st = kefu_db_query(c, sql.ptr, 0, NULL, &r);
+    kefu_status st = kefu_db_query(c, sql.ptr, nparams, params, &r);
     if (!st) {
-        n->inserted = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-        n->updated = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+        n->inserted += strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+        n->updated += strtoull(PQgetvalue(r, 0, 1), NULL, 10);
     }
     PQclear(r);
     kefu_buf_free(&sql);
     kefu_buf_free(&set);
     kefu_buf_free(&cmp_t);
     kefu_buf_free(&cmp_e);
+    return st;
+}
+
+/* Merge stage into the feed table. A partitioned table gets the partitions
+ * the staged rows need first; calls, whose key is unique per partition, are
+ * merged partition by partition, calls after those that moved to another
+ * month left their old one (counted as updated). */
+static kefu_status merge_stage(PGconn *c, const feed_plan *p, load_counts *n) {
+    const part_spec *spec = part_spec_for(p->f->table);
+    kefu_status st;
+    char target[80];
+    if (!spec) {
+        snprintf(target, sizeof target, "kefu.%s", p->f->table);
+        if ((st = merge_into(c, p, target, "", 0, NULL, n)))
+            return st;
+        return kefu_buf_printf(&n->analyze, "%s", target);
+    }
+    if ((st = part_ensure_for_stage(c, spec)))
+        return st;
+    PGresult *parts = NULL;
+    if ((st = part_stage_targets(c, spec, &parts)))
+        return st;
+    for (int i = 0; i < PQntuples(parts) && !st; i++)
+        st = kefu_buf_printf(&n->analyze, "%s%s", n->analyze.len ? ", " : "",
+                             PQgetvalue(parts, i, 0));
+    /* Partition by partition: RETURNING xmax (inserted or updated) needs a
+     * plain table, and calls have no key on the partitioned table. */
+    if (!st) {
+        uint64_t moved = 0;
+        st = part_move_local_keys(c, spec, &moved);
+        kefu_buf where = {0};
+        if (!st)
+            st = kefu_buf_printf(&where,
+                                 "WHERE centre = $1 AND %s >= $2::date"
+                                 " AND %s < $2::date + interval '1 month'",
+                                 spec->time_col, spec->time_col);
+        for (int i = 0; i < PQntuples(parts) && !st; i++) {
+            const char *qp[2] = {PQgetvalue(parts, i, 1), PQgetvalue(parts, i, 2)};
+            st = merge_into(c, p, PQgetvalue(parts, i, 0), where.ptr, 2, qp, n);
+        }
+        kefu_buf_free(&where);
+        if (!st) {
+            /* A moved call is a new row of its new month: an update, not an insert. */
+            n->inserted -= moved;
+            n->updated += moved;
+        }
+    }
+    PQclear(parts);
     return st;
 }
 
@@ -1000,6 +1053,58 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
     if (!st)
         st = kefu_copy_send(c, &x->out);
     kefu_status st2 = kefu_copy_end(c, st ? "kefu: load aborted" : NULL, sqlstate);
+    if (src->encoding == KEFU_ENC_GB18030)
+        x->encoding = KEFU_ENC_GB18030;
+    return st ? st : st2;
+}
+
+/* The fast path into a partitioned table: every accepted row goes to the
+ * partition of its centre and month (partition.c). On a duplicate key the
+ * SQLSTATE 23505 is left in sqlstate and nothing is printed. */
+static kefu_status stream_routed(PGconn *c, const part_spec *spec, const feed_plan *p,
+                                 kefu_source *src, row_ctx *x, const file_info *fi, load_counts *n,
+                                 char *sqlstate) {
+    const feed_def *f = p->f;
+    int tix = kefu_feed_match_header(f, spec->time_col);
+    int kix = spec->local_key ? kefu_feed_match_header(f, spec->local_key) : -1;
+    part_router *r = NULL;
+    kefu_status st = part_router_open(c, spec, p->cols.ptr, x->binary, &r);
+    if (st)
+        return st;
+    kefu_progress prog;
+    kefu_progress_start(&prog, fi->name);
+    kefu_record rec;
+    int got;
+    uint64_t next_progress = 0;
+    while ((got = src->next(src, &rec)) == 1) {
+        n->read++;
+        size_t start = x->out.len;
+        if (!process_record(x, &rec)) {
+            n->rejected++;
+            continue;
+        }
+        st = part_router_row(r, x->text[0], x->num[tix], kix >= 0 ? x->text[kix] : NULL,
+                             x->out.ptr + start, x->out.len - start);
+        x->out.len = start;
+        if (st)
+            break;
+        if (n->read >= next_progress) {
+            kefu_progress_update(&prog, n->read, src->bytes_done, src->bytes_total);
+            next_progress = n->read + 4096;
+        }
+    }
+    kefu_progress_end(&prog);
+    if (got < 0 && !st)
+        st = KEFU_ERR_INPUT;
+    kefu_status st2 =
+        part_router_finish(r, n->batch_id, st ? "kefu: load aborted" : NULL, sqlstate);
+    if (!st && !st2) {
+        const char *const *names;
+        size_t k = part_router_targets(r, &names);
+        for (size_t i = 0; i < k && !st; i++)
+            st = kefu_buf_printf(&n->analyze, "%s%s", n->analyze.len ? ", " : "", names[i]);
+    }
+    part_router_free(r);
     if (src->encoding == KEFU_ENC_GB18030)
         x->encoding = KEFU_ENC_GB18030;
     return st ? st : st2;
@@ -1090,11 +1195,18 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         if ((st = kefu_db_exec(c, "SAVEPOINT kefu_fast")))
             goto done;
         x.binary = plan.binary_ok && !getenv("KEFU_COPY_TEXT");
-        kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN%s", f->table, plan.cols.ptr,
-                        x.binary ? " WITH (FORMAT binary)" : "");
         x.with_line = 0;
-        st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
-        kefu_buf_reset(&sql);
+        const part_spec *spec = part_spec_for(f->table);
+        if (spec) {
+            st = stream_routed(c, spec, &plan, src, &x, fi, n, sqlstate);
+        } else {
+            kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN%s", f->table, plan.cols.ptr,
+                            x.binary ? " WITH (FORMAT binary)" : "");
+            st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
+            kefu_buf_reset(&sql);
+            if (!st)
+                st = kefu_buf_printf(&n->analyze, "kefu.%s", f->table);
+        }
         if (!st) {
             n->inserted = n->read - n->rejected;
             if ((st = kefu_db_exec(c, "RELEASE SAVEPOINT kefu_fast")))
@@ -1114,6 +1226,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         x.spool.fp = NULL;
         x.spool.n = 0;
         n->read = n->rejected = 0;
+        kefu_buf_reset(&n->analyze);
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
         src = NULL;
@@ -1356,6 +1469,8 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
 
     /* Before the first goto rollback, which closes the spools. */
     reject_spool spools[2] = {{0}, {0}};
+    load_counts counts[2];
+    memset(counts, 0, sizeof counts);
     if ((st = kefu_db_exec(c, "BEGIN")))
         return st;
     if ((st = kefu_db_xact_lock(c, "load")))
@@ -1366,8 +1481,6 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     char rpath[4096];
     rejects_path(path, rpath, sizeof rpath);
     FILE *rej = NULL;
-    load_counts counts[2];
-    memset(counts, 0, sizeof counts);
     int loaded_any = 0;
     for (int i = 0; i < 2 && feeds[i]; i++) {
         const char *qp[2] = {feeds[i]->name, sha};
@@ -1409,9 +1522,11 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
             kefu_hint(KL("全部被拒绝的行见 %s；--max-rejects 可调整上限",
                          "every rejected row is in %s; --max-rejects sets the limit"),
                       rpath);
-            for (int k = 0; k < 2; k++)
+            for (int k = 0; k < 2; k++) {
                 if (spools[k].fp)
                     fclose(spools[k].fp);
+                kefu_buf_free(&counts[k].analyze);
+            }
             (*failed_files)++;
             return st;
         }
@@ -1427,13 +1542,15 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
      * employees 79 s before ANALYZE, 6 s after). ANALYZE needs the owner, not
      * kefu_loader; where the session user is not the owner it is skipped. */
     for (int i = 0; i < 2 && feeds[i]; i++) {
-        if (!counts[i].inserted && !counts[i].updated)
+        if ((!counts[i].inserted && !counts[i].updated) || !counts[i].analyze.len)
             continue;
+        /* Only the partitions this load wrote: ANALYZE of a partitioned
+         * table would sample every month again. */
         kefu_buf sql = {0};
         kefu_buf_printf(&sql,
-                        "RESET ROLE; SET client_min_messages = error; ANALYZE kefu.%s;"
+                        "RESET ROLE; SET client_min_messages = error; ANALYZE %s;"
                         " SET client_min_messages = warning",
-                        feeds[i]->table);
+                        counts[i].analyze.ptr);
         if (kefu_db_exec(c, sql.ptr) == KEFU_OK)
             kefu_db_set_role(c, "kefu_loader");
         kefu_buf_free(&sql);
@@ -1476,18 +1593,22 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
                counts[i].rejected ? KL("，见 ", ", see ") : "", counts[i].rejected ? rpath : "");
     }
 cleanup:
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
         if (spools[k].fp)
             fclose(spools[k].fp);
+        kefu_buf_free(&counts[k].analyze);
+    }
     if (st)
         (*failed_files)++;
     return st;
 
 rollback:
     kefu_db_exec(c, "ROLLBACK");
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
         if (spools[k].fp)
             fclose(spools[k].fp);
+        kefu_buf_free(&counts[k].analyze);
+    }
     (*failed_files)++;
     return st;
 }
