@@ -1,0 +1,244 @@
+-- 060_attendance_steps.sql — the set-based steps of `kefu attendance` (DOMAIN
+-- §6 A8, A12), moved out of analytics/attendance_cmd.c into one function the
+-- command calls after streaming the per-employee results. It reads the
+-- session's temporary tables the command creates in the same transaction:
+--   att_policy (param, alternative, value)      the parameters in force
+--   att_policy_prov (param, province, value)    the same with province rows
+--   att_ledger_new (...)                         the month's new ledger lines
+--   att_old_status (emp_id, line_key, status)    HR's statuses of the old lines
+-- Formulas of A12: 006_leave_rules.sql. Forward-only: later changes go in a
+-- new migration.
+
+CREATE FUNCTION kefu.attendance_finish(p_centre text, p_ms date, p_me date, p_a8_fmt text,
+                                       p_annual_fmt text, p_leave_fmt text,
+                                       p_maternity_note text, p_comp_fmt text, p_lang text)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    -- A8: worked shifts of phone agents not signed in at start + a8_signin_min
+    -- (the agent-state segment holding that instant is missing or a logout),
+    -- unless a pull-out or non-pull-out registration covers the start. Only for
+    -- agents with phone-system states in the month: no data is no evidence.
+    -- The scalar subqueries with LIMIT make one index probe per shift.
+    INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,
+                                escalation_step, line_key)
+    WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy
+                 WHERE param = 'a8_signin_min'),
+         agents AS MATERIALIZED (
+             SELECT e.emp_id FROM kefu.employees e
+             WHERE e.centre = p_centre AND e.role IN ('presales', 'aftersales')
+               AND EXISTS (SELECT 1 FROM kefu.agent_states a
+                           WHERE a.centre = p_centre AND a.agent_id = e.emp_id
+                             AND a.started_at >= p_ms - 1 AND a.started_at < p_me + 1))
+    SELECT d.emp_id, d.work_date, 'A8',
+           format(p_a8_fmt, d.roster_code, to_char(d.shift_start, 'HH24:MI'), lim.v),
+           0, 0, 0, 0, 'A8:' || d.work_date
+    FROM kefu.attendance_daily d JOIN agents g ON g.emp_id = d.emp_id CROSS JOIN lim
+    WHERE d.centre = p_centre AND d.month = p_ms AND d.shift_start IS NOT NULL
+      AND d.status NOT IN ('absent', 'leave')
+      AND (SELECT a.state <> 'logout' AND coalesce(a.ended_at, 'infinity') > d.shift_start + lim.i
+           FROM kefu.agent_states a
+           WHERE a.centre = p_centre AND a.agent_id = d.emp_id
+             AND a.started_at <= d.shift_start + lim.i
+             AND a.started_at > d.shift_start - interval '1 day'
+           ORDER BY a.started_at DESC LIMIT 1) IS NOT TRUE
+      AND (SELECT 1 FROM kefu.pullouts u
+           WHERE u.centre = p_centre AND u.emp_id = d.emp_id
+             AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start
+           LIMIT 1) IS NULL
+      -- One A8 line a day: kefu adherence may have written it already.
+      AND NOT EXISTS (SELECT 1 FROM kefu.ledger l
+                      WHERE l.centre = p_centre AND l.emp_id = d.emp_id AND l.date = d.work_date
+                        AND l.rule_id = 'A8' AND l.source = 'adherence');
+
+    -- A12: per employee the leave parameters in force for the employee's
+    -- province (a province row before the '' row), wage, divisor and the
+    -- annual-leave entitlement by whole working years at the month's end
+    -- (职工带薪年休假条例 第二、三条).
+    CREATE TEMP TABLE att_lp ON COMMIT DROP AS
+    WITH ep AS (
+        SELECT DISTINCT ON (m.emp_id, q.param) m.emp_id, q.param, q.value
+        FROM kefu.attendance_monthly m
+        LEFT JOIN kefu.employees e ON e.centre = m.centre AND e.emp_id = m.emp_id
+        JOIN att_policy_prov q ON q.province IN (coalesce(e.province, ''), '')
+        WHERE m.centre = p_centre AND m.month = p_ms
+        ORDER BY m.emp_id, q.param, q.province = ''),
+    pv AS (
+        SELECT emp_id,
+               max(value) FILTER (WHERE param = 'annual_min_years') AS min_years,
+               max(value) FILTER (WHERE param = 'annual_tier1_years') AS tier1_years,
+               max(value) FILTER (WHERE param = 'annual_tier2_years') AS tier2_years,
+               max(value) FILTER (WHERE param = 'annual_days_tier0') AS days0,
+               max(value) FILTER (WHERE param = 'annual_days_tier1') AS days1,
+               max(value) FILTER (WHERE param = 'annual_days_tier2') AS days2,
+               max(value) FILTER (WHERE param = 'personal_max_days') AS personal_max,
+               max(value) FILTER (WHERE param = 'sick_floor_pct') AS sick_floor_pct,
+               max(value) FILTER (WHERE param = 'min_wage_monthly') AS min_wage,
+               max(value) FILTER (WHERE param = 'marriage_days') AS marriage_days,
+               max(value) FILTER (WHERE param = 'bereavement_days') AS bereavement_days,
+               max(value) FILTER (WHERE param = 'maternity_days')
+                 + max(value) FILTER (WHERE param = 'maternity_province_extra_days') AS maternity_days,
+               max(value) FILTER (WHERE param = 'maternity_allowance_divisor_days') AS maternity_div,
+               max(value) FILTER (WHERE param = 'paternity_days') AS paternity_days,
+               max(value) FILTER (WHERE param = 'comp_day_hours') AS comp_day_hours
+        FROM ep GROUP BY emp_id)
+    SELECT pv.*, m.base_wage + m.perf_wage AS w, m.pay_divisor_days AS dv, e.work_start_date,
+           CASE WHEN e.work_start_date IS NULL THEN NULL
+                WHEN extract(year FROM age(p_me - 1, e.work_start_date)) < pv.min_years THEN 0
+                WHEN extract(year FROM age(p_me - 1, e.work_start_date)) < pv.tier1_years THEN pv.days0
+                WHEN extract(year FROM age(p_me - 1, e.work_start_date)) < pv.tier2_years THEN pv.days1
+                ELSE pv.days2 END AS annual_entitlement
+    FROM pv JOIN kefu.attendance_monthly m ON m.centre = p_centre AND m.month = p_ms AND m.emp_id = pv.emp_id
+    LEFT JOIN kefu.employees e ON e.centre = p_centre AND e.emp_id = pv.emp_id;
+
+    -- A12: leave days per type — scheduled days on leave from the daily rows,
+    -- plus unrostered or rest days inside approved leaves for the types counted
+    -- in calendar days; pay at the policy factor, the sick-pay floor, the
+    -- maternity allowance (its own column), entitlement and annual days used
+    -- this calendar year.
+    INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, scheduled_days,
+                                       pay_factor, pay, deduction, entitlement_days, used_ytd_days,
+                                       floor_pay, maternity_allowance)
+    WITH sched AS (
+        SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily
+        WHERE centre = p_centre AND month = p_ms AND status = 'leave' AND leave_type IS NOT NULL),
+    cal AS (
+        SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type
+        FROM kefu.leaves l,
+             generate_series(greatest(l.start_at::date, p_ms), least(l.end_at::date, p_me - 1),
+                             interval '1 day') g
+        WHERE l.centre = p_centre AND coalesce(l.approved_by, '') <> ''
+          AND l.start_at < p_me AND l.end_at >= p_ms
+          AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1
+          AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x
+                          WHERE x.centre = p_centre AND x.month = p_ms AND x.emp_id = l.emp_id
+                            AND x.work_date = g::date AND x.status <> 'rest')),
+    agg AS (
+        SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, count(*) AS days
+        FROM (SELECT emp_id, work_date, leave_type, true AS s FROM sched
+              UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u
+        GROUP BY emp_id, leave_type),
+    x AS (
+        SELECT a.leave_type, a.days, a.scheduled_days, f.value AS f, p.*,
+               round(p.w * f.value * a.scheduled_days / p.dv, 2) AS paid,
+               round(p.w * a.scheduled_days / p.dv, 2) AS full_pay,
+               CASE WHEN a.leave_type = 'sick' AND a.scheduled_days > 0 AND p.min_wage > 0
+                    THEN round(p.min_wage * p.sick_floor_pct / 100 * a.days / (p_me - p_ms), 2)
+               END AS floor_pay
+        FROM agg a JOIN att_lp p ON p.emp_id = a.emp_id
+        JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)
+    SELECT p_centre, p_ms, x.emp_id, x.leave_type, x.days, x.scheduled_days, x.f,
+           CASE WHEN x.floor_pay > x.paid THEN least(x.floor_pay, x.full_pay) ELSE x.paid END,
+           CASE WHEN x.floor_pay > x.paid THEN x.full_pay - least(x.floor_pay, x.full_pay)
+                ELSE round(x.w * (1 - x.f) * x.scheduled_days / x.dv, 2) END,
+           CASE x.leave_type WHEN 'annual' THEN x.annual_entitlement
+                WHEN 'personal' THEN x.personal_max WHEN 'marriage' THEN x.marriage_days
+                WHEN 'bereavement' THEN x.bereavement_days WHEN 'paternity' THEN x.paternity_days
+                WHEN 'maternity' THEN x.maternity_days END,
+           CASE WHEN x.leave_type = 'annual' THEN x.days + coalesce(
+                    (SELECT sum(o.days) FROM kefu.attendance_leave o
+                     WHERE o.centre = p_centre AND o.emp_id = x.emp_id AND o.leave_type = 'annual'
+                       AND o.month >= date_trunc('year', p_ms) AND o.month < p_ms), 0) END,
+           x.floor_pay,
+           CASE WHEN x.leave_type = 'maternity' THEN round(x.w * x.days / x.maternity_div, 2)
+                ELSE 0 END
+    FROM x;
+
+    -- A12 flags for HR review: ledger lines with 0 points and 0 fine.
+    INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,
+                                escalation_step, line_key)
+    SELECT l.emp_id, d.last_day, 'A12', format(p_annual_fmt, l.used_ytd_days, l.entitlement_days),
+           0, 0, 0, 0, 'A12:annual:' || d.last_day
+    FROM kefu.attendance_leave l
+    CROSS JOIN LATERAL (SELECT max(work_date) AS last_day FROM kefu.attendance_daily y
+                        WHERE y.centre = p_centre AND y.month = p_ms AND y.emp_id = l.emp_id
+                          AND y.status = 'leave' AND y.leave_type = 'annual') d
+    WHERE l.centre = p_centre AND l.month = p_ms AND l.leave_type = 'annual'
+      AND d.last_day IS NOT NULL AND l.used_ytd_days > l.entitlement_days
+    UNION ALL
+    SELECT l.emp_id, l.start_at::date, 'A12',
+           format(p_leave_fmt,
+                  CASE WHEN p_lang = 'zh' THEN CASE l.leave_type WHEN 'personal' THEN '事'
+                       WHEN 'marriage' THEN '婚' WHEN 'bereavement' THEN '丧'
+                       WHEN 'paternity' THEN '陪产' WHEN 'maternity' THEN '产'
+                       ELSE l.leave_type END ELSE l.leave_type END,
+                  l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,
+                  CASE WHEN l.leave_type = 'maternity' THEN p_maternity_note ELSE '' END),
+           0, 0, 0, l.end_at::date - l.start_at::date + 1,
+           'A12:' || l.leave_type || ':' || l.start_at::date
+    FROM kefu.leaves l JOIN att_lp p ON p.emp_id = l.emp_id
+    CROSS JOIN LATERAL (SELECT CASE l.leave_type WHEN 'personal' THEN p.personal_max
+                               WHEN 'marriage' THEN p.marriage_days
+                               WHEN 'bereavement' THEN p.bereavement_days
+                               WHEN 'paternity' THEN p.paternity_days
+                               WHEN 'maternity' THEN p.maternity_days END AS v) lim
+    WHERE l.centre = p_centre AND coalesce(l.approved_by, '') <> '' AND l.start_at >= p_ms
+      AND l.start_at < p_me AND l.end_at::date - l.start_at::date + 1 > lim.v
+    UNION ALL
+    SELECT d.emp_id, d.work_date, 'A12', format(p_comp_fmt, d.work_date, b.need, b.bal),
+           0, 0, 0, 0, 'A12:comp:' || d.work_date
+    FROM kefu.attendance_daily d JOIN att_lp p ON p.emp_id = d.emp_id
+    CROSS JOIN LATERAL (
+        SELECT s.bal, coalesce(s.use_today, d.paid_hours, p.comp_day_hours) AS need
+        FROM (SELECT coalesce(sum(c.hours) FILTER (WHERE c.kind = 'earn'
+                                                   AND coalesce(c.approved_by, '') <> ''), 0)
+                     - coalesce(sum(c.hours) FILTER (WHERE c.kind = 'use'
+                                                     AND c.date < d.work_date), 0) AS bal,
+                     max(c.hours) FILTER (WHERE c.kind = 'use' AND c.date = d.work_date) AS use_today
+              FROM kefu.comp_time c
+              WHERE c.centre = p_centre AND c.emp_id = d.emp_id AND c.date <= d.work_date) s) b
+    WHERE d.centre = p_centre AND d.month = p_ms AND d.status = 'leave' AND d.leave_type = 'comp'
+      AND b.bal < b.need;
+
+    -- The ledger: the month's new lines, keeping the status (appealed, upheld,
+    -- withdrawn) HR gave a line of an earlier run with the same key.
+    INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points,
+                             deduction, escalation_step, status, source, line_key)
+    SELECT p_centre, n.emp_id, n.date, p_ms, n.rule_id, n.evidence, n.fine, n.points,
+           n.deduction, n.escalation_step, coalesce(o.status, 'issued'), 'attendance', n.line_key
+    FROM att_ledger_new n
+    LEFT JOIN att_old_status o ON o.emp_id = n.emp_id AND o.line_key = n.line_key
+    ORDER BY n.emp_id COLLATE "C", n.date, n.line_key;
+
+    UPDATE kefu.attendance_monthly m
+    SET leave_days = a.days, leave_pay = a.pay, leave_deduction = a.deduction,
+        maternity_allowance = a.allowance
+    FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, sum(deduction) AS deduction,
+                 sum(maternity_allowance) AS allowance
+          FROM kefu.attendance_leave WHERE centre = p_centre AND month = p_ms
+          GROUP BY emp_id) a
+    WHERE m.centre = p_centre AND m.month = p_ms AND m.emp_id = a.emp_id;
+
+    -- Every employee of the month: the annual entitlement and days used this
+    -- calendar year, the comp-time balance at the month's end (approved earn
+    -- hours − use hours), the A12 flags.
+    UPDATE kefu.attendance_monthly m
+    SET annual_entitlement_days = p.annual_entitlement,
+        annual_used_days = coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o
+                                     WHERE o.centre = p_centre AND o.emp_id = m.emp_id
+                                       AND o.leave_type = 'annual'
+                                       AND o.month >= date_trunc('year', p_ms)
+                                       AND o.month <= p_ms), 0),
+        comp_balance_hours = coalesce((SELECT sum(CASE WHEN c.kind = 'use' THEN -c.hours
+                                                       ELSE c.hours END)
+                                       FROM kefu.comp_time c
+                                       WHERE c.centre = p_centre AND c.emp_id = m.emp_id
+                                         AND c.date < p_me
+                                         AND (c.kind = 'use' OR coalesce(c.approved_by, '') <> '')), 0),
+        leave_flags = (SELECT count(*) FROM kefu.ledger l
+                       WHERE l.centre = p_centre AND l.month = p_ms AND l.source = 'attendance'
+                         AND l.rule_id = 'A12' AND l.emp_id = m.emp_id)
+    FROM att_lp p
+    WHERE m.centre = p_centre AND m.month = p_ms AND m.emp_id = p.emp_id;
+
+    -- Punches of employees with no roster in the month (and of unknown badges).
+    INSERT INTO kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, known_employee)
+    SELECT p_centre, p_ms, p.emp_id, p.punched_at, p.device, p.known_employee
+    FROM kefu.punches p
+    WHERE p.centre = p_centre AND p.punched_at >= p_ms AND p.punched_at < p_me
+      AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly m
+                      WHERE m.centre = p_centre AND m.month = p_ms AND m.emp_id = p.emp_id);
+END
+$fn$;
+
+GRANT EXECUTE ON FUNCTION kefu.attendance_finish(text, date, date, text, text, text, text, text, text)
+    TO kefu_hr;
