@@ -514,6 +514,7 @@ typedef struct {
     size_t sh_cap;
     kefu_att_day *days;
     size_t days_cap;
+    size_t ndays; /* judged days of the month in days[] */
 } emp_data;
 
 static kefu_status str_add(emp_data *e, const char *s, size_t *off) {
@@ -660,45 +661,41 @@ static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att
              str_at(e, rr->code), s, en, pin, pout);
 }
 
-static kefu_status process_employee(att_run *R, emp_data *e) {
-    kefu_status st = KEFU_OK;
+/* Scratch arrays of one employee sized for np punches and nr roster rows. */
+static kefu_status emp_scratch(emp_data *e, size_t np, size_t nr) {
+    kefu_status st;
+    if ((st = kefu_grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
+        return st;
+    size_t pcap = e->pt_cap;
+    void *a = realloc(e->role, pcap * sizeof *e->role);
+    if (!a)
+        return KEFU_ERR_NOMEM;
+    e->role = a;
+    a = realloc(e->shift_of, pcap * sizeof *e->shift_of);
+    if (!a)
+        return KEFU_ERR_NOMEM;
+    e->shift_of = a;
+    size_t shcap = e->sh_cap;
+    if ((st = kefu_grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
+        return st;
+    a = realloc(e->pairs, shcap * sizeof *e->pairs);
+    if (!a)
+        return KEFU_ERR_NOMEM;
+    e->pairs = a;
+    e->sh_cap = shcap;
+    return kefu_grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days);
+}
+
+/* Pairing (DOMAIN §6) and the pure rules of the month (A1–A7, A10, A11, A13):
+ * fills e->shifts, e->pairs, e->days and *m. */
+static kefu_status judge_month(att_run *R, emp_data *e, kefu_att_month *m) {
+    kefu_status st;
     const kefu_att_policy *p = &R->pol->p;
-    kefu_att_month m = {0};
     const char *emp = e->emp.ptr;
     size_t np = e->punches.len, nr = e->roster.len, ns = 0, nd = 0;
 
-    if ((st = kefu_grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
-        goto done;
-    size_t pcap = e->pt_cap;
-    {
-        void *a = realloc(e->role, pcap * sizeof *e->role), *b;
-        if (!a) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
-        e->role = a;
-        b = realloc(e->shift_of, pcap * sizeof *e->shift_of);
-        if (!b) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
-        e->shift_of = b;
-    }
-    size_t shcap = e->sh_cap;
-    if ((st = kefu_grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
-        goto done;
-    {
-        void *a = realloc(e->pairs, shcap * sizeof *e->pairs);
-        if (!a) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
-        e->pairs = a;
-        e->sh_cap = shcap;
-    }
-    if ((st = kefu_grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days)))
-        goto done;
-
+    if ((st = emp_scratch(e, np, nr)))
+        return st;
     for (size_t i = 0; i < np; i++)
         e->pt[i] = e->punches.ptr[i].t;
     for (size_t i = 0; i < nr; i++) {
@@ -712,7 +709,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
     if ((st = kefu_att_pair_punches(p, e->pt, np, e->shifts, ns, e->pairs, e->role, e->shift_of))) {
         kefu_error(
             KL("员工 %s 的排班或打卡顺序无效", "employee %s: roster or punches out of order"), emp);
-        goto done;
+        return st;
     }
     for (size_t i = 0; i < nr; i++) {
         roster_row *rr = &e->roster.ptr[i];
@@ -723,6 +720,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
                                rr->confirmed, rr->work_date, &e->days[nd]);
         nd++;
     }
+    e->ndays = nd;
 
     kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0, 0};
     prior_lookup(&R->prior, emp, &in.prior_streak, &in.prior_window_halfdays);
@@ -737,24 +735,27 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
     }
     if (in.prior_first_day_holiday_s > (int64_t)p->holiday_max_minutes * 60)
         in.prior_first_day_holiday_s = (int64_t)p->holiday_max_minutes * 60;
-    if ((st = kefu_att_month_judge(p, R->a->year, R->a->month, e->days, nd, &in, &m))) {
+    if ((st = kefu_att_month_judge(p, R->a->year, R->a->month, e->days, nd, &in, m)))
         kefu_detail(KL("员工 %s", "employee %s"), emp);
-        goto done;
-    }
+    return st;
+}
 
-    /* A9: an absence on a day given away by an unapproved swap. */
+/* A9: an absence on a day given away by an unapproved swap; the dismissal
+ * review line at a9_review_days. Returns the number of A9 days. */
+static int apply_a9(att_run *R, emp_data *e, kefu_att_month *m) {
+    const char *emp = e->emp.ptr;
     int a9 = 0;
-    for (size_t i = 0; i < nr; i++) {
+    for (size_t i = 0; i < e->roster.len; i++) {
         const roster_row *rr = &e->roster.ptr[i];
         if (rr->day_ix < 0 || !rr->unswapped)
             continue;
-        kefu_att_verdict *v = &m.days[rr->day_ix];
+        kefu_att_verdict *v = &m->days[rr->day_ix];
         if (v->status != KEFU_ATT_ABSENT_FULL || !v->cause || strcmp(v->cause, "A6") != 0)
             continue;
         v->cause = "A9";
-        for (size_t k = 0; k < m.lines.len; k++)
-            if (m.lines.ptr[k].kind == KEFU_ATT_L_ABSENCE && m.lines.ptr[k].day == rr->day_ix)
-                m.lines.ptr[k].rule = "A9";
+        for (size_t k = 0; k < m->lines.len; k++)
+            if (m->lines.ptr[k].kind == KEFU_ATT_L_ABSENCE && m->lines.ptr[k].day == rr->day_ix)
+                m->lines.ptr[k].rule = "A9";
         a9++;
         if (a9 == R->pol->a9_review_days) {
             char ev[256], key[32], d[11];
@@ -766,20 +767,32 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
                      a9);
             snprintf(key, sizeof key, "A9:%s:review", d);
             ledger_row(R, emp, rr->work_date, "A9", ev, 0, 0, 0, a9, key);
-            m.review_flags++;
+            m->review_flags++;
         }
     }
+    return a9;
+}
 
-    /* Ledger lines of the pure rules. */
-    for (size_t k = 0; k < m.lines.len; k++) {
-        const kefu_att_line *l = &m.lines.ptr[k];
-        const roster_row *rr = NULL;
+/* The roster row of judged day ix, or NULL. */
+static const roster_row *row_of_day(const emp_data *e, long ix) {
+    const roster_row *rr = NULL;
+    if (ix >= 0)
+        for (size_t i = 0; i < e->roster.len; i++)
+            if (e->roster.ptr[i].day_ix == ix)
+                rr = &e->roster.ptr[i];
+    return rr;
+}
+
+/* Ledger lines of the pure rules: A2 incidents and extra points, A4/A5/A6/A9
+ * absences, the A6 deduction cap, A7 reviews. */
+static void write_rule_lines(att_run *R, const emp_data *e, const kefu_att_month *m) {
+    const kefu_att_policy *p = &R->pol->p;
+    const char *emp = e->emp.ptr;
+    for (size_t k = 0; k < m->lines.len; k++) {
+        const kefu_att_line *l = &m->lines.ptr[k];
         const kefu_att_day *d = l->day >= 0 ? &e->days[l->day] : NULL;
+        const roster_row *rr = d ? row_of_day(e, l->day) : NULL;
         char ev[512], base[256] = "", key[48], ds[11];
-        if (d)
-            for (size_t i = 0; i < nr; i++)
-                if (e->roster.ptr[i].day_ix == l->day)
-                    rr = &e->roster.ptr[i];
         if (rr)
             day_evidence(e, rr, d, base, sizeof base);
         kefu_format_date(l->date, ds);
@@ -815,7 +828,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
                 snprintf(ev, sizeof ev,
                          KL("漏打卡，本月第 %d 次，%s：%s（%s）",
                             "missing punch %d of the month, %s: %s (%s)"),
-                         m.days[l->day].missing_no,
+                         m->days[l->day].missing_no,
                          d->confirmed ? KL("已确认", "confirmed") : KL("未确认", "not confirmed"),
                          what, base);
             else if (strcmp(l->rule, "A9") == 0)
@@ -868,11 +881,54 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
             break; /* pay, not penalties: in attendance_monthly */
         }
     }
+}
 
-    /* Daily rows, and the monthly counts the pure month does not keep. */
-    int late_n = 0, late_min = 0, early_n = 0, early_min = 0, worked = 0, miss = 0, miss_conf = 0;
-    int64_t sched_s = 0;
-    for (size_t i = 0; i < nr; i++) {
+/* The monthly counts the pure month does not keep (from the daily rows). */
+typedef struct {
+    int late_n, late_min, early_n, early_min, worked, miss, miss_conf, a9, unmatched;
+    int64_t sched_s;
+} month_counts;
+
+/* The rule ids applied to a judged day, comma-separated, into out. */
+static void day_rules(const kefu_att_month *m, const roster_row *rr, const kefu_att_day *dy,
+                      const kefu_att_verdict *v, char *out, size_t cap) {
+    size_t rl = 0;
+    int missing = v->missing_no > 0;
+    out[0] = '\0';
+#define ADD_RULE(id) rl += (size_t)snprintf(out + rl, cap - rl, "%s%s", rl ? "," : "", id)
+    if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0))
+        ADD_RULE("A1");
+    if (v->late_incident || v->early_incident)
+        ADD_RULE("A2");
+    for (size_t k = 0; k < m->lines.len; k++)
+        if (m->lines.ptr[k].day == rr->day_ix && m->lines.ptr[k].kind == KEFU_ATT_L_INCIDENT &&
+            m->lines.ptr[k].fine_fen > 0) {
+            ADD_RULE("A3");
+            break;
+        }
+    if (v->cause)
+        ADD_RULE(v->cause);
+    if (missing && !(v->cause && strcmp(v->cause, "A5") == 0))
+        ADD_RULE("A5");
+    for (size_t k = 0; k < m->lines.len; k++)
+        if (m->lines.ptr[k].day == rr->day_ix && m->lines.ptr[k].kind == KEFU_ATT_L_REVIEW) {
+            ADD_RULE("A7");
+            break;
+        }
+    if (v->night_class)
+        ADD_RULE("A10");
+    if (v->holiday_s > 0)
+        ADD_RULE("A11");
+    if (v->status == KEFU_ATT_LEAVE)
+        ADD_RULE("A12");
+#undef ADD_RULE
+}
+
+/* Daily rows of the month (shift, rest and leave days) and their counts. */
+static void write_daily_rows(att_run *R, const emp_data *e, const kefu_att_month *m,
+                             month_counts *n) {
+    const char *emp = e->emp.ptr;
+    for (size_t i = 0; i < e->roster.len; i++) {
         const roster_row *rr = &e->roster.ptr[i];
         if (rr->work_date < R->ms || rr->work_date >= R->me)
             continue;
@@ -900,9 +956,9 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
             continue;
         }
         const kefu_att_day *dy = &e->days[rr->day_ix];
-        const kefu_att_verdict *v = &m.days[rr->day_ix];
+        const kefu_att_verdict *v = &m->days[rr->day_ix];
         const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
-        sched_s += (int64_t)rr->paid_min * 60;
+        n->sched_s += (int64_t)rr->paid_min * 60;
         kefu_format_ts(rr->start, t1);
         kefu_format_ts(rr->end, t2);
         fen_str(kefu_att_round_div((int64_t)rr->paid_min * 100, 60), h);
@@ -937,7 +993,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
             ob_printf(o, "%d\t", v->missing_no);
         else
             ob_raw(o, "\\N\t", 3);
-        char wh[32], hh[32];
+        char wh[32], hh[32], rules[64];
         hours_str(v->paid_s, wh);
         hours_str(v->holiday_s, hh);
         ob_printf(o, "%s\t%s\t%s\t%s\t", dy->confirmed ? "t" : "f",
@@ -945,109 +1001,95 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
                   : v->night_class == 2 ? "big"
                                         : "\\N",
                   wh, hh);
-        /* rule ids applied to the day */
-        char rules[64] = "";
-        size_t rl = 0;
-#define ADD_RULE(id)                                                                               \
-    rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "%s%s", rl ? "," : "", id)
-        if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0))
-            ADD_RULE("A1");
-        if (v->late_incident || v->early_incident)
-            ADD_RULE("A2");
-        for (size_t k = 0; k < m.lines.len; k++)
-            if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_INCIDENT &&
-                m.lines.ptr[k].fine_fen > 0) {
-                ADD_RULE("A3");
-                break;
-            }
-        if (v->cause)
-            ADD_RULE(v->cause);
-        if (missing && !(v->cause && strcmp(v->cause, "A5") == 0))
-            ADD_RULE("A5");
-        for (size_t k = 0; k < m.lines.len; k++)
-            if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_REVIEW) {
-                ADD_RULE("A7");
-                break;
-            }
-        if (v->night_class)
-            ADD_RULE("A10");
-        if (v->holiday_s > 0)
-            ADD_RULE("A11");
-        if (v->status == KEFU_ATT_LEAVE)
-            ADD_RULE("A12");
-#undef ADD_RULE
+        day_rules(m, rr, dy, v, rules, sizeof rules);
         ob_text(o, rules, 1);
         ob_raw(o, "\n", 1);
         o->rows++;
         R->days_rows++;
 
         if (v->late_incident) {
-            late_n++;
-            late_min += dy->late_min;
+            n->late_n++;
+            n->late_min += dy->late_min;
         }
         if (v->early_incident) {
-            early_n++;
-            early_min += dy->early_min;
+            n->early_n++;
+            n->early_min += dy->early_min;
         }
         if (v->status == KEFU_ATT_NORMAL || v->status == KEFU_ATT_ABSENT_HALF)
-            worked++;
+            n->worked++;
         if (missing) {
-            miss++;
-            miss_conf += dy->confirmed;
+            n->miss++;
+            n->miss_conf += dy->confirmed;
         }
     }
+}
 
-    /* Unmatched punches of the month. */
-    int unmatched = 0;
-    for (size_t i = 0; i < np; i++) {
+/* Punches of the month in no shift window. */
+static void write_unmatched(att_run *R, const emp_data *e, month_counts *n) {
+    for (size_t i = 0; i < e->punches.len; i++) {
         kefu_ts t = e->punches.ptr[i].t;
         if (e->role[i] != KEFU_PUNCH_UNMATCHED || t < R->ms * 86400 || t >= R->me * 86400)
             continue;
         char ts[24];
         kefu_format_ts(t, ts);
-        row_head(R, &R->unmatched, emp);
+        row_head(R, &R->unmatched, e->emp.ptr);
         ob_printf(&R->unmatched, "\t%s\t", ts);
         ob_text(&R->unmatched, str_at(e, e->punches.ptr[i].device), 1);
         ob_raw(&R->unmatched, "\tt\n", 3);
         R->unmatched.rows++;
-        unmatched++;
+        n->unmatched++;
     }
+}
 
-    /* Monthly row. */
-    {
-        out_buf *o = &R->monthly;
-        char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32],
-            fi[32];
-        fen_str(e->base_fen, b);
-        fen_str(e->perf_fen, pf);
-        fen_str(p->pay_divisor_centi, dv);
-        hours_str(sched_s, sh);
-        hours_str(m.paid_s, wh);
-        fen_str(m.deduction_fen, ded);
-        hours_str(m.holiday_s, hh);
-        fen_str(m.holiday_pay_fen, hp);
-        fen_str(kefu_att_ot_standard_centi(p, R->ms), ot);
-        hours_str(m.overtime_s, oh);
-        fen_str(m.overtime_pay_fen, op);
-        fen_str(m.fines_fen, fi);
-        row_head(R, o, emp);
-        ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t",
-                  b, pf, dv, nd, sh, worked, wh, late_n, late_min, early_n, early_min, m.incidents,
-                  m.absence_halfdays / 2, (m.absence_halfdays % 2) * 5, ded, miss, miss_conf,
-                  miss - miss_conf);
-        ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m.small_nights,
-                  m.big_nights, hh, hp, ot, oh, op, m.points, fi, m.review_flags, m.trailing_streak,
-                  a9, unmatched);
-        ob_text(o, R->pol->alternatives, 1);
-        ob_raw(o, "\n", 1);
-        o->rows++;
+static void write_monthly_row(att_run *R, const emp_data *e, const kefu_att_month *m,
+                              const month_counts *n) {
+    const kefu_att_policy *p = &R->pol->p;
+    out_buf *o = &R->monthly;
+    char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32],
+        fi[32];
+    fen_str(e->base_fen, b);
+    fen_str(e->perf_fen, pf);
+    fen_str(p->pay_divisor_centi, dv);
+    hours_str(n->sched_s, sh);
+    hours_str(m->paid_s, wh);
+    fen_str(m->deduction_fen, ded);
+    hours_str(m->holiday_s, hh);
+    fen_str(m->holiday_pay_fen, hp);
+    fen_str(kefu_att_ot_standard_centi(p, R->ms), ot);
+    hours_str(m->overtime_s, oh);
+    fen_str(m->overtime_pay_fen, op);
+    fen_str(m->fines_fen, fi);
+    row_head(R, o, e->emp.ptr);
+    ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t", b,
+              pf, dv, e->ndays, sh, n->worked, wh, n->late_n, n->late_min, n->early_n, n->early_min,
+              m->incidents, m->absence_halfdays / 2, (m->absence_halfdays % 2) * 5, ded, n->miss,
+              n->miss_conf, n->miss - n->miss_conf);
+    ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m->small_nights,
+              m->big_nights, hh, hp, ot, oh, op, m->points, fi, m->review_flags, m->trailing_streak,
+              n->a9, n->unmatched);
+    ob_text(o, R->pol->alternatives, 1);
+    ob_raw(o, "\n", 1);
+    o->rows++;
+}
+
+/* One employee's month: judge, then write ledger lines, daily rows, unmatched
+ * punches and the monthly row into the COPY buffers. */
+static kefu_status process_employee(att_run *R, emp_data *e) {
+    kefu_att_month m = {0};
+    month_counts n = {0};
+    kefu_status st = judge_month(R, e, &m);
+    if (st == KEFU_OK) {
+        n.a9 = apply_a9(R, e, &m);
+        write_rule_lines(R, e, &m);
+        write_daily_rows(R, e, &m, &n);
+        write_unmatched(R, e, &n);
+        write_monthly_row(R, e, &m, &n);
+        R->employees++;
+        R->fines_fen += m.fines_fen;
+        R->deduction_fen += m.deduction_fen;
+        if (e->wage_missing)
+            R->missing_wages++;
     }
-    R->employees++;
-    R->fines_fen += m.fines_fen;
-    R->deduction_fen += m.deduction_fen;
-    if (e->wage_missing)
-        R->missing_wages++;
-done:
     kefu_att_month_free(&m);
     return st;
 }
