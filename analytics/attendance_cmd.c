@@ -5,6 +5,7 @@
 #include "analytics.h"
 #include "attendance_rules.h"
 #include "holiday_law.h"
+#include "ledger.h"
 #include "month_args.h"
 
 #include <stdarg.h>
@@ -578,7 +579,8 @@ typedef struct {
     int64_t ms, me; /* month [ms, me) in days */
     char month_text[11];
     prior_data prior;
-    out_buf daily, monthly, ledger, unmatched;
+    out_buf daily, monthly, unmatched;
+    kefu_ledger_writer lw;
     /* totals for the summary */
     size_t employees, days_rows, ledger_lines, unknown_shift_rows, missing_wages;
     int64_t fines_fen, deduction_fen;
@@ -625,23 +627,12 @@ static void row_head(att_run *R, out_buf *o, const char *emp) {
     ob_text(o, emp, 1);
 }
 
-/* One ledger line into the COPY buffer of att_ledger_new. */
+/* One ledger line of the month (source attendance). */
 static void ledger_row(att_run *R, const char *emp, int64_t date, const char *rule,
                        const char *evidence, int64_t fine_fen, int points, int64_t deduction_fen,
                        int step, const char *key) {
-    char d[11], f[32], x[32];
-    kefu_format_date(date, d);
-    fen_str(fine_fen, f);
-    fen_str(deduction_fen, x);
-    out_buf *o = &R->ledger;
-    ob_text(o, emp, 1);
-    ob_printf(o, "\t%s\t", d);
-    ob_text(o, rule, 1);
-    ob_text(o, evidence, 0);
-    ob_printf(o, "\t%s\t%d\t%s\t%d\t", f, points, x, step);
-    ob_text(o, key, 1);
-    ob_raw(o, "\n", 1);
-    o->rows++;
+    kefu_ledger_line l = {emp, date, rule, evidence, fine_fen, points, deduction_fen, step, key};
+    kefu_ledger_add(&R->lw, &l);
     R->ledger_lines++;
 }
 
@@ -1206,10 +1197,12 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
 
 static kefu_status flush_all(PGconn *c, att_run *R, size_t threshold) {
     kefu_status st = KEFU_OK;
-    out_buf *bufs[4] = {&R->daily, &R->monthly, &R->ledger, &R->unmatched};
-    for (int i = 0; i < 4 && !st; i++)
+    out_buf *bufs[3] = {&R->daily, &R->monthly, &R->unmatched};
+    for (int i = 0; i < 3 && !st; i++)
         if (bufs[i]->b.len >= threshold || bufs[i]->failed)
             st = copy_rows(c, bufs[i]);
+    if (!st)
+        st = kefu_ledger_flush(c, &R->lw, threshold);
     return st;
 }
 
@@ -1359,9 +1352,6 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
         " missing_confirmed, missing_unconfirmed, small_nights, big_nights, holiday_hours,"
         " holiday_pay, ot_standard_hours, overtime_hours, overtime_pay, points, fines,"
         " review_flags, trailing_streak, unswapped_absences, unmatched_punches, policy) FROM STDIN";
-    R.ledger.copy_sql =
-        "COPY att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,"
-        " escalation_step, line_key) FROM STDIN";
     R.unmatched.copy_sql = "COPY kefu.attendance_unmatched (centre, month, emp_id, punched_at, "
                            "device, known_employee) FROM STDIN";
 
@@ -1452,20 +1442,11 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
         PQclear(gap);
     }
 
-    /* Replace the month: keep HR's statuses of ledger lines, then delete. */
-    if ((st = kefu_db_query(
-             c,
-             "CREATE TEMP TABLE att_old_status ON COMMIT DROP AS SELECT emp_id, line_key, status"
-             " FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'"
-             " AND status <> 'issued'",
-             2, p2, NULL)) ||
-        (st = kefu_db_exec(
-             c, "CREATE TEMP TABLE att_ledger_new (emp_id text, date date, rule_id text,"
-                " evidence text, fine numeric(12,2), points int, deduction numeric(12,2),"
-                " escalation_step int, line_key text) ON COMMIT DROP")))
+    /* Replace the month: the ledger lines are staged and merged by the ledger
+     * writer (keeping HR's statuses); the result tables are deleted. */
+    if ((st = kefu_ledger_begin(c, &R.lw)))
         goto done;
     static const char *const DELETES[] = {
-        "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'",
         "DELETE FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date",
         "DELETE FROM kefu.attendance_unmatched WHERE centre = $1 AND month = $2::date",
         "DELETE FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date",
@@ -1477,6 +1458,8 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     if ((st = stream_month(c, &R, p3)))
         goto done;
     if ((st = finish_sql(c, p3)))
+        goto done;
+    if ((st = kefu_ledger_replace(c, &R.lw, a.centre, ms, "attendance", NULL)))
         goto done;
     if ((st = check_punch_coverage(c, p2)))
         goto done;
@@ -1523,7 +1506,7 @@ done:
     PQclear(R.prior.r);
     kefu_buf_free(&R.daily.b);
     kefu_buf_free(&R.monthly.b);
-    kefu_buf_free(&R.ledger.b);
+    kefu_ledger_free(&R.lw);
     kefu_buf_free(&R.unmatched.b);
     free(pol.alternatives);
     free(a.alts);

@@ -4,7 +4,7 @@
 -- session's temporary tables the command creates in the same transaction:
 --   att_policy (param, alternative, value)      the parameters in force
 --   att_policy_prov (param, province, value)    the same with province rows
---   att_ledger_new (...)                         the month's new ledger lines
+--   ledger_new (...)                         the month's new ledger lines
 --   att_old_status (emp_id, line_key, status)    HR's statuses of the old lines
 -- Formulas of A12: 006_leave_rules.sql. Forward-only: later changes go in a
 -- new migration.
@@ -19,7 +19,7 @@ BEGIN
     -- unless a pull-out or non-pull-out registration covers the start. Only for
     -- agents with phone-system states in the month: no data is no evidence.
     -- The scalar subqueries with LIMIT make one index probe per shift.
-    INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,
+    INSERT INTO ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,
                                 escalation_step, line_key)
     WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy
                  WHERE param = 'a8_signin_min'),
@@ -44,11 +44,7 @@ BEGIN
       AND (SELECT 1 FROM kefu.pullouts u
            WHERE u.centre = p_centre AND u.emp_id = d.emp_id
              AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start
-           LIMIT 1) IS NULL
-      -- One A8 line a day: kefu adherence may have written it already.
-      AND NOT EXISTS (SELECT 1 FROM kefu.ledger l
-                      WHERE l.centre = p_centre AND l.emp_id = d.emp_id AND l.date = d.work_date
-                        AND l.rule_id = 'A8' AND l.source = 'adherence');
+           LIMIT 1) IS NULL;
 
     -- A12: per employee the leave parameters in force for the employee's
     -- province (a province row before the '' row), wage, divisor and the
@@ -144,7 +140,7 @@ BEGIN
     FROM x;
 
     -- A12 flags for HR review: ledger lines with 0 points and 0 fine.
-    INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,
+    INSERT INTO ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,
                                 escalation_step, line_key)
     SELECT l.emp_id, d.last_day, 'A12', format(p_annual_fmt, l.used_ytd_days, l.entitlement_days),
            0, 0, 0, 0, 'A12:annual:' || d.last_day
@@ -189,16 +185,6 @@ BEGIN
     WHERE d.centre = p_centre AND d.month = p_ms AND d.status = 'leave' AND d.leave_type = 'comp'
       AND b.bal < b.need;
 
-    -- The ledger: the month's new lines, keeping the status (appealed, upheld,
-    -- withdrawn) HR gave a line of an earlier run with the same key.
-    INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points,
-                             deduction, escalation_step, status, source, line_key)
-    SELECT p_centre, n.emp_id, n.date, p_ms, n.rule_id, n.evidence, n.fine, n.points,
-           n.deduction, n.escalation_step, coalesce(o.status, 'issued'), 'attendance', n.line_key
-    FROM att_ledger_new n
-    LEFT JOIN att_old_status o ON o.emp_id = n.emp_id AND o.line_key = n.line_key
-    ORDER BY n.emp_id COLLATE "C", n.date, n.line_key;
-
     UPDATE kefu.attendance_monthly m
     SET leave_days = a.days, leave_pay = a.pay, leave_deduction = a.deduction,
         maternity_allowance = a.allowance
@@ -224,9 +210,8 @@ BEGIN
                                        WHERE c.centre = p_centre AND c.emp_id = m.emp_id
                                          AND c.date < p_me
                                          AND (c.kind = 'use' OR coalesce(c.approved_by, '') <> '')), 0),
-        leave_flags = (SELECT count(*) FROM kefu.ledger l
-                       WHERE l.centre = p_centre AND l.month = p_ms AND l.source = 'attendance'
-                         AND l.rule_id = 'A12' AND l.emp_id = m.emp_id)
+        leave_flags = (SELECT count(*) FROM ledger_new l
+                       WHERE l.rule_id = 'A12' AND l.emp_id = m.emp_id)
     FROM att_lp p
     WHERE m.centre = p_centre AND m.month = p_ms AND m.emp_id = p.emp_id;
 
@@ -242,3 +227,40 @@ $fn$;
 
 GRANT EXECUTE ON FUNCTION kefu.attendance_finish(text, date, date, text, text, text, text, text, text)
     TO kefu_hr;
+
+-- ---- the ledger writer (analytics/ledger.c) ----------------------------------------------
+-- Replaces the lines of one source and month by the staged lines of the session's
+-- ledger_new, keeping the status HR gave a line of an earlier run with the same
+-- key. A key is one line per employee and month whatever the source: a staged
+-- line whose key another source holds already is not written (skipped: one A8
+-- record a day, whether kefu attendance or kefu adherence found it first).
+CREATE FUNCTION kefu.ledger_replace(p_centre text, p_month date, p_source text,
+                                    OUT written bigint, OUT new_lines bigint, OUT skipped bigint)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    DELETE FROM ledger_new n
+    WHERE EXISTS (SELECT 1 FROM kefu.ledger l
+                  WHERE l.centre = p_centre AND l.month = p_month AND l.source <> p_source
+                    AND l.emp_id = n.emp_id AND l.line_key = n.line_key);
+    GET DIAGNOSTICS skipped = ROW_COUNT;
+    CREATE TEMP TABLE ledger_old ON COMMIT DROP AS
+    SELECT emp_id, line_key, status FROM kefu.ledger
+    WHERE centre = p_centre AND month = p_month AND source = p_source;
+    DELETE FROM kefu.ledger WHERE centre = p_centre AND month = p_month AND source = p_source;
+    INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points,
+                             deduction, escalation_step, status, source, line_key)
+    SELECT p_centre, n.emp_id, n.date, p_month, n.rule_id, n.evidence, n.fine, n.points,
+           n.deduction, n.escalation_step, coalesce(o.status, 'issued'), p_source, n.line_key
+    FROM ledger_new n
+    LEFT JOIN ledger_old o ON o.emp_id = n.emp_id AND o.line_key = n.line_key
+    ORDER BY n.emp_id COLLATE "C", n.date, n.line_key;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    SELECT count(*) INTO new_lines FROM ledger_new n
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_old o WHERE o.emp_id = n.emp_id
+                      AND o.line_key = n.line_key);
+    DROP TABLE ledger_old;
+    TRUNCATE ledger_new;
+END
+$fn$;
+
+GRANT EXECUTE ON FUNCTION kefu.ledger_replace(text, date, text) TO kefu_hr;

@@ -1,0 +1,54 @@
+/* ledger.h — the one writer of the penalty ledger kefu.ledger (DOMAIN §8),
+ * private to analytics/. Every command that produces ledger lines (attendance,
+ * adherence, penalties) stages them in the session's temporary table
+ * ledger_new — from C through kefu_ledger_add, or set-based from SQL with
+ * INSERT INTO ledger_new — and replaces its month's lines with
+ * kefu_ledger_replace, which keeps the statuses HR gave them. */
+#ifndef KEFU_LEDGER_H
+#define KEFU_LEDGER_H
+
+#include "../common/common.h"
+
+/* One line as a command computes it. Strings are borrowed for the call. */
+typedef struct {
+    const char *emp_id;
+    int64_t date; /* days since 1970-01-01: the date of the fact */
+    const char *rule_id;
+    const char *evidence;
+    int64_t fine_fen;
+    int points;
+    int64_t deduction_fen; /* wage withheld for an absence, not a fine */
+    int step;              /* escalation step: incident number, streak, ... */
+    const char *line_key;  /* stable key of the fact inside the employee's month */
+} kefu_ledger_line;
+
+/* Lines buffered for COPY into ledger_new; an allocation failure is sticky and
+ * reported by the next flush. Zero-initialise, then kefu_ledger_begin. */
+typedef struct {
+    kefu_buf b; /* owned: COPY rows not yet sent */
+    int failed;
+    size_t lines; /* lines added so far */
+} kefu_ledger_writer;
+
+/* Create the staging table ledger_new (dropped at commit) for the transaction. */
+kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w);
+void kefu_ledger_add(kefu_ledger_writer *w, const kefu_ledger_line *l);
+/* COPY the buffered lines into ledger_new once they exceed threshold bytes
+ * (0: whatever is buffered). */
+kefu_status kefu_ledger_flush(PGconn *c, kefu_ledger_writer *w, size_t threshold);
+
+/* What a replace did: lines written, of them new (no line with that key
+ * before), and staged lines not written because another source of the month
+ * holds a line with the same key (one A8 record a day, whoever found it). */
+typedef struct {
+    long written, new_lines, skipped;
+} kefu_ledger_counts;
+
+/* Flush, then replace the lines of (centre, month "YYYY-MM-01", source) by the
+ * staged ones (kefu.ledger_replace). counts may be NULL. */
+kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *centre,
+                                const char *month, const char *source, kefu_ledger_counts *counts);
+
+void kefu_ledger_free(kefu_ledger_writer *w);
+
+#endif
