@@ -337,22 +337,16 @@ static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size
     *written = 0;
     if ((st = kefu_ledger_begin(c, &w)))
         goto done;
-    const char *p3[3] = {centre, ms,
-                         KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统（首次签入 "
-                            "%s，未登记时间 %s 秒），无抽调/非抽调登记：人工考勤记录，待主管审核",
-                            "shift %s started %s; not signed in to the phone system %s min later "
-                            "(first sign-in %s, %s s unregistered) and no pull-out registration: "
-                            "manual attendance record for the supervisor")};
+    const char *p2[2] = {centre, ms};
     if ((st = kefu_db_query(
              c,
-             "INSERT INTO ledger_new (emp_id, date, rule_id, evidence, line_key)"
-             " SELECT a.emp_id, a.work_date, 'A8',"
-             "  format($3, a.shift_code, to_char(a.shift_start, 'HH24:MI'),"
-             "   kefu.policy_value('a8_signin_min', a.month, a.centre),"
-             "   coalesce(to_char(a.first_sign_in, 'HH24:MI:SS'), '-'), a.unexcused_s),"
-             "  'A8:' || a.work_date"
+             "INSERT INTO ledger_new (emp_id, date, kind, facts)"
+             " SELECT a.emp_id, a.work_date, 'A8_adherence', jsonb_build_object('shift',"
+             "  a.shift_code, 'start', to_char(a.shift_start, 'HH24:MI'), 'minutes',"
+             "  kefu.policy_value('a8_signin_min', a.month, a.centre), 'first_sign_in',"
+             "  to_char(a.first_sign_in, 'HH24:MI:SS'), 'unexcused_s', a.unexcused_s)"
              " FROM kefu.adherence_a8 a WHERE a.centre = $1 AND a.month = $2::date",
-             3, p3, NULL)))
+             2, p2, NULL)))
         goto done;
     if ((st = kefu_ledger_replace(c, &w, centre, ms, "adherence", &n)))
         goto done;

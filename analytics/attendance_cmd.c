@@ -581,6 +581,7 @@ typedef struct {
     prior_data prior;
     out_buf daily, monthly, unmatched;
     kefu_ledger_writer lw;
+    kefu_facts facts; /* scratch: the facts of the line being written */
     /* totals for the summary */
     size_t employees, days_rows, ledger_lines, unknown_shift_rows, missing_wages;
     int64_t fines_fen, deduction_fen;
@@ -627,19 +628,20 @@ static void row_head(att_run *R, out_buf *o, const char *emp) {
     ob_text(o, emp, 1);
 }
 
-/* One ledger line of the month (source attendance). */
-static void ledger_row(att_run *R, const char *emp, int64_t date, const char *rule,
-                       const char *evidence, int64_t fine_fen, int points, int64_t deduction_fen,
-                       int step, const char *key) {
-    kefu_ledger_line l = {emp, date, rule, evidence, fine_fen, points, deduction_fen, step, key};
+/* One ledger line of the month (source attendance): its kind and the facts in
+ * R->facts (kefu.evidence_format renders the texts and the key). */
+static void ledger_row(att_run *R, const char *emp, int64_t date, const char *kind,
+                       int64_t fine_fen, int points, int64_t deduction_fen, int step) {
+    kefu_ledger_line l = {emp,      date,   kind,          kefu_facts_json(&R->facts),
+                          fine_fen, points, deduction_fen, step};
     kefu_ledger_add(&R->lw, &l);
     R->ledger_lines++;
 }
 
-/* Evidence text of a judged day: shift and punches. */
-static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att_day *d, char *out,
-                         size_t cap) {
-    char s[8], en[8], pin[24] = "-", pout[24] = "-";
+/* The facts of a judged day: shift and punches (a missing punch is null). */
+static void day_facts(kefu_facts *f, const emp_data *e, const roster_row *rr,
+                      const kefu_att_day *d) {
+    char s[8], en[8], pin[24], pout[24];
     clock_str(rr->start, s);
     clock_str(rr->end, en);
     const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
@@ -647,9 +649,11 @@ static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att
         time_str(pr->in, pin);
     if (d->has_out)
         time_str(pr->out, pout);
-    snprintf(out, cap,
-             KL("班次 %s %s–%s，上班打卡 %s，下班打卡 %s", "shift %s %s-%s, in %s, out %s"),
-             str_at(e, rr->code), s, en, pin, pout);
+    kefu_facts_str(f, "shift", str_at(e, rr->code));
+    kefu_facts_str(f, "start", s);
+    kefu_facts_str(f, "end", en);
+    kefu_facts_str(f, "in", d->has_in ? pin : NULL);
+    kefu_facts_str(f, "out", d->has_out ? pout : NULL);
 }
 
 /* Scratch arrays of one employee sized for np punches and nr roster rows. */
@@ -749,15 +753,9 @@ static int apply_a9(att_run *R, emp_data *e, kefu_att_month *m) {
                 m->lines.ptr[k].rule = "A9";
         a9++;
         if (a9 == R->pol->a9_review_days) {
-            char ev[256], key[32], d[11];
-            kefu_format_date(rr->work_date, d);
-            snprintf(ev, sizeof ev,
-                     KL("本月第 %d 次未经批准调班导致缺勤：解除劳动合同审查（非自动处理）",
-                        "absence through an unapproved swap, %d in the month: dismissal review "
-                        "(not automatic)"),
-                     a9);
-            snprintf(key, sizeof key, "A9:%s:review", d);
-            ledger_row(R, emp, rr->work_date, "A9", ev, 0, 0, 0, a9, key);
+            kefu_facts_reset(&R->facts);
+            kefu_facts_int(&R->facts, "count", a9);
+            ledger_row(R, emp, rr->work_date, "A9_review", 0, 0, 0, a9);
             m->review_flags++;
         }
     }
@@ -779,92 +777,55 @@ static const roster_row *row_of_day(const emp_data *e, long ix) {
 static void write_rule_lines(att_run *R, const emp_data *e, const kefu_att_month *m) {
     const kefu_att_policy *p = &R->pol->p;
     const char *emp = e->emp.ptr;
+    kefu_facts *f = &R->facts;
     for (size_t k = 0; k < m->lines.len; k++) {
         const kefu_att_line *l = &m->lines.ptr[k];
         const kefu_att_day *d = l->day >= 0 ? &e->days[l->day] : NULL;
         const roster_row *rr = d ? row_of_day(e, l->day) : NULL;
-        char ev[512], base[256] = "", key[48], ds[11];
-        if (rr)
-            day_evidence(e, rr, d, base, sizeof base);
-        kefu_format_date(l->date, ds);
+        kefu_facts_reset(f);
         switch (l->kind) {
         case KEFU_ATT_L_INCIDENT:
-            snprintf(ev, sizeof ev,
-                     l->late ? KL("迟到 %d 分钟，本月第 %d 次（%s）",
-                                  "late %d min, incident %d of the month (%s)")
-                             : KL("早退 %d 分钟，本月第 %d 次（%s）",
-                                  "early leave %d min, incident %d of the month (%s)"),
-                     l->minutes, l->incident_no, base);
-            snprintf(key, sizeof key, "A2:%s:%s", ds, l->late ? "late" : "early");
-            ledger_row(R, emp, l->date, "A2", ev, l->fine_fen, l->points, 0, l->incident_no, key);
+            kefu_facts_int(f, "minutes", l->minutes);
+            kefu_facts_int(f, "incident", l->incident_no);
+            if (rr)
+                day_facts(f, e, rr, d);
+            ledger_row(R, emp, l->date, l->late ? "A2_late" : "A2_early", l->fine_fen, l->points, 0,
+                       l->incident_no);
             break;
         case KEFU_ATT_L_EXTRA_POINTS:
-            snprintf(ev, sizeof ev,
-                     KL("本月第 %d 次迟到早退（三次以上）：加扣 %d 分",
-                        "incident %d of the month (three or more): %d more points"),
-                     l->incident_no, l->points);
-            snprintf(key, sizeof key, "A2:%s:extra", ds);
-            ledger_row(R, emp, l->date, "A2", ev, 0, l->points, 0, l->incident_no, key);
+            kefu_facts_int(f, "incident", l->incident_no);
+            kefu_facts_int(f, "points", l->points);
+            ledger_row(R, emp, l->date, "A2_extra", 0, l->points, 0, l->incident_no);
             break;
-        case KEFU_ATT_L_ABSENCE: {
-            const char *what = l->halfdays == 1 ? KL("半天旷工", "half-day absence")
-                                                : KL("旷工一天", "full-day absence");
-            if (strcmp(l->rule, "A4") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("迟到 %d 分钟 / 早退 %d 分钟，超过 %d 分钟：%s（%s）",
-                            "late %d min / early %d min, more than %d min: %s (%s)"),
-                         d->has_in ? d->late_min : 0, d->has_out ? d->early_min : 0,
-                         p->absence_over_min, what, base);
-            else if (strcmp(l->rule, "A5") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("漏打卡，本月第 %d 次，%s：%s（%s）",
-                            "missing punch %d of the month, %s: %s (%s)"),
-                         m->days[l->day].missing_no,
-                         d->confirmed ? KL("已确认", "confirmed") : KL("未确认", "not confirmed"),
-                         what, base);
-            else if (strcmp(l->rule, "A9") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("未经批准调班，排定班次无打卡：%s（%s）",
-                            "unapproved swap, no punch on the rostered shift: %s (%s)"),
-                         what, base);
-            else
-                snprintf(ev, sizeof ev,
-                         KL("排定班次无打卡、无请假：%s（%s）",
-                            "no punch and no approved leave on a rostered shift: %s (%s)"),
-                         what, base);
-            snprintf(key, sizeof key, "%s:%s", l->rule, ds);
-            ledger_row(R, emp, l->date, l->rule, ev, 0, 0, l->amount_fen, l->halfdays, key);
+        case KEFU_ATT_L_ABSENCE:
+            /* kind = the rule: A4, A5, A6 or A9 */
+            kefu_facts_int(f, "halfdays", l->halfdays);
+            if (strcmp(l->rule, "A4") == 0) {
+                kefu_facts_int(f, "late_min", d->has_in ? d->late_min : 0);
+                kefu_facts_int(f, "early_min", d->has_out ? d->early_min : 0);
+                kefu_facts_int(f, "limit", p->absence_over_min);
+            } else if (strcmp(l->rule, "A5") == 0) {
+                kefu_facts_int(f, "missing_no", m->days[l->day].missing_no);
+                kefu_facts_bool(f, "confirmed", d->confirmed);
+            }
+            if (rr)
+                day_facts(f, e, rr, d);
+            ledger_row(R, emp, l->date, l->rule, 0, 0, l->amount_fen, l->halfdays);
             break;
-        }
-        case KEFU_ATT_L_DEDUCTION_CAP: {
-            char w[32];
-            fen_str(e->base_fen + e->perf_fen, w);
-            snprintf(ev, sizeof ev,
-                     KL("本月扣款以基本工资+绩效工资 %s 元为上限",
-                        "the month's deductions are capped at base + performance wage %s yuan"),
-                     w);
-            ledger_row(R, emp, l->date, "A6", ev, 0, 0, l->amount_fen, 0, "A6:cap");
+        case KEFU_ATT_L_DEDUCTION_CAP:
+            kefu_facts_fen(f, "wage", e->base_fen + e->perf_fen);
+            ledger_row(R, emp, l->date, "A6_cap", 0, 0, l->amount_fen, 0);
             break;
-        }
         case KEFU_ATT_L_REVIEW: {
             char days[16];
             snprintf(days, sizeof days, "%d%s", l->halfdays / 2, l->halfdays % 2 ? ".5" : "");
-            if (strcmp(l->reason, "consecutive") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("连续 %d "
-                            "个排定班次旷工：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
-                            "absent on %d consecutive scheduled shifts: dismissal review (Labour "
-                            "Contract Law art. 39, not automatic)"),
-                         l->halfdays / 2);
+            int consecutive = strcmp(l->reason, "consecutive") == 0;
+            if (consecutive)
+                kefu_facts_int(f, "shifts", l->halfdays / 2);
             else
-                snprintf(ev, sizeof ev,
-                         KL("统计期内旷工累计 %s "
-                            "天：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
-                            "%s absence days in the period: dismissal review (Labour Contract Law "
-                            "art. 39, not automatic)"),
-                         days);
-            snprintf(key, sizeof key, "A7:%s:%s", ds, l->reason);
-            ledger_row(R, emp, l->date, "A7", ev, 0, 0, 0, l->halfdays, key);
+                kefu_facts_str(f, "days", days);
+            ledger_row(R, emp, l->date, consecutive ? "A7_consecutive" : "A7_window", 0, 0, 0,
+                       l->halfdays);
             break;
         }
         case KEFU_ATT_L_HOLIDAY_PAY:
@@ -1256,31 +1217,11 @@ done:
 
 /* ---- set-based steps after the stream ------------------------------------------------ */
 
-/* A8, A12, the ledger merge and the unmatched punches: kefu.attendance_finish
- * (sql/060_attendance_steps.sql), with the evidence texts of the run's language. */
+/* A8, A12 and the unmatched punches: kefu.attendance_finish
+ * (sql/060_attendance_steps.sql). */
 static kefu_status finish_sql(PGconn *c, const char *const *params) {
-    const char *p[9] = {
-        params[0],
-        params[1],
-        params[2],
-        KL("班次 %s 于 %s 开始，%s "
-           "分钟后仍未签入话务系统，且无抽调/非抽调登记：人工考勤记录，待主管审核",
-           "shift %s started %s; not signed in to the phone system %s min later and no pull-out "
-           "registration: manual attendance record for the supervisor"),
-        KL("今年已休年假 %s 天，超过应休 %s 天（职工带薪年休假条例第三条）：请人事复核",
-           "annual leave used this year %s days, more than the entitlement of %s days "
-           "(职工带薪年休假条例 art. 3): for HR review"),
-        KL("%s假 %s 至 %s 共 %s 个日历日，超过规定的 %s 天%s：请人事复核",
-           "%s leave %s to %s: %s calendar days, more than the %s days allowed%s: for HR review"),
-        KL("（难产另加 15 天、多胞胎每多一婴另加 15 天，数据中无记录，请核实）",
-           " (a difficult birth adds 15 days, each extra baby 15: not in the data, please check)"),
-        KL("%s 调休 %s 小时，调休余额仅 %s 小时（调休台账）：请人事复核",
-           "comp day %s needs %s hours, balance only %s hours (comp_time ledger): for HR review"),
-        KL("zh", "en")};
-    return kefu_db_query(c,
-                         "SELECT kefu.attendance_finish($1, $2::date, $3::date, $4, $5, $6, $7, "
-                         "$8, $9)",
-                         9, p, NULL);
+    return kefu_db_query(c, "SELECT kefu.attendance_finish($1, $2::date, $3::date)", 3, params,
+                         NULL);
 }
 
 /* Warn when the punch data end before the month's last shifts do (night shifts
@@ -1507,6 +1448,7 @@ done:
     kefu_buf_free(&R.daily.b);
     kefu_buf_free(&R.monthly.b);
     kefu_ledger_free(&R.lw);
+    kefu_facts_free(&R.facts);
     kefu_buf_free(&R.unmatched.b);
     free(pol.alternatives);
     free(a.alts);

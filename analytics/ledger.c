@@ -10,11 +10,13 @@ kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w) {
     w->failed = 0;
     w->lines = 0;
     kefu_buf_reset(&w->b);
+    /* rule_id, line_key and the texts are filled by kefu.ledger_replace. */
     return kefu_db_exec(c, "CREATE TEMP TABLE ledger_new (emp_id text NOT NULL, date date NOT "
-                           "NULL, rule_id text NOT NULL, evidence text NOT NULL DEFAULT '', fine "
+                           "NULL, kind text NOT NULL, facts jsonb NOT NULL DEFAULT '{}', fine "
                            "numeric(12,2) NOT NULL DEFAULT 0, points int NOT NULL DEFAULT 0, "
                            "deduction numeric(12,2) NOT NULL DEFAULT 0, escalation_step int NOT "
-                           "NULL DEFAULT 0, line_key text NOT NULL) ON COMMIT DROP");
+                           "NULL DEFAULT 0, rule_id text, line_key text, evidence text, "
+                           "evidence_en text) ON COMMIT DROP");
 }
 
 /* "1234.50" from fen (sign kept). */
@@ -31,9 +33,8 @@ void kefu_ledger_add(kefu_ledger_writer *w, const kefu_ledger_line *l) {
     fen_text(l->deduction_fen, x);
     kefu_buf *b = &w->b;
     if (kefu_copy_field(b, l->emp_id, 1) || kefu_copy_field(b, d, 0) ||
-        kefu_copy_field(b, l->rule_id, 0) || kefu_copy_field(b, l->evidence, 0) ||
-        kefu_buf_printf(b, "\t%s\t%d\t%s\t%d", f, l->points, x, l->step) ||
-        kefu_copy_field(b, l->line_key, 0) || kefu_buf_append(b, "\n", 1))
+        kefu_copy_field(b, l->kind, 0) || !l->facts || kefu_copy_field(b, l->facts, 0) ||
+        kefu_buf_printf(b, "\t%s\t%d\t%s\t%d\n", f, l->points, x, l->step))
         w->failed = 1;
     w->lines++;
 }
@@ -43,8 +44,8 @@ kefu_status kefu_ledger_flush(PGconn *c, kefu_ledger_writer *w, size_t threshold
         return KEFU_ERR_NOMEM;
     if (w->b.len == 0 || w->b.len < threshold)
         return KEFU_OK;
-    kefu_status st = kefu_copy_begin(c, "COPY ledger_new (emp_id, date, rule_id, evidence, fine, "
-                                        "points, deduction, escalation_step, line_key) FROM STDIN");
+    kefu_status st = kefu_copy_begin(c, "COPY ledger_new (emp_id, date, kind, facts, fine, points, "
+                                        "deduction, escalation_step) FROM STDIN");
     if (st)
         return st;
     st = kefu_copy_send(c, &w->b);
@@ -75,4 +76,73 @@ void kefu_ledger_free(kefu_ledger_writer *w) {
     kefu_buf_free(&w->b);
     w->failed = 0;
     w->lines = 0;
+}
+
+/* ---- facts ------------------------------------------------------------------------- */
+
+void kefu_facts_reset(kefu_facts *f) {
+    kefu_buf_reset(&f->b);
+    f->failed = 0;
+}
+
+/* The separator and the quoted key of the next member. */
+static void member(kefu_facts *f, const char *key) {
+    if (kefu_buf_puts(&f->b, f->b.len ? "," : "{") != KEFU_OK)
+        f->failed = 1;
+    kefu_facts_str(f, NULL, key);
+    if (kefu_buf_puts(&f->b, ":") != KEFU_OK)
+        f->failed = 1;
+}
+
+/* A JSON string (RFC 8259: quote, backslash and control characters escaped;
+ * UTF-8 passes through whole). key == NULL: value only. */
+void kefu_facts_str(kefu_facts *f, const char *key, const char *value) {
+    if (key)
+        member(f, key);
+    if (!value) {
+        if (kefu_buf_puts(&f->b, "null") != KEFU_OK)
+            f->failed = 1;
+        return;
+    }
+    kefu_status st = kefu_buf_puts(&f->b, "\"");
+    for (const unsigned char *p = (const unsigned char *)value; !st && *p; p++) {
+        if (*p == '"' || *p == '\\')
+            st = kefu_buf_printf(&f->b, "\\%c", *p);
+        else if (*p < 0x20)
+            st = kefu_buf_printf(&f->b, "\\u%04x", *p);
+        else
+            st = kefu_buf_append(&f->b, p, 1);
+    }
+    if (st || kefu_buf_puts(&f->b, "\"") != KEFU_OK)
+        f->failed = 1;
+}
+
+void kefu_facts_int(kefu_facts *f, const char *key, long long value) {
+    member(f, key);
+    if (kefu_buf_printf(&f->b, "%lld", value) != KEFU_OK)
+        f->failed = 1;
+}
+
+void kefu_facts_bool(kefu_facts *f, const char *key, int value) {
+    member(f, key);
+    if (kefu_buf_puts(&f->b, value ? "true" : "false") != KEFU_OK)
+        f->failed = 1;
+}
+
+void kefu_facts_fen(kefu_facts *f, const char *key, int64_t fen) {
+    char t[32];
+    fen_text(fen, t);
+    member(f, key);
+    if (kefu_buf_puts(&f->b, t) != KEFU_OK)
+        f->failed = 1;
+}
+
+const char *kefu_facts_json(kefu_facts *f) {
+    if (kefu_buf_puts(&f->b, f->b.len ? "}" : "{}") != KEFU_OK)
+        f->failed = 1;
+    return f->failed ? NULL : f->b.ptr;
+}
+
+void kefu_facts_free(kefu_facts *f) {
+    kefu_buf_free(&f->b);
 }

@@ -9,18 +9,37 @@
 
 #include "../common/common.h"
 
-/* One line as a command computes it. Strings are borrowed for the call. */
+/* One line as a command computes it: the kind (a row of kefu.evidence_format,
+ * which gives the rule, the texts in both languages and the line key) and the
+ * facts the texts are rendered from. Strings are borrowed for the call. */
 typedef struct {
     const char *emp_id;
     int64_t date; /* days since 1970-01-01: the date of the fact */
-    const char *rule_id;
-    const char *evidence;
+    const char *kind;
+    const char *facts; /* a JSON object (kefu_facts_json) */
     int64_t fine_fen;
     int points;
     int64_t deduction_fen; /* wage withheld for an absence, not a fine */
     int step;              /* escalation step: incident number, streak, ... */
-    const char *line_key;  /* stable key of the fact inside the employee's month */
 } kefu_ledger_line;
+
+/* The facts of a line as a JSON object, built key by key in a growable buffer
+ * (no fixed buffer can cut a UTF-8 character). An allocation failure is
+ * sticky: kefu_facts_json then returns NULL. */
+typedef struct {
+    kefu_buf b; /* owned */
+    int failed;
+} kefu_facts;
+
+void kefu_facts_reset(kefu_facts *f);
+void kefu_facts_str(kefu_facts *f, const char *key, const char *value); /* NULL: null */
+void kefu_facts_int(kefu_facts *f, const char *key, long long value);
+void kefu_facts_bool(kefu_facts *f, const char *key, int value);
+/* Amount of fen as a decimal number with two places, e.g. 6350.00. */
+void kefu_facts_fen(kefu_facts *f, const char *key, int64_t fen);
+/* The finished object; valid until the next reset. NULL after a failure. */
+const char *kefu_facts_json(kefu_facts *f);
+void kefu_facts_free(kefu_facts *f);
 
 /* Lines buffered for COPY into ledger_new; an allocation failure is sticky and
  * reported by the next flush. Zero-initialise, then kefu_ledger_begin. */
