@@ -10,6 +10,7 @@
 #include "analytics.h"
 #include "ledger.h"
 #include "month_args.h"
+#include "policy.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 static void usage(FILE *to) {
     fprintf(
         to, "%s",
-        KL("用法: kefu adherence --month YYYY-MM [--centre 中心]\n"
+        KL("用法: kefu adherence --month YYYY-MM [--centre 中心] [--policy 方案 ...]\n"
            "按坐席状态（kefu.agent_states）与排班计算每名坐席每个班次的排班遵从率和符合率，\n"
            "异常（迟签入、早签出、中途签出、非豁免小休）与 A8 人工考勤记录。抽调/非抽调登记和\n"
            "kefu.adherence_exempt_reason 中的原因码豁免；短于 adh_exception_min_s 的异常忽略。\n"
@@ -28,8 +29,8 @@ static void usage(FILE *to) {
            "结果整体替换该月的 "
            "kefu.adherence_daily、kefu.adherence_exception、kefu.adherence_a8；\n"
            "并写 A8 台账行（0 分，待主管审核；考勤已写的当日 A8 不重复）。公式见 "
-           "kefu.kpi_definition。\n",
-           "usage: kefu adherence --month YYYY-MM [--centre C]\n"
+           "kefu.kpi_definition。\n" KEFU_POLICY_USAGE_ZH,
+           "usage: kefu adherence --month YYYY-MM [--centre C] [--policy ALT ...]\n"
            "Schedule adherence and conformance of every phone agent's rostered shift from the\n"
            "phone-system states (kefu.agent_states): exceptions (late sign-in, early sign-out,\n"
            "logged out, unscheduled pause) and A8 manual attendance records. 抽调/非抽调\n"
@@ -40,39 +41,31 @@ static void usage(FILE *to) {
            "Replaces the month in kefu.adherence_daily, kefu.adherence_exception and\n"
            "kefu.adherence_a8, and writes A8 ledger lines (0 points, for the supervisor's review;\n"
            "not twice for a day kefu attendance has an A8 line for). Formulas: "
-           "kefu.kpi_definition.\n"));
+           "kefu.kpi_definition.\n" KEFU_POLICY_USAGE_EN));
 }
 
 static const kefu_month_cmd month_cmd = {
     .name = "adherence", .usage = usage, .year_min = 1900, .year_max = 2999};
 
-static kefu_status load_params(PGconn *c, const char *centre, const char *ms, kefu_adh_params *p) {
-    static const char *const names[3] = {"adh_exception_min_s", "adh_window_min", "a8_signin_min"};
-    PGresult *r = NULL;
-    const char *prm[2] = {ms, centre};
-    kefu_status st = kefu_db_query(c,
-                                   "SELECT kefu.policy_value('adh_exception_min_s', $1::date, $2),"
-                                   " kefu.policy_value('adh_window_min', $1::date, $2),"
-                                   " kefu.policy_value('a8_signin_min', $1::date, $2)",
-                                   2, prm, &r);
-    if (st)
-        return st;
-    for (int k = 0; k < 3; k++) {
-        if (PQgetisnull(r, 0, k)) {
-            kefu_error(
-                KL("kefu.policy 中缺少参数 %s", "policy parameter %s is missing from kefu.policy"),
-                names[k]);
-            kefu_hint(KL("运行 kefu init 应用 sql/005_roster_adherence.sql",
-                         "run kefu init to apply sql/005_roster_adherence.sql"));
-            PQclear(r);
-            return KEFU_ERR_DATA;
-        }
+/* The parameters in force on the month's first day (policy.c applies --policy). */
+static kefu_status load_params(PGconn *c, const kefu_month_args *a, const char *ms,
+                               kefu_adh_params *p) {
+    kefu_policy pol = {0};
+    double v[3];
+    kefu_status st = kefu_policy_load(c, a->centre, ms, a->alts, a->nalts, &pol);
+    if (!st)
+        st = kefu_policy_double(&pol, "adh_exception_min_s", &v[0]);
+    if (!st)
+        st = kefu_policy_double(&pol, "adh_window_min", &v[1]);
+    if (!st)
+        st = kefu_policy_double(&pol, "a8_signin_min", &v[2]);
+    if (!st) {
+        p->exception_min_s = llround(v[0]);
+        p->window_s = llround(v[1] * 60);
+        p->a8_grace_s = llround(v[2] * 60);
     }
-    p->exception_min_s = llround(strtod(PQgetvalue(r, 0, 0), NULL));
-    p->window_s = llround(strtod(PQgetvalue(r, 0, 1), NULL) * 60);
-    p->a8_grace_s = llround(strtod(PQgetvalue(r, 0, 2), NULL) * 60);
-    PQclear(r);
-    return KEFU_OK;
+    kefu_policy_free(&pol);
+    return st;
 }
 
 /* ---- arrays from the cursor --------------------------------------------------------- */
@@ -343,7 +336,7 @@ static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size
              "INSERT INTO ledger_new (emp_id, date, kind, facts)"
              " SELECT a.emp_id, a.work_date, 'A8_adherence', jsonb_build_object('shift',"
              "  a.shift_code, 'start', to_char(a.shift_start, 'HH24:MI'), 'minutes',"
-             "  kefu.policy_value('a8_signin_min', a.month, a.centre), 'first_sign_in',"
+             "  (SELECT value FROM run_policy WHERE param = 'a8_signin_min'), 'first_sign_in',"
              "  to_char(a.first_sign_in, 'HH24:MI:SS'), 'unexcused_s', a.unexcused_s)"
              " FROM kefu.adherence_a8 a WHERE a.centre = $1 AND a.month = $2::date",
              2, p2, NULL)))
@@ -384,7 +377,7 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv) {
         goto done;
     if ((st = kefu_db_xact_lock(c, "adherence")))
         goto done;
-    if ((st = load_params(c, a.centre, ms, &R.p)))
+    if ((st = load_params(c, &a, ms, &R.p)))
         goto done;
     snprintf(win, sizeof win, "%lld", (long long)R.p.window_s);
     const char *p4[4] = {a.centre, ms, me, win};
@@ -492,6 +485,7 @@ done:
     kefu_buf_free(&R.exc);
     kefu_buf_free(&R.a8);
     kefu_adh_exceptions_free(&R.ex);
+    kefu_month_args_free(&a);
     free(R.segs);
     free(R.regs);
     for (int k = 0; k < 7; k++)

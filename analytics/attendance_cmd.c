@@ -7,6 +7,7 @@
 #include "holiday_law.h"
 #include "ledger.h"
 #include "month_args.h"
+#include "policy.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,43 +67,6 @@ static kefu_status copy_rows(PGconn *c, out_buf *o) {
     return st ? st : st2;
 }
 
-/* Exact decimal text ("21.75", "-3", "0.4") times 10^scale; -1 when the text is
- * not a number or has more significant decimals than scale. */
-static int parse_scaled(const char *s, int scale, int64_t *out) {
-    int neg = 0, digits = 0, frac = -1;
-    int64_t v = 0;
-    if (*s == '-' || *s == '+')
-        neg = *s++ == '-';
-    for (; *s; s++) {
-        if (*s == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return -1;
-        if (frac >= 0 && frac == scale) {
-            if (*s != '0')
-                return -1; /* finer than the scale */
-            continue;
-        }
-        if (v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*s - '0');
-        digits++;
-        if (frac >= 0)
-            frac++;
-    }
-    if (!digits)
-        return -1;
-    for (int f = frac < 0 ? 0 : frac; f < scale; f++) {
-        if (v > INT64_MAX / 10)
-            return -1;
-        v *= 10;
-    }
-    *out = neg ? -v : v;
-    return 0;
-}
-
 /* "1234.50" from fen (sign kept). */
 static void fen_str(int64_t fen, char out[32]) {
     uint64_t a = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
@@ -135,8 +99,7 @@ typedef struct {
     int year, month;
     const char *centre;
     int close, reopen;
-    const char **alts; /* points into argv; owned array */
-    size_t nalts;
+    kefu_month_args m; /* owns the --policy array */
 } att_args;
 
 static void usage(FILE *to) {
@@ -149,11 +112,7 @@ static void usage(FILE *to) {
            "kefu.attendance_unmatched，\n"
            "处罚台账 kefu.ledger（来源 attendance）。重算会整体替换该月结果（一个事务）。\n"
            "  --close        计算后月结关闭；已关闭的月份再次计算会被拒绝（退出码 8）\n"
-           "  --reopen       重新打开已关闭的月份并重算\n"
-           "  --policy 方案  仅本次使用 kefu.policy 中的备选方案：名称（如 seed_000，作用于所有\n"
-           "                 有该方案的参数）或 参数=方案（如 "
-           "pay_divisor_days=seed_000）；可重复。\n"
-           "                 长期选择写入 kefu.policy_choice。\n",
+           "  --reopen       重新打开已关闭的月份并重算\n" KEFU_POLICY_USAGE_ZH,
            "usage: kefu attendance --month YYYY-MM [--centre C] [--close|--reopen] [--policy ALT "
            "...]\n"
            "Computes one month of attendance (DOMAIN §6): kefu.attendance_daily, "
@@ -163,23 +122,15 @@ static void usage(FILE *to) {
            "attendance). A re-run replaces the month's results in one transaction.\n"
            "  --close        close the month after computing; a closed month is not recomputed "
            "(exit 8)\n"
-           "  --reopen       reopen a closed month and recompute it\n"
-           "  --policy ALT   use a named alternative of kefu.policy for this run only: a name "
-           "(e.g.\n"
-           "                 seed_000, for every parameter that has it) or PARAM=ALT (e.g.\n"
-           "                 pay_divisor_days=seed_000); repeatable. Lasting choices: "
-           "kefu.policy_choice.\n"));
+           "  --reopen       reopen a closed month and recompute it\n" KEFU_POLICY_USAGE_EN));
 }
 
 /* The options only attendance has (kefu_month_cmd.extra). */
 static int extra_opt(void *ctx, int argc, char **argv, int *i) {
     att_args *a = ctx;
     const char *o = argv[*i];
-    if (strcmp(o, "--policy") == 0 && *i + 1 < argc)
-        a->alts[a->nalts++] = argv[++*i];
-    else if (strncmp(o, "--policy=", 9) == 0)
-        a->alts[a->nalts++] = o + 9;
-    else if (strcmp(o, "--close") == 0)
+    (void)argc;
+    if (strcmp(o, "--close") == 0)
         a->close = 1;
     else if (strcmp(o, "--reopen") == 0)
         a->reopen = 1;
@@ -196,34 +147,11 @@ static kefu_status parse_args(int argc, char **argv, att_args *a, int *help) {
                                 .name_years = 1,
                                 .extra = extra_opt,
                                 .extra_ctx = a};
-    kefu_month_args m = {0};
     *help = 0;
-    a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
-    if (!a->alts)
-        return KEFU_ERR_NOMEM;
-    kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &m, help);
-    a->centre = m.centre;
-    a->year = m.year;
-    a->month = m.month;
-    return st;
-}
-
-/* PostgreSQL text[] literal of the --policy names (a parameter, never SQL). */
-static kefu_status array_literal(const char *const *v, size_t n, kefu_buf *out) {
-    kefu_status st = kefu_buf_puts(out, "{");
-    for (size_t i = 0; !st && i < n; i++) {
-        st = kefu_buf_puts(out, i ? ",\"" : "\"");
-        for (const char *p = v[i]; !st && *p; p++) {
-            if (*p == '"' || *p == '\\')
-                st = kefu_buf_append(out, "\\", 1);
-            if (!st)
-                st = kefu_buf_append(out, p, 1);
-        }
-        if (!st)
-            st = kefu_buf_puts(out, "\"");
-    }
-    if (!st)
-        st = kefu_buf_puts(out, "}");
+    kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &a->m, help);
+    a->centre = a->m.centre;
+    a->year = a->m.year;
+    a->month = a->m.month;
     return st;
 }
 
@@ -258,37 +186,6 @@ static const struct {
     {"big_night_to_min", offsetof(kefu_att_policy, big_night_to), 1},
 };
 
-/* The value in force for each parameter on the month's first day, with the
- * --policy names applied first (PARAM=ALT, then names, last given wins), then
- * kefu.policy_choice of the centre, then 'default'. Kept as a temporary table
- * so the set-based steps (A8, A12) read the same values. */
-#define POLICY_PICK                                                                                \
-    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k,"           \
-    "             split_part(x, '=', 2) AS v FROM unnest($3::text[]) WITH ORDINALITY AS u(x, n))," \
-    " pick AS (SELECT p.param, coalesce("                                                          \
-    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1),"        \
-    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q"          \
-    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1),"           \
-    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = "        \
-    "p.param),"                                                                                    \
-    "   'default') AS alternative"                                                                 \
-    "  FROM (SELECT DISTINCT param FROM kefu.policy) p)"
-static const char *POLICY_SQL =
-    "CREATE TEMP TABLE att_policy ON COMMIT DROP AS " POLICY_PICK
-    " SELECT DISTINCT ON (k.param) k.param, k.alternative, p.value"
-    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
-    "  AND p.effective_from <= $1::date AND p.province = ''"
-    " ORDER BY k.param, p.effective_from DESC";
-
-/* The same choice with the provincial rows kept (A12: minimum wage, maternity
- * and paternity leave by province); a province row before the '' row. */
-static const char *POLICY_PROV_SQL =
-    "CREATE TEMP TABLE att_policy_prov ON COMMIT DROP AS " POLICY_PICK
-    " SELECT DISTINCT ON (k.param, p.province) k.param, p.province, p.value"
-    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
-    "  AND p.effective_from <= $1::date"
-    " ORDER BY k.param, p.province, p.effective_from DESC";
-
 /* A12 parameters that must have a row for every province (the '' row). */
 static const char *const A12_PARAMS[] = {
     "annual_min_years",
@@ -312,97 +209,42 @@ static const char *const A12_PARAMS[] = {
 typedef struct {
     kefu_att_policy p;
     int a9_review_days;
-    char *alternatives; /* owned: "param=alt,..." of non-default choices */
+    const char *alternatives; /* "param=alt,..." of non-default choices (kefu_policy's) */
 } att_policy_run;
 
-static const char *policy_find(PGresult *r, const char *param) {
-    for (int i = 0; i < PQntuples(r); i++)
-        if (strcmp(PQgetvalue(r, i, 0), param) == 0)
-            return PQgetvalue(r, i, 2);
-    return NULL;
-}
-
-static kefu_status policy_need(PGresult *r, const char *param, int scale, int64_t *v) {
-    const char *s = policy_find(r, param);
-    if (!s) {
-        kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行",
-                      "policy parameter %s has no row in force in kefu.policy"),
-                   param);
-        kefu_hint(KL("运行 kefu init 应用迁移 004_attendance.sql",
-                     "run kefu init to apply migration 004_attendance.sql"));
-        return KEFU_ERR_DATA;
-    }
-    if (parse_scaled(s, scale, v) != 0 || *v < -1000000000 || *v > 1000000000) {
-        kefu_error(KL("策略参数 %s 的值 \"%s\" 无效（最多 %d 位小数）",
-                      "policy parameter %s has an invalid value \"%s\" (at most %d decimals)"),
-                   param, s, scale);
-        return KEFU_ERR_DATA;
-    }
-    return KEFU_OK;
-}
-
+/* The attendance parameters of the month (policy.c applies --policy) into
+ * the pure library's struct, checked for form and range. */
 static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_start,
-                               att_policy_run *out) {
+                               kefu_policy *pol, att_policy_run *out) {
     kefu_status st;
-    kefu_buf arr = {0}, alts = {0};
-    PGresult *r = NULL;
     int64_t v;
 
     memset(out, 0, sizeof *out);
-    if ((st = array_literal(a->alts, a->nalts, &arr)))
-        goto done;
-    /* Every --policy name must exist. */
-    const char *p1[1] = {arr.ptr};
-    if ((st = kefu_db_query(
-             c,
-             "SELECT a.x FROM unnest($1::text[]) a(x) WHERE NOT EXISTS (SELECT 1 FROM kefu.policy p"
-             " WHERE CASE WHEN strpos(a.x, '=') > 0 THEN p.param = split_part(a.x, '=', 1)"
-             " AND p.alternative = split_part(a.x, '=', 2) ELSE p.alternative = a.x END)",
-             1, p1, &r)))
-        goto done;
-    if (PQntuples(r) > 0) {
-        kefu_error(KL("--policy \"%s\" 不是 kefu.policy 中的备选方案",
-                      "--policy \"%s\" is no alternative in kefu.policy"),
-                   PQgetvalue(r, 0, 0));
-        kefu_hint(KL("查看: SELECT DISTINCT param, alternative FROM kefu.policy",
-                     "list them: SELECT DISTINCT param, alternative FROM kefu.policy"));
-        st = KEFU_ERR_USAGE;
-        goto done;
-    }
-    PQclear(r);
-    r = NULL;
-    const char *p3[3] = {month_start, a->centre, arr.ptr};
-    if ((st = kefu_db_query(c, POLICY_SQL, 3, p3, NULL)))
-        goto done;
-    if ((st = kefu_db_query(c, POLICY_PROV_SQL, 3, p3, NULL)))
-        goto done;
-    if ((st = kefu_db_query(c,
-                            "SELECT param, alternative, value::text FROM att_policy ORDER BY param",
-                            0, NULL, &r)))
-        goto done;
-
+    if ((st = kefu_policy_load(c, a->centre, month_start, a->m.alts, a->m.nalts, pol)))
+        return st;
+    out->alternatives = pol->alternatives;
     kefu_att_policy *p = &out->p;
     for (size_t i = 0; i < sizeof INT_PARAMS / sizeof INT_PARAMS[0]; i++) {
-        if ((st = policy_need(r, INT_PARAMS[i].param, 0, &v)))
+        if ((st = kefu_policy_scaled(pol, INT_PARAMS[i].param, 0, &v)))
             goto done;
         *(int *)((char *)p + INT_PARAMS[i].off) = (int)(v * INT_PARAMS[i].mult);
     }
     p->ntiers = 2;
-    if ((st = policy_need(r, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen)))
+    if ((st = kefu_policy_scaled(pol, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen)))
         goto done;
-    if ((st = policy_need(r, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen)))
+    if ((st = kefu_policy_scaled(pol, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen)))
         goto done;
-    if ((st = policy_need(r, "pay_divisor_days", 2, &v)))
+    if ((st = kefu_policy_scaled(pol, "pay_divisor_days", 2, &v)))
         goto done;
     p->pay_divisor_centi = (int)v;
-    if ((st = policy_need(r, "holiday_max_hours", 2, &v)))
+    if ((st = kefu_policy_scaled(pol, "holiday_max_hours", 2, &v)))
         goto done;
     p->holiday_max_minutes = (int)(v * 60 / 100);
-    if ((st = policy_need(r, "ot_standard_hours", 2, &v)))
+    if ((st = kefu_policy_scaled(pol, "ot_standard_hours", 2, &v)))
         goto done;
     p->nstandards = 1; /* the value in force on the month's first day */
     p->ot_standard[0] = (kefu_att_ot_standard){INT64_MIN, (int)v};
-    if ((st = policy_need(r, "a7_threshold_days", 1, &v)))
+    if ((st = kefu_policy_scaled(pol, "a7_threshold_days", 1, &v)))
         goto done;
     if (v % 5 != 0) {
         kefu_error(KL("策略参数 a7_threshold_days 必须是 0.5 的倍数",
@@ -411,28 +253,19 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
         goto done;
     }
     p->a7.threshold_halfdays = (int)(v / 5);
-    if ((st = policy_need(r, "a9_review_days", 0, &v)))
+    if ((st = kefu_policy_scaled(pol, "a9_review_days", 0, &v)))
         goto done;
     out->a9_review_days = (int)v;
-    if ((st = policy_need(r, "a8_signin_min", 0, &v)))
+    if ((st = kefu_policy_scaled(pol, "a8_signin_min", 0, &v)))
         goto done;
     for (size_t i = 0; i < sizeof A12_PARAMS / sizeof A12_PARAMS[0]; i++) {
         /* checked only for presence and form; the SQL of A12 reads them */
-        if (!policy_find(r, A12_PARAMS[i])) {
-            kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行",
-                          "policy parameter %s has no row in force in kefu.policy"),
-                       A12_PARAMS[i]);
-            kefu_hint(KL("运行 kefu init 应用迁移 006_leave_rules.sql",
-                         "run kefu init to apply migration 006_leave_rules.sql"));
-            st = KEFU_ERR_DATA;
-            goto done;
-        }
-        if ((st = policy_need(r, A12_PARAMS[i], 2, &v)))
+        if ((st = kefu_policy_scaled(pol, A12_PARAMS[i], 2, &v)))
             goto done;
         if (v < 0 || (v == 0 && strcmp(A12_PARAMS[i], "maternity_allowance_divisor_days") == 0)) {
             kefu_error(
                 KL("策略参数 %s 的值 %s 超出范围", "policy parameter %s is out of range: %s"),
-                A12_PARAMS[i], policy_find(r, A12_PARAMS[i]));
+                A12_PARAMS[i], kefu_policy_text(pol, A12_PARAMS[i]));
             st = KEFU_ERR_DATA;
             goto done;
         }
@@ -449,22 +282,8 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
                       "missing punch %d half days, A7 window %d months)"),
                    p->pay_divisor_centi, p->missing_halfdays, p->a7.window_months);
         st = KEFU_ERR_DATA;
-        goto done;
     }
-    for (int i = 0; i < PQntuples(r); i++) {
-        if (strcmp(PQgetvalue(r, i, 1), "default") == 0)
-            continue;
-        if ((st = kefu_buf_printf(&alts, "%s%s=%s", alts.len ? "," : "", PQgetvalue(r, i, 0),
-                                  PQgetvalue(r, i, 1))))
-            goto done;
-    }
-    out->alternatives = strdup(alts.ptr ? alts.ptr : "");
-    if (!out->alternatives)
-        st = KEFU_ERR_NOMEM;
 done:
-    PQclear(r);
-    kefu_buf_free(&arr);
-    kefu_buf_free(&alts);
     return st;
 }
 
@@ -1108,8 +927,8 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
         const char *b = PQgetvalue(r, i, 7), *pf = PQgetvalue(r, i, 8);
         if (PQgetisnull(r, i, 7) || PQgetisnull(r, i, 8))
             e->wage_missing = 1;
-        if ((!PQgetisnull(r, i, 7) && parse_scaled(b, 2, &e->base_fen)) ||
-            (!PQgetisnull(r, i, 8) && parse_scaled(pf, 2, &e->perf_fen))) {
+        if ((!PQgetisnull(r, i, 7) && kefu_decimal_scaled(b, 2, &e->base_fen)) ||
+            (!PQgetisnull(r, i, 8) && kefu_decimal_scaled(pf, 2, &e->perf_fen))) {
             kefu_error(KL("员工 %s 的工资无效：%s / %s", "employee %s: invalid wage %s / %s"),
                        e->emp.ptr, b, pf);
             return KEFU_ERR_DATA;
@@ -1257,6 +1076,7 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status st;
     att_args a = {0};
     att_policy_run pol = {0};
+    kefu_policy policy = {0};
     att_run R = {0};
     PGconn *c = NULL;
     PGresult *r = NULL;
@@ -1340,7 +1160,7 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     PQclear(r);
     r = NULL;
 
-    if ((st = load_policy(c, &a, ms, &pol)))
+    if ((st = load_policy(c, &a, ms, &policy, &pol)))
         goto done;
 
     /* Prior months for A7: the streak ending the previous month, the absence
@@ -1450,8 +1270,8 @@ done:
     kefu_ledger_free(&R.lw);
     kefu_facts_free(&R.facts);
     kefu_buf_free(&R.unmatched.b);
-    free(pol.alternatives);
-    free(a.alts);
+    kefu_policy_free(&policy);
+    kefu_month_args_free(&a.m);
     if (c)
         PQfinish(c);
     return st;

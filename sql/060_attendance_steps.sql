@@ -10,8 +10,8 @@
 -- The set-based steps of `kefu attendance` are one function the command calls
 -- after streaming the per-employee results. It reads the session's temporary
 -- tables the command creates in the same transaction:
---   att_policy (param, alternative, value)      the parameters in force
---   att_policy_prov (param, province, value)    the same with province rows
+--   run_policy (param, alternative, value)      the parameters in force
+--   run_policy_prov (param, province, value)    the same with province rows
 --   ledger_new (...)                            the month's ledger lines so far
 -- Formulas of A12: 006_leave_rules.sql. Forward-only: later changes go in a
 -- new migration.
@@ -211,7 +211,7 @@ BEGIN
     -- agents with phone-system states in the month: no data is no evidence.
     -- The scalar subqueries with LIMIT make one index probe per shift.
     INSERT INTO ledger_new (emp_id, date, kind, facts)
-    WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy
+    WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM run_policy
                  WHERE param = 'a8_signin_min'),
          agents AS MATERIALIZED (
              SELECT e.emp_id FROM kefu.employees e
@@ -245,7 +245,7 @@ BEGIN
         SELECT DISTINCT ON (m.emp_id, q.param) m.emp_id, q.param, q.value
         FROM kefu.attendance_monthly m
         LEFT JOIN kefu.employees e ON e.centre = m.centre AND e.emp_id = m.emp_id
-        JOIN att_policy_prov q ON q.province IN (coalesce(e.province, ''), '')
+        JOIN run_policy_prov q ON q.province IN (coalesce(e.province, ''), '')
         WHERE m.centre = p_centre AND m.month = p_ms
         ORDER BY m.emp_id, q.param, q.province = ''),
     pv AS (
@@ -294,7 +294,7 @@ BEGIN
                              interval '1 day') g
         WHERE l.centre = p_centre AND coalesce(l.approved_by, '') <> ''
           AND l.start_at < p_me AND l.end_at >= p_ms
-          AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1
+          AND (SELECT value FROM run_policy WHERE param = 'leave_calendar_days_' || l.leave_type) = 1
           AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x
                           WHERE x.centre = p_centre AND x.month = p_ms AND x.emp_id = l.emp_id
                             AND x.work_date = g::date AND x.status <> 'rest')),
@@ -311,7 +311,7 @@ BEGIN
                     THEN round(p.min_wage * p.sick_floor_pct / 100 * a.days / (p_me - p_ms), 2)
                END AS floor_pay
         FROM agg a JOIN att_lp p ON p.emp_id = a.emp_id
-        JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)
+        JOIN run_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)
     SELECT p_centre, p_ms, x.emp_id, x.leave_type, x.days, x.scheduled_days, x.f,
            CASE WHEN x.floor_pay > x.paid THEN least(x.floor_pay, x.full_pay) ELSE x.paid END,
            CASE WHEN x.floor_pay > x.paid THEN x.full_pay - least(x.floor_pay, x.full_pay)

@@ -198,9 +198,9 @@ check_eq "$(flags 2005)" "-" "province row 20 days: no paternity flag"
 # 2002 without a floor: pay 120.00, deduction 0.6 * 2175 * 3 / 21.75 = 180.00
 check_eq "$(lv 2002 sick "pay || ' ' || deduction || ' ' || coalesce(floor_pay::text, '-')")" "120.00 180.00 -" "no minimum wage row: 40% only"
 
-# ---- a missing policy row is an error naming the migration --------------------------
+# ---- a missing policy row is an error naming the parameter and what to do -----------
 q "DELETE FROM kefu.policy WHERE param = 'personal_max_days'" >/dev/null
 run 7 "$KEFU" attendance --month 2025-10
 check_grep 'personal_max_days has no row in force' "$WORK/err" "missing A12 parameter named"
-check_grep '006_leave_rules.sql' "$WORK/err" "hint names the migration"
+check_grep 'hint: run kefu init to apply every migration' "$WORK/err" "hint says what to do"
 finish
