@@ -44,8 +44,7 @@ static void usage(FILE *to) {
            "kefu.kpi_definition.\n" KEFU_POLICY_USAGE_EN));
 }
 
-static const kefu_month_cmd month_cmd = {
-    .name = "adherence", .usage = usage, .year_min = 1900, .year_max = 2999};
+static const kefu_month_cmd month_cmd = {.name = "adherence", .usage = usage};
 
 /* The parameters in force on the month's first day (policy.c applies --policy). */
 static kefu_status load_params(PGconn *c, const kefu_month_args *a, const char *ms,
@@ -373,6 +372,8 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv) {
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_hr");
+    if ((st = kefu_month_precheck(c, month_cmd.name, a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     if ((st = kefu_db_xact_lock(c, "adherence")))
