@@ -64,6 +64,27 @@ static kefu_status run(PGconn *c, const char *sql, int n, const char *const *par
     return KEFU_ERR_DB;
 }
 
+/* The schema is 030 or later (a kefu upgraded without `kefu init` would
+ * otherwise fail on a missing function). */
+static kefu_status check_schema(PGconn *c, const part_spec *spec) {
+    char t[64];
+    snprintf(t, sizeof t, "kefu.%s", spec->table);
+    const char *p[1] = {t};
+    PGresult *r = NULL;
+    kefu_status st = run(c, "SELECT relkind FROM pg_class WHERE oid = to_regclass($1)", 1, p,
+                         PGRES_TUPLES_OK, &r, NULL, NULL);
+    if (!st && (PQntuples(r) != 1 || PQgetvalue(r, 0, 0)[0] != 'p')) {
+        kefu_error(KL("数据库结构早于本版本 kefu（%s 未分区）",
+                      "the database schema is older than "
+                      "this kefu (%s is not partitioned)"),
+                   t);
+        kefu_hint(KL("先运行 kefu init", "run kefu init first"));
+        st = KEFU_ERR_DB;
+    }
+    PQclear(r);
+    return st;
+}
+
 /* ---- routed COPY ---------------------------------------------------------- */
 
 typedef struct {
@@ -95,6 +116,9 @@ static const char COPY_BIN_HEADER[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
 
 kefu_status part_router_open(PGconn *c, const part_spec *spec, const char *cols, int binary,
                              part_router **out) {
+    kefu_status st = check_schema(c, spec);
+    if (st)
+        return st;
     part_router *r = calloc(1, sizeof *r);
     if (!r || !(r->cols = strdup(cols))) {
         free(r);
@@ -405,11 +429,14 @@ kefu_status part_stage_targets(PGconn *c, const part_spec *spec, PGresult **res)
 
 kefu_status part_ensure_for_stage(PGconn *c, const part_spec *spec) {
     kefu_buf q = {0};
-    kefu_status st = kefu_buf_printf(&q,
-                                     "SELECT kefu.partition_create('kefu.%s'::regclass, centre, m)"
-                                     " FROM (SELECT DISTINCT centre, date_trunc('month', %s)::date"
-                                     " AS m FROM stage ORDER BY 1, 2) g",
-                                     spec->table, spec->time_col);
+    kefu_status st = check_schema(c, spec);
+    if (st)
+        return st;
+    st = kefu_buf_printf(&q,
+                         "SELECT kefu.partition_create('kefu.%s'::regclass, centre, m)"
+                         " FROM (SELECT DISTINCT centre, date_trunc('month', %s)::date"
+                         " AS m FROM stage ORDER BY 1, 2) g",
+                         spec->table, spec->time_col);
     if (!st)
         st = run(c, q.ptr, 0, NULL, PGRES_TUPLES_OK, NULL, NULL, NULL);
     kefu_buf_free(&q);
