@@ -76,10 +76,20 @@ test check:
 	$(Q)$(MAKE) --no-print-directory all unit-bins
 	$(Q)BUILD=$(BUILD) KEFU_BIN=$(abspath $(BIN)) sh tests/run.sh
 
+# make bench [SIZE=N] [ROUNDS=R]: the loader against psql \copy, then the
+# analytics steps. make bench SCALE=provincial: 12 months at 10 M calls a
+# month, 5,000 employees (long: hours; ~40 GB of disk at its peak).
+SIZE   ?= 1000000
+ROUNDS ?= 3
+SCALE  ?=
 bench:
 	$(Q)sh tests/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)sh tests/bench.sh $(SIZE)
+ifeq ($(SCALE),provincial)
+	$(Q)sh tests/bench_provincial.sh
+else
+	$(Q)sh tests/bench.sh $(SIZE) $(ROUNDS)
+endif
 
 install: kefu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kefu/sql
