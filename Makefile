@@ -58,6 +58,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkefu.a $(HDRS)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
 
+# The caller hash checked against OpenSSL's HMAC (libssl-dev); kefu itself
+# does not link libcrypto.
+$(BUILD)/tests/test_hmac_openssl: LDLIBS += -lcrypto
+
 unit-bins: $(UNIT_BIN)
 
 # Debian packages the build, the demo and the tests need; installs what is missing.
