@@ -124,7 +124,9 @@ BEGIN
             USING centre, month::timestamp, (month + interval '1 month')::timestamp;
     END IF;
     IF parent = 'kefu.calls'::regclass THEN
-        EXECUTE format('CREATE UNIQUE INDEX %I ON kefu.%I (centre, call_id)', rname || '_key', rname);
+        -- call_id first: centre is one value in a partition, so the index
+        -- build's sort compares (abbreviated) call_ids straight away.
+        EXECUTE format('CREATE UNIQUE INDEX %I ON kefu.%I (call_id, centre)', rname || '_key', rname);
     END IF;
     EXECUTE format('ALTER TABLE %s ATTACH PARTITION kefu.%I FOR VALUES FROM (%L, %L) TO (%L, %L)',
                    parent, rname, centre, month::timestamp, centre,
@@ -187,19 +189,31 @@ END
 $$;
 
 -- The smallest and largest value of key column keycol of centre in every
--- partition of parent that has rows of it (an index probe at each end where
--- the partition has the key index). The loader compares these ranges to keep
+-- partition of parent that can hold rows of it (its bounds' centres enclose
+-- the centre, or the default partition): an index probe at each end where the
+-- partition has the key index. The loader compares these ranges to keep
 -- call_id unique across a centre's months.
 CREATE FUNCTION kefu.partition_key_ranges(parent regclass, keycol name, centre text)
 RETURNS TABLE (part regclass, lo text, hi text)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    child regclass;
+    child record;
+    c_lo text;
+    c_hi text;
 BEGIN
-    FOR child IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = parent ORDER BY 1 LOOP
-        part := child;
+    FOR child IN SELECT i.inhrelid::regclass AS oid, pg_get_expr(c.relpartbound, c.oid) AS bound
+                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = parent ORDER BY 1 LOOP
+        IF child.bound <> 'DEFAULT' THEN
+            -- FOR VALUES FROM ('main', ...) TO ('main', ...); MINVALUE, MAXVALUE: open
+            c_lo := replace((regexp_match(child.bound, $re$FROM \('((?:[^']|'')*)'$re$))[1], $q$''$q$, $q$'$q$);
+            c_hi := replace((regexp_match(child.bound, $re$TO \('((?:[^']|'')*)'$re$))[1], $q$''$q$, $q$'$q$);
+            CONTINUE WHEN (c_lo IS NOT NULL AND centre COLLATE "C" < c_lo COLLATE "C")
+                       OR (c_hi IS NOT NULL AND centre COLLATE "C" > c_hi COLLATE "C");
+        END IF;
+        part := child.oid;
         EXECUTE format('SELECT min(%I)::text, max(%I)::text FROM %s WHERE centre = $1',
-                       keycol, keycol, child)
+                       keycol, keycol, child.oid)
             INTO lo, hi USING centre;
         IF lo IS NOT NULL THEN
             RETURN NEXT;

@@ -52,6 +52,7 @@ check_eq "$(q "SELECT count(*) > 0 FROM kefu.forecast_daily")" t "reference fore
 new_db t_scale_coord
 load_both coordinator
 SHARD_HOME="$WORK/shard_home"
+rm -rf "$SHARD_HOME"
 export_shard() { KEFU_HOME="$SHARD_HOME" KEFU_DB= "$KEFU" "$@"; }
 export_shard --quiet db start >/dev/null 2>&1 || bad "second cluster did not start"
 trap 'export_shard db stop >/dev/null 2>&1; for l in "$SHARD_HOME/pg" "$SHARD_HOME/run"; do t=$(readlink "$l" 2>/dev/null) && case "$t" in /var/tmp/kefu-*/*) rm -rf "${t%/*}";; esac; done' EXIT
@@ -70,7 +71,8 @@ for m in $months; do
     part=$(q "SELECT relname FROM pg_class WHERE oid = kefu.partition_for('kefu.calls', 'south', '$m')")
     # the month's partition on the shard, filled from the coordinator's
     sq "SELECT kefu.partition_create('kefu.calls', 'south', '$m')" >/dev/null
-    psql "$KEFU_DB" -X -q -c "COPY kefu.$part TO STDOUT" | psql "$SHARD" -X -q -c "COPY kefu.$part FROM STDIN"
+    psql "$KEFU_DB" -X -q -c "COPY kefu.$part TO STDOUT" | psql "$SHARD" -X -q -v ON_ERROR_STOP=1 -c "COPY kefu.$part FROM STDIN" \
+        || bad "copy of $part to the shard"
     # and on the coordinator a foreign table in its place
     q "ALTER TABLE kefu.calls DETACH PARTITION kefu.$part; DROP TABLE kefu.$part;
        CREATE FOREIGN TABLE kefu.$part PARTITION OF kefu.calls
