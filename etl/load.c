@@ -72,9 +72,11 @@ static void put16(kefu_buf *b, int v) {
     kefu_buf_append(b, o, 2);
 }
 
-static int hexval(char h) {
-    return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
-}
+/* Value of a lower-case hex digit (the validator writes only those). */
+static const unsigned char HEXVAL[256] = {
+    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,  ['7'] = 7,
+    ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+    ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15};
 
 /* PostgreSQL's epoch is 2000-01-01: 946684800 s, 10957 days after 1970. */
 #define PG_EPOCH_SECS 946684800LL
@@ -173,10 +175,12 @@ static void emit_binary(row_ctx *x) {
             if (!r->text[i]) {
                 w = w32(w32(w, -1), -1);
             } else {
+                /* the validator's hex hash back to its 32 bytes */
+                const unsigned char *h = (const unsigned char *)r->norm[i];
                 w = w32(w, 32);
                 for (int k = 0; k < 32; k++)
-                    *w++ = (unsigned char)(hexval(r->norm[i][2 * k]) << 4 |
-                                           hexval(r->norm[i][2 * k + 1]));
+                    w[k] = (unsigned char)(HEXVAL[h[2 * k]] << 4 | HEXVAL[h[2 * k + 1]]);
+                w += 32;
                 w = wbytes(w32(w, (int64_t)lens[i]), r->norm[i] + 65, lens[i]);
             }
             break;

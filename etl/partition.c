@@ -92,6 +92,7 @@ typedef struct {
     int64_t month;
     char name[160];   /* qualified partition name */
     char month_s[16]; /* YYYY-MM-01 */
+    kefu_ts from, to; /* the month as local seconds [from, to) */
     int fresh;        /* created detached in this load: COPY FREEZE, attach at the end */
     kefu_buf buf;     /* rows waiting */
     uint64_t rows;
@@ -207,6 +208,12 @@ static kefu_status add_target(part_router *r, const char *centre, int64_t month,
         return KEFU_ERR_NOMEM;
     t->month = month;
     month_text(month, t->month_s);
+    {
+        int64_t y = month >= 0 ? month / 12 : -((-month + 11) / 12);
+        int m = (int)(month - y * 12) + 1;
+        t->from = kefu_days_from_civil((int)y, m, 1) * 86400;
+        t->to = kefu_days_from_civil((int)(m == 12 ? y + 1 : y), m == 12 ? 1 : m + 1, 1) * 86400;
+    }
     char parent[64];
     snprintf(parent, sizeof parent, "kefu.%s", r->spec->table);
     const char *p[3] = {parent, centre, t->month_s};
@@ -252,9 +259,11 @@ static kefu_status set_key(kefu_buf *b, const char *key) {
 kefu_status part_router_row(part_router *r, const char *centre, kefu_ts t, const char *key,
                             const void *row, size_t n) {
     kefu_status st;
-    int64_t month = part_month_of(t);
     size_t i = r->last;
-    if (!(i < r->n && r->t[i].month == month && strcmp(r->t[i].centre, centre) == 0)) {
+    /* Rows come in runs of one month: test the last partition's time range
+     * before working out the month. */
+    if (!(i < r->n && t >= r->t[i].from && t < r->t[i].to && strcmp(r->t[i].centre, centre) == 0)) {
+        int64_t month = part_month_of(t);
         for (i = 0; i < r->n; i++)
             if (r->t[i].month == month && strcmp(r->t[i].centre, centre) == 0)
                 break;
