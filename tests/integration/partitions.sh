@@ -21,7 +21,7 @@ printf '%s\n' "$H" \
 run 0 "$KEFU" load calls "$WORK/a.csv"
 check_grep 'read 3, inserted 3, updated 0, skipped 0, rejected 0' "$WORK/out" "first load"
 check_eq "$(parts)" "calls_default:0 calls_main_202609:1 calls_main_202610:2" "one partition per month, default empty"
-check_eq "$(q "SELECT count(*) FROM pg_indexes WHERE schemaname = 'kefu' AND indexname IN ('calls_main_202609_key', 'calls_main_202610_key') AND indexdef LIKE 'CREATE UNIQUE INDEX%(call_id, centre)'")" 2 "each month has the unique key (centre, call_id)"
+check_eq "$(q "SELECT count(*) FROM pg_indexes WHERE schemaname = 'kefu' AND indexname IN ('calls_main_202609_key', 'calls_main_202610_key') AND indexdef LIKE 'CREATE UNIQUE INDEX%(centre, call_id)'")" 2 "each month has the unique key (centre, call_id)"
 check_eq "$(q "SELECT count(*) FROM pg_constraint WHERE conname LIKE 'calls_main_2026%_bound'")" 0 "the bound CHECK is gone after the attach"
 check_eq "$(q "SELECT sum(offered) FROM kefu.daily_offered WHERE source = 'calls'")" 3 "the recreated view reads the partitions"
 
