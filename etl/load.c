@@ -409,26 +409,23 @@ static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
             return st;
         return kefu_buf_printf(&n->analyze, "%s", target);
     }
-    if ((st = part_ensure_for_stage(c, spec)))
+    part_groups g;
+    if ((st = part_stage_groups(c, spec, &g)))
         return st;
-    PGresult *parts = NULL;
-    if ((st = part_stage_targets(c, spec, &parts)))
-        return st;
-    for (int i = 0; i < PQntuples(parts) && !st; i++)
-        st = kefu_buf_printf(&n->analyze, "%s%s", n->analyze.len ? ", " : "",
-                             PQgetvalue(parts, i, 0));
+    for (size_t i = 0; i < g.n && !st; i++)
+        st = kefu_buf_printf(&n->analyze, "%s%s", n->analyze.len ? ", " : "", g.part[i]);
     uint64_t moved = 0;
     if (!st)
-        st = part_move_local_keys(c, spec, &moved);
+        st = part_move_local_keys(c, spec, &g, &moved);
     kefu_buf where = {0};
     if (!st)
         st = kefu_buf_printf(&where,
                              "WHERE centre = $1 AND %s >= $2::date"
                              " AND %s < $2::date + interval '1 month'",
                              spec->time_col, spec->time_col);
-    for (int i = 0; i < PQntuples(parts) && !st; i++) {
-        const char *qp[2] = {PQgetvalue(parts, i, 1), PQgetvalue(parts, i, 2)};
-        st = merge_into(c, p, PQgetvalue(parts, i, 0), where.ptr, 2, qp, n);
+    for (size_t i = 0; i < g.n && !st; i++) {
+        const char *qp[2] = {g.centre[i], g.month[i]};
+        st = merge_into(c, p, g.part[i], where.ptr, 2, qp, n);
     }
     kefu_buf_free(&where);
     if (!st) {
@@ -436,7 +433,7 @@ static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
         n->inserted -= moved;
         n->updated += moved;
     }
-    PQclear(parts);
+    part_groups_free(&g);
     return st;
 }
 

@@ -420,63 +420,104 @@ void part_router_free(part_router *r) {
 
 /* ---- staging-merge path ---------------------------------------------------- */
 
-kefu_status part_stage_targets(PGconn *c, const part_spec *spec, PGresult **res) {
-    kefu_buf q = {0};
-    kefu_status st = kefu_buf_printf(
-        &q,
-        "SELECT format('%%I.%%I', n.nspname, cl.relname), g.centre, g.m::text"
-        " FROM (SELECT centre, date_trunc('month', %s)::date AS m FROM stage GROUP BY 1, 2) g,"
-        " LATERAL (SELECT kefu.partition_for('kefu.%s'::regclass, g.centre, g.m::timestamp) AS p) x"
-        " JOIN pg_class cl ON cl.oid = x.p JOIN pg_namespace n ON n.oid = cl.relnamespace"
-        " ORDER BY 2, 3",
-        spec->time_col, spec->table);
-    if (!st)
-        st = run(c, q.ptr, 0, NULL, PGRES_TUPLES_OK, res, NULL, NULL);
-    kefu_buf_free(&q);
-    return st;
+void part_groups_free(part_groups *g) {
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->part[i]);
+        free(g->centre[i]);
+        free(g->month[i]);
+        free(g->lo[i]);
+        free(g->hi[i]);
+    }
+    free(g->part);
+    free(g->centre);
+    free(g->month);
+    free(g->lo);
+    free(g->hi);
+    memset(g, 0, sizeof *g);
 }
 
-kefu_status part_ensure_for_stage(PGconn *c, const part_spec *spec) {
+static char *dup_or_null(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? NULL : strdup(PQgetvalue(r, row, col));
+}
+
+kefu_status part_stage_groups(PGconn *c, const part_spec *spec, part_groups *g) {
     kefu_buf q = {0};
+    PGresult *r = NULL;
+    memset(g, 0, sizeof *g);
     kefu_status st = check_schema(c, spec);
     if (st)
-        return st;
-    st = kefu_buf_printf(&q,
-                         "SELECT kefu.partition_create('kefu.%s'::regclass, centre, m)"
-                         " FROM (SELECT DISTINCT centre, date_trunc('month', %s)::date"
-                         " AS m FROM stage ORDER BY 1, 2) g",
-                         spec->table, spec->time_col);
-    if (!st)
-        st = run(c, q.ptr, 0, NULL, PGRES_TUPLES_OK, NULL, NULL, NULL);
+        goto done;
+    if (spec->local_key)
+        st = kefu_buf_printf(&q,
+                             "SELECT centre, date_trunc('month', %s)::date::text, min(%s)::text,"
+                             " max(%s)::text FROM stage GROUP BY 1, 2 ORDER BY 1, 2",
+                             spec->time_col, spec->local_key, spec->local_key);
+    else
+        st = kefu_buf_printf(&q,
+                             "SELECT centre, date_trunc('month', %s)::date::text, NULL, NULL"
+                             " FROM stage GROUP BY 1, 2 ORDER BY 1, 2",
+                             spec->time_col);
+    if (st)
+        goto done;
+    if ((st = run(c, q.ptr, 0, NULL, PGRES_TUPLES_OK, &r, NULL, NULL)))
+        goto done;
+    size_t n = (size_t)PQntuples(r);
+    if (n &&
+        (!(g->part = calloc(n, sizeof *g->part)) || !(g->centre = calloc(n, sizeof *g->centre)) ||
+         !(g->month = calloc(n, sizeof *g->month)) || !(g->lo = calloc(n, sizeof *g->lo)) ||
+         !(g->hi = calloc(n, sizeof *g->hi)))) {
+        st = KEFU_ERR_NOMEM;
+        goto done;
+    }
+    char parent[64];
+    snprintf(parent, sizeof parent, "kefu.%s", spec->table);
+    for (size_t i = 0; i < n && !st; i++) {
+        g->n = i + 1;
+        g->centre[i] = dup_or_null(r, (int)i, 0);
+        g->month[i] = dup_or_null(r, (int)i, 1);
+        g->lo[i] = dup_or_null(r, (int)i, 2);
+        g->hi[i] = dup_or_null(r, (int)i, 3);
+        if (!g->centre[i] || !g->month[i] || (spec->local_key && (!g->lo[i] || !g->hi[i]))) {
+            st = KEFU_ERR_NOMEM;
+            break;
+        }
+        /* Two statements: the second one's snapshot sees a table the first made. */
+        const char *p[3] = {parent, g->centre[i], g->month[i]};
+        PGresult *a = NULL, *b = NULL;
+        st = run(c, "SELECT kefu.partition_create($1::regclass, $2, $3::date)::oid", 3, p,
+                 PGRES_TUPLES_OK, &a, NULL, NULL);
+        if (!st) {
+            const char *o[1] = {PQgetvalue(a, 0, 0)};
+            st = run(c,
+                     "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                     " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid",
+                     1, o, PGRES_TUPLES_OK, &b, NULL, NULL);
+        }
+        if (!st && !(g->part[i] = PQntuples(b) == 1 ? strdup(PQgetvalue(b, 0, 0)) : NULL))
+            st = KEFU_ERR_NOMEM;
+        PQclear(a);
+        PQclear(b);
+    }
+done:
+    PQclear(r);
     kefu_buf_free(&q);
+    if (st)
+        part_groups_free(g);
     return st;
 }
 
-kefu_status part_move_local_keys(PGconn *c, const part_spec *spec, uint64_t *moved) {
-    kefu_status st;
-    PGresult *groups = NULL;
+kefu_status part_move_local_keys(PGconn *c, const part_spec *spec, const part_groups *g,
+                                 uint64_t *moved) {
+    kefu_status st = KEFU_OK;
     kefu_buf q = {0};
+    PGresult *ranges = NULL;
+    const char *centre_of_ranges = NULL;
     *moved = 0;
     if (!spec->local_key)
         return KEFU_OK;
-    /* Each staged centre-month with its key range and its partition. */
-    if ((st = kefu_buf_printf(
-             &q,
-             "SELECT format('%%I.%%I', n.nspname, cl.relname), g.centre, g.m::text, g.lo, g.hi"
-             " FROM (SELECT centre, date_trunc('month', %s)::date AS m, min(%s) AS lo,"
-             " max(%s) AS hi FROM stage GROUP BY 1, 2) g,"
-             " LATERAL (SELECT kefu.partition_for('kefu.%s'::regclass, g.centre, g.m::timestamp)"
-             " AS p) x JOIN pg_class cl ON cl.oid = x.p"
-             " JOIN pg_namespace n ON n.oid = cl.relnamespace ORDER BY 2, 3",
-             spec->time_col, spec->local_key, spec->local_key, spec->table)) ||
-        (st = run(c, q.ptr, 0, NULL, PGRES_TUPLES_OK, &groups, NULL, NULL)))
-        goto done;
-    PGresult *ranges = NULL;
-    const char *centre_of_ranges = NULL;
-    for (int g = 0; g < PQntuples(groups) && !st; g++) {
-        const char *part = PQgetvalue(groups, g, 0), *centre = PQgetvalue(groups, g, 1);
-        const char *m = PQgetvalue(groups, g, 2);
-        const char *glo = PQgetvalue(groups, g, 3), *ghi = PQgetvalue(groups, g, 4);
+    for (size_t i = 0; i < g->n && !st; i++) {
+        const char *part = g->part[i], *centre = g->centre[i], *m = g->month[i];
+        const char *glo = g->lo[i], *ghi = g->hi[i];
         if (!centre_of_ranges || strcmp(centre_of_ranges, centre) != 0) {
             PQclear(ranges);
             ranges = NULL;
@@ -516,8 +557,6 @@ kefu_status part_move_local_keys(PGconn *c, const part_spec *spec, uint64_t *mov
         }
     }
     PQclear(ranges);
-done:
-    PQclear(groups);
     kefu_buf_free(&q);
     return st;
 }

@@ -50,18 +50,24 @@ void part_router_free(part_router *r); /* NULL is a no-op */
 
 /* ---- the staging-merge path ---------------------------------------------- */
 
-/* Create (attached, with indexes) every partition the staged rows (temporary
- * table "stage") need. */
-kefu_status part_ensure_for_stage(PGconn *c, const part_spec *spec);
+/* The staged rows' (temporary table "stage") centre-months, each with its
+ * partition, created and attached where missing; for a local-key table also
+ * the key range of the staged rows. One scan of stage. */
+typedef struct {
+    size_t n;
+    char **part; /* qualified partition name */
+    char **centre;
+    char **month;    /* first day, YYYY-MM-DD */
+    char **lo, **hi; /* local key range (NULL without a local key) */
+} part_groups;
+
+kefu_status part_stage_groups(PGconn *c, const part_spec *spec, part_groups *g);
+void part_groups_free(part_groups *g); /* a zeroed one is a no-op */
 
 /* For a local-key table: delete the rows of the centre's other months whose
- * key is staged in another month (the staged row replaces them; a call that
+ * key is staged in another month (the staged row replaces them: a call that
  * moved months). *moved receives how many. */
-kefu_status part_move_local_keys(PGconn *c, const part_spec *spec, uint64_t *moved);
-
-/* The partitions (qualified names) holding the staged rows' centres and
- * months, for per-partition merges of a local-key table and for ANALYZE. Each
- * entry: name, centre, month start (YYYY-MM-DD). *res owned by the caller. */
-kefu_status part_stage_targets(PGconn *c, const part_spec *spec, PGresult **res);
+kefu_status part_move_local_keys(PGconn *c, const part_spec *spec, const part_groups *g,
+                                 uint64_t *moved);
 
 #endif
