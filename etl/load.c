@@ -28,12 +28,18 @@ typedef struct {
     long max_abs;
     int replace;
     const char *centre;
+    const char *source;      /* queue_log: --source, NULL = from the file name */
+    int64_t pending_limit_s; /* queue_log: --pending-hours in seconds */
 } load_opts;
+
+/* Feeds one file may fill (a queue_log: calls, agent_states, call_rings). */
+#define FILE_FEEDS 3
 
 /* Counters of one feed of one file. */
 typedef struct {
     int64_t batch_id;
     uint64_t read, inserted, updated, skipped, rejected;
+    kefu_buf note; /* the source's clause for the summary line (queue_log) */
 } load_counts;
 
 /* The rejects of one batch, spooled to a temporary file as COPY text lines
@@ -598,6 +604,21 @@ static int process_record(row_ctx *x, const kefu_record *rec) {
         }
         case COL_PHONE: {
             char digits[64];
+            if (rec->prehashed >> fi & 1u) {
+                /* A caller carried over by the source as stored: "<hex> <masked>". */
+                if (n < 66 || v[64] != ' ' || strspn(v, "0123456789abcdef") != 64) {
+                    bad_col = c->name;
+                    bad_val = "***";
+                    reason = KL("不是电话号码", "not a phone number");
+                    goto reject;
+                }
+                memcpy(x->norm[i], v, 64);
+                x->norm[i][64] = '\0';
+                snprintf(x->norm[i] + 65, 64, "%s", v + 65);
+                x->text[i] = x->norm[i];
+                x->has[i] = 1;
+                break;
+            }
             int dn = kefu_phone_normalise(v, n, digits, sizeof digits);
             if (dn < 3) {
                 bad_col = c->name;
@@ -955,10 +976,13 @@ static const char *enc_name(kefu_encoding e) {
     return e == KEFU_ENC_GB18030 ? "gb18030" : "utf8";
 }
 
-static kefu_status open_source(const file_info *fi, const load_opts *o, const char *feed,
-                               kefu_source **src) {
-    if (strcmp(fi->format, "asterisk-queue-log") == 0)
-        return kefu_source_queue_log(fi->path, feed, o->tz, src);
+static kefu_status open_source(PGconn *c, const file_info *fi, const load_opts *o, const char *feed,
+                               const unsigned char *key, kefu_source **src) {
+    if (strcmp(fi->format, "asterisk-queue-log") == 0) {
+        kefu_ql_opts qo = {feed, o->tz, o->pending_limit_s, NULL, 1};
+        kefu_ql_db db = {c, o->centre, o->source, key};
+        return kefu_source_queue_log_db(fi->path, &qo, &db, src);
+    }
     if (strcmp(fi->format, "zkteco-attlog") == 0)
         return kefu_source_attlog(fi->path, src);
     return kefu_source_csv(fi->path, o->encoding, src);
@@ -984,8 +1008,11 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
     int got;
     while ((got = src->next(src, &rec)) == 1) {
         n->read++;
-        if (!process_record(x, &rec))
+        int kept = process_record(x, &rec);
+        if (!kept)
             n->rejected++;
+        if (src->accepted)
+            src->accepted(src, kept);
         if (x->out.len > COPY_CHUNK) {
             if ((st = kefu_copy_send(c, &x->out)))
                 break;
@@ -1057,7 +1084,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         kefu_buf_reset(&sql);
     }
 
-    if ((st = open_source(fi, o, f->name, &src)))
+    if ((st = open_source(c, fi, o, f->name, key, &src)))
         goto done;
     if ((st = plan_make(f, src, fi->path, &plan)))
         goto done;
@@ -1117,7 +1144,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
         src = NULL;
-        if ((st = open_source(fi, o, f->name, &src)))
+        if ((st = open_source(c, fi, o, f->name, key, &src)))
             goto done;
     }
 
@@ -1162,6 +1189,8 @@ loaded:
         PQclear(r);
     }
     if ((st = store_rejects(c, &x.spool, n->batch_id)))
+        goto done;
+    if (src->finish && (st = src->finish(src, c, n->batch_id, n->rejected, &n->note)))
         goto done;
     {
         char v[6][32];
@@ -1328,14 +1357,11 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         return st;
     fi.enc_used = o->encoding == KEFU_ENC_GB18030 ? KEFU_ENC_GB18030 : KEFU_ENC_UTF8;
 
-    const feed_def *feeds[2] = {feed, NULL};
-    if (strcmp(fi.format, "asterisk-queue-log") == 0) {
-        feeds[0] = kefu_feed_find("calls");
+    const feed_def *feeds[FILE_FEEDS] = {feed, NULL, NULL};
+    if (strcmp(fi.format, "asterisk-queue-log") == 0 && strcmp(feed->name, "calls") == 0) {
+        /* calls, and the agents' states and unanswered rings of the same log */
         feeds[1] = kefu_feed_find("agent_states");
-        if (strcmp(feed->name, "agent_states") == 0) {
-            feeds[0] = feeds[1];
-            feeds[1] = NULL;
-        }
+        feeds[2] = kefu_feed_find("call_rings");
     } else if (strcmp(fi.format, "zkteco-attlog") == 0) {
         feeds[0] = kefu_feed_find("punches");
     }
@@ -1343,7 +1369,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     unsigned char key[32];
     char fp[65];
     int need_key = 0;
-    for (int i = 0; i < 2 && feeds[i]; i++)
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++)
         for (size_t k = 0; k < feeds[i]->ncols; k++)
             if (feeds[i]->cols[k].type == COL_PHONE)
                 need_key = 1;
@@ -1355,7 +1381,9 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     }
 
     /* Before the first goto rollback, which closes the spools. */
-    reject_spool spools[2] = {{0}, {0}};
+    reject_spool spools[FILE_FEEDS] = {{0}, {0}, {0}};
+    load_counts counts[FILE_FEEDS];
+    memset(counts, 0, sizeof counts);
     if ((st = kefu_db_exec(c, "BEGIN")))
         return st;
     if ((st = kefu_db_xact_lock(c, "load")))
@@ -1366,10 +1394,8 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     char rpath[4096];
     rejects_path(path, rpath, sizeof rpath);
     FILE *rej = NULL;
-    load_counts counts[2];
-    memset(counts, 0, sizeof counts);
     int loaded_any = 0;
-    for (int i = 0; i < 2 && feeds[i]; i++) {
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
         const char *qp[2] = {feeds[i]->name, sha};
         int64_t prev = query_int(c,
                                  "SELECT min(batch_id) FROM kefu.load_batches WHERE feed = $1"
@@ -1383,7 +1409,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
                    fi.name, (long long)prev);
             continue;
         }
-        st = load_feed(c, o, feeds[i], &fi, key, &counts[i], &spools[i]);
+        st = load_feed(c, o, feeds[i], &fi, have_key ? key : NULL, &counts[i], &spools[i]);
         if (st == KEFU_ERR_REJECTS) {
             char msg[256];
             double limit =
@@ -1409,9 +1435,11 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
             kefu_hint(KL("全部被拒绝的行见 %s；--max-rejects 可调整上限",
                          "every rejected row is in %s; --max-rejects sets the limit"),
                       rpath);
-            for (int k = 0; k < 2; k++)
+            for (int k = 0; k < FILE_FEEDS; k++) {
                 if (spools[k].fp)
                     fclose(spools[k].fp);
+                kefu_buf_free(&counts[k].note);
+            }
             (*failed_files)++;
             return st;
         }
@@ -1426,7 +1454,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
      * after a bulk load plans for an empty table (seen: attendance of 5,000
      * employees 79 s before ANALYZE, 6 s after). ANALYZE needs the owner, not
      * kefu_loader; where the session user is not the owner it is skipped. */
-    for (int i = 0; i < 2 && feeds[i]; i++) {
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
         if (!counts[i].inserted && !counts[i].updated)
             continue;
         kefu_buf sql = {0};
@@ -1441,10 +1469,10 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
 
     /* The rejects file reflects the latest run: rewritten, or removed when clean. */
     if (loaded_any) {
-        uint64_t total_rej = counts[0].rejected + counts[1].rejected;
-        int64_t ids[2];
+        uint64_t total_rej = counts[0].rejected + counts[1].rejected + counts[2].rejected;
+        int64_t ids[FILE_FEEDS];
         int nids = 0;
-        for (int i = 0; i < 2 && feeds[i]; i++)
+        for (int i = 0; i < FILE_FEEDS && feeds[i]; i++)
             if (counts[i].batch_id && counts[i].rejected)
                 ids[nids++] = counts[i].batch_id;
         if (total_rej && rejects_file_from_db(c, rpath, ids, nids) == KEFU_OK) {
@@ -1452,7 +1480,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         } else if (total_rej) {
             if ((rej = fopen(rpath, "w"))) {
                 fputs("line,feed,column,value,reason\n", rej);
-                for (int i = 0; i < 2 && feeds[i]; i++)
+                for (int i = 0; i < FILE_FEEDS && feeds[i]; i++)
                     write_rejects_csv(rej, &spools[i], feeds[i]->name);
                 fclose(rej);
             } else {
@@ -1464,30 +1492,35 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
             unlink(rpath);
         }
     }
-    for (int i = 0; i < 2 && feeds[i]; i++) {
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
         if (!counts[i].batch_id)
             continue;
-        printf(KL("%s → %s: 读取 %llu, 新增 %llu, 更新 %llu, 跳过 %llu, 拒绝 %llu%s%s\n",
+        printf(KL("%s → %s: 读取 %llu, 新增 %llu, 更新 %llu, 跳过 %llu, 拒绝 %llu%s%s%s\n",
                   "%s → %s: read %llu, inserted %llu, updated %llu, skipped %llu, rejected "
-                  "%llu%s%s\n"),
+                  "%llu%s%s%s\n"),
                fi.name, feeds[i]->name, (unsigned long long)counts[i].read,
                (unsigned long long)counts[i].inserted, (unsigned long long)counts[i].updated,
                (unsigned long long)counts[i].skipped, (unsigned long long)counts[i].rejected,
-               counts[i].rejected ? KL("，见 ", ", see ") : "", counts[i].rejected ? rpath : "");
+               counts[i].rejected ? KL("，见 ", ", see ") : "", counts[i].rejected ? rpath : "",
+               counts[i].note.ptr ? counts[i].note.ptr : "");
     }
 cleanup:
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < FILE_FEEDS; k++) {
         if (spools[k].fp)
             fclose(spools[k].fp);
+        kefu_buf_free(&counts[k].note);
+    }
     if (st)
         (*failed_files)++;
     return st;
 
 rollback:
     kefu_db_exec(c, "ROLLBACK");
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < FILE_FEEDS; k++) {
         if (spools[k].fp)
             fclose(spools[k].fp);
+        kefu_buf_free(&counts[k].note);
+    }
     (*failed_files)++;
     return st;
 }
@@ -1497,21 +1530,24 @@ static void load_usage(FILE *to) {
         to, "%s",
         KL("用法: kefu load [选项] FEED 文件...\n"
            "      kefu load [选项] --dir 目录      (按依赖顺序载入目录中的 <feed>.csv)\n"
-           "FEED: calls agent_states punches punch_confirmations complaints employees shifts\n"
-           "      roster leaves swaps comp_time pullouts violations special_days daily_volumes "
-           "holidays\n"
+           "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
+           "      shifts roster leaves swaps comp_time pullouts violations special_days "
+           "daily_volumes holidays\n"
            "选项:\n"
            "  --format auto|csv|asterisk-queue-log|zkteco-attlog   输入格式（默认 auto）\n"
            "  --encoding auto|utf8|gb18030     文件编码（默认 auto）\n"
            "  --tz ZONE                        queue_log 的时区（默认 Asia/Shanghai）\n"
            "  --max-rejects N|P%               拒绝行上限（默认 1%）\n"
            "  --replace                        替换同一 feed 同名文件之前载入的所有行\n"
-           "  --centre NAME                    没有 centre 列时的中心（默认 main）\n",
+           "  --centre NAME                    没有 centre 列时的中心（默认 main）\n"
+           "  --source NAME                    queue_log 的来源（默认: 去掉轮转后缀的文件名）\n"
+           "  --pending-hours N                queue_log 未结束的通话超过 N 小时无事件即关闭（默认 "
+           "24，0 = 不关闭）\n",
            "usage: kefu load [OPTIONS] FEED FILE...\n"
            "       kefu load [OPTIONS] --dir DIR     (loads DIR/<feed>.csv in dependency order)\n"
-           "FEED: calls agent_states punches punch_confirmations complaints employees shifts\n"
-           "      roster leaves swaps comp_time pullouts violations special_days daily_volumes "
-           "holidays\n"
+           "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
+           "      shifts roster leaves swaps comp_time pullouts violations special_days "
+           "daily_volumes holidays\n"
            "options:\n"
            "  --format auto|csv|asterisk-queue-log|zkteco-attlog   input format (default auto)\n"
            "  --encoding auto|utf8|gb18030     file encoding (default auto)\n"
@@ -1521,17 +1557,51 @@ static void load_usage(FILE *to) {
            "  --replace                        replace every row of earlier loads of this feed and "
            "file name\n"
            "  --centre NAME                    centre of rows without a centre column (default "
-           "main)\n"));
+           "main)\n"
+           "  --source NAME                    queue_log source (default: the file name without "
+           "its rotation suffix)\n"
+           "  --pending-hours N                queue_log calls open with no event for N hours are "
+           "closed (default 24, 0 = never)\n"));
+}
+
+/* Asterisk queue_log files given together are loaded oldest first (by their
+ * first event), whatever the order of the names: a call cut by log rotation
+ * continues in the next file (queue_log.2, queue_log.1, queue_log sort the
+ * wrong way round by name). Other files keep their places. */
+static void order_queue_logs(const load_opts *o, char **files, int n) {
+    int *ix = malloc((size_t)(n > 0 ? n : 1) * sizeof *ix);
+    int64_t *t = malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    int m = 0;
+    if (!ix || !t)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        const char *fmt = strcmp(o->format, "auto") == 0 ? kefu_detect_format(files[i]) : o->format;
+        if (strcmp(fmt, "asterisk-queue-log") == 0 && kefu_ql_first_time(files[i], &t[m]) == 0)
+            ix[m++] = i;
+    }
+    /* insertion sort of the queue_log slots by first event (stable) */
+    for (int a = 1; a < m; a++)
+        for (int b = a; b > 0 && t[b] < t[b - 1]; b--) {
+            int64_t tt = t[b];
+            t[b] = t[b - 1];
+            t[b - 1] = tt;
+            char *f = files[ix[b]];
+            files[ix[b]] = files[ix[b - 1]];
+            files[ix[b - 1]] = f;
+        }
+done:
+    free(ix);
+    free(t);
 }
 
 /* Dependency order of `--dir`: referenced feeds first. */
 static const char *DIR_ORDER[] = {
     "holidays", "special_days", "daily_volumes", "employees",  "shifts",     "roster",
     "leaves",   "swaps",        "comp_time",     "pullouts",   "violations", "punch_confirmations",
-    "punches",  "calls",        "agent_states",  "complaints", NULL};
+    "punches",  "calls",        "agent_states",  "call_rings", "complaints", NULL};
 
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
-    load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL};
+    load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL, NULL, 24 * 3600};
     const char *dir = NULL;
     static const struct option lo[] = {{"format", required_argument, NULL, 'f'},
                                        {"encoding", required_argument, NULL, 'e'},
@@ -1540,6 +1610,8 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
                                        {"replace", no_argument, NULL, 'r'},
                                        {"centre", required_argument, NULL, 'c'},
                                        {"dir", required_argument, NULL, 'd'},
+                                       {"source", required_argument, NULL, 's'},
+                                       {"pending-hours", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     int ch;
@@ -1595,6 +1667,22 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
         case 'd':
             dir = optarg;
             break;
+        case 's':
+            o.source = optarg;
+            break;
+        case 'p': {
+            char *end;
+            errno = 0;
+            long h = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || h < 0 || h > 24 * 366) {
+                kefu_error(KL("--pending-hours 需要 0 到 8784 之间的小时数，而不是 \"%s\"",
+                              "--pending-hours needs a number of hours from 0 to 8784, not \"%s\""),
+                           optarg);
+                return KEFU_ERR_USAGE;
+            }
+            o.pending_limit_s = (int64_t)h * 3600;
+            break;
+        }
         case 'h':
             load_usage(stdout);
             return KEFU_OK;
@@ -1637,6 +1725,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
                 first_err = st;
         }
     } else {
+        order_queue_logs(&o, argv + optind + 1, argc - optind - 1);
         for (int i = optind + 1; i < argc; i++) {
             st = load_file(c, &o, feed, argv[i], &failed);
             if (st && !first_err)
