@@ -753,9 +753,6 @@ static int ring_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status 
                 data1);
         return 0;
     }
-    if (t != s->ring_second)
-        flush_rings(s);
-    s->ring_second = t;
     int64_t ring_s = ms / 1000, rang_at = t - ring_s;
     for (i = 0; i < s->nrings; i++) {
         ring_item *r = &s->rings[i];
@@ -1076,6 +1073,10 @@ static int ql_next(kefu_source *base, kefu_record *rec) {
             }
         }
         advance(s, t);
+        if (s->mode == M_RINGS && t != s->ring_second) {
+            flush_rings(s); /* the rings of the second before are complete */
+            s->ring_second = t;
+        }
         rc = s->mode == M_AGENTS  ? agent_event(s, t, f, nf, &st)
              : s->mode == M_RINGS ? ring_event(s, t, f, nf, &st)
                                   : call_event(s, t, f, nf, &st);
@@ -1148,6 +1149,14 @@ kefu_ql_carry *kefu_ql_take_carry(kefu_source *base) {
             }
         }
     return c;
+}
+
+const char *kefu_ql_retracted(kefu_source *base, size_t i, char started_at[32]) {
+    ql_source *s = (ql_source *)base;
+    if (i >= s->nretract)
+        return NULL;
+    format_local(s, s->retract[i].since, started_at);
+    return s->retract[i].agent;
 }
 
 /* Take over the open items of the previous file. */

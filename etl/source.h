@@ -102,6 +102,10 @@ kefu_status kefu_source_queue_log_open(const char *path, const kefu_ql_opts *o, 
  * called earlier or out of memory. */
 kefu_ql_carry *kefu_ql_take_carry(kefu_source *s);
 size_t kefu_ql_carry_count(const kefu_ql_carry *c);
+/* Agent segments an earlier file stored as open (ended_at empty) that turned
+ * out to have no length: the agent id of the i-th and its started_at (local,
+ * into started_at), NULL past the last. The database mode deletes them. */
+const char *kefu_ql_retracted(kefu_source *s, size_t i, char started_at[32]);
 
 /* The queue_log adapter with its state in the database: the open items of the
  * source's last loaded file come from kefu.queue_log_pending, and the finish
