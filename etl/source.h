@@ -129,6 +129,13 @@ void kefu_ql_source_name(const char *path, char *out, size_t cap);
  * has none in its first 1 MiB or cannot be read. */
 int kefu_ql_first_time(const char *path, int64_t *t);
 
+/* kefu gen --queue-log: a synthetic queue_log at path (Asia/Shanghai times)
+ * of `days` days from first_day (days since 1970-01-01, local), about
+ * calls_per_day calls, nagents agents on three shifts; deterministic for a
+ * seed. *lines = lines written. */
+kefu_status kefu_gen_queue_log(const char *path, uint64_t seed, int64_t first_day, int days,
+                               int calls_per_day, int nagents, uint64_t *lines);
+
 /* ZKTeco attlog.dat: "<spaces>badge\tYYYY-MM-DD HH:MM:SS\tcodes..."; NUL
  * padding and CRLF tolerated. Yields emp_id, punched_at, device, direction. */
 kefu_status kefu_source_attlog(const char *path, kefu_source **out);
