@@ -1301,16 +1301,26 @@ void kefu_ql_source_name(const char *path, char *out, size_t cap) {
     n = strlen(base);
     if (n > 3 && !strcmp(base + n - 3, ".gz"))
         n -= 3;
-    /* Strip rotation suffixes: ".1", "-20261101", ".2026-11-01", "_20261101". */
+    /* Strip rotation suffixes: ".1", "-20261101", ".2026-11-01", "_20261101",
+     * "-2026-11-01": a run of digits and dashes after a separator. */
     for (;;) {
-        size_t k = n;
-        while (k > 0 && ((base[k - 1] >= '0' && base[k - 1] <= '9') || base[k - 1] == '-'))
+        size_t k = n, cut;
+        int digits = 0;
+        while (k > 0 && ((base[k - 1] >= '0' && base[k - 1] <= '9') || base[k - 1] == '-')) {
+            digits += base[k - 1] != '-';
             k--;
-        if (k == n || k == 0 || !(base[k - 1] == '.' || base[k - 1] == '-' || base[k - 1] == '_'))
+        }
+        if (!digits)
             break;
-        if (k - 1 == 0)
+        if (base[k] == '-')
+            cut = k; /* the dash leads the run: "-2026-11-01" */
+        else if (k > 0 && (base[k - 1] == '.' || base[k - 1] == '_'))
+            cut = k - 1;
+        else
             break;
-        n = k - 1;
+        if (cut == 0)
+            break;
+        n = cut;
     }
     if (n >= cap)
         n = cap - 1;
@@ -1768,8 +1778,8 @@ static kefu_status ql_finish(kefu_source *base, PGconn *c, int64_t batch_id, uin
         return st;
     kefu_buf_printf(
         note,
-        KL("；进线 %llu（上一文件转入 %llu）：接通 %llu，放弃 %llu，超时关闭 %llu（接通 %llu，放弃 "
-           "%llu），拒绝 %llu，%llu 个未结束，转入下一文件",
+        KL("；进线 %llu（上一文件转入 %llu）：接通 %llu，放弃 %llu，闲置超过时限而关闭 %llu（接通 "
+           "%llu，放弃 %llu），拒绝 %llu，%llu 个未结束，转入下一文件",
            "; ENTERQUEUE %llu (+%llu carried in): %llu answered, %llu abandoned, %llu closed "
            "after the pending limit (%llu answered, %llu abandoned), %llu rejected, %llu open, "
            "carried to the next file"),

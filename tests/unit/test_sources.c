@@ -904,6 +904,27 @@ static void test_queue_log_rotation(void) {
               "1700064300.4|2001|2023-11-16 00:05:00|10\n");
     kefu_ql_carry_free(carry);
 
+    /* source names: the base name without a rotation suffix */
+    static const char *const names[][2] = {{"/var/log/asterisk/queue_log", "queue_log"},
+                                           {"queue_log.1", "queue_log"},
+                                           {"queue_log-20261101", "queue_log"},
+                                           {"queue_log.2026-11-01.gz", "queue_log"},
+                                           {"queue_log-2026-11-01", "queue_log"},
+                                           {"queue_log_20261101", "queue_log"},
+                                           {"/x/pbx2-queue_log.3", "pbx2-queue_log"},
+                                           {"2026", "2026"},
+                                           {"q.1.2", "q"},
+                                           {"my-log", "my-log"}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char out[64];
+        kefu_ql_source_name(names[i][0], out, sizeof out);
+        CHECK_STR(out, names[i][1]);
+    }
+    int64_t first = 0;
+    CHECK_INT(kefu_ql_first_time(FIX "src_queue_log_rotate.log", &first), 0);
+    CHECK_INT(first, 1700063400);
+    CHECK_INT(kefu_ql_first_time(FIX "src_attlog.dat", &first), -1);
+
     check_cuts(FIX "src_queue_log_rotate.log");
     check_cuts(FIX "src_queue_log.log");
 }
