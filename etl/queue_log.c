@@ -160,6 +160,7 @@ typedef struct call_state {
     int64_t touched;                  /* the source's clock at the call's last event */
     int64_t hold_s, hold_since;       /* -1: no HOLD event / not on hold */
     int has_enq, transferred;
+    int before_log;  /* no ENTERQUEUE, first seen near the log's beginning: began before it */
     kefu_buf events; /* its lines so far, numbers masked (keep_events) */
 } call_state;
 
@@ -189,8 +190,8 @@ struct kefu_ql_carry {
     int agents;
     htable open;
     call_state *oldest, *newest;
-    int64_t now;
-    int have_now;
+    int64_t now, origin;
+    int have_now, have_origin;
 };
 
 typedef struct {
@@ -226,6 +227,9 @@ typedef struct {
     int have_now;
     int64_t first_event; /* of this file */
     int have_first;
+    int64_t origin; /* the source's first event (of its first file) */
+    int have_origin;
+    uint64_t before_log; /* calls without ENTERQUEUE that began before the log, dropped */
     int ended, carry_taken;
     tz_cache cache[TZ_CACHE];
     /* records waiting to be handed out (see q_begin) */
@@ -597,7 +601,9 @@ static void push_call(ql_source *s, call_state *c, int64_t ended, int closed, co
 /* Close a call idle longer than the limit, by the rule of DOMAIN §5: an
  * answered call ends at its last event, a waiting call is abandoned then. */
 static void close_idle_call(ql_source *s, call_state *c) {
-    if (c->has_enq)
+    if (!c->has_enq && c->before_log)
+        s->before_log++;
+    else if (c->has_enq)
         push_call(s, c, c->last, 1, NULL, 0);
     else
         push_call(s, c, c->last, 1, "call has no ENTERQUEUE (closed after the pending limit)",
@@ -667,6 +673,10 @@ static int call_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status 
         c->first_line = s->lr.lineno;
         c->arrived = c->answered = c->hold_s = c->hold_since = -1;
         c->first = t;
+        /* Without ENTERQUEUE so far: if the log began less than the
+         * pending limit (24 h when none) ago, the call may have entered
+         * before it; later, a file of the source must be missing. */
+        c->before_log = t - s->origin <= (s->limit > 0 ? s->limit : 86400);
         if ((*st = ht_insert(&s->open, &c->h))) {
             call_free(c);
             return -1;
@@ -702,7 +712,12 @@ static int call_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status 
             c->transferred = 1;
         lru_unlink(&s->oldest, &s->newest, c);
         ht_unlink(&s->open, &c->h);
-        push_call(s, c, t, 0, c->has_enq ? NULL : "call has no ENTERQUEUE", K_OTHER);
+        if (!c->has_enq && c->before_log)
+            s->before_log++; /* the log began during the call: nothing to load */
+        else
+            push_call(s, c, t, 0,
+                      c->has_enq ? NULL : "call has no ENTERQUEUE (a file of the source missing?)",
+                      K_OTHER);
         call_free(c);
     }
     return 0;
@@ -1049,6 +1064,10 @@ static int ql_next(kefu_source *base, kefu_record *rec) {
             q_error(s, s->lr.lineno, K_OTHER, "bad time (epoch seconds expected)", "time", f[0]);
             continue;
         }
+        if (!s->have_origin) {
+            s->have_origin = 1;
+            s->origin = t;
+        }
         if (!s->have_first) {
             s->have_first = 1;
             s->first_event = t;
@@ -1133,6 +1152,8 @@ kefu_ql_carry *kefu_ql_take_carry(kefu_source *base) {
     c->newest = s->newest;
     c->now = s->now;
     c->have_now = s->have_now;
+    c->origin = s->origin;
+    c->have_origin = s->have_origin;
     memset(&s->open, 0, sizeof s->open);
     s->oldest = s->newest = NULL;
     s->carry_taken = 1;
@@ -1173,6 +1194,8 @@ static void adopt_carry(ql_source *s, kefu_ql_carry *c) {
     }
     s->now = c->now;
     s->have_now = c->have_now;
+    s->origin = c->origin;
+    s->have_origin = c->have_origin;
     kefu_ql_carry_free(c);
 }
 
@@ -1395,7 +1418,7 @@ static int stored_form(const ql_source *s, const call_state *c, char hash[65], c
 
 #define PENDING_COLS                                                                               \
     "batch_id, seq, kind, item, first_event, last_event, touched, queue, caller_hash,"             \
-    " caller_masked, entered_at, answered_at, agent_id, has_enq, transferred, hold_s,"             \
+    " caller_masked, entered_at, answered_at, agent_id, has_enq, before_log, transferred, hold_s," \
     " hold_since, logged_in, implicit, paused, pause_reason, queues, state, state_reason,"         \
     " state_since, events"
 
@@ -1425,6 +1448,7 @@ static void call_line(const ql_source *s, kefu_buf *b, const char *batch, long s
     cf_time(b, c->answered);
     kefu_copy_field(b, c->agent, 0);
     kefu_copy_field(b, c->has_enq ? "t" : "f", 0);
+    kefu_copy_field(b, c->before_log ? "t" : "f", 0);
     kefu_copy_field(b, c->transferred ? "t" : "f", 0);
     cf_int(b, c->hold_s, 1);
     cf_time(b, c->hold_since);
@@ -1461,7 +1485,7 @@ static void agent_line(kefu_buf *b, const char *batch, long seq, const agent_sta
     kefu_copy_field(b, a->h.key, 0);
     cf_time(b, a->first);
     cf_time(b, a->last);
-    for (int i = 0; i < 11; i++) /* touched .. hold_since: call columns */
+    for (int i = 0; i < 12; i++) /* touched .. hold_since: call columns */
         kefu_copy_field(b, NULL, 0);
     kefu_copy_field(b, a->login ? "t" : "f", 0);
     kefu_copy_field(b, a->implicit ? "t" : "f", 0);
@@ -1544,7 +1568,8 @@ static kefu_status load_pending(ql_source *s, PGconn *c, const char *feed) {
     char bid[24];
 
     st = kefu_db_query(c,
-                       "SELECT f.batch_id, extract(epoch FROM f.last_event)::bigint"
+                       "SELECT f.batch_id, extract(epoch FROM f.last_event)::bigint,"
+                       " extract(epoch FROM f.source_first_event)::bigint"
                        " FROM kefu.queue_log_files f JOIN kefu.load_batches b USING (batch_id)"
                        " WHERE f.centre = $1 AND f.source = $2 AND f.feed = $3"
                        " AND b.status = 'loaded' ORDER BY f.batch_id DESC LIMIT 1",
@@ -1560,6 +1585,10 @@ static kefu_status load_pending(ql_source *s, PGconn *c, const char *feed) {
         s->floor = s->now = col_int(r, 0, 1, 0);
         s->have_floor = s->have_now = 1;
     }
+    if (!PQgetisnull(r, 0, 2)) {
+        s->origin = col_int(r, 0, 2, 0);
+        s->have_origin = 1;
+    }
     PQclear(r);
     snprintf(bid, sizeof bid, "%lld", (long long)s->prev_batch);
     const char *q[2] = {bid, s->mode == M_CALLS ? "call" : "agent"};
@@ -1571,7 +1600,7 @@ static kefu_status load_pending(ql_source *s, PGconn *c, const char *feed) {
         " extract(epoch FROM entered_at)::bigint, extract(epoch FROM answered_at)::bigint,"
         " agent_id, has_enq, transferred, hold_s, extract(epoch FROM hold_since)::bigint,"
         " logged_in, implicit, paused, pause_reason, array_to_string(queues, E'\\n'), state,"
-        " state_reason, extract(epoch FROM state_since)::bigint, events"
+        " state_reason, extract(epoch FROM state_since)::bigint, events, before_log"
         " FROM kefu.queue_log_pending WHERE batch_id = $1::bigint AND kind = $2 ORDER BY seq",
         2, q, &r);
     if (st)
@@ -1597,6 +1626,7 @@ static kefu_status load_pending(ql_source *s, PGconn *c, const char *feed) {
             k->transferred = col_bool(r, i, 10);
             k->hold_s = col_int(r, i, 11, -1);
             k->hold_since = col_int(r, i, 12, -1);
+            k->before_log = col_bool(r, i, 22);
             if (s->keep_events)
                 kefu_buf_puts(&k->events, PQgetvalue(r, i, 21));
             h = &k->h;
@@ -1705,19 +1735,23 @@ static kefu_status ql_finish(kefu_source *base, PGconn *c, int64_t batch_id, uin
     snprintf(v[0], 24, "%lld", (long long)batch_id);
     snprintf(v[1], 24, "%lld", (long long)s->prev_batch);
     snprintf(v[2], 24, "%lld", (long long)s->limit);
-    const char *p[8] = {v[0],
+    char origin[40] = "";
+    if (s->have_origin)
+        format_utc(s->origin, origin);
+    const char *p[9] = {v[0],
                         s->centre,
                         s->source_name,
                         feed,
                         s->prev_batch ? v[1] : NULL,
                         *first ? first : NULL,
                         *last ? last : NULL,
-                        v[2]};
+                        v[2],
+                        *origin ? origin : NULL};
     if ((st = kefu_db_query(c,
                             "INSERT INTO kefu.queue_log_files (batch_id, centre, source, feed,"
-                            " prev_batch_id, first_event, last_event, pending_limit_s)"
-                            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                            8, p, NULL)))
+                            " prev_batch_id, first_event, last_event, pending_limit_s,"
+                            " source_first_event) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            9, p, NULL)))
         return st;
     if ((st = save_pending(s, c, batch_id)))
         return st;
@@ -1769,12 +1803,13 @@ static kefu_status ql_finish(kefu_source *base, PGconn *c, int64_t batch_id, uin
     snprintf(v[6], 24, "%llu", (unsigned long long)(cans + cabn));
     snprintf(v[7], 24, "%llu", (unsigned long long)rej);
     snprintf(v[8], 24, "%llu", (unsigned long long)carried_out);
-    const char *u[7] = {v[0], v[3], v[4], v[5], v[6], v[7], v[8]};
+    snprintf(v[9], 24, "%llu", (unsigned long long)s->before_log);
+    const char *u[8] = {v[0], v[3], v[4], v[5], v[6], v[7], v[8], v[9]};
     if ((st = kefu_db_query(c,
                             "UPDATE kefu.load_batches SET carried_in = $2, entered = $3,"
                             " finished = $4, closed_by_limit = $5, entries_rejected = $6,"
-                            " carried_out = $7 WHERE batch_id = $1",
-                            7, u, NULL)))
+                            " carried_out = $7, began_before_log = $8 WHERE batch_id = $1",
+                            8, u, NULL)))
         return st;
     kefu_buf_printf(
         note,
@@ -1786,6 +1821,11 @@ static kefu_status ql_finish(kefu_source *base, PGconn *c, int64_t batch_id, uin
         (unsigned long long)s->entered, (unsigned long long)s->carried_in, (unsigned long long)ans,
         (unsigned long long)abn, (unsigned long long)(cans + cabn), (unsigned long long)cans,
         (unsigned long long)cabn, (unsigned long long)rej, (unsigned long long)carried_out);
+    if (s->before_log)
+        kefu_buf_printf(note,
+                        KL("；%llu 个通话在日志开始前已进线（没有进线事件），未载入",
+                           "; %llu calls began before the log (no ENTERQUEUE), not loaded"),
+                        (unsigned long long)s->before_log);
     return KEFU_OK;
 }
 

@@ -30,7 +30,10 @@ ALTER TABLE kefu.load_batches
     ADD COLUMN IF NOT EXISTS finished bigint,          -- ended by an event, loaded
     ADD COLUMN IF NOT EXISTS closed_by_limit bigint,   -- idle past the pending limit, loaded
     ADD COLUMN IF NOT EXISTS entries_rejected bigint,  -- rejected (adapter or validation)
-    ADD COLUMN IF NOT EXISTS carried_out bigint;       -- still open, carried to the next file
+    ADD COLUMN IF NOT EXISTS carried_out bigint,       -- still open, carried to the next file
+    ADD COLUMN IF NOT EXISTS began_before_log bigint;  -- calls without ENTERQUEUE first seen within
+                                                       -- the pending limit of the source's first
+                                                       -- event: begun before the log, not loaded
 
 -- One row per loaded queue_log file and feed: the source it continues.
 -- The source's current state is its latest row whose batch is 'loaded'.
@@ -42,6 +45,7 @@ CREATE TABLE kefu.queue_log_files (
     prev_batch_id   bigint,               -- the file whose open items this one took over
     first_event     timestamptz,          -- first event of this file (NULL: none)
     last_event      timestamptz,          -- newest event of the source up to this file
+    source_first_event timestamptz,       -- first event of the source's first file
     pending_limit_s integer NOT NULL      -- --pending-hours, in seconds (0 = never)
 );
 CREATE INDEX queue_log_files_source ON kefu.queue_log_files (centre, source, feed, batch_id);
@@ -66,6 +70,7 @@ CREATE TABLE kefu.queue_log_pending (
     answered_at   timestamptz,            -- CONNECT
     agent_id      text,
     has_enq       boolean,
+    before_log    boolean,                -- no ENTERQUEUE, seen first near the log's beginning
     transferred   boolean,
     hold_s        integer,
     hold_since    timestamptz,
