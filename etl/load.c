@@ -6,6 +6,7 @@
 #include "etl.h"
 #include "feeds.h"
 #include "source.h"
+#include "validate.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -18,7 +19,6 @@
 #include <unistd.h>
 
 #define COPY_CHUNK (64 * 1024)
-#define MAX_REJECT_VALUE 200
 
 typedef struct {
     const char *format; /* auto | csv | asterisk-queue-log | zkteco-attlog */
@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
     FILE *fp; /* owned */
     uint64_t n;
+    int failed; /* a reject could not be spooled (no temporary file, disk full) */
 } reject_spool;
 
 /* Decimal digits of v (v >= 0) appended to b. */
@@ -60,63 +61,21 @@ static void append_uint(kefu_buf *b, uint64_t v) {
     kefu_buf_append(b, tmp + i, (size_t)(24 - i));
 }
 
-/* Valid UTF-8 (no overlongs, no surrogates)? Fast path for ASCII. */
-static int utf8_valid(const unsigned char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else
-            return 0;
-        if (i + len > n)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
+/* Every reject passes here: its value is cut, made valid UTF-8 and masked
+ * (kefu_reject_value) before it reaches the rejects file, the database or a
+ * message. */
 static void spool_reject(reject_spool *sp, long line, const char *col, const char *value,
                          const char *reason) {
     if (!sp->fp)
         sp->fp = tmpfile();
-    if (!sp->fp)
+    if (!sp->fp) {
+        sp->failed = 1;
         return;
-    kefu_buf b = {0};
-    char val[MAX_REJECT_VALUE * 4 + 8];
-    if (value) {
-        size_t n = strlen(value);
-        if (n > MAX_REJECT_VALUE)
-            n = MAX_REJECT_VALUE;
-        memcpy(val, value, n);
-        val[n] = 0;
-        /* A cut inside a multibyte character, or invalid bytes: keep it ASCII. */
-        if (!utf8_valid((const unsigned char *)val, n))
-            for (size_t i = 0; i < n; i++)
-                if ((unsigned char)val[i] >= 0x80)
-                    val[i] = '?';
     }
+    kefu_buf b = {0};
+    char val[KEFU_REJECT_VALUE_MAX + 1];
+    if (value)
+        kefu_reject_value(value, val);
     kefu_buf_printf(&b, "%ld\t", line);
     if (col)
         kefu_copy_escape(&b, col);
@@ -130,189 +89,26 @@ static void spool_reject(reject_spool *sp, long line, const char *col, const cha
     kefu_buf_puts(&b, "\t");
     kefu_copy_escape(&b, reason);
     kefu_buf_puts(&b, "\n");
-    fwrite(b.ptr, 1, b.len, sp->fp);
+    if (kefu_buf_status(&b) || fwrite(b.ptr, 1, b.len, sp->fp) != b.len)
+        sp->failed = 1;
     kefu_buf_free(&b);
     sp->n++;
-}
-
-/* ---- per-feed plan: header mapping and SQL ------------------------------- */
-
-typedef struct {
-    const feed_def *f;
-    int *map;      /* map[feed col] = field index in the record, or -1 */
-    kefu_buf cols; /* column list of the COPY into stage */
-    int has_phone;
-    int binary_ok;  /* every stored column has a simple binary form */
-    size_t nfields; /* stored columns incl. batch_id (not _line) */
-    size_t nextra;
-    char **extra_names;
-} feed_plan;
-
-static void plan_free(feed_plan *p) {
-    free(p->map);
-    kefu_buf_free(&p->cols);
-    for (size_t i = 0; i < p->nextra; i++)
-        free(p->extra_names[i]);
-    free(p->extra_names);
-}
-
-static kefu_status plan_make(const feed_def *f, kefu_source *src, const char *path, feed_plan *p) {
-    memset(p, 0, sizeof *p);
-    p->f = f;
-    p->map = malloc(f->ncols * sizeof *p->map);
-    if (!p->map)
-        return KEFU_ERR_NOMEM;
-    for (size_t i = 0; i < f->ncols; i++)
-        p->map[i] = -1;
-    for (size_t h = 0; h < src->nheader; h++) {
-        int ix = kefu_feed_match_header(f, src->header[h]);
-        if (ix < 0) {
-            if (src->header[h][0])
-                kefu_info(KL("%s: 忽略未知列 \"%s\"", "%s: ignoring unknown column \"%s\""), path,
-                          src->header[h]);
-            continue;
-        }
-        if (p->map[ix] >= 0) {
-            kefu_error(
-                KL("%s 第 1 行: 列 \"%s\" 出现两次", "%s line 1: column \"%s\" appears twice"),
-                path, src->header[h]);
-            return KEFU_ERR_INPUT;
-        }
-        p->map[ix] = (int)h;
-    }
-    for (size_t i = 0; i < f->ncols; i++)
-        if (f->cols[i].required && p->map[i] < 0) {
-            kefu_error(KL("%s: 缺少必需的列 %s（%s）", "%s: missing required column %s (%s)"), path,
-                       f->cols[i].name, f->cols[i].zh);
-            kefu_hint(KL("%s 的列: 见 README 的 \"输入格式\"",
-                         "columns of feed %s: see README \"Input formats\""),
-                      f->name);
-            return KEFU_ERR_INPUT;
-        }
-    if (strcmp(f->name, "punches") == 0 && p->map[kefu_feed_match_header(f, "emp_id")] < 0 &&
-        p->map[kefu_feed_match_header(f, "badge_no")] < 0) {
-        kefu_error(KL("%s: 需要 emp_id（工号）或 badge_no（考勤号）列",
-                      "%s: needs an emp_id or a badge_no column"),
-                   path);
-        return KEFU_ERR_INPUT;
-    }
-    for (size_t i = 0; i < f->ncols; i++) {
-        const feed_col *c = &f->cols[i];
-        const char *db = c->db ? c->db : c->name;
-        if (!db[0])
-            continue;
-        if (p->cols.len)
-            kefu_buf_puts(&p->cols, ", ");
-        if (c->type == COL_PHONE) {
-            kefu_buf_printf(&p->cols, "%s_hash, %s_masked", db, db);
-            p->has_phone = 1;
-        } else {
-            kefu_buf_puts(&p->cols, db);
-        }
-    }
-    if (f->extra_cols) {
-        kefu_buf_printf(&p->cols, ", %s", f->extra_cols);
-        const char *s = f->extra_cols;
-        while (s) {
-            const char *comma = strchr(s, ',');
-            size_t n = comma ? (size_t)(comma - s) : strlen(s);
-            p->extra_names = realloc(p->extra_names, (p->nextra + 1) * sizeof *p->extra_names);
-            p->extra_names[p->nextra++] = strndup(s, n);
-            s = comma ? comma + 1 : NULL;
-        }
-    }
-    kefu_buf_puts(&p->cols, ", batch_id");
-    p->binary_ok = p->nextra == 0;
-    p->nfields = 1;
-    for (size_t i = 0; i < f->ncols; i++) {
-        const feed_col *c = &f->cols[i];
-        if (c->db && !c->db[0])
-            continue;
-        p->nfields += c->type == COL_PHONE ? 2 : 1;
-        if (c->type == COL_NUM)
-            p->binary_ok = 0;
-    }
-    return KEFU_OK;
 }
 
 /* ---- one record ------------------------------------------------------------ */
 
 typedef struct {
     const load_opts *o;
-    const feed_plan *p;
-    const unsigned char *key;
+    const kefu_plan *p;
     int64_t batch_id;
-    kefu_buf out; /* COPY text being built */
+    kefu_buf out; /* COPY data being built */
     reject_spool spool;
-    /* per-record scratch, one slot per feed column */
-    int *has;
-    int64_t *num;
-    const char **text;
-    char **norm;            /* normalised text buffers */
+    kefu_row row;           /* the validated record */
     int with_line;          /* append the _line column (staging table) */
     int binary;             /* binary COPY format (binary_ok plans) */
     long line;              /* line of the record being emitted */
     kefu_encoding encoding; /* GB18030 once the source said so */
 } row_ctx;
-
-static char *trim(char *s, size_t *n) {
-    size_t len = *n;
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-        len--;
-    s[len] = 0;
-    *n = len;
-    return s;
-}
-
-static int parse_int(const char *s, int64_t *v) {
-    char *end;
-    errno = 0;
-    long long x = strtoll(s, &end, 10);
-    if (errno || end == s || *end)
-        return -1;
-    *v = x;
-    return 0;
-}
-
-/* A decimal number: digits, optional sign and one '.', no exponent. */
-static int parse_num(const char *s, double *v) {
-    const char *p = s;
-    if (*p == '-' || *p == '+')
-        p++;
-    int digits = 0, dots = 0;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9')
-            digits++;
-        else if (*p == '.' && !dots)
-            dots++;
-        else
-            return -1;
-    }
-    if (!digits)
-        return -1;
-    *v = strtod(s, NULL);
-    return 0;
-}
-
-static int parse_bool(const char *s, const char **out) {
-    static const char *T[] = {"1", "true", "t", "yes", "y", "是", "真", NULL};
-    static const char *F[] = {"0", "false", "f", "no", "n", "否", "假", NULL};
-    for (int i = 0; T[i]; i++)
-        if (strcasecmp(s, T[i]) == 0) {
-            *out = "true";
-            return 0;
-        }
-    for (int i = 0; F[i]; i++)
-        if (strcasecmp(s, F[i]) == 0) {
-            *out = "false";
-            return 0;
-        }
-    return -1;
-}
 
 /* ---- binary COPY (the fast path's format: no text parsing on the server) -- */
 
@@ -357,6 +153,7 @@ static int hexval(char h) {
  * extra columns (plan.binary_ok). */
 static void emit_binary(row_ctx *x) {
     const feed_def *f = x->p->f;
+    const kefu_row *r = &x->row;
     kefu_buf *b = &x->out;
     put16(b, (int)x->p->nfields + (x->with_line ? 1 : 0));
     for (size_t i = 0; i < f->ncols; i++) {
@@ -366,62 +163,63 @@ static void emit_binary(row_ctx *x) {
             continue;
         switch (c->type) {
         case COL_TEXT:
+        case COL_FREE:
         case COL_ENUM:
         case COL_NUM: /* never here: binary_ok excludes it */
-            put_text(b, x->text[i]);
+            put_text(b, r->text[i]);
             break;
         case COL_BOOL:
-            if (!x->text[i]) {
+            if (!r->text[i]) {
                 put32(b, -1);
             } else {
                 put32(b, 1);
-                kefu_buf_append(b, x->text[i][0] == 't' ? "\1" : "\0", 1);
+                kefu_buf_append(b, r->text[i][0] == 't' ? "\1" : "\0", 1);
             }
             break;
         case COL_INT:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 4);
-                put32(b, x->num[i]);
+                put32(b, r->num[i]);
             }
             break;
         case COL_TS:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 8);
-                put64(b, (x->num[i] - PG_EPOCH_SECS) * 1000000);
+                put64(b, (r->num[i] - PG_EPOCH_SECS) * 1000000);
             }
             break;
         case COL_DATE:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 4);
-                put32(b, x->num[i] - PG_EPOCH_DAYS);
+                put32(b, r->num[i] - PG_EPOCH_DAYS);
             }
             break;
         case COL_TIME:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 8);
-                put64(b, x->num[i] * 1000000);
+                put64(b, r->num[i] * 1000000);
             }
             break;
         case COL_PHONE:
-            if (!x->text[i]) {
+            if (!r->text[i]) {
                 put32(b, -1);
                 put32(b, -1);
             } else {
                 unsigned char raw[32];
                 for (int k = 0; k < 32; k++)
-                    raw[k] = (unsigned char)(hexval(x->norm[i][2 * k]) << 4 |
-                                             hexval(x->norm[i][2 * k + 1]));
+                    raw[k] = (unsigned char)(hexval(r->norm[i][2 * k]) << 4 |
+                                             hexval(r->norm[i][2 * k + 1]));
                 put32(b, 32);
                 kefu_buf_append(b, raw, 32);
-                put_text(b, x->norm[i] + 65);
+                put_text(b, r->norm[i] + 65);
             }
             break;
         }
@@ -434,227 +232,22 @@ static void emit_binary(row_ctx *x) {
     }
 }
 
-/* Validate rec and append its COPY line to ctx->out; or spool a reject.
+/* Validate rec and append its COPY data to x->out; or spool a reject.
  * Returns 1 accepted, 0 rejected. */
 static int process_record(row_ctx *x, const kefu_record *rec) {
     const feed_def *f = x->p->f;
-    const char *bad_col = NULL, *bad_val = NULL, *reason = NULL;
-    char masked[64];
+    const kefu_row *r = &x->row;
 
-    if (rec->error) {
-        /* The source's excerpt may hold a caller number (e.g. a whole
-         * malformed line): mask every run of 7+ digits as a caller would be. */
-        char safe[MAX_REJECT_VALUE + 1];
-        const char *ev = rec->error_value;
-        if (ev && x->p->has_phone) {
-            size_t k = 0;
-            for (const char *s = ev; *s && k < MAX_REJECT_VALUE;) {
-                size_t run = strspn(s, "0123456789");
-                if (run >= 7 && k + run <= MAX_REJECT_VALUE) {
-                    kefu_phone_mask(s, run, safe + k);
-                } else if (run >= 7) {
-                    memset(safe + k, '*', MAX_REJECT_VALUE - k);
-                    run = MAX_REJECT_VALUE - k;
-                } else {
-                    if (!run)
-                        run = 1;
-                    if (k + run > MAX_REJECT_VALUE)
-                        run = MAX_REJECT_VALUE - k;
-                    memcpy(safe + k, s, run);
-                }
-                k += run;
-                s += run;
-            }
-            safe[k] = 0;
-            ev = safe;
-        }
-        spool_reject(&x->spool, rec->line, rec->error_col, ev, rec->error);
+    if (!kefu_validate(&x->row, rec)) {
+        spool_reject(&x->spool, rec->line, r->bad_col, r->bad_val, r->reason);
         return 0;
-    }
-    for (size_t i = 0; i < f->ncols; i++) {
-        const feed_col *c = &f->cols[i];
-        x->has[i] = 0;
-        x->text[i] = NULL;
-        char *v = NULL;
-        size_t n = 0;
-        int fi = x->p->map[i];
-        if (fi >= 0 && (size_t)fi < rec->nfields) {
-            n = rec->len[fi];
-            v = trim(rec->field[fi], &n);
-        }
-        if (!v || !n) {
-            if (i == 0 && x->o->centre) {
-                x->text[i] = x->o->centre;
-                continue;
-            }
-            if (c->required) {
-                bad_col = c->name;
-                bad_val = "";
-                reason = KL("必填字段为空", "required value is empty");
-                goto reject;
-            }
-            x->text[i] = c->dflt;
-            continue;
-        }
-        if (!utf8_valid((const unsigned char *)v, n)) {
-            bad_col = c->name;
-            bad_val = c->type == COL_PHONE ? "***" : v;
-            reason = KL("不是有效的 UTF-8 / GB18030 文本", "not valid UTF-8 or GB18030 text");
-            goto reject;
-        }
-        switch (c->type) {
-        case COL_TEXT:
-            x->text[i] = v;
-            break;
-        case COL_INT: {
-            int64_t iv;
-            if (parse_int(v, &iv) || iv < c->lo || iv > c->hi) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是范围内的整数", "not an integer in range");
-                goto reject;
-            }
-            x->num[i] = iv;
-            x->has[i] = 1;
-            x->text[i] = v;
-            break;
-        }
-        case COL_NUM: {
-            double d;
-            if (parse_num(v, &d) || d < c->lo || d > c->hi) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是范围内的数值", "not a number in range");
-                goto reject;
-            }
-            x->text[i] = v;
-            break;
-        }
-        case COL_TS: {
-            kefu_ts t;
-            if (kefu_parse_ts(v, n, &t)) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是有效的时间（YYYY-MM-DD HH:MM:SS）",
-                            "not a valid timestamp (YYYY-MM-DD HH:MM:SS)");
-                goto reject;
-            }
-            /* Already canonical text passes through; other variants are rewritten. */
-            if (n == 19 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' &&
-                v[16] == ':') {
-                x->text[i] = v;
-            } else {
-                kefu_format_ts(t, x->norm[i]);
-                x->text[i] = x->norm[i];
-            }
-            x->num[i] = t;
-            x->has[i] = 1;
-            break;
-        }
-        case COL_DATE: {
-            int64_t d;
-            if (kefu_parse_date(v, n, &d)) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是有效的日期（YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)");
-                goto reject;
-            }
-            kefu_format_date(d, x->norm[i]);
-            x->num[i] = d;
-            x->has[i] = 1;
-            x->text[i] = x->norm[i];
-            break;
-        }
-        case COL_TIME: {
-            int secs;
-            /* 24:00 is a valid shift end (PostgreSQL's time accepts it). */
-            if (kefu_parse_clock(v, n, &secs) || secs > 86400) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是有效的时刻（HH:MM）", "not a valid clock time (HH:MM)");
-                goto reject;
-            }
-            snprintf(x->norm[i], 32, "%02d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60);
-            x->num[i] = secs;
-            x->has[i] = 1;
-            x->text[i] = x->norm[i];
-            break;
-        }
-        case COL_BOOL:
-            if (parse_bool(v, &x->text[i])) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是是/否值", "not a yes/no value");
-                goto reject;
-            }
-            break;
-        case COL_ENUM: {
-            const enum_map *m = c->enums;
-            for (; m->in; m++)
-                if (strcasecmp(m->in, v) == 0)
-                    break;
-            if (!m->in) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("未知的取值", "unknown value");
-                goto reject;
-            }
-            x->text[i] = m->out;
-            break;
-        }
-        case COL_PHONE: {
-            char digits[64];
-            if (rec->prehashed >> fi & 1u) {
-                /* A caller carried over by the source as stored: "<hex> <masked>". */
-                if (n < 66 || v[64] != ' ' || strspn(v, "0123456789abcdef") != 64) {
-                    bad_col = c->name;
-                    bad_val = "***";
-                    reason = KL("不是电话号码", "not a phone number");
-                    goto reject;
-                }
-                memcpy(x->norm[i], v, 64);
-                x->norm[i][64] = '\0';
-                snprintf(x->norm[i] + 65, 64, "%s", v + 65);
-                x->text[i] = x->norm[i];
-                x->has[i] = 1;
-                break;
-            }
-            int dn = kefu_phone_normalise(v, n, digits, sizeof digits);
-            if (dn < 3) {
-                bad_col = c->name;
-                bad_val = "***";
-                reason = KL("不是电话号码", "not a phone number");
-                goto reject;
-            }
-            kefu_phone_hash(x->key, digits, (size_t)dn, x->norm[i]);
-            kefu_phone_mask(digits, (size_t)dn, masked);
-            snprintf(x->norm[i] + 65, 64, "%s", masked);
-            x->text[i] = x->norm[i];
-            x->has[i] = 1;
-            break;
-        }
-        }
-    }
-    const char *extra[4] = {NULL, NULL, NULL, NULL};
-    if (f->check) {
-        feed_row r = {f->cols, f->ncols, x->has, x->num, x->text};
-        const char *col = NULL;
-        reason = f->check(&r, &col, extra);
-        if (reason) {
-            bad_col = col;
-            int ix = kefu_feed_match_header(f, col);
-            bad_val = ix >= 0 ? x->text[ix] : NULL;
-            if (ix >= 0 && f->cols[ix].type == COL_PHONE)
-                bad_val = "***";
-            goto reject;
-        }
     }
     if (x->binary) {
         x->line = rec->line;
         emit_binary(x);
         return 1;
     }
-    /* Accepted: one COPY line. */
+    /* Accepted: one COPY text line. */
     for (size_t i = 0; i < f->ncols; i++) {
         const feed_col *c = &f->cols[i];
         const char *db = c->db ? c->db : c->name;
@@ -663,25 +256,25 @@ static int process_record(row_ctx *x, const kefu_record *rec) {
         if (i)
             kefu_buf_append(&x->out, "\t", 1);
         if (c->type == COL_PHONE) {
-            if (x->text[i]) {
+            if (r->text[i]) {
                 /* bytea input "\x<hex>", its backslash doubled for COPY text */
                 kefu_buf_append(&x->out, "\\\\x", 3);
-                kefu_buf_append(&x->out, x->norm[i], 64);
+                kefu_buf_append(&x->out, r->norm[i], 64);
                 kefu_buf_append(&x->out, "\t", 1);
-                kefu_buf_puts(&x->out, x->norm[i] + 65);
+                kefu_buf_puts(&x->out, r->norm[i] + 65);
             } else {
                 kefu_buf_puts(&x->out, "\\N\t\\N");
             }
-        } else if (x->text[i]) {
-            kefu_copy_escape(&x->out, x->text[i]);
+        } else if (r->text[i]) {
+            kefu_copy_escape(&x->out, r->text[i]);
         } else {
             kefu_buf_append(&x->out, "\\N", 2);
         }
     }
     for (size_t e = 0; e < x->p->nextra; e++) {
         kefu_buf_append(&x->out, "\t", 1);
-        if (extra[e])
-            kefu_copy_escape(&x->out, extra[e]);
+        if (r->extra[e])
+            kefu_copy_escape(&x->out, r->extra[e]);
         else
             kefu_buf_append(&x->out, "\\N", 2);
     }
@@ -693,10 +286,6 @@ static int process_record(row_ctx *x, const kefu_record *rec) {
     }
     kefu_buf_append(&x->out, "\n", 1);
     return 1;
-
-reject:
-    spool_reject(&x->spool, rec->line, bad_col, bad_val, reason);
-    return 0;
 }
 
 /* ---- database steps -------------------------------------------------------- */
@@ -919,7 +508,7 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp) 
 
 /* Merge stage into the feed table: new keys inserted, changed rows replaced,
  * identical rows left alone. */
-static kefu_status merge_stage(PGconn *c, const feed_plan *p, load_counts *n) {
+static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
     const feed_def *f = p->f;
     kefu_buf sql = {0}, set = {0}, cmp_t = {0}, cmp_e = {0};
     /* Non-key columns: every stage column except centre, the key and batch_id. */
@@ -1038,8 +627,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
                              const unsigned char *key, load_counts *n, reject_spool *spool) {
     kefu_status st;
     kefu_source *src = NULL;
-    feed_plan plan;
-    int plan_ok = 0;
+    kefu_plan plan;
     row_ctx x;
     memset(&x, 0, sizeof x);
     memset(&plan, 0, sizeof plan);
@@ -1086,27 +674,14 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
 
     if ((st = open_source(c, fi, o, f->name, key, &src)))
         goto done;
-    if ((st = plan_make(f, src, fi->path, &plan)))
+    if ((st = kefu_plan_make(f, src->header, src->nheader, fi->path, &plan)))
         goto done;
-    plan_ok = 1;
 
     x.o = o;
     x.p = &plan;
-    x.key = key;
     x.batch_id = n->batch_id;
-    x.has = calloc(f->ncols, sizeof *x.has);
-    x.num = calloc(f->ncols, sizeof *x.num);
-    x.text = calloc(f->ncols, sizeof *x.text);
-    x.norm = calloc(f->ncols, sizeof *x.norm);
-    if (!x.has || !x.num || !x.text || !x.norm) {
-        st = KEFU_ERR_NOMEM;
+    if ((st = kefu_row_init(&x.row, &plan, o->centre, key)))
         goto done;
-    }
-    for (size_t i = 0; i < f->ncols; i++)
-        if (!(x.norm[i] = malloc(160))) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
 
     /* Fast path, for feeds without server-side checks: COPY straight into
      * the feed table under a savepoint, as fast as a plain COPY. A key that
@@ -1220,19 +795,10 @@ done:
     /* hand the spool to the caller for the rejects file / failure record */
     *spool = x.spool;
     x.spool.fp = NULL;
-    if (x.norm)
-        for (size_t i = 0; i < f->ncols; i++)
-            free(x.norm[i]);
-    free(x.norm);
-    free(x.has);
-    free(x.num);
-    free(x.text);
+    kefu_row_free(&x.row);
     kefu_buf_free(&x.out);
     kefu_buf_free(&sql);
-    if (plan_ok)
-        plan_free(&plan);
-    else
-        free(plan.map);
+    kefu_plan_free(&plan);
     kefu_source_close(src);
     return st;
 }
