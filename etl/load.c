@@ -1146,8 +1146,9 @@ static void order_queue_logs(const load_opts *o, char **files, int n) {
             ix[m++] = i;
     }
     /* insertion sort of the queue_log slots by first event (stable) */
+    int moved = 0;
     for (int a = 1; a < m; a++)
-        for (int b = a; b > 0 && t[b] < t[b - 1]; b--) {
+        for (int b = a; b > 0 && t[b] < t[b - 1]; b--, moved = 1) {
             int64_t tt = t[b];
             t[b] = t[b - 1];
             t[b - 1] = tt;
@@ -1155,6 +1156,15 @@ static void order_queue_logs(const load_opts *o, char **files, int n) {
             files[ix[b]] = files[ix[b - 1]];
             files[ix[b - 1]] = f;
         }
+    if (moved) {
+        kefu_buf list = {0};
+        for (int a = 0; a < m; a++)
+            kefu_buf_printf(&list, "%s%s", a ? ", " : "", files[ix[a]]);
+        kefu_info(KL("queue_log 文件按第一个事件的时间先后载入: %s",
+                     "queue_log files loaded in the order of their first event: %s"),
+                  list.ptr ? list.ptr : "");
+        kefu_buf_free(&list);
+    }
 done:
     free(ix);
     free(t);
