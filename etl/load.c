@@ -1007,9 +1007,14 @@ static void order_queue_logs(const load_opts *o, char **files, int n) {
     int *ix = malloc((size_t)(n > 0 ? n : 1) * sizeof *ix);
     int64_t *t = malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
     int m = 0;
-    if (!ix || !t)
+    if (!ix || !t || n < 2)
         goto done;
     for (int i = 0; i < n; i++) {
+        struct stat sb;
+        /* only regular files are looked into (a named pipe would block;
+         * load_file refuses it with its message) */
+        if (stat(files[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
         const char *fmt = strcmp(o->format, "auto") == 0 ? kefu_detect_format(files[i]) : o->format;
         if (strcmp(fmt, "asterisk-queue-log") == 0 && kefu_ql_first_time(files[i], &t[m]) == 0)
             ix[m++] = i;
