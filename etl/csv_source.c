@@ -47,6 +47,8 @@ typedef struct {
     size_t big_col;   /* 1-based column of a field over CSV_MAX_FIELD in it, 0 = none */
     long open_start;  /* line where the open record began, 0 = none */
     int cr_pending;   /* the last chunk ended in CR: an LF first in the next is its pair */
+    int skip_line;    /* after malformed quoting: drop the rest of the line, even
+                         when the reader's chunk ended inside it */
     long line;        /* physical line of the next byte fed */
 
     char *chunk; /* CSV_CHUNK bytes */
@@ -208,6 +210,15 @@ static int feed(csv_source *s, const char *buf, size_t n) {
         }
         size_t len = end - pos, done;
 
+        if (s->skip_line) {
+            if (nl) {
+                s->skip_line = 0;
+                s->line++;
+            }
+            pos = end;
+            continue;
+        }
+
         if (s->open_start == 0) {
             for (size_t i = pos; i < end; i++)
                 if (buf[i] != '\r' && buf[i] != '\n') {
@@ -239,6 +250,9 @@ static int feed(csv_source *s, const char *buf, size_t n) {
                 s->cb_err = KEFU_ERR_NOMEM;
                 return -1;
             }
+            /* the line goes on in the next chunk: drop that part too */
+            if (!nl)
+                s->skip_line = 1;
         }
         /* The field being read (not the buffer libcsv keeps allocated
          * after a long field ended). */
