@@ -89,7 +89,9 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
 	    $(shell pkg-config --libs libpq 2>/dev/null) -lcsv -lm
 fuzz-bins: $(FUZZ_BIN)
-fuzz: fuzz-bins
+fuzz:
+	$(Q)sh tests/install-deps.sh clang libclang-rt-14-dev
+	$(Q)$(MAKE) --no-print-directory fuzz-bins
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) sh tests/fuzz/run.sh
 
 # Debian packages the build, the demo and the tests need; installs what is missing.

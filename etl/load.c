@@ -577,6 +577,9 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
 
 loaded:
     n->skipped = n->read - n->rejected - n->inserted - n->updated;
+    if (n->read == 0)
+        kefu_warn(KL("%s: 没有数据行，没有可载入的内容", "%s: no data rows: nothing to load"),
+                  fi->path);
     if ((double)n->rejected > limit_of(o, n->read)) {
         st = KEFU_ERR_REJECTS;
         goto done;
@@ -778,6 +781,17 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         kefu_hint(KL("kefu 先计算文件内容的散列再载入，需要读两遍：请先把数据存成文件",
                      "kefu hashes a file's content before it loads it and reads it twice: save "
                      "the data to a file first"));
+        st = KEFU_ERR_INPUT;
+        goto out;
+    }
+    const char *what = kefu_detect_not_text(path);
+    if (what) {
+        kefu_error(KL("%s 是%s，不是 CSV 或文本文件", "%s is %s, not a CSV or text file"), path,
+                   what);
+        kefu_hint(
+            KL("在 Excel 中“另存为” CSV UTF-8（逗号分隔）(*.csv)，再载入该文件；压缩文件请先解压",
+               "in Excel, Save As \"CSV UTF-8 (Comma delimited) (*.csv)\" and load that file; "
+               "unpack a compressed file first"));
         st = KEFU_ERR_INPUT;
         goto out;
     }
