@@ -93,3 +93,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD) $(BIN)
+
+$(BUILD)/fc_bench: tests/bench/fc_bench.c $(BUILD)/libkefu.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
