@@ -51,20 +51,18 @@ static int kind_of(const fm_series *s, size_t i) {
         return K_AFTER;
     if (f & FM_BEFORE)
         return K_BEFORE;
-    int64_t day = s->d0 + (int64_t)i;
-    int y, m, d;
-    kefu_civil_from_days(day, &y, &m, &d);
-    int len = kefu_days_in_month(y, m), we = kefu_weekday(day) >= 5;
-    if (d <= 3)
+    int we = s->wd[i] >= 5;
+    if (s->dom[i] <= 3)
         return we ? K_START_WE : K_START;
-    if (d > len - 3)
+    if (s->dfe[i] <= 3)
         return we ? K_END_WE : K_END;
     return -1;
 }
 
 typedef struct {
     const fm_series *s;
-    size_t start; /* first index the smoother runs from */
+    signed char *kind; /* per day: kind, -1 ordinary, -2 not usable at all */
+    size_t start;      /* first index the smoother runs from */
     int trend;
     double l0, s0[7];
 } ets_ctx;
@@ -94,8 +92,8 @@ static void params_of(const gsl_vector *th, int trend, double *a, double *b, dou
     }
 }
 
-static int usable(const fm_series *s, size_t i) {
-    return !isnan(s->y[i]) && kind_of(s, i) < 0 && !(s->flag[i] & FM_OUTAGE) && !fm_is_closed(s, i);
+static int usable(const ets_ctx *c, size_t i) {
+    return c->kind[i] == -1;
 }
 
 /* Run the smoother over [start, origin). */
@@ -105,9 +103,9 @@ static void filter(const ets_ctx *c, double a, double b, double g, double phi, e
     st->l = c->l0;
     memcpy(st->sw, c->s0, sizeof st->sw);
     for (size_t i = c->start; i < s->origin; i++) {
-        int w = kefu_weekday(s->d0 + (int64_t)i);
+        int w = s->wd[i], k = c->kind[i];
         double pred = st->l + phi * st->b + st->sw[w];
-        if (usable(s, i)) {
+        if (k == -1) {
             double e = s->y[i] - pred;
             st->l = st->l + phi * st->b + a * e;
             st->b = phi * st->b + b * e;
@@ -119,8 +117,7 @@ static void filter(const ets_ctx *c, double a, double b, double g, double phi, e
         } else {
             st->l += phi * st->b;
             st->b *= phi;
-            int k = kind_of(s, i);
-            if (k >= 0 && !isnan(s->y[i]) && !fm_is_closed(s, i)) {
+            if (k >= 0) {
                 /* a holiday against the level alone: its own level, whatever
                  * the weekday; the other kinds against the weekday's */
                 st->kind_sum[k] += s->y[i] - (k == K_HOL ? pred - st->sw[w] : pred);
@@ -191,19 +188,38 @@ done:
     return st;
 }
 
+static kefu_status ets_run(ets_ctx *cp, const kefu_fm_params *p, double *mu, double *sd,
+                           kefu_fm_info *info);
+
 kefu_status fm_ets(const fm_series *s, const kefu_fm_params *p, double *mu, double *sd,
                    kefu_fm_info *info) {
     ets_ctx c;
     memset(&c, 0, sizeof c);
     c.s = s;
     gsl_set_error_handler_off();
+    c.kind = malloc(s->origin + 1);
+    if (!c.kind)
+        return KEFU_ERR_NOMEM;
+    for (size_t i = 0; i < s->origin; i++) {
+        int unknown = isnan(s->y[i]) || fm_is_closed(s, i);
+        c.kind[i] = (signed char)(unknown ? -2 : kind_of(s, i));
+    }
+    kefu_status st = ets_run(&c, p, mu, sd, info);
+    free(c.kind);
+    return st;
+}
+
+static kefu_status ets_run(ets_ctx *cp, const kefu_fm_params *p, double *mu, double *sd,
+                           kefu_fm_info *info) {
+    ets_ctx c = *cp;
+    const fm_series *s = c.s;
     /* Start at the first usable day of the window. */
     size_t start = s->origin > ETS_WINDOW ? s->origin - ETS_WINDOW : 0;
-    while (start < s->origin && !usable(s, start))
+    while (start < s->origin && !usable(&c, start))
         start++;
     size_t nuse = 0;
     for (size_t i = start; i < s->origin; i++)
-        nuse += usable(s, i);
+        nuse += usable(&c, i);
     if (nuse < ETS_MIN_DAYS) {
         snprintf(info->message, sizeof info->message,
                  KL("指数平滑：可用天数不足（%zu 天，至少需要 %d 天）",
@@ -217,8 +233,8 @@ kefu_status fm_ets(const fm_series *s, const kefu_fm_params *p, double *mu, doub
     double sum = 0, ws[7] = {0};
     int cnt = 0, wn[7] = {0};
     for (size_t i = start; i < start + ETS_INIT && i < s->origin; i++)
-        if (usable(s, i)) {
-            int w = kefu_weekday(s->d0 + (int64_t)i);
+        if (usable(&c, i)) {
+            int w = s->wd[i];
             sum += s->y[i];
             cnt++;
             ws[w] += s->y[i];
@@ -230,8 +246,8 @@ kefu_status fm_ets(const fm_series *s, const kefu_fm_params *p, double *mu, doub
 
     double par[2][4], aicc[2];
     ets_state fin[2];
-    kefu_status st;
     for (int tr = 0; tr < 2; tr++) {
+        kefu_status st;
         c.trend = tr;
         if ((st = fit(&c, par[tr], &aicc[tr], &fin[tr])) != KEFU_OK) {
             snprintf(
@@ -297,7 +313,7 @@ kefu_status fm_ets(const fm_series *s, const kefu_fm_params *p, double *mu, doub
             sd[kk] = 0;
             continue;
         }
-        int w = kefu_weekday(s->d0 + (int64_t)i);
+        int w = s->wd[i];
         double m = e->l + cum * e->b + e->sw[w];
         int q = kind_of(s, i);
         if (q == K_HOL)

@@ -24,17 +24,20 @@ enum {
 #define FM_SPECIAL (FM_HOL | FM_BEFORE | FM_AFTER | FM_BRIDGE | FM_WORK | FM_OUTAGE)
 
 typedef struct {
-    int64_t d0;      /* first day */
-    size_t nd;       /* days d0 .. d0 + nd - 1 */
-    size_t origin;   /* index of the first day not usable for fitting */
-    double *v;       /* owned: volume, NAN = unknown (also every day from origin on) */
-    double *y;       /* owned: log(1 + V / (1 + u)), NAN = unknown or outage */
-    double *up;      /* owned: campaign uplift u (0 otherwise) */
-    unsigned *flag;  /* owned: FM_* bits */
-    int closed[7];   /* weekday without any volume in the 8 weeks before the origin */
-    int hol_closed;  /* every known holiday in the last year had V = 0 */
-    int64_t t_first; /* first day of the target month */
-    int t_len;       /* days in it */
+    int64_t d0;         /* first day */
+    size_t nd;          /* days d0 .. d0 + nd - 1 */
+    size_t origin;      /* index of the first day not usable for fitting */
+    double *v;          /* owned: volume, NAN = unknown (also every day from origin on) */
+    double *y;          /* owned: log(1 + V / (1 + u)), NAN = unknown or outage */
+    double *up;         /* owned: campaign uplift u (0 otherwise) */
+    unsigned *flag;     /* owned: FM_* bits */
+    unsigned char *dom; /* owned: day of the month, 1..31 */
+    unsigned char *dfe; /* owned: day from the month end, 1 = the last day */
+    unsigned char *wd;  /* owned: weekday, 0 = Monday */
+    int closed[7];      /* weekday without any volume in the 8 weeks before the origin */
+    int hol_closed;     /* every known holiday in the last year had V = 0 */
+    int64_t t_first;    /* first day of the target month */
+    int t_len;          /* days in it */
 } fm_series;
 
 /* Lay in[0..n) out from the earliest day (at most max_history days before

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
 
 enum {
@@ -113,6 +113,49 @@ static double wmedian_abs(const double *r, const double *w, size_t n, wpair *a) 
     return a[k - 1].a;
 }
 
+/* Weighted least squares by the normal equations (X'WX is p × p with p ≤ 30
+ * and the ridge rows keep it positive definite): c = (X'WX)^-1 X'Wy, and
+ * cov = (X'WX)^-1. A tiny diagonal jitter guards a column whose every day
+ * lost its weight to bisquare. */
+static int wls(const gsl_matrix *X, const gsl_vector *w, const gsl_vector *y, gsl_vector *c,
+               gsl_matrix *cov) {
+    size_t n = X->size1, p = X->size2;
+    gsl_vector *b = gsl_vector_calloc(p);
+    if (!b)
+        return GSL_ENOMEM;
+    gsl_matrix_set_zero(cov);
+    for (size_t i = 0; i < n; i++) {
+        double wi = gsl_vector_get(w, i);
+        if (wi == 0)
+            continue;
+        const double *xi = gsl_matrix_const_ptr(X, i, 0);
+        double yi = gsl_vector_get(y, i);
+        for (size_t a = 0; a < p; a++) {
+            if (xi[a] == 0)
+                continue;
+            double wa = wi * xi[a], *row = cov->data + a * cov->tda;
+            b->data[a * b->stride] += wa * yi;
+            for (size_t q = 0; q <= a; q++)
+                row[q] += wa * xi[q];
+        }
+    }
+    double tr = 0;
+    for (size_t a = 0; a < p; a++)
+        tr += gsl_matrix_get(cov, a, a);
+    for (size_t a = 0; a < p; a++) {
+        *gsl_matrix_ptr(cov, a, a) += 1e-10 * (tr > 0 ? tr : 1);
+        for (size_t q = 0; q < a; q++)
+            gsl_matrix_set(cov, q, a, gsl_matrix_get(cov, a, q));
+    }
+    int gs = gsl_linalg_cholesky_decomp1(cov);
+    if (gs == GSL_SUCCESS)
+        gs = gsl_linalg_cholesky_solve(cov, b, c);
+    if (gs == GSL_SUCCESS)
+        gs = gsl_linalg_cholesky_invert(cov);
+    gsl_vector_free(b);
+    return gs;
+}
+
 kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *mu, double *sd,
                           double *fit, kefu_fm_info *info) {
     kefu_status st = KEFU_OK;
@@ -121,7 +164,6 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
     wpair *scratch = NULL;
     gsl_matrix *X = NULL, *cov = NULL;
     gsl_vector *yv = NULL, *wv = NULL, *c = NULL, *cold = NULL;
-    gsl_multifit_linear_workspace *work = NULL;
     int64_t origin_day = s->d0 + (int64_t)s->origin;
     gsl_set_error_handler_off();
 
@@ -212,10 +254,9 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
     c = gsl_vector_calloc(np);
     cold = gsl_vector_calloc(np);
     cov = gsl_matrix_alloc(np, np);
-    work = gsl_multifit_linear_alloc(nr, np);
     res = malloc(nt * sizeof *res);
     scratch = malloc(nt * sizeof *scratch);
-    if (!X || !yv || !wv || !c || !cold || !cov || !work || !res || !scratch) {
+    if (!X || !yv || !wv || !c || !cold || !cov || !res || !scratch) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
@@ -234,10 +275,10 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
             k++;
         }
 
-    double chisq, scale = 0;
+    double scale = 0;
     for (int it = 0; it < IRLS_MAX; it++) {
         gsl_vector_memcpy(cold, c);
-        int gs = gsl_multifit_wlinear(X, wv, yv, c, cov, &chisq, work);
+        int gs = wls(X, wv, yv, c, cov);
         if (gs != GSL_SUCCESS) {
             snprintf(info->message, sizeof info->message,
                      KL("回归：拟合失败：%s", "regression: fit failed: %s"), gsl_strerror(gs));
@@ -245,9 +286,10 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
             goto done;
         }
         for (size_t t = 0; t < nt; t++) {
+            const double *xt = gsl_matrix_const_ptr(X, t, 0);
             double fit = 0;
             for (size_t j = 0; j < np; j++)
-                fit += gsl_matrix_get(X, t, j) * gsl_vector_get(c, j);
+                fit += xt[j] * c->data[j * c->stride];
             res[t] = s->y[rows[t]] - fit;
         }
         scale = 1.4826 * wmedian_abs(res, decay, nt, scratch);
@@ -369,8 +411,6 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
         sd[k] = sqrt(scale * scale * (1 + q) + lv);
     }
 done:
-    if (work)
-        gsl_multifit_linear_free(work);
     gsl_matrix_free(X);
     gsl_matrix_free(cov);
     gsl_vector_free(yv);

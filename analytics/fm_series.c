@@ -22,6 +22,9 @@ void fm_series_free(fm_series *s) {
     free(s->y);
     free(s->up);
     free(s->flag);
+    free(s->dom);
+    free(s->dfe);
+    free(s->wd);
     memset(s, 0, sizeof *s);
 }
 
@@ -43,7 +46,7 @@ int fm_is_closed(const fm_series *s, size_t i) {
         return s->hol_closed;
     if (f & FM_WORK)
         return 0;
-    return s->closed[kefu_weekday(s->d0 + (int64_t)i)];
+    return s->closed[s->wd[i]];
 }
 
 kefu_status fm_series_build(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
@@ -69,9 +72,12 @@ kefu_status fm_series_build(const kefu_fc_day *in, size_t n, int64_t origin, int
     s->y = malloc(s->nd * sizeof *s->y);
     s->up = calloc(s->nd, sizeof *s->up);
     s->flag = calloc(s->nd, sizeof *s->flag);
+    s->dom = malloc(s->nd);
+    s->dfe = malloc(s->nd);
+    s->wd = malloc(s->nd);
     hol = calloc(s->nd, 1);
     work = calloc(s->nd, 1);
-    if (!s->v || !s->y || !s->up || !s->flag || !hol || !work) {
+    if (!s->v || !s->y || !s->up || !s->flag || !s->dom || !s->dfe || !s->wd || !hol || !work) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
@@ -122,6 +128,9 @@ kefu_status fm_series_build(const kefu_fc_day *in, size_t n, int64_t origin, int
         }
         int y, m, d;
         kefu_civil_from_days(day, &y, &m, &d);
+        s->dom[i] = (unsigned char)d;
+        s->dfe[i] = (unsigned char)(kefu_days_in_month(y, m) - d + 1);
+        s->wd[i] = (unsigned char)kefu_weekday(day);
         if (m == 12 && d >= 25 && !hol[i])
             f |= FM_YEAREND;
         if (y != sf_year) {

@@ -136,7 +136,7 @@ int main(int argc, char **argv) {
                    known, nc ? cov80 / nc : NAN, nc ? cov95 / nc : NAN);
         }
         const char *dbg = getenv("FM_DEBUG");
-        char ym[8];
+        char ym[16];
         snprintf(ym, sizeof ym, "%04d-%02d", y % 10000, m % 100);
         if (dbg && strcmp(dbg, ym) == 0)
             for (int d = 0; d < len; d++)
