@@ -40,8 +40,7 @@ static void usage(FILE *to) {
            "supervisor's review) too. Formulas: kefu.kpi_definition.\n"));
 }
 
-static const kefu_month_cmd month_cmd = {
-    .name = "adherence", .usage = usage, .year_min = 1900, .year_max = 2999};
+static const kefu_month_cmd month_cmd = {.name = "adherence", .usage = usage};
 
 static kefu_status load_params(PGconn *c, const char *centre, const char *ms, kefu_adh_params *p) {
     static const char *const names[3] = {"adh_exception_min_s", "adh_window_min", "a8_signin_min"};
@@ -408,6 +407,8 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv) {
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_hr");
+    if ((st = kefu_month_precheck(c, month_cmd.name, a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     if ((st = kefu_db_xact_lock(c, "adherence")))

@@ -188,13 +188,8 @@ static int extra_opt(void *ctx, int argc, char **argv, int *i) {
 }
 
 static kefu_status parse_args(int argc, char **argv, att_args *a, int *help) {
-    const kefu_month_cmd cmd = {.name = "attendance",
-                                .usage = usage,
-                                .year_min = KEFU_HOLIDAY_FIRST_YEAR,
-                                .year_max = KEFU_HOLIDAY_LAST_YEAR,
-                                .name_years = 1,
-                                .extra = extra_opt,
-                                .extra_ctx = a};
+    const kefu_month_cmd cmd = {
+        .name = "attendance", .usage = usage, .extra = extra_opt, .extra_ctx = a};
     kefu_month_args m = {0};
     *help = 0;
     a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
@@ -1580,6 +1575,8 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_hr");
+    if ((st = kefu_month_precheck(c, "attendance", a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     in_xact = 1;

@@ -15,8 +15,6 @@ typedef struct {
 typedef struct {
     const char *name;        /* "adherence": prefixes every message */
     void (*usage)(FILE *to); /* printed on stderr after an unknown option */
-    int year_min, year_max;  /* years --month accepts */
-    int name_years;          /* 1: the invalid-month message names the years */
     /* The command's other options: returns 1 when argv[*i] is one of them
      * (having consumed its value by advancing *i), 0 when it is unknown.
      * NULL when the command has none. */
@@ -27,8 +25,16 @@ typedef struct {
 /* Parse argv[1..argc-1] into a (centre defaults to "main"). --help or -h sets
  * *help = 1 and returns KEFU_OK at once, a then partly filled. Returns
  * KEFU_ERR_USAGE, the message printed, on an unknown option, a missing or
- * invalid --month, or an empty --centre. */
+ * invalid --month (kefu_parse_month: the one month parser), or an empty
+ * --centre. */
 kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *cmd,
                                   kefu_month_args *a, int *help);
+
+/* The checks every month command makes before it computes (one rule for
+ * all): the centre has data (kefu_db_check_centre), and the month has roster
+ * rows for it — otherwise "no roster", KEFU_ERR_DATA, and nothing is written.
+ * cmd prefixes the messages. */
+kefu_status kefu_month_precheck(PGconn *c, const char *cmd, const char *centre, int year,
+                                int month);
 
 #endif

@@ -35,8 +35,7 @@ static void usage(FILE *to) {
            "0 when the roster passes. Parameters come from kefu.policy.\n"));
 }
 
-static const kefu_month_cmd month_cmd = {
-    .name = "roster-check", .usage = usage, .year_min = 1900, .year_max = 2999};
+static const kefu_month_cmd month_cmd = {.name = "roster-check", .usage = usage};
 
 /* ---- policy ------------------------------------------------------------------------ */
 
@@ -712,6 +711,8 @@ kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_loader");
+    if ((st = kefu_month_precheck(c, month_cmd.name, a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     if ((st = kefu_db_xact_lock(c, "roster-check")))

@@ -128,9 +128,10 @@ kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out) {
         st = KEFU_ERR_DB;
         goto done;
     }
-    /* Stage code names kefu's tables unqualified; keep user schemas out of
-     * the way.  A schema that does not exist yet is simply skipped. */
-    if ((st = kefu_db_exec(c, "SET search_path = kefu, pg_catalog, public")) != KEFU_OK)
+    /* Stage code names kefu's tables unqualified; user schemas (public
+     * included, where any user may create objects) stay out of the way.  A
+     * schema that does not exist yet is simply skipped. */
+    if ((st = kefu_db_exec(c, "SET search_path = kefu, pg_catalog")) != KEFU_OK)
         goto done;
     *out = c;
     c = NULL;
@@ -214,6 +215,40 @@ kefu_status kefu_db_xact_lock(PGconn *c, const char *job) {
     return kefu_db_query(
         c, "SELECT pg_catalog.pg_advisory_xact_lock(" KEFU_LOCK_CLASS ", pg_catalog.hashtext($1))",
         1, params, NULL);
+}
+
+kefu_status kefu_db_check_centre(PGconn *c, const char *cmd, const char *centre) {
+    const char *params[1] = {centre};
+    PGresult *r = NULL;
+    /* kefu.known_centres() reads every feed table's key index, whatever the
+     * role may read itself (SECURITY DEFINER; it returns names only). */
+    kefu_status st = kefu_db_query(c,
+                                   "SELECT $1 = ANY (k), array_to_string(k, ', '), cardinality(k)"
+                                   " FROM kefu.known_centres() k",
+                                   1, params, &r);
+    if (st)
+        return st;
+    if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+        st = KEFU_OK;
+    } else if (strcmp(PQgetvalue(r, 0, 2), "0") == 0) {
+        kefu_error(KL("%s: 数据库中还没有任何数据（中心 %s 没有数据）",
+                      "%s: nothing is loaded yet (centre %s has no data)"),
+                   cmd, centre);
+        kefu_hint(
+            KL("先载入数据文件: kefu load FEED 文件.csv（或 kefu load --dir 目录）",
+               "load the input files first: kefu load FEED FILE.csv (or kefu load --dir DIR)"));
+        st = KEFU_ERR_DATA;
+    } else {
+        kefu_error(KL("%s: 未知的中心 \"%s\"：没有任何数据属于该中心",
+                      "%s: unknown centre \"%s\": no loaded data belongs to it"),
+                   cmd, centre);
+        kefu_detail(KL("有数据的中心: %s", "centres with data: %s"), PQgetvalue(r, 0, 1));
+        kefu_hint(KL("检查 --centre；文件用 kefu load --centre 名称 载入到某个中心",
+                     "check --centre; files load into a centre with kefu load --centre NAME"));
+        st = KEFU_ERR_USAGE;
+    }
+    PQclear(r);
+    return st;
 }
 
 void kefu_db_set_role(PGconn *c, const char *role) {
@@ -355,7 +390,7 @@ static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv) {
     /* The same search_path the stages get, so `\d calls` finds kefu.calls. */
     const char *old = getenv("PGOPTIONS");
     char *pgopts = NULL;
-    if (asprintf(&pgopts, "%s%s-c search_path=kefu,pg_catalog,public", old ? old : "",
+    if (asprintf(&pgopts, "%s%s-c search_path=kefu,pg_catalog", old ? old : "",
                  old && *old ? " " : "") >= 0) {
         setenv("PGOPTIONS", pgopts, 1);
         free(pgopts);

@@ -1289,15 +1289,11 @@ done:
 /* ---- the workbook ---------------------------------------------------------------- */
 
 static kefu_status parse_month(const char *month, ab_month *M) {
-    int y = 0, m = 0, n = 0;
+    int y = 0, m = 0;
     memset(M, 0, sizeof *M);
-    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 ||
-        month[4] != '-' || m < 1 || m > 12 || y < 1900 || y > 2999) {
-        kefu_error(KL("report attendance: --month 的值 \"%s\" 无效（应为 YYYY-MM）",
-                      "report attendance: invalid --month \"%s\" (want YYYY-MM)"),
-                   month ? month : "");
-        return KEFU_ERR_USAGE;
-    }
+    kefu_status st = kefu_month_option("report attendance", "--month", month, &y, &m);
+    if (st)
+        return st;
     M->y = y;
     M->m = m;
     M->ndays = kefu_days_in_month(y, m);

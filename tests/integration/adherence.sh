@@ -119,7 +119,7 @@ check_grep 'exceptions 4: late sign-in 1, early sign-out 1, logged out 0, no sig
 run 2 "$KEFU" adherence
 run 2 "$KEFU" adherence --month 10-2026
 run 7 "$KEFU" adherence --month 2026-11
-check_grep '没有可计算的坐席班次' "$WORK/err" "month without data"
+check_grep '中心 main 在 2026-11 没有排班；未计算，未保存任何结果' "$WORK/err" "month without roster (the one no-data rule)"
 # ---- approved leave (kefu.leaves, approved_by non-empty) excuses a rostered shift. Rule as in
 # `kefu roster-check`: a leave covers the dates start_at::date .. end_at::date (an end at
 # midnight not counting its day); a shift whose work_date is covered is not judged at all,

@@ -146,5 +146,5 @@ check_grep '需要 --month' "$WORK/err" "missing --month"
 run 2 "$KEFU" roster-check --month 2026-13
 run 2 "$KEFU" roster-check --month 2026-10 --bogus
 run 7 "$KEFU" roster-check --month 2027-03
-check_grep '没有排班记录' "$WORK/err" "month without roster"
+check_grep '中心 main 在 2027-03 没有排班；未计算，未保存任何结果' "$WORK/err" "month without roster (the one no-data rule)"
 finish
