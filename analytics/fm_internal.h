@@ -58,7 +58,7 @@ int fm_is_closed(const fm_series *s, size_t i);
  * on the log scale; NAN = no interval) for target day k = 0 .. t_len-1. A
  * closed day gets mu = 0, sd = 0. */
 kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *mu, double *sd,
-                          double *fit, kefu_fm_info *info);
+                          kefu_fm_info *info);
 kefu_status fm_ets(const fm_series *s, const kefu_fm_params *p, double *mu, double *sd,
                    kefu_fm_info *info);
 

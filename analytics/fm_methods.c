@@ -29,7 +29,7 @@ void kefu_fm_params_default(kefu_fm_params *p) {
     kefu_fc_params_default(&p->base, 1970, 1);
     p->inner_months = 6;
     p->reg_halflife = 91;
-    p->ridge = 0.5;
+    p->ridge = 0.1;
     p->max_history = 1096;
 }
 
@@ -86,56 +86,6 @@ static kefu_status run_95598(const kefu_fc_day *in, size_t n, int64_t origin, in
     return st;
 }
 
-/* The regression's calendar and weekly pattern, with exponential smoothing
- * of what it leaves over (the residual on the log scale): the recent level
- * adapts as fast as the data say, the calendar effects stay the regression's. */
-static kefu_status combo_residual(const fm_series *s, const kefu_fm_params *p, double *mu,
-                                  double *sd, kefu_fm_info *info) {
-    fm_series r = *s;
-    double *fit = malloc(s->nd * sizeof *fit), *ry = malloc(s->nd * sizeof *ry);
-    unsigned *rf = malloc(s->nd * sizeof *rf);
-    double *mu2 = malloc(2 * (size_t)s->t_len * sizeof *mu2), *sd2 = mu2 ? mu2 + s->t_len : NULL;
-    kefu_fm_info i2;
-    kefu_status st;
-    memset(&i2, 0, sizeof i2);
-    if (!fit || !ry || !rf || !mu2) {
-        st = KEFU_ERR_NOMEM;
-        goto done;
-    }
-    if ((st = fm_regression(s, p, mu, sd, fit, info)) != KEFU_OK)
-        goto done;
-    for (size_t i = 0; i < s->nd; i++) {
-        ry[i] = i < s->origin && !isnan(s->y[i]) && !isnan(fit[i]) ? s->y[i] - fit[i] : NAN;
-        /* the regression explains the calendar days; outages stay out */
-        rf[i] = s->flag[i] & ~(unsigned)(FM_SPECIAL & ~FM_OUTAGE);
-        if (s->flag[i] & FM_HOL)
-            ry[i] = NAN; /* a holiday's own level is not the centre's */
-    }
-    r.y = ry;
-    r.flag = rf;
-    if ((st = fm_ets(&r, p, mu2, sd2, &i2)) != KEFU_OK) {
-        memcpy(info->message, i2.message, sizeof info->message);
-        goto done;
-    }
-    info->alpha = i2.alpha;
-    info->beta = i2.beta;
-    info->gamma = i2.gamma;
-    info->phi = i2.phi;
-    for (int k = 0; k < s->t_len; k++) {
-        size_t i = (size_t)(s->t_first - s->d0) + (size_t)k;
-        if (fm_is_closed(s, i))
-            continue;
-        mu[k] += mu2[k];
-        sd[k] = sd2[k];
-    }
-done:
-    free(fit);
-    free(ry);
-    free(rf);
-    free(mu2);
-    return st;
-}
-
 kefu_status kefu_fm_forecast(kefu_fm_method m, const kefu_fc_day *in, size_t n, int64_t origin,
                              int year, int month, const kefu_fm_params *p, kefu_fm_day *out,
                              kefu_fm_info *info) {
@@ -164,7 +114,7 @@ kefu_status kefu_fm_forecast(kefu_fm_method m, const kefu_fc_day *in, size_t n, 
     sd2 = mu2 + len;
     switch (m) {
     case KEFU_FM_REGRESSION:
-        st = fm_regression(&s, p, mu, sd, NULL, info);
+        st = fm_regression(&s, p, mu, sd, info);
         break;
     case KEFU_FM_ETS:
         st = fm_ets(&s, p, mu, sd, info);
@@ -172,11 +122,7 @@ kefu_status kefu_fm_forecast(kefu_fm_method m, const kefu_fc_day *in, size_t n, 
     case KEFU_FM_COMBO: {
         kefu_fm_info i2;
         memset(&i2, 0, sizeof i2);
-        if (getenv("FM_COMBO_RESID")) {
-            st = combo_residual(&s, p, mu, sd, info);
-            break;
-        }
-        if ((st = fm_regression(&s, p, mu, sd, NULL, info)) != KEFU_OK)
+        if ((st = fm_regression(&s, p, mu, sd, info)) != KEFU_OK)
             break;
         if ((st = fm_ets(&s, p, mu2, sd2, &i2)) != KEFU_OK) {
             memcpy(info->message, i2.message, sizeof info->message);
@@ -208,17 +154,19 @@ done:
 
 /* ---- best pick ------------------------------------------------------------ */
 
-/* Actual volumes of year-month known before origin into a[0..len); returns
- * how many days are known. */
-static int actuals(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
-                   double *a) {
+const kefu_fm_method kefu_fm_fallback[KEFU_FM_NMETHODS] = {KEFU_FM_COMBO, KEFU_FM_REGRESSION,
+                                                           KEFU_FM_ETS, KEFU_FM_95598};
+
+/* Actual volumes of year-month into a[0..len) (NAN = unknown or outage);
+ * returns how many days are known. */
+static int actuals(const kefu_fc_day *in, size_t n, int year, int month, double *a) {
     int len = kefu_days_in_month(year, month), k = 0;
     int64_t first = kefu_days_from_civil(year, month, 1);
     for (int d = 0; d < len; d++)
         a[d] = NAN;
     for (size_t i = 0; i < n; i++) {
         int64_t d = in[i].day - first;
-        if (d < 0 || d >= len || in[i].day >= origin || isnan(in[i].v) || in[i].outage)
+        if (d < 0 || d >= len || isnan(in[i].v) || in[i].outage)
             continue;
         a[d] = in[i].v;
     }
@@ -227,61 +175,67 @@ static int actuals(const kefu_fc_day *in, size_t n, int64_t origin, int year, in
     return k;
 }
 
-kefu_status kefu_fm_best(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
-                         const kefu_fm_params *p, kefu_fm_pick *out) {
+kefu_status kefu_fm_score_month(const kefu_fc_day *in, size_t n, int year, int month,
+                                const kefu_fm_params *p, kefu_fm_inner_month *row,
+                                kefu_fm_day fc[KEFU_FM_NMETHODS][31], int *ok) {
     double act[31];
-    kefu_fm_day fc[31];
+    kefu_fm_day local[31];
+    int len = kefu_days_in_month(year, month);
+    int64_t first = kefu_days_from_civil(year, month, 1);
+    memset(row, 0, sizeof *row);
+    row->year = year;
+    row->month = month;
+    *ok = 0;
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++)
+        row->wape[k] = NAN;
+    int known = actuals(in, n, year, month, act);
+    if (known * 2 < len)
+        return KEFU_OK; /* less than half the month known: not a fair score */
+    row->days = known;
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+        kefu_fm_day *f = fc ? fc[k] : local;
+        kefu_status st = kefu_fm_forecast((kefu_fm_method)k, in, n, first, year, month, p, f, NULL);
+        if (st == KEFU_ERR_NOMEM)
+            return st;
+        if (st == KEFU_OK) {
+            row->wape[k] = kefu_fm_wape(act, f, (size_t)len);
+            *ok |= !isnan(row->wape[k]);
+        }
+    }
+    return KEFU_OK;
+}
+
+void kefu_fm_choose(const kefu_fm_inner_month *rows, size_t n, const kefu_fm_params *p,
+                    kefu_fm_pick *out) {
+    size_t want = p->inner_months < KEFU_FM_MAX_INNER ? (size_t)p->inner_months : KEFU_FM_MAX_INNER;
     memset(out, 0, sizeof *out);
     out->chosen = KEFU_FM_COMBO;
     out->reason = KEFU_FM_PICK_NO_HISTORY;
     for (int k = 0; k < KEFU_FM_NMETHODS; k++)
         out->mean_wape[k] = NAN;
-    int want = p->inner_months < KEFU_FM_MAX_INNER ? p->inner_months : KEFU_FM_MAX_INNER;
-    int64_t min_day = origin;
-    for (size_t i = 0; i < n; i++)
-        if (in[i].day < min_day && !isnan(in[i].v))
-            min_day = in[i].day;
-    /* Candidate months: those ending before the origin, newest first. */
-    kefu_fm_inner_month tmp[KEFU_FM_MAX_INNER];
+    /* the latest `want` rows, oldest first (selection by month index) */
+    int last_taken = 1 << 30;
     size_t nt = 0;
-    int mi = year * 12 + month - 1 - 1;
-    for (; nt < (size_t)want; mi--) {
-        int y = mi / 12, m = mi % 12 + 1;
-        int64_t first = kefu_days_from_civil(y, m, 1);
-        int64_t last = first + kefu_days_in_month(y, m) - 1;
-        if (last < min_day)
-            break;
-        if (last >= origin)
-            continue;
-        int len = kefu_days_in_month(y, m);
-        int known = actuals(in, n, origin, y, m, act);
-        if (known * 2 < len)
-            continue; /* less than half the month known: not a fair score */
-        kefu_fm_inner_month *r = &tmp[nt];
-        memset(r, 0, sizeof *r);
-        r->year = y;
-        r->month = m;
-        r->days = known;
-        int any = 0;
-        for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
-            r->wape[k] = NAN;
-            kefu_status st = kefu_fm_forecast((kefu_fm_method)k, in, n, first, y, m, p, fc, NULL);
-            if (st == KEFU_ERR_NOMEM)
-                return st;
-            if (st == KEFU_OK) {
-                r->wape[k] = kefu_fm_wape(act, fc, (size_t)len);
-                any |= !isnan(r->wape[k]);
+    kefu_fm_inner_month tmp[KEFU_FM_MAX_INNER];
+    while (nt < want) {
+        int bi = -1, bm = -1;
+        for (size_t i = 0; i < n; i++) {
+            int mi = rows[i].year * 12 + rows[i].month - 1;
+            if (mi < last_taken && mi > bm) {
+                bm = mi;
+                bi = (int)i;
             }
         }
-        if (any)
-            nt++;
+        if (bi < 0)
+            break;
+        tmp[nt++] = rows[bi];
+        last_taken = bm;
     }
-    /* oldest first */
     out->nmonths = nt;
     for (size_t i = 0; i < nt; i++)
         out->months[i] = tmp[nt - 1 - i];
     if (nt == 0)
-        return KEFU_OK;
+        return;
     int neligible = 0;
     for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
         double s = 0;
@@ -297,12 +251,9 @@ kefu_status kefu_fm_best(const kefu_fc_day *in, size_t n, int64_t origin, int ye
             neligible++;
         }
     }
-    /* Lowest mean WAPE; ties go to the combination, then the table order. */
-    static const kefu_fm_method order[KEFU_FM_NMETHODS] = {KEFU_FM_COMBO, KEFU_FM_REGRESSION,
-                                                           KEFU_FM_ETS, KEFU_FM_95598};
     int best = -1;
     for (int j = 0; j < KEFU_FM_NMETHODS; j++) {
-        int k = (int)order[j];
+        int k = (int)kefu_fm_fallback[j];
         if (out->eligible[k] && (best < 0 || out->mean_wape[k] < out->mean_wape[best]))
             best = k;
     }
@@ -310,5 +261,33 @@ kefu_status kefu_fm_best(const kefu_fc_day *in, size_t n, int64_t origin, int ye
         out->chosen = (kefu_fm_method)best;
         out->reason = neligible == 1 ? KEFU_FM_PICK_ONLY : KEFU_FM_PICK_LOWEST;
     }
+}
+
+kefu_status kefu_fm_best(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
+                         const kefu_fm_params *p, kefu_fm_pick *out) {
+    kefu_fm_inner_month rows[KEFU_FM_MAX_INNER];
+    size_t nr = 0;
+    size_t want = p->inner_months < KEFU_FM_MAX_INNER ? (size_t)p->inner_months : KEFU_FM_MAX_INNER;
+    int64_t min_day = origin;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].day < min_day && !isnan(in[i].v))
+            min_day = in[i].day;
+    /* Only data before the origin: the inner months' forecasts see less
+     * still, and their actuals all lie before it. */
+    for (int mi = year * 12 + month - 2; nr < want; mi--) {
+        int y = mi / 12, m = mi % 12 + 1, ok;
+        int64_t first = kefu_days_from_civil(y, m, 1);
+        int64_t last = first + kefu_days_in_month(y, m) - 1;
+        if (last < min_day)
+            break;
+        if (last >= origin)
+            continue;
+        kefu_status st = kefu_fm_score_month(in, n, y, m, p, &rows[nr], NULL, &ok);
+        if (st != KEFU_OK)
+            return st;
+        if (ok)
+            nr++;
+    }
+    kefu_fm_choose(rows, nr, p, out);
     return KEFU_OK;
 }

@@ -1,10 +1,12 @@
 /* fm_regression.c — regression on log(1 + V): weekday, holidays and the days
- * around them, bridge days, 调休 working days, year end, Spring Festival,
- * month position and yearly Fourier terms; the recent weeks weigh more
- * (exponential decay, so the intercept is the recent level), and outliers
- * weigh less (Tukey's bisquare, by iteratively reweighted least squares).
- * Calendar effects carry a small ridge penalty: an effect seen on two days
- * is shrunk rather than taken at face value. */
+ * around them, bridge days, 调休 working days, year end, Spring Festival and
+ * month position; the recent weeks weigh more (exponential decay, so the
+ * intercept is the recent level), and outliers weigh less (Tukey's bisquare,
+ * by iteratively reweighted least squares). Calendar effects carry a small
+ * ridge penalty: an effect seen on two days is shrunk rather than taken at
+ * face value. Yearly seasonality (Fourier terms) needs years, not weeks: with
+ * more than a year of history it is fitted first with a long memory and
+ * enters the recent fit as a fixed offset. */
 #include "fm_internal.h"
 
 #include <math.h>
@@ -33,10 +35,10 @@ enum {
     C_END1, /* last, second last, third last day */
     C_END2,
     C_END3,
-    C_START_WE, /* month start or end on a weekend: the billing days keep */
-    C_END_WE,   /* the centre busy whatever the weekday (DOMAIN §4 classes) */
-    C_FOURIER,  /* sin, cos of k = 1..NFOURIER */
-    C_TREND = C_FOURIER + 2 * 3,
+    C_START_WE,                  /* month start or end on a weekend: the billing days keep */
+    C_END_WE,                    /* the centre busy whatever the weekday (DOMAIN §4 classes) */
+    C_FOURIER,                   /* sin, cos of k = 1..NFOURIER */
+    C_TREND = C_FOURIER + 2 * 3, /* years from the origin: the yearly pass only */
     NCOL
 };
 #define NFOURIER 3
@@ -45,14 +47,16 @@ enum {
 #define IRLS_MAX 30
 /* Yearly terms only when the history covers the target's season a year ago. */
 #define FOURIER_MIN_SPAN 400
+#define FOURIER_HALFLIFE 730 /* the yearly pass: two years weigh alike */
 
-static void features(const fm_series *s, size_t i, int64_t origin_day, double x[NCOL]) {
+static void features(const fm_series *s, size_t i, double x[NCOL]) {
+    x[C_TREND] = ((double)i - (double)s->origin) / 365.25;
     int64_t day = s->d0 + (int64_t)i;
     unsigned f = s->flag[i];
     int y, m, d;
     kefu_civil_from_days(day, &y, &m, &d);
     int len = kefu_days_in_month(y, m);
-    memset(x, 0, NCOL * sizeof *x);
+    memset(x, 0, C_TREND * sizeof *x);
     x[C_ICPT] = 1;
     /* a holiday has a level of its own, whatever its weekday */
     if (!(f & FM_HOL))
@@ -79,7 +83,6 @@ static void features(const fm_series *s, size_t i, int64_t origin_day, double x[
         x[C_FOURIER + 2 * k] = sin((k + 1) * t);
         x[C_FOURIER + 2 * k + 1] = cos((k + 1) * t);
     }
-    x[C_TREND] = (double)(day - origin_day) / 365.25;
 }
 
 typedef struct {
@@ -111,6 +114,15 @@ static double wmedian_abs(const double *r, const double *w, size_t n, wpair *a) 
             return a[i].a;
     }
     return a[k - 1].a;
+}
+
+/* A day one of the calendar effects (holidays .. month end on a weekend)
+ * applies to. */
+static int calendar_row(const double *x) {
+    for (int j = C_HOL; j < C_FOURIER; j++)
+        if (x[j] != 0)
+            return 1;
+    return 0;
 }
 
 /* Weighted least squares by the normal equations (X'WX is p × p with p ≤ 30
@@ -156,150 +168,73 @@ static int wls(const gsl_matrix *X, const gsl_vector *w, const gsl_vector *y, gs
     return gs;
 }
 
-kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *mu, double *sd,
-                          double *fit, kefu_fm_info *info) {
-    kefu_status st = KEFU_OK;
-    size_t *rows = NULL;
-    double *decay = NULL, *res = NULL, *xall = NULL;
-    wpair *scratch = NULL;
-    gsl_matrix *X = NULL, *cov = NULL;
-    gsl_vector *yv = NULL, *wv = NULL, *c = NULL, *cold = NULL;
-    int64_t origin_day = s->d0 + (int64_t)s->origin;
-    gsl_set_error_handler_off();
+/* The training days: their features, log volume and whether they are
+ * calendar days (exempt from bisquare). */
+typedef struct {
+    size_t nt;
+    size_t *rows;       /* index into the series */
+    double *x;          /* nt × NCOL */
+    double *y;          /* log(1 + V), minus the yearly offset once known */
+    unsigned char *cal; /* calendar_row() */
+} reg_data;
 
-    rows = malloc((s->origin + 1) * sizeof *rows);
-    decay = malloc((s->origin + 1) * sizeof *decay);
-    xall = malloc((s->origin + 1) * NCOL * sizeof *xall);
-    if (!rows || !decay || !xall) {
-        st = KEFU_ERR_NOMEM;
-        goto done;
-    }
-    size_t nt = 0;
-    int dow_n[7] = {0};
-    int64_t first_known = -1;
-    double lam = log(2.0) / (p->reg_halflife > 0 ? p->reg_halflife : 91);
-    for (size_t i = 0; i < s->origin; i++) {
-        if (isnan(s->y[i]) || fm_is_closed(s, i))
-            continue;
-        if (first_known < 0)
-            first_known = (int64_t)i;
-        rows[nt] = i;
-        decay[nt] = exp(-lam * (double)(s->origin - 1 - i));
-        features(s, i, origin_day, &xall[nt * NCOL]);
-        if (!(s->flag[i] & FM_SPECIAL))
-            dow_n[kefu_weekday(s->d0 + (int64_t)i)]++;
-        nt++;
-    }
-    int ref = 0;
-    for (int w = 1; w < 7; w++)
-        if (dow_n[w] > dow_n[ref])
-            ref = w;
-    /* Prior of the holiday level (DOMAIN §4's h = w when no holiday was
-     * seen): the quietest open weekday, from the decayed weekday means. */
-    double wsum[7] = {0}, wy[7] = {0};
-    for (size_t t = 0; t < nt; t++) {
-        size_t i = rows[t];
-        if (s->flag[i] & FM_SPECIAL)
-            continue;
-        int w = kefu_weekday(s->d0 + (int64_t)i);
-        wsum[w] += decay[t];
-        wy[w] += decay[t] * s->y[i];
-    }
-    double hol_prior = NAN;
-    for (int w = 0; w < 7; w++)
-        if (wsum[w] > 0 && wsum[ref] > 0) {
-            double e = wy[w] / wsum[w] - wy[ref] / wsum[ref];
-            if (isnan(hol_prior) || e < hol_prior)
-                hol_prior = e;
-        }
-    if (isnan(hol_prior))
-        hol_prior = 0;
-    int keep[NCOL] = {0};
-    for (size_t t = 0; t < nt; t++)
-        for (int j = 0; j < NCOL; j++)
-            if (xall[t * NCOL + j] != 0)
-                keep[j] = 1;
-    keep[C_DOW + ref] = 0;
-    /* the prior gives a holiday of the target month a level even when the
-     * history has none */
-    for (int k = 0; k < s->t_len; k++)
-        if (s->flag[(size_t)(s->t_first - s->d0) + (size_t)k] & FM_HOL)
-            keep[C_HOL] = 1;
-    keep[C_TREND] = 0; /* the recent level comes from the weights, not a slope */
-    int span = first_known < 0 ? 0 : (int)((int64_t)s->origin - first_known);
-    if (span < FOURIER_MIN_SPAN)
-        for (int j = C_FOURIER; j < C_FOURIER + 2 * NFOURIER; j++)
-            keep[j] = 0;
-    int idx[NCOL];
-    size_t np = 0;
-    for (int j = 0; j < NCOL; j++)
-        if (keep[j])
-            idx[np++] = j;
-    if (nt < np + 14 || nt < 28) {
-        snprintf(info->message, sizeof info->message,
-                 KL("回归：训练天数不足（%zu 天，至少需要 %zu 天）",
-                    "regression: too few training days (%zu, needs %zu)"),
-                 nt, np + 14 > 28 ? np + 14 : 28);
-        st = KEFU_ERR_DATA;
-        goto done;
-    }
-    /* Penalised columns: everything but the intercept and the weekdays. */
+/* One robust weighted fit over the columns idx[0..np): decay weights with
+ * the half-life, ridge rows pulling the calendar columns toward 0 (the
+ * holiday level toward hol_prior), bisquare on the ordinary days. Out:
+ * beta[np], cov = (X'WX)^-1, the robust scale, res[nt] and the final row
+ * weights w[nt]. A GSL status. */
+static int irls(const reg_data *d, const int *idx, size_t np, double halflife, size_t origin,
+                double ridge, double hol_prior, double *beta, gsl_matrix *cov, double *scale,
+                double *res, double *w) {
     size_t npen = 0;
     for (size_t j = 0; j < np; j++)
         npen += idx[j] >= C_HOL;
-    size_t nr = nt + npen;
-    X = gsl_matrix_calloc(nr, np);
-    yv = gsl_vector_calloc(nr);
-    wv = gsl_vector_calloc(nr);
-    c = gsl_vector_calloc(np);
-    cold = gsl_vector_calloc(np);
-    cov = gsl_matrix_alloc(np, np);
-    res = malloc(nt * sizeof *res);
-    scratch = malloc(nt * sizeof *scratch);
-    if (!X || !yv || !wv || !c || !cold || !cov || !res || !scratch) {
-        st = KEFU_ERR_NOMEM;
+    size_t nr = d->nt + npen;
+    int gs = GSL_ENOMEM;
+    double lam = log(2.0) / halflife;
+    gsl_matrix *X = gsl_matrix_calloc(nr, np);
+    gsl_vector *yv = gsl_vector_calloc(nr), *wv = gsl_vector_calloc(nr);
+    gsl_vector *c = gsl_vector_calloc(np), *cold = gsl_vector_calloc(np);
+    double *decay = malloc((d->nt + 1) * sizeof *decay);
+    wpair *scratch = malloc((d->nt + 1) * sizeof *scratch);
+    if (!X || !yv || !wv || !c || !cold || !decay || !scratch)
         goto done;
-    }
-    for (size_t t = 0; t < nt; t++) {
+    for (size_t t = 0; t < d->nt; t++) {
         for (size_t j = 0; j < np; j++)
-            gsl_matrix_set(X, t, j, xall[t * NCOL + idx[j]]);
-        gsl_vector_set(yv, t, s->y[rows[t]]);
+            gsl_matrix_set(X, t, j, d->x[t * NCOL + idx[j]]);
+        gsl_vector_set(yv, t, d->y[t]);
+        decay[t] = exp(-lam * (double)(origin - 1 - d->rows[t]));
         gsl_vector_set(wv, t, decay[t]);
     }
     for (size_t j = 0, k = 0; j < np; j++)
         if (idx[j] >= C_HOL) {
-            gsl_matrix_set(X, nt + k, j, 1.0);
-            gsl_vector_set(wv, nt + k, p->ridge);
+            gsl_matrix_set(X, d->nt + k, j, 1.0);
+            gsl_vector_set(wv, d->nt + k, ridge);
             if (idx[j] == C_HOL)
-                gsl_vector_set(yv, nt + k, hol_prior);
+                gsl_vector_set(yv, d->nt + k, hol_prior);
             k++;
         }
-
-    double scale = 0;
+    *scale = 0;
     for (int it = 0; it < IRLS_MAX; it++) {
         gsl_vector_memcpy(cold, c);
-        int gs = wls(X, wv, yv, c, cov);
-        if (gs != GSL_SUCCESS) {
-            snprintf(info->message, sizeof info->message,
-                     KL("回归：拟合失败：%s", "regression: fit failed: %s"), gsl_strerror(gs));
-            st = KEFU_ERR_NUMERIC;
+        if ((gs = wls(X, wv, yv, c, cov)) != GSL_SUCCESS)
             goto done;
-        }
-        for (size_t t = 0; t < nt; t++) {
+        for (size_t t = 0; t < d->nt; t++) {
             const double *xt = gsl_matrix_const_ptr(X, t, 0);
             double fit = 0;
             for (size_t j = 0; j < np; j++)
                 fit += xt[j] * c->data[j * c->stride];
-            res[t] = s->y[rows[t]] - fit;
+            res[t] = d->y[t] - fit;
         }
-        scale = 1.4826 * wmedian_abs(res, decay, nt, scratch);
-        if (scale < 1e-9)
+        *scale = 1.4826 * wmedian_abs(res, decay, d->nt, scratch);
+        if (*scale < 1e-9)
             break; /* an exact fit: nothing to reweight */
-        double cc = BISQUARE_C * scale, change = 0;
-        /* Rare calendar days are not outliers: their own effects explain
-         * them, and bisquare would drop the few days those effects rest on. */
-        for (size_t t = 0; t < nt; t++) {
-            if (s->flag[rows[t]] & RARE)
+        double cc = BISQUARE_C * *scale, change = 0;
+        /* Calendar days are not outliers: their own (ridge-shrunk) effects
+         * explain them, and bisquare would drop the days those effects rest
+         * on, the shrinkage then growing with every round. */
+        for (size_t t = 0; t < d->nt; t++) {
+            if (d->cal[t])
                 continue;
             double u = res[t] / cc;
             double b = fabs(u) < 1 ? (1 - u * u) * (1 - u * u) : 0;
@@ -310,117 +245,237 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
         if (it > 0 && change < 1e-7)
             break;
     }
-    /* Level wander: a month ahead, the error is not only the day's noise but
-     * also how far the level drifts. Estimated from the variance of the
-     * weekly means of the residuals (ordinary days, 4+ days a week) beyond
-     * what the daily noise alone gives them. */
-    double lv = 0;
-    {
-        double sw = 0, swm = 0, swm2 = 0, nsum = 0;
-        int nblk = 0;
-        size_t t = nt;
-        for (int64_t blk = 0; t > 0 && blk < 52; blk++) {
-            double bs = 0;
-            int bn = 0;
-            size_t lo_i =
-                s->origin > (size_t)(7 * (blk + 1)) ? s->origin - (size_t)(7 * (blk + 1)) : 0;
-            while (t > 0 && rows[t - 1] >= lo_i) {
-                t--;
-                if (!(s->flag[rows[t]] & RARE) && gsl_vector_get(wv, t) > 0) {
-                    bs += res[t];
-                    bn++;
-                }
+    for (size_t j = 0; j < np; j++)
+        beta[j] = gsl_vector_get(c, j);
+    for (size_t t = 0; t < d->nt; t++)
+        w[t] = gsl_vector_get(wv, t);
+    gs = GSL_SUCCESS;
+done:
+    gsl_matrix_free(X);
+    gsl_vector_free(yv);
+    gsl_vector_free(wv);
+    gsl_vector_free(c);
+    gsl_vector_free(cold);
+    free(decay);
+    free(scratch);
+    return gs;
+}
+
+/* Level wander: a month ahead the error is not only the day's noise but
+ * also how far the level drifts. Estimated from the variance of the weekly
+ * means of the residuals (ordinary days, 4+ a week) beyond what the daily
+ * noise alone gives them; 0 with fewer than 4 such weeks. */
+static double level_variance(const reg_data *d, size_t origin, double halflife, double scale,
+                             const double *res, const double *w) {
+    double lam = log(2.0) / halflife, sw = 0, swm = 0, swm2 = 0, nsum = 0;
+    int nblk = 0;
+    size_t t = d->nt;
+    for (int blk = 0; t > 0 && blk < 52; blk++) {
+        double bs = 0;
+        int bn = 0;
+        size_t lo = origin > (size_t)(7 * (blk + 1)) ? origin - (size_t)(7 * (blk + 1)) : 0;
+        while (t > 0 && d->rows[t - 1] >= lo) {
+            t--;
+            if (!d->cal[t] && w[t] > 0) {
+                bs += res[t];
+                bn++;
             }
-            if (bn >= 4) {
-                double m = bs / bn, w = exp(-lam * 7.0 * (double)blk);
-                sw += w;
-                swm += w * m;
-                swm2 += w * m * m;
-                nsum += w * bn;
-                nblk++;
-            }
-            if (lo_i == 0)
-                break;
         }
-        if (nblk >= 4) {
-            double mean = swm / sw, var = swm2 / sw - mean * mean;
-            lv = var - scale * scale / (nsum / sw);
-            if (lv < 0)
-                lv = 0;
+        if (bn >= 4) {
+            double m = bs / bn, bw = exp(-lam * 7.0 * blk);
+            sw += bw;
+            swm += bw * m;
+            swm2 += bw * m * m;
+            nsum += bw * bn;
+            nblk++;
         }
+        if (lo == 0)
+            break;
     }
+    if (nblk < 4)
+        return 0;
+    double mean = swm / sw, lv = swm2 / sw - mean * mean - scale * scale / (nsum / sw);
+    return lv > 0 ? lv : 0;
+}
+
+kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *mu, double *sd,
+                          kefu_fm_info *info) {
+    kefu_status st = KEFU_OK;
+    reg_data d = {0, NULL, NULL, NULL, NULL};
+    double *res = NULL, *w = NULL;
+    double beta[NCOL], fbeta[NCOL], x[NCOL];
+    gsl_matrix *cov = NULL, *fcov = NULL;
+    size_t t0 = (size_t)(s->t_first - s->d0);
+    double halflife = p->reg_halflife > 0 ? p->reg_halflife : 91;
+    gsl_set_error_handler_off();
+
+    d.rows = malloc((s->origin + 1) * sizeof *d.rows);
+    d.x = malloc((s->origin + 1) * NCOL * sizeof *d.x);
+    d.y = malloc((s->origin + 1) * sizeof *d.y);
+    d.cal = malloc(s->origin + 1);
+    res = malloc((s->origin + 1) * sizeof *res);
+    w = malloc((s->origin + 1) * sizeof *w);
+    if (!d.rows || !d.x || !d.y || !d.cal || !res || !w) {
+        st = KEFU_ERR_NOMEM;
+        goto done;
+    }
+    int dow_n[7] = {0};
+    for (size_t i = 0; i < s->origin; i++) {
+        if (isnan(s->y[i]) || fm_is_closed(s, i))
+            continue;
+        double *xt = &d.x[d.nt * NCOL];
+        d.rows[d.nt] = i;
+        features(s, i, xt);
+        d.y[d.nt] = s->y[i];
+        d.cal[d.nt] = (unsigned char)calendar_row(xt);
+        if (!(s->flag[i] & FM_SPECIAL))
+            dow_n[s->wd[i]]++;
+        d.nt++;
+    }
+    int ref = 0;
+    for (int k = 1; k < 7; k++)
+        if (dow_n[k] > dow_n[ref])
+            ref = k;
+    /* Prior of the holiday level (DOMAIN §4's h = w when no holiday was
+     * seen): the quietest open weekday, from the decayed weekday means. */
+    double wsum[7] = {0}, wy[7] = {0}, lam = log(2.0) / halflife;
+    for (size_t t = 0; t < d.nt; t++) {
+        size_t i = d.rows[t];
+        if (s->flag[i] & FM_SPECIAL)
+            continue;
+        double dw = exp(-lam * (double)(s->origin - 1 - i));
+        wsum[s->wd[i]] += dw;
+        wy[s->wd[i]] += dw * s->y[i];
+    }
+    double hol_prior = NAN;
+    for (int k = 0; k < 7; k++)
+        if (wsum[k] > 0 && wsum[ref] > 0) {
+            double e = wy[k] / wsum[k] - wy[ref] / wsum[ref];
+            if (isnan(hol_prior) || e < hol_prior)
+                hol_prior = e;
+        }
+    if (isnan(hol_prior))
+        hol_prior = 0;
+    /* Columns: those the training days use; the holiday level whenever T has
+     * a holiday (the prior gives it a level without history); no weekday
+     * reference. */
+    int keep[NCOL] = {0};
+    for (size_t t = 0; t < d.nt; t++)
+        for (int j = 0; j < NCOL; j++)
+            if (d.x[t * NCOL + j] != 0)
+                keep[j] = 1;
+    keep[C_DOW + ref] = 0;
+    for (int k = 0; k < s->t_len; k++)
+        if (s->flag[t0 + (size_t)k] & FM_HOL)
+            keep[C_HOL] = 1;
+    int yearly = d.nt > 0 && s->origin - d.rows[0] >= FOURIER_MIN_SPAN;
+    int idx[NCOL], fidx[NCOL];
+    size_t np = 0, nf = 0;
+    for (int j = 0; j < NCOL; j++) {
+        if (!keep[j])
+            continue;
+        if (j < C_FOURIER)
+            idx[np++] = j;
+        if (j < C_FOURIER || yearly)
+            fidx[nf++] = j; /* growth apart from season: the trend column */
+    }
+    if (d.nt < np + 14 || d.nt < 28) {
+        snprintf(info->message, sizeof info->message,
+                 KL("回归：训练天数不足（%zu 天，至少需要 %zu 天）",
+                    "regression: too few training days (%zu, needs %zu)"),
+                 d.nt, np + 14 > 28 ? np + 14 : 28);
+        st = KEFU_ERR_DATA;
+        goto done;
+    }
+    cov = gsl_matrix_alloc(np, np);
+    fcov = gsl_matrix_alloc(nf, nf);
+    if (!cov || !fcov) {
+        st = KEFU_ERR_NOMEM;
+        goto done;
+    }
+    double scale;
+    int gs;
+    /* Yearly pass: every column plus the Fourier terms and a trend (growth
+     * is not season), long memory; its Fourier part becomes an offset of the
+     * recent fit. */
+    double fyear[2 * NFOURIER] = {0};
+    if (yearly) {
+        if ((gs = irls(&d, fidx, nf, FOURIER_HALFLIFE, s->origin, p->ridge, hol_prior, fbeta, fcov,
+                       &scale, res, w)) != GSL_SUCCESS)
+            goto gsl_failed;
+        for (size_t j = 0; j < nf; j++)
+            if (fidx[j] >= C_FOURIER)
+                fyear[fidx[j] - C_FOURIER] = fbeta[j];
+        for (size_t t = 0; t < d.nt; t++)
+            for (int k = 0; k < 2 * NFOURIER; k++)
+                d.y[t] -= fyear[k] * d.x[t * NCOL + C_FOURIER + k];
+    }
+    if ((gs = irls(&d, idx, np, halflife, s->origin, p->ridge, hol_prior, beta, cov, &scale, res,
+                   w)) != GSL_SUCCESS)
+        goto gsl_failed;
+    double lv = level_variance(&d, s->origin, halflife, scale, res, w);
+
     info->scale = scale;
-    info->train_days = (int)nt;
-    for (int w = 0; w < 7; w++) {
-        info->dow[w] = NAN;
-        if (s->closed[w])
-            info->closed_weekdays |= 1 << w;
+    info->train_days = (int)d.nt;
+    for (int k = 0; k < 7; k++) {
+        info->dow[k] = NAN;
+        if (s->closed[k])
+            info->closed_weekdays |= 1 << k;
     }
     info->holiday = info->before = info->after = info->bridge = info->workday = NAN;
     info->trend = NAN;
     info->dow[ref] = 0;
     for (size_t j = 0; j < np; j++) {
-        double b = gsl_vector_get(c, j);
         int col = idx[j];
         if (col >= C_DOW && col < C_DOW + 7)
-            info->dow[col - C_DOW] = b;
+            info->dow[col - C_DOW] = beta[j];
         else if (col == C_HOL)
-            info->holiday = b;
+            info->holiday = beta[j];
         else if (col == C_BEFORE)
-            info->before = b;
+            info->before = beta[j];
         else if (col == C_AFTER)
-            info->after = b;
+            info->after = beta[j];
         else if (col == C_BRIDGE)
-            info->bridge = b;
+            info->bridge = beta[j];
         else if (col == C_WORK)
-            info->workday = b;
-        else if (col == C_TREND)
-            info->trend = b;
+            info->workday = beta[j];
     }
 
-    if (fit)
-        for (size_t i = 0; i < s->origin; i++) {
-            double xi[NCOL], m = 0;
-            if (fm_is_closed(s, i)) {
-                fit[i] = NAN;
-                continue;
-            }
-            features(s, i, origin_day, xi);
-            for (size_t a = 0; a < np; a++)
-                m += xi[idx[a]] * gsl_vector_get(c, a);
-            fit[i] = m;
-        }
-    /* cov from gsl is (X'WX)^-1 in units where the weights are inverse
-     * variances; the residual variance on the log scale is scale². */
-    double x[NCOL];
+    /* Forecasts: x·β plus the yearly offset; variance scale²(1 + x'Cov x)
+     * (cov is (X'WX)^-1 with the weights taken as inverse variances) plus
+     * the level wander. */
     for (int k = 0; k < s->t_len; k++) {
-        size_t i = (size_t)(s->t_first - s->d0) + (size_t)k;
+        size_t i = t0 + (size_t)k;
         if (fm_is_closed(s, i)) {
             mu[k] = 0;
             sd[k] = 0;
             continue;
         }
-        features(s, i, origin_day, x);
+        features(s, i, x);
         double m = 0, q = 0;
+        for (int f = 0; f < 2 * NFOURIER; f++)
+            m += fyear[f] * x[C_FOURIER + f];
         for (size_t a = 0; a < np; a++) {
-            m += x[idx[a]] * gsl_vector_get(c, a);
+            m += x[idx[a]] * beta[a];
             for (size_t b = 0; b < np; b++)
                 q += x[idx[a]] * gsl_matrix_get(cov, a, b) * x[idx[b]];
         }
         mu[k] = m;
         sd[k] = sqrt(scale * scale * (1 + q) + lv);
     }
+    goto done;
+gsl_failed:
+    snprintf(info->message, sizeof info->message,
+             KL("回归：拟合失败：%s", "regression: fit failed: %s"), gsl_strerror(gs));
+    st = gs == GSL_ENOMEM ? KEFU_ERR_NOMEM : KEFU_ERR_NUMERIC;
 done:
-    gsl_matrix_free(X);
     gsl_matrix_free(cov);
-    gsl_vector_free(yv);
-    gsl_vector_free(wv);
-    gsl_vector_free(c);
-    gsl_vector_free(cold);
-    free(rows);
-    free(decay);
+    gsl_matrix_free(fcov);
+    free(d.rows);
+    free(d.x);
+    free(d.y);
+    free(d.cal);
     free(res);
-    free(scratch);
-    free(xall);
+    free(w);
     return st;
 }

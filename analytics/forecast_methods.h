@@ -43,7 +43,7 @@ typedef struct {
     int inner_months;    /* months of the inner backtest of the best pick (6) */
     double reg_halflife; /* regression: weight halves every this many days (91) */
     double ridge;        /* regression: ridge penalty of the calendar effects,
-                            in days of weight (0.5) */
+                            in days of weight (0.1) */
     int max_history;     /* days before the origin that are used at most (1096) */
 } kefu_fm_params;
 
@@ -81,9 +81,11 @@ kefu_status kefu_fm_forecast(kefu_fm_method m, const kefu_fc_day *in, size_t n, 
 typedef enum {
     KEFU_FM_PICK_LOWEST = 0, /* lowest mean WAPE over the inner months */
     KEFU_FM_PICK_NO_HISTORY, /* no inner month could be scored: the default (combo) */
-    KEFU_FM_PICK_ONLY        /* one method could run at all */
+    KEFU_FM_PICK_ONLY        /* one method could run in every inner month */
 } kefu_fm_pick_reason;
 
+/* One scored month: every method's month-ahead WAPE (over all its days with
+ * actuals, outage days left out). */
 typedef struct {
     int year, month;
     double wape[KEFU_FM_NMETHODS]; /* NAN: the method could not forecast that month */
@@ -95,17 +97,33 @@ typedef struct {
     kefu_fm_pick_reason reason;
     size_t nmonths;
     kefu_fm_inner_month months[KEFU_FM_MAX_INNER]; /* oldest first */
-    double mean_wape[KEFU_FM_NMETHODS];            /* over the months where every eligible
-                                                      method ran; NAN when not eligible */
-    int eligible[KEFU_FM_NMETHODS];                /* ran in every scored inner month */
+    double mean_wape[KEFU_FM_NMETHODS];            /* NAN when not eligible */
+    int eligible[KEFU_FM_NMETHODS];                /* ran in every inner month */
 } kefu_fm_pick;
 
-/* The inner backtest of the best pick for target year-month with data before
- * origin: the up to p->inner_months latest months that end before origin and
- * have actuals, each forecast month-ahead with the data before it by every
- * method; the method with the lowest mean WAPE over those months wins. */
+/* Score year-month month-ahead: each method forecasts it from the days
+ * before its first day and is compared with its actuals (days of in[]). fc,
+ * when not NULL, receives the forecasts (fc[k][day-1]). *ok = 0 (and row
+ * untouched but for year/month) when fewer than half the month's days have
+ * actuals or no method could run. KEFU_ERR_NOMEM only. */
+kefu_status kefu_fm_score_month(const kefu_fc_day *in, size_t n, int year, int month,
+                                const kefu_fm_params *p, kefu_fm_inner_month *row,
+                                kefu_fm_day fc[KEFU_FM_NMETHODS][31], int *ok);
+
+/* The best pick from scored months (any order of rows[0..n), each a month
+ * before the target): the p->inner_months latest; a method is eligible when
+ * it ran in all of them; the eligible method with the lowest mean WAPE wins,
+ * ties to the combination, then regression, exponential smoothing, 95598. */
+void kefu_fm_choose(const kefu_fm_inner_month *rows, size_t n, const kefu_fm_params *p,
+                    kefu_fm_pick *out);
+
+/* Both steps for target year-month with data before origin: the candidate
+ * months are those that end before origin, newest first. */
 kefu_status kefu_fm_best(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
                          const kefu_fm_params *p, kefu_fm_pick *out);
+
+/* The order a failed choice falls back in: combo, regression, ets, 95598. */
+extern const kefu_fm_method kefu_fm_fallback[KEFU_FM_NMETHODS];
 
 /* WAPE = Σ|f − a| / Σ a over the days where both are known; NAN when none or
  * Σ a = 0. */
