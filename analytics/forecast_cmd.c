@@ -489,12 +489,12 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
             continue;
         d->v[(size_t)q * d->nd + (size_t)(day - d0)] = strtod(PQgetvalue(r, (int)i, 2), NULL);
     }
-    /* Inside a source's coverage (and up to the data horizon) no row means 0. */
-    for (int src = 0; src < 2; src++) {
-        int has = src ? d->has_dv : d->has_calls;
-        int64_t lo = src ? d->dv_lo : d->cov_lo, hi = src ? d->dv_hi : d->cov_hi;
-        if (!has)
-            continue;
+    /* Inside the calls' coverage (and up to the data horizon) a queue-day
+     * without calls had V = 0: the centre was closed. A date without a
+     * daily_volumes row stays unknown (DOMAIN §4 as revised: legacy extracts
+     * have gaps), left out of every average and of backtest errors. */
+    if (d->has_calls) {
+        int64_t lo = d->cov_lo, hi = d->cov_hi;
         for (size_t q = 0; q < d->nq; q++)
             for (int64_t day = lo > d0 ? lo : d0; day <= hi && day <= data_hi && day <= d1; day++) {
                 double *x = &d->v[q * d->nd + (size_t)(day - d0)];

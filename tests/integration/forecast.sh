@@ -184,19 +184,23 @@ RY=$(q "SELECT max(run_id) FROM kefu.forecast_run")
 check_eq "$(q "SELECT as_of FROM kefu.forecast_run WHERE run_id = $RY")" 2026-05-20 "default as-of = yesterday"
 check_eq "$(fac "$RY" F_T)" "$(calc "3964.84*28.6*3/87.1")" "yesterday's as-of: same F_T"
 
-# ---- coverage: inside the loaded daily_volumes coverage a missing row is V = 0 --
-# (DOMAIN §4 "within a source's loaded coverage a day without calls has V = 0").
-# Without qa's row of 2026-05-12 (Tue, 70): May stays complete, ADVwd(May) of qa
-# = (18·70 + 0)/19 = 1260/19 over 19 normal weekdays, ADVwd(Apr) = 60 over 15,
-# r1 = 1260/(19·60) - 1 = 1260/1140 - 1; est(May) = May's total 70 lower:
-# 19·70 + 6·35 + 3·105 + 3·84 = 2107 -> 2037 (complete month: the actual total).
+# ---- a date without a daily_volumes row is unknown, not 0 (DOMAIN §4 revised) -
+# Without qa's row of 2026-05-12 (Tue, 70): May is no longer complete, the day
+# is left out of every average: ADVwd(May) of qa = 70 over 18 normal weekdays,
+# r1 = 70/60 - 1 = 1/6 as before; est(May) extrapolates the 2107 - 70 = 2037
+# known calls by calendar weight: W(May) = 19 + 6·0.5 + 3·1.5 + 3·1.2 = 30.1
+# (weights from the complete months Mar, Apr), the known days weigh 30.1 - 1.
 q "DELETE FROM kefu.daily_volumes WHERE queue = 'qa' AND date = '2026-05-12'" >/dev/null
 run 0 "$KEFU" forecast --month 2026-06 --queue qa
 RG0=$(q "SELECT max(run_id) FROM kefu.forecast_run")
-check_eq "$(fac "$RG0" r1)" "$(calc "1260/1140-1")" "gap in daily_volumes coverage: r1 with V = 0"
+check_eq "$(fac "$RG0" r1)" "$(calc "70/60-1")" "gap in daily_volumes: r1 without the day"
 check_eq "$(q "SELECT months FROM kefu.forecast_factor WHERE run_id = $RG0 AND name = 'r1'")" \
-    "2026-05 (19 d), 2026-04 (15 d)" "gap day counted as a normal weekday with data"
-check_eq "$(fac "$RG0" est_2026-05)" "$(calc 2037)" "gap: est(May) = actual total"
+    "2026-05 (18 d), 2026-04 (15 d)" "gap day left out of r1"
+check_eq "$(fac "$RG0" est_2026-05)" "$(calc "2037*30.1/29.1")" "gap: est(May) extrapolated"
+# kefu's methods leave the day out as well: the inner backtest scores May
+# 2026 over its 30 known days (May is the last month before the as-of date)
+check_eq "$(q "SELECT days FROM kefu.forecast_inner WHERE run_id = $RG0 AND month = '2026-05-01' AND method = 'regression'")" \
+    30 "gap day out of the inner backtest"
 q "INSERT INTO kefu.daily_volumes (queue, date, offered, batch_id) SELECT 'qa', '2026-05-12', 70, max(batch_id) FROM kefu.daily_volumes" >/dev/null
 
 # ---- too short a history: exit 7, the step and the month named, nothing stored -
@@ -204,8 +208,8 @@ before=$(q "SELECT count(*) FROM kefu.forecast_run")
 # T = 2025-06: B - 1 = 2025-04 lies before the daily_volumes coverage (2025-05-01 on): no data
 run 7 "$KEFU" forecast --month 2025-06 --method 95598
 check_grep 'step 1 \(recent change r1\): no normal weekday with data in 2025-04' "$WORK/err" "failing step named"
-# T = 2026-04: B - 1 = 2026-02 lies inside the coverage without rows: V = 0 there, so
-# ADVwd(2026-02) = 0 is a zero denominator
+# T = 2026-04: B - 1 = 2026-02 lies inside the daily_volumes range without rows:
+# its days are unknown (not 0), so r1 has no normal weekday in 2026-02
 # ---- the forecast next to what happened (view kefu.forecast_vs_actual) -----------
 # June 1 arrives later: qa 100 + qb 50 = 150 for the total run R1; data after
 # the as-of date do not change R1 itself.
@@ -217,7 +221,7 @@ check_eq "$(q "SELECT count(*) FROM kefu.forecast_vs_actual WHERE run_id = $R1 A
 q "DELETE FROM kefu.daily_volumes WHERE date = '2026-06-01'" >/dev/null
 
 run 7 "$KEFU" forecast --month 2026-04 --method 95598
-check_grep 'step 1 \(recent change r1\): zero denominator ADVwd\(2026-02\) = 0' "$WORK/err" "zero denominator named"
+check_grep 'step 1 \(recent change r1\): no normal weekday with data in 2026-02' "$WORK/err" "unknown month named"
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_run")" "$before" "nothing stored on failure"
 # with the best pick the 95598 failure is a warning: another method forecasts
 run 0 "$KEFU" forecast --month 2026-04
