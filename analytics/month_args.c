@@ -3,13 +3,25 @@
  * and print the same messages, each under its own name. */
 #include "month_args.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+void kefu_month_args_free(kefu_month_args *a) {
+    free(a->alts);
+    a->alts = NULL;
+    a->nalts = 0;
+}
 
 kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *cmd,
                                   kefu_month_args *a, int *help) {
     const char *month = NULL;
     *help = 0;
     a->centre = "main";
+    a->nalts = 0;
+    free(a->alts);
+    a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
+    if (!a->alts)
+        return KEFU_ERR_NOMEM;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
@@ -23,6 +35,10 @@ kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *c
             a->centre = argv[++i];
         else if (strncmp(o, "--centre=", 9) == 0)
             a->centre = o + 9;
+        else if (strcmp(o, "--policy") == 0 && i + 1 < argc)
+            a->alts[a->nalts++] = argv[++i];
+        else if (strncmp(o, "--policy=", 9) == 0)
+            a->alts[a->nalts++] = o + 9;
         else if (!cmd->extra || !cmd->extra(cmd->extra_ctx, argc, argv, &i)) {
             kefu_error(
                 KL("%s: 未知或不完整的选项 \"%s\"", "%s: unknown or incomplete option \"%s\""),

@@ -1,6 +1,7 @@
-/* month_args.h — the command line the month commands share (adherence,
- * roster-check, attendance): --month YYYY-MM and --centre C, parsed once, with
- * each command's name in its messages. Private to analytics/. */
+/* month_args.h — the command line the month commands share (attendance,
+ * roster-check, adherence, penalties, complaints, bonus): --month YYYY-MM,
+ * --centre C and --policy ALT (repeatable), parsed once, with each command's
+ * name in its messages. Private to analytics/. */
 #ifndef KEFU_MONTH_ARGS_H
 #define KEFU_MONTH_ARGS_H
 
@@ -9,6 +10,8 @@
 typedef struct {
     const char *centre; /* points into argv or the literal "main" */
     int year, month;
+    const char **alts; /* owned array of --policy values pointing into argv */
+    size_t nalts;
 } kefu_month_args;
 
 /* What differs between the commands. */
@@ -29,6 +32,19 @@ typedef struct {
  * --centre. */
 kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *cmd,
                                   kefu_month_args *a, int *help);
+/* Frees a->alts; a zeroed struct is a no-op. */
+void kefu_month_args_free(kefu_month_args *a);
+
+/* "--policy 方案 ..." lines of the month commands' usage texts. */
+#define KEFU_POLICY_USAGE_ZH                                                                                         \
+    "  --policy 方案  仅本次使用 kefu.policy 中的备选方案：名称（如 seed_000，作用于所有\n"  \
+    "                 有该方案的参数）或 参数=方案（如 pay_divisor_days=seed_000）；可重复。\n" \
+    "                 长期选择写入 kefu.policy_choice。\n"
+#define KEFU_POLICY_USAGE_EN                                                                       \
+    "  --policy ALT   use a named alternative of kefu.policy for this run only: a name (e.g.\n"    \
+    "                 seed_000, for every parameter that has it) or PARAM=ALT (e.g.\n"             \
+    "                 pay_divisor_days=seed_000); repeatable. Lasting choices: "                   \
+    "kefu.policy_choice.\n"
 
 /* The checks every month command makes before it computes (one rule for
  * all): the centre has data (kefu_db_check_centre), and the month has roster
