@@ -560,7 +560,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
     /* 3. the 95598 method beside it, with the bridge F_T → daily sum */
     row = card_section(b, s, row,
                        KL("95598 方法（南方电网 95598 业务量预测办法）",
-                          "the 95598 method (000 南方电网 95598 rules)"));
+                          "the 95598 method (China Southern Power Grid 95598 rules)"));
     if (isnan(f.ft)) {
         const char *why95 = "";
         for (int i = 0; i < PQntuples(m); i++)
@@ -731,7 +731,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
             if (!isnan(num_at(bt, i, 4)))
                 kefu_buf_printf(&tb,
                                 KL("；实际落在 80%% 区间内 %.0f%%，95%% 区间内 %.0f%%",
-                                   "; actual inside the 80 %% band %.0f%%, the 95 %% band %.0f%%"),
+                                   "; actual inside the 80%% band %.0f%%, the 95%% band %.0f%%"),
                                 100 * num_at(bt, i, 4), 100 * num_at(bt, i, 5));
             card_note(b, s, row, tb.ptr);
         }
@@ -861,10 +861,10 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
         {"星期", "weekday"},
         {"日类型", "day class"},
         {"推荐预测", "forecast"},
-        {"80% 下限", "80 % low"},
-        {"80% 上限", "80 % high"},
-        {"95% 下限", "95 % low"},
-        {"95% 上限", "95 % high"},
+        {"80% 下限", "80% low"},
+        {"80% 上限", "80% high"},
+        {"95% 下限", "95% low"},
+        {"95% 上限", "95% high"},
         {"95598 方法", "95598 method"},
         {"营销上浮", "campaign uplift"},
         {"去年同期（364 天前，同星期）", "last year (364 days back, same weekday)"},
@@ -873,8 +873,8 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     static const kefu_label HC[] = {{"日期", "date"},
                                     {"实际来话", "actual offered"},
                                     {"推荐预测", "forecast"},
-                                    {"80% 下限", "80 % low"},
-                                    {"80% 上限", "80 % high"}};
+                                    {"80% 下限", "80% low"},
+                                    {"80% 上限", "80% high"}};
     enum { NCOLS = 12, CD = 14 }; /* CD: first column of the chart data */
     kefu_sheet *s;
     PGresult *res = NULL, *hist = NULL;
@@ -953,12 +953,13 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
         kefu_sheet_num(s, trow, 8, sum_95, b->total_int);
     if (n_ly == nd)
         kefu_sheet_num(s, trow, 10, sum_ly, b->total_int);
-    kefu_sheet_str(s, trow + 1, 0,
-                   KL("区间：预测方法给出的 80% / 95% 预测区间（95598 方法不给区间）；"
-                      "去年同期取 364 天前（同一星期几）。",
-                      "bands: the method's 80 % / 95 % prediction intervals (the 95598 method "
-                      "gives none); last year is the day 364 days back (the same weekday)."),
-                   b->note);
+    kefu_sheet_str(
+        s, trow + 1, 0,
+        KL("区间：预测方法给出的 80% / 95% 预测区间（95598 方法不给区间）；"
+           "去年同期取 364 天前（同一星期几）。",
+           "bands: the method's prediction intervals, 80% (inner) and 95% (outer; the 95598 method "
+           "gives none); last year is the day 364 days back (the same weekday)."),
+        b->note);
 
     /* Chart data: one continuous calendar from the start of R to the end of T,
      * actuals before T, the forecast and its band in T, so one date axis
@@ -995,10 +996,10 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
         kefu_error(KL("内存不足", "out of memory"));
         goto done;
     }
-    static const kefu_label NAMES[4] = {{"80% 下限", "80 % low"},
+    static const kefu_label NAMES[4] = {{"80% 下限", "80% low"},
                                         {"实际来话", "actual offered"},
                                         {"推荐预测", "forecast"},
-                                        {"80% 上限", "80 % high"}};
+                                        {"80% 上限", "80% high"}};
     for (int k = nband ? 0 : 1; k < (nband ? 4 : 3); k++) {
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
         if (!se) {
