@@ -127,3 +127,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD) $(BIN) $(FUZZ_BUILD)
+
+$(BUILD)/fc_bench: tests/bench/fc_bench.c $(BUILD)/libkefu.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
