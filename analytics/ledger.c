@@ -15,7 +15,8 @@ kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w) {
                            "NULL, kind text NOT NULL, facts jsonb NOT NULL DEFAULT '{}', fine "
                            "numeric(12,2) NOT NULL DEFAULT 0, points int NOT NULL DEFAULT 0, "
                            "deduction numeric(12,2) NOT NULL DEFAULT 0, escalation_step int NOT "
-                           "NULL DEFAULT 0, rule_id text, line_key text, evidence text, "
+                           "NULL DEFAULT 0, step text NOT NULL DEFAULT '', pending boolean NOT "
+                           "NULL DEFAULT false, rule_id text, line_key text, evidence text, "
                            "evidence_en text) ON COMMIT DROP");
 }
 
@@ -34,7 +35,9 @@ void kefu_ledger_add(kefu_ledger_writer *w, const kefu_ledger_line *l) {
     kefu_buf *b = &w->b;
     if (kefu_copy_field(b, l->emp_id, 1) || kefu_copy_field(b, d, 0) ||
         kefu_copy_field(b, l->kind, 0) || !l->facts || kefu_copy_field(b, l->facts, 0) ||
-        kefu_buf_printf(b, "\t%s\t%d\t%s\t%d\n", f, l->points, x, l->step))
+        kefu_buf_printf(b, "\t%s\t%d\t%s\t%d", f, l->points, x, l->nth) ||
+        kefu_copy_field(b, l->step ? l->step : "", 0) ||
+        kefu_buf_puts(b, l->pending ? "\tt\n" : "\tf\n"))
         w->failed = 1;
     w->lines++;
 }
@@ -45,7 +48,7 @@ kefu_status kefu_ledger_flush(PGconn *c, kefu_ledger_writer *w, size_t threshold
     if (w->b.len == 0 || w->b.len < threshold)
         return KEFU_OK;
     kefu_status st = kefu_copy_begin(c, "COPY ledger_new (emp_id, date, kind, facts, fine, points, "
-                                        "deduction, escalation_step) FROM STDIN");
+                                        "deduction, escalation_step, step, pending) FROM STDIN");
     if (st)
         return st;
     st = kefu_copy_send(c, &w->b);
@@ -60,8 +63,11 @@ kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *ce
     kefu_status st = kefu_ledger_flush(c, w, 0);
     if (st)
         return st;
+    /* The audit names the command as the actor of the statuses it sets. */
     const char *p[3] = {centre, month, source};
-    if ((st = kefu_db_query(c, "SELECT * FROM kefu.ledger_replace($1, $2::date, $3)", 3, p, &r)))
+    if ((st = kefu_db_query(c, "SELECT set_config('kefu.actor', 'kefu ' || $1, true)", 1, p + 2,
+                            NULL)) ||
+        (st = kefu_db_query(c, "SELECT * FROM kefu.ledger_replace($1, $2::date, $3)", 3, p, &r)))
         return st;
     if (counts) {
         counts->written = atol(PQgetvalue(r, 0, 0));

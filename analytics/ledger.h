@@ -20,7 +20,9 @@ typedef struct {
     int64_t fine_fen;
     int points;
     int64_t deduction_fen; /* wage withheld for an absence, not a fine */
-    int step;              /* escalation step: incident number, streak, ... */
+    int nth;               /* escalation_step: incident number, nth fact in the window, ... */
+    const char *step; /* named step (warning, group_notice, ... dismissal_review); NULL = none */
+    int pending;      /* awaits a supervisor's decision: status pending until confirmed */
 } kefu_ledger_line;
 
 /* The facts of a line as a JSON object, built key by key in a growable buffer

@@ -157,10 +157,13 @@ static const char *a12_kind_label(const char *kind) {
 static const struct {
     const char *key, *zh, *en;
 } STATUSES[] = {
+    {"pending", "待审核", "pending review"},
+    {"open", "待开具", "not issued yet"},
     {"issued", "已开具", "issued"},
     {"appealed", "申诉中", "appealed"},
     {"upheld", "维持", "upheld"},
     {"withdrawn", "已撤销", "withdrawn"},
+    {"void", "作废", "void"},
 };
 
 static const char *status_label(const char *key) {
