@@ -20,8 +20,7 @@ kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w) {
                            "evidence_en text) ON COMMIT DROP");
 }
 
-/* "1234.50" from fen (sign kept). */
-static void fen_text(int64_t fen, char out[32]) {
+void kefu_fen_text(int64_t fen, char out[32]) {
     uint64_t a = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
     snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
              (unsigned long long)(a % 100));
@@ -30,8 +29,8 @@ static void fen_text(int64_t fen, char out[32]) {
 void kefu_ledger_add(kefu_ledger_writer *w, const kefu_ledger_line *l) {
     char d[11], f[32], x[32];
     kefu_format_date(l->date, d);
-    fen_text(l->fine_fen, f);
-    fen_text(l->deduction_fen, x);
+    kefu_fen_text(l->fine_fen, f);
+    kefu_fen_text(l->deduction_fen, x);
     kefu_buf *b = &w->b;
     if (kefu_copy_field(b, l->emp_id, 1) || kefu_copy_field(b, d, 0) ||
         kefu_copy_field(b, l->kind, 0) || !l->facts || kefu_copy_field(b, l->facts, 0) ||
@@ -137,9 +136,26 @@ void kefu_facts_bool(kefu_facts *f, const char *key, int value) {
 
 void kefu_facts_fen(kefu_facts *f, const char *key, int64_t fen) {
     char t[32];
-    fen_text(fen, t);
+    kefu_fen_text(fen, t);
     member(f, key);
     if (kefu_buf_puts(&f->b, t) != KEFU_OK)
+        f->failed = 1;
+}
+
+void kefu_facts_merge(kefu_facts *f, const char *object) {
+    const char *open = object ? strchr(object, '{') : NULL;
+    const char *close = object ? strrchr(object, '}') : NULL;
+    if (!open || !close || close < open) {
+        f->failed = 1;
+        return;
+    }
+    const char *in = open + 1;
+    while (in < close && (*in == ' ' || *in == '\n'))
+        in++;
+    if (in == close)
+        return; /* {} */
+    if (kefu_buf_puts(&f->b, f->b.len ? "," : "{") != KEFU_OK ||
+        kefu_buf_append(&f->b, in, (size_t)(close - in)) != KEFU_OK)
         f->failed = 1;
 }
 

@@ -24,12 +24,13 @@ ALTER TABLE kefu.ledger
         'upheld', 'withdrawn', 'void')),
     ADD COLUMN step            text NOT NULL DEFAULT '',  -- warning, group_notice, department_notice,
                                                           -- written_warning, dismissal_review, demotion_review
-    ADD COLUMN issued_at       timestamptz,               -- kefu penalties --issue
+    -- times of the life of a line: the centre's local wall-clock time, as the feeds
+    ADD COLUMN issued_at       timestamp,                 -- kefu penalties --issue
     ADD COLUMN appeal_deadline date,                      -- last day to appeal (3 calendar days after issue)
-    ADD COLUMN appealed_at     timestamptz,
+    ADD COLUMN appealed_at     timestamp,
     ADD COLUMN answer_due      date,                      -- 7 days after the appeal
-    ADD COLUMN decided_at      timestamptz,               -- upheld or withdrawn
-    ADD COLUMN confirmed_at    timestamptz,               -- a supervisor confirmed a pending line
+    ADD COLUMN decided_at      timestamp,                 -- upheld or withdrawn
+    ADD COLUMN confirmed_at    timestamp,                 -- a supervisor confirmed a pending line
     ADD COLUMN confirmed_by    text,
     ADD COLUMN updated_at      timestamptz NOT NULL DEFAULT now();
 CREATE INDEX ledger_month_status ON kefu.ledger (centre, month, status);
@@ -48,7 +49,7 @@ CREATE TABLE kefu.ledger_audit (
     status_after  text NOT NULL,
     actor         text NOT NULL,              -- --by NAME, else the command, else the database user
     note          text,
-    effective_at  timestamptz,                -- when it happened by the clerk's account (--at)
+    effective_at  timestamp,                  -- when it happened by the clerk's account (--at), local time
     db_user       text NOT NULL DEFAULT session_user,
     changed_at    timestamptz NOT NULL DEFAULT now()
 );
@@ -67,7 +68,7 @@ BEGIN
                 CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END, NEW.status,
                 coalesce(nullif(current_setting('kefu.actor', true), ''), session_user::text),
                 nullif(current_setting('kefu.note', true), ''),
-                nullif(current_setting('kefu.at', true), '')::timestamptz);
+                nullif(current_setting('kefu.at', true), '')::timestamp);
     END IF;
     RETURN NULL;
 END
