@@ -52,6 +52,8 @@ static const command COMMANDS[] = {
     {"adherence", "坐席排班遵从度", "agent schedule adherence", kefu_cmd_adherence},
     {"penalties", "处罚台账：违规登记与有效投诉（P1–P7），开具",
      "penalty ledger from violations and verified complaints (P1-P7); issue", kefu_cmd_penalties},
+    {"complaints", "客诉：办结期限、逾期与重复投诉",
+     "complaints: due dates, overdue, repeat callers", kefu_cmd_complaints},
     {"ledger", "台账行的申诉、维持、撤销、确认与查询",
      "appeal, uphold, withdraw, confirm and list ledger lines", kefu_cmd_ledger},
     {"report", "从结果表生成工作簿（forecast / attendance）",
