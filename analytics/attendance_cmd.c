@@ -1162,6 +1162,23 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     }
     PQclear(r);
     r = NULL;
+    {
+        int closed = 0;
+        char closed_at[32];
+        if ((st = kefu_ledger_bonus_closed(c, a.centre, ms, &closed, closed_at)))
+            goto done;
+        if (closed) {
+            kefu_error(KL("%s（中心 %s）的奖金已于 %s 月结关闭，考勤与台账不再重算",
+                          "the bonus of %s (centre %s) was closed on %s; attendance and ledger are "
+                          "not recomputed"),
+                       R.month_text, a.centre, closed_at);
+            kefu_hint(KL("确需重算时先 kefu bonus --month %s --reopen",
+                         "to recompute, first kefu bonus --month %s --reopen"),
+                      R.month_text);
+            st = KEFU_ERR_CHECK_FAILED;
+            goto done;
+        }
+    }
 
     if ((st = load_policy(c, &a, ms, &policy, &pol)))
         goto done;

@@ -77,6 +77,22 @@ kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *ce
     return KEFU_OK;
 }
 
+kefu_status kefu_ledger_bonus_closed(PGconn *c, const char *centre, const char *month, int *closed,
+                                     char closed_at[32]) {
+    PGresult *r = NULL;
+    const char *p[2] = {centre, month};
+    kefu_status st = kefu_db_query(c,
+                                   "SELECT to_char(closed_at, 'YYYY-MM-DD HH24:MI') FROM "
+                                   "kefu.bonus_close WHERE centre = $1 AND month = $2::date",
+                                   2, p, &r);
+    if (st)
+        return st;
+    *closed = PQntuples(r) > 0;
+    snprintf(closed_at, 32, "%s", *closed ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    return KEFU_OK;
+}
+
 void kefu_ledger_free(kefu_ledger_writer *w) {
     kefu_buf_free(&w->b);
     w->failed = 0;

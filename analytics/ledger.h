@@ -75,6 +75,11 @@ kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *ce
 
 void kefu_ledger_free(kefu_ledger_writer *w);
 
+/* Whether the bonus of (centre, month "YYYY-MM-01") is closed (kefu.bonus_close);
+ * *closed_at (32 bytes) gets its time "YYYY-MM-DD HH:MM". */
+kefu_status kefu_ledger_bonus_closed(PGconn *c, const char *centre, const char *month, int *closed,
+                                     char closed_at[32]);
+
 /* "1234.50" from fen, sign kept. */
 void kefu_fen_text(int64_t fen, char out[32]);
 

@@ -187,7 +187,19 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
            status_label(PQgetvalue(u, 0, 0)));
     if (strcmp(MOVES[mv].verb, "appeal") == 0)
         printf(KL("答复期限 %s\n", "answer due %s\n"), PQgetvalue(u, 0, 1));
-    else if (PQgetvalue(u, 0, 2)[0] == 't' && strcmp(status, "appealed") == 0)
+    if (strcmp(MOVES[mv].verb, "withdraw") == 0) {
+        int closed = 0;
+        char closed_at[32];
+        if ((st = kefu_ledger_bonus_closed(c, centre, PQgetvalue(r, 0, 3), &closed, closed_at))) {
+            PQclear(u);
+            goto done;
+        }
+        if (closed)
+            printf(KL("%.7s 的奖金已于 %s 月结：该行的罚款与扣分在下一个未月结月份的奖金中退还\n",
+                      "the bonus of %.7s was closed on %s: this line's fine and points are "
+                      "refunded in the next open month's bonus\n"),
+                   PQgetvalue(r, 0, 3), closed_at);
+    } else if (PQgetvalue(u, 0, 2)[0] == 't' && strcmp(status, "appealed") == 0)
         kefu_warn(KL("答复晚于期限 %s", "the answer is later than its due date %s"),
                   PQgetvalue(u, 0, 1));
     PQclear(u);

@@ -347,6 +347,22 @@ kefu_status kefu_cmd_penalties(const kefu_db_opts *db, int argc, char **argv) {
     /* Every writer of ledger lines and statuses serialises on one lock. */
     if ((st = kefu_db_xact_lock(c, "ledger")))
         goto done;
+    int closed = 0;
+    char closed_at[32];
+    if ((st = kefu_ledger_bonus_closed(c, a.m.centre, ms, &closed, closed_at)))
+        goto done;
+    if (closed) {
+        kefu_error(KL("%s（中心 %s）的奖金已于 %s 月结关闭，台账不再重算",
+                      "the bonus of %s (centre %s) was closed on %s; its ledger is not recomputed"),
+                   ym, a.m.centre, closed_at);
+        kefu_hint(
+            KL("撤销个别行用 kefu ledger withdraw；确需重算时先 kefu bonus --month %s --reopen",
+               "withdraw single lines with kefu ledger withdraw; to recompute, first kefu "
+               "bonus --month %s --reopen"),
+            ym);
+        st = KEFU_ERR_CHECK_FAILED;
+        goto done;
+    }
     if ((st = kefu_policy_load(c, a.m.centre, ms, a.m.alts, a.m.nalts, &pol)) ||
         (st = load_policy(&pol, &pp)))
         goto done;

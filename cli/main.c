@@ -54,6 +54,8 @@ static const command COMMANDS[] = {
      "penalty ledger from violations and verified complaints (P1-P7); issue", kefu_cmd_penalties},
     {"complaints", "客诉：办结期限、逾期与重复投诉",
      "complaints: due dates, overdue, repeat callers", kefu_cmd_complaints},
+    {"bonus", "绩效奖金（B1–B8）与月结", "performance bonus (B1-B8) and month close",
+     kefu_cmd_bonus},
     {"ledger", "台账行的申诉、维持、撤销、确认与查询",
      "appeal, uphold, withdraw, confirm and list ledger lines", kefu_cmd_ledger},
     {"report", "从结果表生成工作簿（forecast / attendance）",
