@@ -201,8 +201,8 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i) {
     R->ex.len = 0;
     if ((st = kefu_adh_compute(s0, s1, R->days, R->segs, ns, R->regs, nr, &R->p, &res, &R->ex))) {
         if (st == KEFU_ERR_INPUT)
-            kefu_error(KL("%s %s 的班次 %s 时长为 0", "shift %s of %s on %s has no length"), code,
-                       emp, wd);
+            kefu_error(KL("班次 %s（员工 %s，%s）时长为 0", "shift %s of %s on %s has no length"),
+                       code, emp, wd);
         return st;
     }
     R->days++;

@@ -68,13 +68,22 @@ double kefu_now_monotonic(void);
 
 /* ---- growable byte buffer {ptr, len, cap} -------------------------------- */
 
+/* The first failure is sticky: once an append runs out of memory, every
+ * later append fails too and leaves the buffer as it was, so a consumer that
+ * checks kefu_buf_status() once (kefu_copy_send does) never sends a buffer
+ * with a row missing in the middle. kefu_buf_free clears it. */
 typedef struct {
     char *ptr; /* owned; always NUL-terminated when cap > 0 */
     size_t len;
     size_t cap;
+    kefu_status err; /* KEFU_OK, or the first failure (sticky) */
 } kefu_buf;
 
 kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra);
+/* KEFU_OK, or the first append/reserve failure since the buffer was freed. */
+static inline kefu_status kefu_buf_status(const kefu_buf *b) {
+    return b->err;
+}
 kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n);
 kefu_status kefu_buf_puts(kefu_buf *b, const char *s);
 kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...)

@@ -143,6 +143,16 @@ done:
 
 /* ---- statements ---------------------------------------------------------- */
 
+/* The server's text may quote a value from the input (a key, a failing row):
+ * printed with phone-like runs masked, as every message that quotes input. */
+static void report_line(void (*say)(const char *, ...), const char *fmt, const char *text) {
+    char *t = strdup(text);
+    if (t)
+        kefu_mask_phones(t, strlen(t));
+    say(fmt, t ? t : "(out of memory)");
+    free(t);
+}
+
 void kefu_db_report(PGresult *r, PGconn *c) {
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary) {
@@ -164,13 +174,13 @@ void kefu_db_report(PGresult *r, PGconn *c) {
     const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
     const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
     const char *context = PQresultErrorField(r, PG_DIAG_CONTEXT);
-    kefu_error(KL("数据库: %s", "database: %s"), primary);
+    report_line(kefu_error, KL("数据库: %s", "database: %s"), primary);
     if (detail)
-        kefu_detail("%s", detail);
+        report_line(kefu_detail, "%s", detail);
     if (context)
-        kefu_detail("%s", context);
+        report_line(kefu_detail, "%s", context);
     if (hint)
-        kefu_hint("%s", hint);
+        report_line(kefu_hint, "%s", hint);
 }
 
 static kefu_status check_result(PGconn *c, PGresult *r) {
@@ -178,7 +188,9 @@ static kefu_status check_result(PGconn *c, PGresult *r) {
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
         return KEFU_OK;
     kefu_db_report(r, c);
-    return r ? KEFU_ERR_DB : KEFU_ERR_NOMEM;
+    /* libpq returns no result when the connection is gone, too: that is the
+     * database's failure (exit 3), not memory's. */
+    return r || PQstatus(c) == CONNECTION_BAD ? KEFU_ERR_DB : KEFU_ERR_NOMEM;
 }
 
 kefu_status kefu_db_exec(PGconn *c, const char *sql) {
@@ -374,10 +386,47 @@ static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv) {
         ci = embedded;
     }
     args = calloc((size_t)argc + 3, sizeof *args);
-    if (!args || (*ci && asprintf(&dbarg, "--dbname=%s", ci) < 0)) {
-        dbarg = NULL;
+    if (!args) {
         st = KEFU_ERR_NOMEM;
         goto done;
+    }
+    /* The connection settings go through the environment (PGHOST, PGPORT,
+     * PGPASSWORD, ...), never psql's command line: anyone can read a
+     * process's arguments in ps, only its user its environment. A setting
+     * libpq has no variable for goes in --dbname, unless it is secret. */
+    if (*ci) {
+        char *err = NULL;
+        PQconninfoOption *opts = PQconninfoParse(ci, &err);
+        if (!opts) {
+            kefu_error(KL("无效的连接串: %s", "invalid connection string: %s"),
+                       err ? err : "out of memory");
+            PQfreemem(err);
+            st = KEFU_ERR_USAGE;
+            goto done;
+        }
+        kefu_buf rest = {0};
+        for (PQconninfoOption *op = opts; op->keyword; op++) {
+            if (!op->val)
+                continue;
+            if (op->envvar)
+                setenv(op->envvar, op->val, 1);
+            else if (!strchr(op->dispchar, '*'))
+                kefu_conninfo_append(&rest, op->keyword, op->val);
+        }
+        PQconninfoFree(opts);
+        if (kefu_buf_status(&rest)) {
+            kefu_buf_free(&rest);
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
+        if (rest.len && asprintf(&dbarg, "--dbname=%s", rest.ptr) < 0)
+            dbarg = NULL;
+        int failed = rest.len && !dbarg;
+        kefu_buf_free(&rest);
+        if (failed) {
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
     }
     int n = 0;
     args[n++] = "psql";

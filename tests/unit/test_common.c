@@ -197,11 +197,27 @@ static void test_buf(void) {
     CHECK_INT(strlen(b.ptr), 1000);
 
     /* a request no allocator can satisfy fails cleanly */
+    CHECK_INT(kefu_buf_status(&b), KEFU_OK);
     CHECK_INT(kefu_buf_reserve(&b, SIZE_MAX), KEFU_ERR_NOMEM);
     CHECK_INT(b.len, 1000);
+    /* ... and the failure is sticky: later appends that would fit fail too,
+     * so a COPY stream never goes out with a row missing in the middle */
+    CHECK_INT(kefu_buf_status(&b), KEFU_ERR_NOMEM);
+    CHECK_INT(kefu_buf_append(&b, "y", 1), KEFU_ERR_NOMEM);
+    CHECK_INT(kefu_buf_puts(&b, "y"), KEFU_ERR_NOMEM);
+    CHECK_INT(kefu_buf_printf(&b, "%d", 1), KEFU_ERR_NOMEM);
+    CHECK_INT(b.len, 1000);
+    kefu_buf_reset(&b);
+    CHECK_INT(kefu_buf_append(&b, "y", 1), KEFU_ERR_NOMEM); /* reset keeps it */
+    cap_begin();
+    CHECK_INT(kefu_copy_send(NULL, &b), KEFU_ERR_NOMEM); /* nothing sent, no connection used */
+    CHECK(strstr(cap_end(), "COPY") != NULL);
 
     kefu_buf_free(&b);
     CHECK(b.ptr == NULL && b.len == 0 && b.cap == 0);
+    CHECK_INT(kefu_buf_status(&b), KEFU_OK); /* free clears it */
+    CHECK_INT(kefu_buf_append(&b, "y", 1), KEFU_OK);
+    kefu_buf_free(&b);
     kefu_buf_free(&b); /* twice: still fine */
 }
 
