@@ -131,7 +131,7 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
     }
     const char *centre = PQgetvalue(r, 0, 1), *status = PQgetvalue(r, 0, 4);
     if (!in_list(MOVES[mv].from, status)) {
-        kefu_error(KL("ledger: 第 %s 行的状态为%s（%s），不能%s",
+        kefu_error(KL("ledger: 第 %s 行的状态为%s（%s），不能执行 %s",
                       "ledger: line %s is %s (%s); it cannot be given %s"),
                    line, status_label(status), status, MOVES[mv].verb);
         kefu_detail(KL("%s 只适用于状态: %s", "%s applies to: %s"), MOVES[mv].verb, MOVES[mv].from);
