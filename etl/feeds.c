@@ -372,12 +372,13 @@ static const feed_col C_COMPLAINTS[] = {
     {"received_at", "受理时间", COL_TS, 1, NULL, NULL, 0, 0, NULL},
     {"channel", "渠道", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
     {"category", "类别", COL_ENUM, 1, E_CATEGORY, NULL, 0, 0, NULL},
-    {"cause", "原因|投诉原因", COL_ENUM, 0, E_CAUSE, NULL, 0, 0, NULL},
     {"emp_id", "被投诉工号|工号", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
     {"caller", "主叫号码|来电号码", COL_PHONE, 0, NULL, "caller", 0, 0, NULL},
     {"description", "内容|投诉内容", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"verified", "是否查实", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
     {"closed_at", "办结时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
+    /* DOMAIN §3 (061): the last column, so the positions above stay as they were */
+    {"cause", "原因|投诉原因", COL_ENUM, 0, E_CAUSE, NULL, 0, 0, NULL},
 };
 
 static const char *check_complaints(const feed_row *r, const char **col, const char **extra) {
