@@ -800,9 +800,11 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
         kefu_sheet_num(s, row, L_DED, num_at(res, i, 8), F->money);
         kefu_sheet_str(s, row, 10, status_label(PQgetvalue(res, i, 9)), NULL);
         kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
-        sub_fine += fen_at(res, i, 6);
-        sub_pts += atol(PQgetvalue(res, i, 7));
-        sub_ded += fen_at(res, i, 8);
+        if (strcmp(PQgetvalue(res, i, 9), "void") != 0) { /* a void line counts for nothing */
+            sub_fine += fen_at(res, i, 6);
+            sub_pts += atol(PQgetvalue(res, i, 7));
+            sub_ded += fen_at(res, i, 8);
+        }
         if (i + 1 == nr || strcmp(emp, PQgetvalue(res, i + 1, 0)) != 0) {
             char label[96];
             row++;
