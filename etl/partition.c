@@ -37,9 +37,14 @@ int64_t part_month_of(kefu_ts t) {
     return (int64_t)y * 12 + (m - 1);
 }
 
-static void month_text(int64_t month, char out[11]) {
+/* First day of the month as PostgreSQL reads it: year 0 is 1 BC there. */
+static void month_text(int64_t month, char out[24]) {
     int64_t y = month >= 0 ? month / 12 : -((-month + 11) / 12);
-    kefu_format_date(kefu_days_from_civil((int)y, (int)(month - y * 12) + 1, 1), out);
+    int m = (int)(month - y * 12) + 1;
+    if (y > 0)
+        kefu_format_date(kefu_days_from_civil((int)y, m, 1), out);
+    else
+        snprintf(out, 24, "%04d-%02d-01 BC", (int)((1 - y) % 10000), m);
 }
 
 /* Run a statement with parameters; on failure keep the SQLSTATE and, unless it
@@ -91,7 +96,7 @@ typedef struct {
     char *centre; /* owned */
     int64_t month;
     char name[160];   /* qualified partition name */
-    char month_s[16]; /* YYYY-MM-01 */
+    char month_s[24]; /* YYYY-MM-01 [BC] */
     kefu_ts from, to; /* the month as local seconds [from, to) */
     int fresh;        /* created detached in this load: COPY FREEZE, attach at the end */
     kefu_buf buf;     /* rows waiting */
