@@ -76,6 +76,11 @@ run 0 "$KEFU" load calls "$WORK/e.csv"
 check_eq "$(where_is H1)" "calls_main_202701 2027-01-05 08:00:00" "moved into its month's partition"
 check_eq "$(q "SELECT count(*) FROM kefu.calls_default")" 0 "default partition empty again"
 
+# -- year 0 (1 BC to PostgreSQL) is a month like any other
+printf '%s\n' "$H" 'Y0,q,in,13800000051,0000-10-05 08:00:00,,,,abandoned,,' > "$WORK/y.csv"
+run 0 "$KEFU" load calls "$WORK/y.csv"
+check_eq "$(q "SELECT arrived_at FROM kefu.calls WHERE call_id = 'Y0'")" "0001-10-05 08:00:00 BC" "a call of year 0 in its partition"
+
 # -- a failed load (too many rejects) leaves no partition behind
 printf '%s\n' "$H" 'G1,q,in,13800000021,2027-04-01 08:00:00,,2027-04-01 08:01:00,,abandoned,,' \
     'G2,q,in,13800000022,2027-04-31 08:00:00,,,,abandoned,,' > "$WORK/g.csv"
