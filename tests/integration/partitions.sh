@@ -112,7 +112,7 @@ check_eq "$(q "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'agent_state
 
 # -- a month detached: the rows leave kefu.calls, the table stays
 n_before=$(q "SELECT count(*) FROM kefu.calls")
-n_sep=$(q "SELECT count(*) FROM kefu.calls WHERE arrived_at < '2026-10-01'")
+n_sep=$(q "SELECT count(*) FROM kefu.calls WHERE arrived_at >= '2026-09-01' AND arrived_at < '2026-10-01'")
 q "SELECT kefu.partition_detach('kefu.calls', 'main', '2026-09-01')" >/dev/null
 check_eq "$(q "SELECT count(*) FROM kefu.calls")" "$((n_before - n_sep))" "detached month no longer in kefu.calls"
 check_eq "$(q "SELECT count(*) FROM kefu.calls_main_202609")" "$n_sep" "detached month kept as a table"
