@@ -33,6 +33,21 @@ static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv) {
     return st;
 }
 
+/* kefu load, then the months whose KPIs the new rows made stale are named
+ * (the load itself stays in etl/, which knows nothing of KPIs). */
+static kefu_status run_load(const kefu_db_opts *db, int argc, char **argv) {
+    kefu_status st = kefu_cmd_load(db, argc, argv);
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return st;
+    if (st == KEFU_OK || st == KEFU_ERR_REJECTS) {
+        kefu_status s2 = kefu_kpi_after_load(db, NULL);
+        if (st == KEFU_OK)
+            st = s2;
+    }
+    return st;
+}
+
 static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
 static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
 
@@ -40,7 +55,7 @@ static const command COMMANDS[] = {
     {"init", "创建或升级数据库结构，生成主叫号码密钥",
      "create or upgrade the schema; create the caller-hash key", kefu_cmd_init},
     {"load", "载入数据文件（话单、打卡、排班……）", "load feed files (calls, punches, roster, ...)",
-     kefu_cmd_load},
+     run_load},
     {"gen", "生成示例呼叫中心数据（CSV）", "generate a synthetic centre as CSV files", run_gen},
     {"demo", "端到端演示：建库、生成、载入", "end-to-end demo: init, generate, load", run_demo},
     {"forecast", "95598 话务预测、回测、排班需求与预测评审工作簿",
@@ -50,6 +65,8 @@ static const command COMMANDS[] = {
     {"roster-check", "按 R1–R6 校验排班草稿", "check the draft roster against R1-R6",
      kefu_cmd_roster_check},
     {"adherence", "坐席排班遵从度", "agent schedule adherence", kefu_cmd_adherence},
+    {"kpi", "服务指标：接通率、服务水平、AHT、占用率……",
+     "service KPIs: answer rate, service level, AHT, occupancy, ...", kefu_cmd_kpi},
     {"report", "从结果表生成工作簿（forecast / attendance）",
      "write a workbook from result tables (forecast / attendance)", kefu_cmd_report},
     {"db", "内置数据库: start|stop|status|url|psql",

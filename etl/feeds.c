@@ -102,6 +102,8 @@ static const feed_col C_CALLS[] = {
     {"result", "结果|呼叫结果", COL_ENUM, 1, E_RESULT, NULL, 0, 0, NULL},
     {"hold_s", "保持时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
     {"wrap_s", "话后处理时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
+    /* DOMAIN §3, optional: empty or absent = the source does not say. */
+    {"transferred", "转接|是否转接", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static int col_ix(const feed_row *r, const char *name) {
