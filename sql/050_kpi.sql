@@ -511,7 +511,8 @@ RETURNS TABLE (queue text, date date, offered bigint, source text)
 LANGUAGE sql STABLE AS $$
     WITH cov AS (
         SELECT greatest(p_from, v.calls_from) AS lo, least(p_to, v.calls_to) AS hi
-        FROM kefu.offered_coverage(p_centre) v),
+        FROM kefu.offered_coverage(p_centre) v
+        WHERE v.calls_from IS NOT NULL),
     months AS (
         SELECT m::date AS month, greatest(m::date, cov.lo) AS lo,
                least((m + interval '1 month')::date - 1, cov.hi) AS hi,
