@@ -493,11 +493,15 @@ $$;
 -- ---- offered calls per day: the one definition ------------------------------------
 
 -- First and last day with calls, and with legacy daily totals, of a centre.
+-- Days kept only in the KPI roll-up (their calls detached or deleted) count
+-- as covered by calls.
 CREATE FUNCTION kefu.offered_coverage(p_centre text)
 RETURNS TABLE (calls_from date, calls_to date, volumes_from date, volumes_to date)
 LANGUAGE sql STABLE AS $$
-    SELECT (SELECT min(arrived_at)::date FROM kefu.calls WHERE centre = p_centre),
-           (SELECT max(arrived_at)::date FROM kefu.calls WHERE centre = p_centre),
+    SELECT least((SELECT min(arrived_at)::date FROM kefu.calls WHERE centre = p_centre),
+                 (SELECT min(date) FROM kefu.kpi_daily WHERE centre = p_centre)),
+           greatest((SELECT max(arrived_at)::date FROM kefu.calls WHERE centre = p_centre),
+                    (SELECT max(date) FROM kefu.kpi_daily WHERE centre = p_centre)),
            (SELECT min(date) FROM kefu.daily_volumes WHERE centre = p_centre),
            (SELECT max(date) FROM kefu.daily_volumes WHERE centre = p_centre)
 $$;
