@@ -346,8 +346,10 @@ typedef struct {
 
 static int cmp_change(const void *a, const void *b) {
     const change *p = a, *q = b;
-    if (p->score != q->score)
-        return p->score < q->score ? 1 : -1;
+    /* Equal to 1e-6 points is equal: the order then follows the card. */
+    long long sp = llround(p->score * 1e6), sq = llround(q->score * 1e6);
+    if (sp != sq)
+        return sp < sq ? 1 : -1;
     return p->k < q->k ? -1 : p->k > q->k;
 }
 
@@ -511,13 +513,13 @@ static kefu_status write_summary(mb *x) {
     if (x->has_fc) {
         PGresult *r = NULL;
         const char *p[3] = {x->fc_id, x->centre, x->ms};
-        if ((st = kefu_db_query(
-                 x->c,
-                 "SELECT sum(f.forecast), sum(d.offered), sum(abs(d.offered - f.forecast))"
-                 " FROM kefu.forecast_daily f LEFT JOIN kefu.kpi_day_rates d"
-                 "   ON d.centre = $2 AND d.month = $3::date AND d.date = f.date"
-                 " WHERE f.run_id = $1",
-                 3, p, &r)))
+        if ((st = kefu_db_query(x->c,
+                                "SELECT sum(f.forecast), sum(coalesce(d.offered, 0)),"
+                                "       sum(abs(coalesce(d.offered, 0) - f.forecast))"
+                                " FROM kefu.forecast_daily f LEFT JOIN kefu.kpi_day_rates d"
+                                "   ON d.centre = $2 AND d.month = $3::date AND d.date = f.date"
+                                " WHERE f.run_id = $1",
+                                3, p, &r)))
             return st;
         double fsum = num_at(r, 0, 0), asum = num_at(r, 0, 1), abs_e = num_at(r, 0, 2);
         PQclear(r);
@@ -1307,7 +1309,7 @@ static kefu_status write_groups(mb *x) {
         s, next, 0,
         KL("班组按自然顺序（一组、二组……）。本月合计，不含个人；台账中撤销的行不计；空白 = "
            "本月没有考勤或遵从结果。",
-           "groups in natural order (一组, 二组, ...). The month's totals, no names; "
+           "groups in natural order (by the number in the name). The month's totals, no names; "
            "withdrawn ledger lines excluded; blank = no attendance or adherence results "
            "this month."),
         x->b->note);
