@@ -8,7 +8,9 @@
  * transaction. Formulas: kefu.kpi_definition. */
 #include "adherence_calc.h"
 #include "analytics.h"
+#include "ledger.h"
 #include "month_args.h"
+#include "policy.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,15 +21,16 @@
 static void usage(FILE *to) {
     fprintf(
         to, "%s",
-        KL("用法: kefu adherence --month YYYY-MM [--centre 中心]\n"
+        KL("用法: kefu adherence --month YYYY-MM [--centre 中心] [--policy 方案 ...]\n"
            "按坐席状态（kefu.agent_states）与排班计算每名坐席每个班次的排班遵从率和符合率，\n"
            "异常（迟签入、早签出、中途签出、非豁免小休）与 A8 人工考勤记录。抽调/非抽调登记和\n"
            "kefu.adherence_exempt_reason 中的原因码豁免；短于 adh_exception_min_s 的异常忽略。\n"
            "已批准请假（kefu.leaves，approved_by 非空）覆盖当天的班次不计算（含半天假）。\n"
            "结果整体替换该月的 "
            "kefu.adherence_daily、kefu.adherence_exception、kefu.adherence_a8；\n"
-           "存在 kefu.ledger 时另写 A8 台账行（0 分，待主管审核）。公式见 kefu.kpi_definition。\n",
-           "usage: kefu adherence --month YYYY-MM [--centre C]\n"
+           "并写 A8 台账行（0 分，待主管审核；考勤已写的当日 A8 不重复）。公式见 "
+           "kefu.kpi_definition。\n" KEFU_POLICY_USAGE_ZH,
+           "usage: kefu adherence --month YYYY-MM [--centre C] [--policy ALT ...]\n"
            "Schedule adherence and conformance of every phone agent's rostered shift from the\n"
            "phone-system states (kefu.agent_states): exceptions (late sign-in, early sign-out,\n"
            "logged out, unscheduled pause) and A8 manual attendance records. 抽调/非抽调\n"
@@ -36,40 +39,32 @@ static void usage(FILE *to) {
            "approved leave (kefu.leaves, approved_by not empty; part-day leave too) is not "
            "judged.\n"
            "Replaces the month in kefu.adherence_daily, kefu.adherence_exception and\n"
-           "kefu.adherence_a8; when kefu.ledger exists, A8 ledger lines (0 points, for the\n"
-           "supervisor's review) too. Formulas: kefu.kpi_definition.\n"));
+           "kefu.adherence_a8, and writes A8 ledger lines (0 points, for the supervisor's review;\n"
+           "not twice for a day kefu attendance has an A8 line for). Formulas: "
+           "kefu.kpi_definition.\n" KEFU_POLICY_USAGE_EN));
 }
 
-static const kefu_month_cmd month_cmd = {
-    .name = "adherence", .usage = usage, .year_min = 1900, .year_max = 2999};
+static const kefu_month_cmd month_cmd = {.name = "adherence", .usage = usage};
 
-static kefu_status load_params(PGconn *c, const char *centre, const char *ms, kefu_adh_params *p) {
-    static const char *const names[3] = {"adh_exception_min_s", "adh_window_min", "a8_signin_min"};
-    PGresult *r = NULL;
-    const char *prm[2] = {ms, centre};
-    kefu_status st = kefu_db_query(c,
-                                   "SELECT kefu.policy_value('adh_exception_min_s', $1::date, $2),"
-                                   " kefu.policy_value('adh_window_min', $1::date, $2),"
-                                   " kefu.policy_value('a8_signin_min', $1::date, $2)",
-                                   2, prm, &r);
-    if (st)
-        return st;
-    for (int k = 0; k < 3; k++) {
-        if (PQgetisnull(r, 0, k)) {
-            kefu_error(
-                KL("kefu.policy 中缺少参数 %s", "policy parameter %s is missing from kefu.policy"),
-                names[k]);
-            kefu_hint(KL("运行 kefu init 应用 sql/005_roster_adherence.sql",
-                         "run kefu init to apply sql/005_roster_adherence.sql"));
-            PQclear(r);
-            return KEFU_ERR_DATA;
-        }
+/* The parameters in force on the month's first day (policy.c applies --policy). */
+static kefu_status load_params(PGconn *c, const kefu_month_args *a, const char *ms,
+                               kefu_adh_params *p) {
+    kefu_policy pol = {0};
+    double v[3];
+    kefu_status st = kefu_policy_load(c, a->centre, ms, a->alts, a->nalts, &pol);
+    if (!st)
+        st = kefu_policy_double(&pol, "adh_exception_min_s", &v[0]);
+    if (!st)
+        st = kefu_policy_double(&pol, "adh_window_min", &v[1]);
+    if (!st)
+        st = kefu_policy_double(&pol, "a8_signin_min", &v[2]);
+    if (!st) {
+        p->exception_min_s = llround(v[0]);
+        p->window_s = llround(v[1] * 60);
+        p->a8_grace_s = llround(v[2] * 60);
     }
-    p->exception_min_s = llround(strtod(PQgetvalue(r, 0, 0), NULL));
-    p->window_s = llround(strtod(PQgetvalue(r, 0, 1), NULL) * 60);
-    p->a8_grace_s = llround(strtod(PQgetvalue(r, 0, 2), NULL) * 60);
-    PQclear(r);
-    return KEFU_OK;
+    kefu_policy_free(&pol);
+    return st;
 }
 
 /* ---- arrays from the cursor --------------------------------------------------------- */
@@ -206,8 +201,8 @@ static kefu_status one_day(adh_run *R, PGresult *r, int i) {
     R->ex.len = 0;
     if ((st = kefu_adh_compute(s0, s1, R->days, R->segs, ns, R->regs, nr, &R->p, &res, &R->ex))) {
         if (st == KEFU_ERR_INPUT)
-            kefu_error(KL("%s %s 的班次 %s 时长为 0", "shift %s of %s on %s has no length"), code,
-                       emp, wd);
+            kefu_error(KL("班次 %s（员工 %s，%s）时长为 0", "shift %s of %s on %s has no length"),
+                       code, emp, wd);
         return st;
     }
     R->days++;
@@ -324,64 +319,33 @@ static const char *const cursor_sql =
     "   AND p.start_at < sh.s1 AND p.end_at > sh.s0) rg ON true"
     " ORDER BY sh.emp_id, sh.work_date";
 
-/* A8 lines in the ledger (DOMAIN §8) when the attendance migration created it:
- * 0 points, status issued, source 'adherence'. Lines still 'issued' from an
- * earlier run are replaced; a day that already has an A8 line (reviewed, or
- * written by `kefu attendance`) gets no second one. A failure here leaves the
- * A8 records in place (savepoint) and is reported. */
+/* A8 lines in the ledger (DOMAIN §8) through the ledger writer: 0 points,
+ * source 'adherence', key A8:<date>. A day whose A8 line `kefu attendance`
+ * wrote already gets no second one; statuses HR gave earlier lines are kept. */
 static kefu_status ledger_a8(PGconn *c, const char *centre, const char *ms, size_t *written) {
-    PGresult *r = NULL;
+    kefu_ledger_writer w = {0};
+    kefu_ledger_counts n = {0, 0, 0};
     kefu_status st;
     *written = 0;
-    if ((st = kefu_db_query(c, "SELECT to_regclass('kefu.ledger') IS NOT NULL", 0, NULL, &r)))
-        return st;
-    int exists = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    r = NULL;
-    if (!exists) {
-        kefu_info(
-            KL("注意: 没有 kefu.ledger 表，A8 记录只写入 kefu.adherence_a8",
-               "notice: kefu.ledger does not exist; A8 records are only in kefu.adherence_a8"));
-        return KEFU_OK;
-    }
-    if ((st = kefu_db_exec(c, "SAVEPOINT adh_ledger")))
-        return st;
+    if ((st = kefu_ledger_begin(c, &w)))
+        goto done;
     const char *p2[2] = {centre, ms};
-    const char *p3[3] = {centre, ms,
-                         KL("班次 %s 于 %s 开始，%s 分钟后仍未签入话务系统（首次签入 "
-                            "%s，未登记时间 %s 秒），无抽调/非抽调登记：人工考勤记录，待主管审核",
-                            "shift %s started %s; not signed in to the phone system %s min later "
-                            "(first sign-in %s, %s s unregistered) and no pull-out registration: "
-                            "manual attendance record for the supervisor")};
-    st = kefu_db_query(
-        c,
-        "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'adherence'"
-        " AND rule_id = 'A8' AND status = 'issued'",
-        2, p2, NULL);
-    if (st == KEFU_OK)
-        st = kefu_db_query(
-            c,
-            "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, points,"
-            " status, source, line_key)"
-            " SELECT a.centre, a.emp_id, a.work_date, a.month, 'A8',"
-            "  format($3, a.shift_code, to_char(a.shift_start, 'HH24:MI'),"
-            "   kefu.policy_value('a8_signin_min', a.month, a.centre),"
-            "   coalesce(to_char(a.first_sign_in, 'HH24:MI:SS'), '-'), a.unexcused_s),"
-            "  0, 0, 'issued', 'adherence', 'A8:' || a.work_date"
-            " FROM kefu.adherence_a8 a WHERE a.centre = $1 AND a.month = $2::date"
-            "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = a.centre"
-            "   AND l.emp_id = a.emp_id AND l.date = a.work_date AND l.rule_id = 'A8')"
-            " ORDER BY a.emp_id, a.work_date",
-            3, p3, &r);
-    if (st == KEFU_OK) {
-        *written = strtoul(PQcmdTuples(r), NULL, 10);
-        PQclear(r);
-        return kefu_db_exec(c, "RELEASE SAVEPOINT adh_ledger");
-    }
-    kefu_warn(KL("A8 台账行未写入（kefu.ledger 与预期不符）；A8 记录仍在 kefu.adherence_a8",
-                 "A8 ledger lines not written (kefu.ledger is not as expected); the A8 records are "
-                 "in kefu.adherence_a8"));
-    return kefu_db_exec(c, "ROLLBACK TO SAVEPOINT adh_ledger");
+    if ((st = kefu_db_query(
+             c,
+             "INSERT INTO ledger_new (emp_id, date, kind, facts)"
+             " SELECT a.emp_id, a.work_date, 'A8_adherence', jsonb_build_object('shift',"
+             "  a.shift_code, 'start', to_char(a.shift_start, 'HH24:MI'), 'minutes',"
+             "  (SELECT value FROM run_policy WHERE param = 'a8_signin_min'), 'first_sign_in',"
+             "  to_char(a.first_sign_in, 'HH24:MI:SS'), 'unexcused_s', a.unexcused_s)"
+             " FROM kefu.adherence_a8 a WHERE a.centre = $1 AND a.month = $2::date",
+             2, p2, NULL)))
+        goto done;
+    if ((st = kefu_ledger_replace(c, &w, centre, ms, "adherence", &n)))
+        goto done;
+    *written = (size_t)n.new_lines;
+done:
+    kefu_ledger_free(&w);
+    return st;
 }
 
 kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv) {
@@ -408,11 +372,13 @@ kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv) {
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_hr");
+    if ((st = kefu_month_precheck(c, month_cmd.name, a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     if ((st = kefu_db_xact_lock(c, "adherence")))
         goto done;
-    if ((st = load_params(c, a.centre, ms, &R.p)))
+    if ((st = load_params(c, &a, ms, &R.p)))
         goto done;
     snprintf(win, sizeof win, "%lld", (long long)R.p.window_s);
     const char *p4[4] = {a.centre, ms, me, win};
@@ -520,6 +486,7 @@ done:
     kefu_buf_free(&R.exc);
     kefu_buf_free(&R.a8);
     kefu_adh_exceptions_free(&R.ex);
+    kefu_month_args_free(&a);
     free(R.segs);
     free(R.regs);
     for (int k = 0; k < 7; k++)

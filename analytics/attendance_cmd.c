@@ -5,7 +5,9 @@
 #include "analytics.h"
 #include "attendance_rules.h"
 #include "holiday_law.h"
+#include "ledger.h"
 #include "month_args.h"
+#include "policy.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,43 +67,6 @@ static kefu_status copy_rows(PGconn *c, out_buf *o) {
     return st ? st : st2;
 }
 
-/* Exact decimal text ("21.75", "-3", "0.4") times 10^scale; -1 when the text is
- * not a number or has more significant decimals than scale. */
-static int parse_scaled(const char *s, int scale, int64_t *out) {
-    int neg = 0, digits = 0, frac = -1;
-    int64_t v = 0;
-    if (*s == '-' || *s == '+')
-        neg = *s++ == '-';
-    for (; *s; s++) {
-        if (*s == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return -1;
-        if (frac >= 0 && frac == scale) {
-            if (*s != '0')
-                return -1; /* finer than the scale */
-            continue;
-        }
-        if (v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*s - '0');
-        digits++;
-        if (frac >= 0)
-            frac++;
-    }
-    if (!digits)
-        return -1;
-    for (int f = frac < 0 ? 0 : frac; f < scale; f++) {
-        if (v > INT64_MAX / 10)
-            return -1;
-        v *= 10;
-    }
-    *out = neg ? -v : v;
-    return 0;
-}
-
 /* "1234.50" from fen (sign kept). */
 static void fen_str(int64_t fen, char out[32]) {
     uint64_t a = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
@@ -134,8 +99,7 @@ typedef struct {
     int year, month;
     const char *centre;
     int close, reopen;
-    const char **alts; /* points into argv; owned array */
-    size_t nalts;
+    kefu_month_args m; /* owns the --policy array */
 } att_args;
 
 static void usage(FILE *to) {
@@ -148,11 +112,7 @@ static void usage(FILE *to) {
            "kefu.attendance_unmatched，\n"
            "处罚台账 kefu.ledger（来源 attendance）。重算会整体替换该月结果（一个事务）。\n"
            "  --close        计算后月结关闭；已关闭的月份再次计算会被拒绝（退出码 8）\n"
-           "  --reopen       重新打开已关闭的月份并重算\n"
-           "  --policy 方案  仅本次使用 kefu.policy 中的备选方案：名称（如 seed_000，作用于所有\n"
-           "                 有该方案的参数）或 参数=方案（如 "
-           "pay_divisor_days=seed_000）；可重复。\n"
-           "                 长期选择写入 kefu.policy_choice。\n",
+           "  --reopen       重新打开已关闭的月份并重算\n" KEFU_POLICY_USAGE_ZH,
            "usage: kefu attendance --month YYYY-MM [--centre C] [--close|--reopen] [--policy ALT "
            "...]\n"
            "Computes one month of attendance (DOMAIN §6): kefu.attendance_daily, "
@@ -162,23 +122,15 @@ static void usage(FILE *to) {
            "attendance). A re-run replaces the month's results in one transaction.\n"
            "  --close        close the month after computing; a closed month is not recomputed "
            "(exit 8)\n"
-           "  --reopen       reopen a closed month and recompute it\n"
-           "  --policy ALT   use a named alternative of kefu.policy for this run only: a name "
-           "(e.g.\n"
-           "                 seed_000, for every parameter that has it) or PARAM=ALT (e.g.\n"
-           "                 pay_divisor_days=seed_000); repeatable. Lasting choices: "
-           "kefu.policy_choice.\n"));
+           "  --reopen       reopen a closed month and recompute it\n" KEFU_POLICY_USAGE_EN));
 }
 
 /* The options only attendance has (kefu_month_cmd.extra). */
 static int extra_opt(void *ctx, int argc, char **argv, int *i) {
     att_args *a = ctx;
     const char *o = argv[*i];
-    if (strcmp(o, "--policy") == 0 && *i + 1 < argc)
-        a->alts[a->nalts++] = argv[++*i];
-    else if (strncmp(o, "--policy=", 9) == 0)
-        a->alts[a->nalts++] = o + 9;
-    else if (strcmp(o, "--close") == 0)
+    (void)argc;
+    if (strcmp(o, "--close") == 0)
         a->close = 1;
     else if (strcmp(o, "--reopen") == 0)
         a->reopen = 1;
@@ -188,41 +140,13 @@ static int extra_opt(void *ctx, int argc, char **argv, int *i) {
 }
 
 static kefu_status parse_args(int argc, char **argv, att_args *a, int *help) {
-    const kefu_month_cmd cmd = {.name = "attendance",
-                                .usage = usage,
-                                .year_min = KEFU_HOLIDAY_FIRST_YEAR,
-                                .year_max = KEFU_HOLIDAY_LAST_YEAR,
-                                .name_years = 1,
-                                .extra = extra_opt,
-                                .extra_ctx = a};
-    kefu_month_args m = {0};
+    const kefu_month_cmd cmd = {
+        .name = "attendance", .usage = usage, .extra = extra_opt, .extra_ctx = a};
     *help = 0;
-    a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
-    if (!a->alts)
-        return KEFU_ERR_NOMEM;
-    kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &m, help);
-    a->centre = m.centre;
-    a->year = m.year;
-    a->month = m.month;
-    return st;
-}
-
-/* PostgreSQL text[] literal of the --policy names (a parameter, never SQL). */
-static kefu_status array_literal(const char *const *v, size_t n, kefu_buf *out) {
-    kefu_status st = kefu_buf_puts(out, "{");
-    for (size_t i = 0; !st && i < n; i++) {
-        st = kefu_buf_puts(out, i ? ",\"" : "\"");
-        for (const char *p = v[i]; !st && *p; p++) {
-            if (*p == '"' || *p == '\\')
-                st = kefu_buf_append(out, "\\", 1);
-            if (!st)
-                st = kefu_buf_append(out, p, 1);
-        }
-        if (!st)
-            st = kefu_buf_puts(out, "\"");
-    }
-    if (!st)
-        st = kefu_buf_puts(out, "}");
+    kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &a->m, help);
+    a->centre = a->m.centre;
+    a->year = a->m.year;
+    a->month = a->m.month;
     return st;
 }
 
@@ -257,37 +181,6 @@ static const struct {
     {"big_night_to_min", offsetof(kefu_att_policy, big_night_to), 1},
 };
 
-/* The value in force for each parameter on the month's first day, with the
- * --policy names applied first (PARAM=ALT, then names, last given wins), then
- * kefu.policy_choice of the centre, then 'default'. Kept as a temporary table
- * so the set-based steps (A8, A12) read the same values. */
-#define POLICY_PICK                                                                                \
-    "WITH arg AS (SELECT x, n, strpos(x, '=') > 0 AS keyed, split_part(x, '=', 1) AS k,"           \
-    "             split_part(x, '=', 2) AS v FROM unnest($3::text[]) WITH ORDINALITY AS u(x, n))," \
-    " pick AS (SELECT p.param, coalesce("                                                          \
-    "   (SELECT a.v FROM arg a WHERE a.keyed AND a.k = p.param ORDER BY a.n DESC LIMIT 1),"        \
-    "   (SELECT a.x FROM arg a WHERE NOT a.keyed AND EXISTS (SELECT 1 FROM kefu.policy q"          \
-    "      WHERE q.param = p.param AND q.alternative = a.x) ORDER BY a.n DESC LIMIT 1),"           \
-    "   (SELECT c.alternative FROM kefu.policy_choice c WHERE c.centre = $2 AND c.param = "        \
-    "p.param),"                                                                                    \
-    "   'default') AS alternative"                                                                 \
-    "  FROM (SELECT DISTINCT param FROM kefu.policy) p)"
-static const char *POLICY_SQL =
-    "CREATE TEMP TABLE att_policy ON COMMIT DROP AS " POLICY_PICK
-    " SELECT DISTINCT ON (k.param) k.param, k.alternative, p.value"
-    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
-    "  AND p.effective_from <= $1::date AND p.province = ''"
-    " ORDER BY k.param, p.effective_from DESC";
-
-/* The same choice with the provincial rows kept (A12: minimum wage, maternity
- * and paternity leave by province); a province row before the '' row. */
-static const char *POLICY_PROV_SQL =
-    "CREATE TEMP TABLE att_policy_prov ON COMMIT DROP AS " POLICY_PICK
-    " SELECT DISTINCT ON (k.param, p.province) k.param, p.province, p.value"
-    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
-    "  AND p.effective_from <= $1::date"
-    " ORDER BY k.param, p.province, p.effective_from DESC";
-
 /* A12 parameters that must have a row for every province (the '' row). */
 static const char *const A12_PARAMS[] = {
     "annual_min_years",
@@ -311,97 +204,42 @@ static const char *const A12_PARAMS[] = {
 typedef struct {
     kefu_att_policy p;
     int a9_review_days;
-    char *alternatives; /* owned: "param=alt,..." of non-default choices */
+    const char *alternatives; /* "param=alt,..." of non-default choices (kefu_policy's) */
 } att_policy_run;
 
-static const char *policy_find(PGresult *r, const char *param) {
-    for (int i = 0; i < PQntuples(r); i++)
-        if (strcmp(PQgetvalue(r, i, 0), param) == 0)
-            return PQgetvalue(r, i, 2);
-    return NULL;
-}
-
-static kefu_status policy_need(PGresult *r, const char *param, int scale, int64_t *v) {
-    const char *s = policy_find(r, param);
-    if (!s) {
-        kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行",
-                      "policy parameter %s has no row in force in kefu.policy"),
-                   param);
-        kefu_hint(KL("运行 kefu init 应用迁移 004_attendance.sql",
-                     "run kefu init to apply migration 004_attendance.sql"));
-        return KEFU_ERR_DATA;
-    }
-    if (parse_scaled(s, scale, v) != 0 || *v < -1000000000 || *v > 1000000000) {
-        kefu_error(KL("策略参数 %s 的值 \"%s\" 无效（最多 %d 位小数）",
-                      "policy parameter %s has an invalid value \"%s\" (at most %d decimals)"),
-                   param, s, scale);
-        return KEFU_ERR_DATA;
-    }
-    return KEFU_OK;
-}
-
+/* The attendance parameters of the month (policy.c applies --policy) into
+ * the pure library's struct, checked for form and range. */
 static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_start,
-                               att_policy_run *out) {
+                               kefu_policy *pol, att_policy_run *out) {
     kefu_status st;
-    kefu_buf arr = {0}, alts = {0};
-    PGresult *r = NULL;
     int64_t v;
 
     memset(out, 0, sizeof *out);
-    if ((st = array_literal(a->alts, a->nalts, &arr)))
-        goto done;
-    /* Every --policy name must exist. */
-    const char *p1[1] = {arr.ptr};
-    if ((st = kefu_db_query(
-             c,
-             "SELECT a.x FROM unnest($1::text[]) a(x) WHERE NOT EXISTS (SELECT 1 FROM kefu.policy p"
-             " WHERE CASE WHEN strpos(a.x, '=') > 0 THEN p.param = split_part(a.x, '=', 1)"
-             " AND p.alternative = split_part(a.x, '=', 2) ELSE p.alternative = a.x END)",
-             1, p1, &r)))
-        goto done;
-    if (PQntuples(r) > 0) {
-        kefu_error(KL("--policy \"%s\" 不是 kefu.policy 中的备选方案",
-                      "--policy \"%s\" is no alternative in kefu.policy"),
-                   PQgetvalue(r, 0, 0));
-        kefu_hint(KL("查看: SELECT DISTINCT param, alternative FROM kefu.policy",
-                     "list them: SELECT DISTINCT param, alternative FROM kefu.policy"));
-        st = KEFU_ERR_USAGE;
-        goto done;
-    }
-    PQclear(r);
-    r = NULL;
-    const char *p3[3] = {month_start, a->centre, arr.ptr};
-    if ((st = kefu_db_query(c, POLICY_SQL, 3, p3, NULL)))
-        goto done;
-    if ((st = kefu_db_query(c, POLICY_PROV_SQL, 3, p3, NULL)))
-        goto done;
-    if ((st = kefu_db_query(c,
-                            "SELECT param, alternative, value::text FROM att_policy ORDER BY param",
-                            0, NULL, &r)))
-        goto done;
-
+    if ((st = kefu_policy_load(c, a->centre, month_start, a->m.alts, a->m.nalts, pol)))
+        return st;
+    out->alternatives = pol->alternatives;
     kefu_att_policy *p = &out->p;
     for (size_t i = 0; i < sizeof INT_PARAMS / sizeof INT_PARAMS[0]; i++) {
-        if ((st = policy_need(r, INT_PARAMS[i].param, 0, &v)))
+        if ((st = kefu_policy_scaled(pol, INT_PARAMS[i].param, 0, &v)))
             goto done;
         *(int *)((char *)p + INT_PARAMS[i].off) = (int)(v * INT_PARAMS[i].mult);
     }
     p->ntiers = 2;
-    if ((st = policy_need(r, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen)))
+    if ((st = kefu_policy_scaled(pol, "fine_tier1_yuan", 2, &p->tiers[0].fine_fen)))
         goto done;
-    if ((st = policy_need(r, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen)))
+    if ((st = kefu_policy_scaled(pol, "fine_tier2_yuan", 2, &p->tiers[1].fine_fen)))
         goto done;
-    if ((st = policy_need(r, "pay_divisor_days", 2, &v)))
+    if ((st = kefu_policy_scaled(pol, "pay_divisor_days", 2, &v)))
         goto done;
     p->pay_divisor_centi = (int)v;
-    if ((st = policy_need(r, "holiday_max_hours", 2, &v)))
+    if ((st = kefu_policy_scaled(pol, "holiday_max_hours", 2, &v)))
         goto done;
     p->holiday_max_minutes = (int)(v * 60 / 100);
-    if ((st = policy_need(r, "ot_standard_hours", 2, &v)))
+    if ((st = kefu_policy_scaled(pol, "ot_standard_hours", 2, &v)))
         goto done;
     p->nstandards = 1; /* the value in force on the month's first day */
     p->ot_standard[0] = (kefu_att_ot_standard){INT64_MIN, (int)v};
-    if ((st = policy_need(r, "a7_threshold_days", 1, &v)))
+    if ((st = kefu_policy_scaled(pol, "a7_threshold_days", 1, &v)))
         goto done;
     if (v % 5 != 0) {
         kefu_error(KL("策略参数 a7_threshold_days 必须是 0.5 的倍数",
@@ -410,28 +248,19 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
         goto done;
     }
     p->a7.threshold_halfdays = (int)(v / 5);
-    if ((st = policy_need(r, "a9_review_days", 0, &v)))
+    if ((st = kefu_policy_scaled(pol, "a9_review_days", 0, &v)))
         goto done;
     out->a9_review_days = (int)v;
-    if ((st = policy_need(r, "a8_signin_min", 0, &v)))
+    if ((st = kefu_policy_scaled(pol, "a8_signin_min", 0, &v)))
         goto done;
     for (size_t i = 0; i < sizeof A12_PARAMS / sizeof A12_PARAMS[0]; i++) {
         /* checked only for presence and form; the SQL of A12 reads them */
-        if (!policy_find(r, A12_PARAMS[i])) {
-            kefu_error(KL("策略参数 %s 在 kefu.policy 中没有适用的行",
-                          "policy parameter %s has no row in force in kefu.policy"),
-                       A12_PARAMS[i]);
-            kefu_hint(KL("运行 kefu init 应用迁移 006_leave_rules.sql",
-                         "run kefu init to apply migration 006_leave_rules.sql"));
-            st = KEFU_ERR_DATA;
-            goto done;
-        }
-        if ((st = policy_need(r, A12_PARAMS[i], 2, &v)))
+        if ((st = kefu_policy_scaled(pol, A12_PARAMS[i], 2, &v)))
             goto done;
         if (v < 0 || (v == 0 && strcmp(A12_PARAMS[i], "maternity_allowance_divisor_days") == 0)) {
             kefu_error(
                 KL("策略参数 %s 的值 %s 超出范围", "policy parameter %s is out of range: %s"),
-                A12_PARAMS[i], policy_find(r, A12_PARAMS[i]));
+                A12_PARAMS[i], kefu_policy_text(pol, A12_PARAMS[i]));
             st = KEFU_ERR_DATA;
             goto done;
         }
@@ -448,22 +277,8 @@ static kefu_status load_policy(PGconn *c, const att_args *a, const char *month_s
                       "missing punch %d half days, A7 window %d months)"),
                    p->pay_divisor_centi, p->missing_halfdays, p->a7.window_months);
         st = KEFU_ERR_DATA;
-        goto done;
     }
-    for (int i = 0; i < PQntuples(r); i++) {
-        if (strcmp(PQgetvalue(r, i, 1), "default") == 0)
-            continue;
-        if ((st = kefu_buf_printf(&alts, "%s%s=%s", alts.len ? "," : "", PQgetvalue(r, i, 0),
-                                  PQgetvalue(r, i, 1))))
-            goto done;
-    }
-    out->alternatives = strdup(alts.ptr ? alts.ptr : "");
-    if (!out->alternatives)
-        st = KEFU_ERR_NOMEM;
 done:
-    PQclear(r);
-    kefu_buf_free(&arr);
-    kefu_buf_free(&alts);
     return st;
 }
 
@@ -514,6 +329,7 @@ typedef struct {
     size_t sh_cap;
     kefu_att_day *days;
     size_t days_cap;
+    size_t ndays; /* judged days of the month in days[] */
 } emp_data;
 
 static kefu_status str_add(emp_data *e, const char *s, size_t *off) {
@@ -577,7 +393,9 @@ typedef struct {
     int64_t ms, me; /* month [ms, me) in days */
     char month_text[11];
     prior_data prior;
-    out_buf daily, monthly, ledger, unmatched;
+    out_buf daily, monthly, unmatched;
+    kefu_ledger_writer lw;
+    kefu_facts facts; /* scratch: the facts of the line being written */
     /* totals for the summary */
     size_t employees, days_rows, ledger_lines, unknown_shift_rows, missing_wages;
     int64_t fines_fen, deduction_fen;
@@ -624,30 +442,20 @@ static void row_head(att_run *R, out_buf *o, const char *emp) {
     ob_text(o, emp, 1);
 }
 
-/* One ledger line into the COPY buffer of att_ledger_new. */
-static void ledger_row(att_run *R, const char *emp, int64_t date, const char *rule,
-                       const char *evidence, int64_t fine_fen, int points, int64_t deduction_fen,
-                       int step, const char *key) {
-    char d[11], f[32], x[32];
-    kefu_format_date(date, d);
-    fen_str(fine_fen, f);
-    fen_str(deduction_fen, x);
-    out_buf *o = &R->ledger;
-    ob_text(o, emp, 1);
-    ob_printf(o, "\t%s\t", d);
-    ob_text(o, rule, 1);
-    ob_text(o, evidence, 0);
-    ob_printf(o, "\t%s\t%d\t%s\t%d\t", f, points, x, step);
-    ob_text(o, key, 1);
-    ob_raw(o, "\n", 1);
-    o->rows++;
+/* One ledger line of the month (source attendance): its kind and the facts in
+ * R->facts (kefu.evidence_format renders the texts and the key). */
+static void ledger_row(att_run *R, const char *emp, int64_t date, const char *kind,
+                       int64_t fine_fen, int points, int64_t deduction_fen, int step) {
+    kefu_ledger_line l = {emp,      date,   kind,          kefu_facts_json(&R->facts),
+                          fine_fen, points, deduction_fen, step};
+    kefu_ledger_add(&R->lw, &l);
     R->ledger_lines++;
 }
 
-/* Evidence text of a judged day: shift and punches. */
-static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att_day *d, char *out,
-                         size_t cap) {
-    char s[8], en[8], pin[24] = "-", pout[24] = "-";
+/* The facts of a judged day: shift and punches (a missing punch is null). */
+static void day_facts(kefu_facts *f, const emp_data *e, const roster_row *rr,
+                      const kefu_att_day *d) {
+    char s[8], en[8], pin[24], pout[24];
     clock_str(rr->start, s);
     clock_str(rr->end, en);
     const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
@@ -655,50 +463,48 @@ static void day_evidence(const emp_data *e, const roster_row *rr, const kefu_att
         time_str(pr->in, pin);
     if (d->has_out)
         time_str(pr->out, pout);
-    snprintf(out, cap,
-             KL("班次 %s %s–%s，上班打卡 %s，下班打卡 %s", "shift %s %s-%s, in %s, out %s"),
-             str_at(e, rr->code), s, en, pin, pout);
+    kefu_facts_str(f, "shift", str_at(e, rr->code));
+    kefu_facts_str(f, "start", s);
+    kefu_facts_str(f, "end", en);
+    kefu_facts_str(f, "in", d->has_in ? pin : NULL);
+    kefu_facts_str(f, "out", d->has_out ? pout : NULL);
 }
 
-static kefu_status process_employee(att_run *R, emp_data *e) {
-    kefu_status st = KEFU_OK;
+/* Scratch arrays of one employee sized for np punches and nr roster rows. */
+static kefu_status emp_scratch(emp_data *e, size_t np, size_t nr) {
+    kefu_status st;
+    if ((st = kefu_grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
+        return st;
+    size_t pcap = e->pt_cap;
+    void *a = realloc(e->role, pcap * sizeof *e->role);
+    if (!a)
+        return KEFU_ERR_NOMEM;
+    e->role = a;
+    a = realloc(e->shift_of, pcap * sizeof *e->shift_of);
+    if (!a)
+        return KEFU_ERR_NOMEM;
+    e->shift_of = a;
+    size_t shcap = e->sh_cap;
+    if ((st = kefu_grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
+        return st;
+    a = realloc(e->pairs, shcap * sizeof *e->pairs);
+    if (!a)
+        return KEFU_ERR_NOMEM;
+    e->pairs = a;
+    e->sh_cap = shcap;
+    return kefu_grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days);
+}
+
+/* Pairing (DOMAIN §6) and the pure rules of the month (A1–A7, A10, A11, A13):
+ * fills e->shifts, e->pairs, e->days and *m. */
+static kefu_status judge_month(att_run *R, emp_data *e, kefu_att_month *m) {
+    kefu_status st;
     const kefu_att_policy *p = &R->pol->p;
-    kefu_att_month m = {0};
     const char *emp = e->emp.ptr;
     size_t np = e->punches.len, nr = e->roster.len, ns = 0, nd = 0;
 
-    if ((st = kefu_grow((void **)&e->pt, &e->pt_cap, np + 1, sizeof *e->pt)))
-        goto done;
-    size_t pcap = e->pt_cap;
-    {
-        void *a = realloc(e->role, pcap * sizeof *e->role), *b;
-        if (!a) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
-        e->role = a;
-        b = realloc(e->shift_of, pcap * sizeof *e->shift_of);
-        if (!b) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
-        e->shift_of = b;
-    }
-    size_t shcap = e->sh_cap;
-    if ((st = kefu_grow((void **)&e->shifts, &shcap, nr + 1, sizeof *e->shifts)))
-        goto done;
-    {
-        void *a = realloc(e->pairs, shcap * sizeof *e->pairs);
-        if (!a) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
-        e->pairs = a;
-        e->sh_cap = shcap;
-    }
-    if ((st = kefu_grow((void **)&e->days, &e->days_cap, nr + 1, sizeof *e->days)))
-        goto done;
-
+    if ((st = emp_scratch(e, np, nr)))
+        return st;
     for (size_t i = 0; i < np; i++)
         e->pt[i] = e->punches.ptr[i].t;
     for (size_t i = 0; i < nr; i++) {
@@ -712,7 +518,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
     if ((st = kefu_att_pair_punches(p, e->pt, np, e->shifts, ns, e->pairs, e->role, e->shift_of))) {
         kefu_error(
             KL("员工 %s 的排班或打卡顺序无效", "employee %s: roster or punches out of order"), emp);
-        goto done;
+        return st;
     }
     for (size_t i = 0; i < nr; i++) {
         roster_row *rr = &e->roster.ptr[i];
@@ -723,6 +529,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
                                rr->confirmed, rr->work_date, &e->days[nd]);
         nd++;
     }
+    e->ndays = nd;
 
     kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0, 0};
     prior_lookup(&R->prior, emp, &in.prior_streak, &in.prior_window_halfdays);
@@ -737,130 +544,102 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
     }
     if (in.prior_first_day_holiday_s > (int64_t)p->holiday_max_minutes * 60)
         in.prior_first_day_holiday_s = (int64_t)p->holiday_max_minutes * 60;
-    if ((st = kefu_att_month_judge(p, R->a->year, R->a->month, e->days, nd, &in, &m))) {
+    if ((st = kefu_att_month_judge(p, R->a->year, R->a->month, e->days, nd, &in, m)))
         kefu_detail(KL("员工 %s", "employee %s"), emp);
-        goto done;
-    }
+    return st;
+}
 
-    /* A9: an absence on a day given away by an unapproved swap. */
+/* A9: an absence on a day given away by an unapproved swap; the dismissal
+ * review line at a9_review_days. Returns the number of A9 days. */
+static int apply_a9(att_run *R, emp_data *e, kefu_att_month *m) {
+    const char *emp = e->emp.ptr;
     int a9 = 0;
-    for (size_t i = 0; i < nr; i++) {
+    for (size_t i = 0; i < e->roster.len; i++) {
         const roster_row *rr = &e->roster.ptr[i];
         if (rr->day_ix < 0 || !rr->unswapped)
             continue;
-        kefu_att_verdict *v = &m.days[rr->day_ix];
+        kefu_att_verdict *v = &m->days[rr->day_ix];
         if (v->status != KEFU_ATT_ABSENT_FULL || !v->cause || strcmp(v->cause, "A6") != 0)
             continue;
         v->cause = "A9";
-        for (size_t k = 0; k < m.lines.len; k++)
-            if (m.lines.ptr[k].kind == KEFU_ATT_L_ABSENCE && m.lines.ptr[k].day == rr->day_ix)
-                m.lines.ptr[k].rule = "A9";
+        for (size_t k = 0; k < m->lines.len; k++)
+            if (m->lines.ptr[k].kind == KEFU_ATT_L_ABSENCE && m->lines.ptr[k].day == rr->day_ix)
+                m->lines.ptr[k].rule = "A9";
         a9++;
         if (a9 == R->pol->a9_review_days) {
-            char ev[256], key[32], d[11];
-            kefu_format_date(rr->work_date, d);
-            snprintf(ev, sizeof ev,
-                     KL("本月第 %d 次未经批准调班导致缺勤：解除劳动合同审查（非自动处理）",
-                        "absence through an unapproved swap, %d in the month: dismissal review "
-                        "(not automatic)"),
-                     a9);
-            snprintf(key, sizeof key, "A9:%s:review", d);
-            ledger_row(R, emp, rr->work_date, "A9", ev, 0, 0, 0, a9, key);
-            m.review_flags++;
+            kefu_facts_reset(&R->facts);
+            kefu_facts_int(&R->facts, "count", a9);
+            ledger_row(R, emp, rr->work_date, "A9_review", 0, 0, 0, a9);
+            m->review_flags++;
         }
     }
+    return a9;
+}
 
-    /* Ledger lines of the pure rules. */
-    for (size_t k = 0; k < m.lines.len; k++) {
-        const kefu_att_line *l = &m.lines.ptr[k];
-        const roster_row *rr = NULL;
+/* The roster row of judged day ix, or NULL. */
+static const roster_row *row_of_day(const emp_data *e, long ix) {
+    const roster_row *rr = NULL;
+    if (ix >= 0)
+        for (size_t i = 0; i < e->roster.len; i++)
+            if (e->roster.ptr[i].day_ix == ix)
+                rr = &e->roster.ptr[i];
+    return rr;
+}
+
+/* Ledger lines of the pure rules: A2 incidents and extra points, A4/A5/A6/A9
+ * absences, the A6 deduction cap, A7 reviews. */
+static void write_rule_lines(att_run *R, const emp_data *e, const kefu_att_month *m) {
+    const kefu_att_policy *p = &R->pol->p;
+    const char *emp = e->emp.ptr;
+    kefu_facts *f = &R->facts;
+    for (size_t k = 0; k < m->lines.len; k++) {
+        const kefu_att_line *l = &m->lines.ptr[k];
         const kefu_att_day *d = l->day >= 0 ? &e->days[l->day] : NULL;
-        char ev[512], base[256] = "", key[48], ds[11];
-        if (d)
-            for (size_t i = 0; i < nr; i++)
-                if (e->roster.ptr[i].day_ix == l->day)
-                    rr = &e->roster.ptr[i];
-        if (rr)
-            day_evidence(e, rr, d, base, sizeof base);
-        kefu_format_date(l->date, ds);
+        const roster_row *rr = d ? row_of_day(e, l->day) : NULL;
+        kefu_facts_reset(f);
         switch (l->kind) {
         case KEFU_ATT_L_INCIDENT:
-            snprintf(ev, sizeof ev,
-                     l->late ? KL("迟到 %d 分钟，本月第 %d 次（%s）",
-                                  "late %d min, incident %d of the month (%s)")
-                             : KL("早退 %d 分钟，本月第 %d 次（%s）",
-                                  "early leave %d min, incident %d of the month (%s)"),
-                     l->minutes, l->incident_no, base);
-            snprintf(key, sizeof key, "A2:%s:%s", ds, l->late ? "late" : "early");
-            ledger_row(R, emp, l->date, "A2", ev, l->fine_fen, l->points, 0, l->incident_no, key);
+            kefu_facts_int(f, "minutes", l->minutes);
+            kefu_facts_int(f, "incident", l->incident_no);
+            if (rr)
+                day_facts(f, e, rr, d);
+            ledger_row(R, emp, l->date, l->late ? "A2_late" : "A2_early", l->fine_fen, l->points, 0,
+                       l->incident_no);
             break;
         case KEFU_ATT_L_EXTRA_POINTS:
-            snprintf(ev, sizeof ev,
-                     KL("本月第 %d 次迟到早退（三次以上）：加扣 %d 分",
-                        "incident %d of the month (three or more): %d more points"),
-                     l->incident_no, l->points);
-            snprintf(key, sizeof key, "A2:%s:extra", ds);
-            ledger_row(R, emp, l->date, "A2", ev, 0, l->points, 0, l->incident_no, key);
+            kefu_facts_int(f, "incident", l->incident_no);
+            kefu_facts_int(f, "points", l->points);
+            ledger_row(R, emp, l->date, "A2_extra", 0, l->points, 0, l->incident_no);
             break;
-        case KEFU_ATT_L_ABSENCE: {
-            const char *what = l->halfdays == 1 ? KL("半天旷工", "half-day absence")
-                                                : KL("旷工一天", "full-day absence");
-            if (strcmp(l->rule, "A4") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("迟到 %d 分钟 / 早退 %d 分钟，超过 %d 分钟：%s（%s）",
-                            "late %d min / early %d min, more than %d min: %s (%s)"),
-                         d->has_in ? d->late_min : 0, d->has_out ? d->early_min : 0,
-                         p->absence_over_min, what, base);
-            else if (strcmp(l->rule, "A5") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("漏打卡，本月第 %d 次，%s：%s（%s）",
-                            "missing punch %d of the month, %s: %s (%s)"),
-                         m.days[l->day].missing_no,
-                         d->confirmed ? KL("已确认", "confirmed") : KL("未确认", "not confirmed"),
-                         what, base);
-            else if (strcmp(l->rule, "A9") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("未经批准调班，排定班次无打卡：%s（%s）",
-                            "unapproved swap, no punch on the rostered shift: %s (%s)"),
-                         what, base);
-            else
-                snprintf(ev, sizeof ev,
-                         KL("排定班次无打卡、无请假：%s（%s）",
-                            "no punch and no approved leave on a rostered shift: %s (%s)"),
-                         what, base);
-            snprintf(key, sizeof key, "%s:%s", l->rule, ds);
-            ledger_row(R, emp, l->date, l->rule, ev, 0, 0, l->amount_fen, l->halfdays, key);
+        case KEFU_ATT_L_ABSENCE:
+            /* kind = the rule: A4, A5, A6 or A9 */
+            kefu_facts_int(f, "halfdays", l->halfdays);
+            if (strcmp(l->rule, "A4") == 0) {
+                kefu_facts_int(f, "late_min", d->has_in ? d->late_min : 0);
+                kefu_facts_int(f, "early_min", d->has_out ? d->early_min : 0);
+                kefu_facts_int(f, "limit", p->absence_over_min);
+            } else if (strcmp(l->rule, "A5") == 0) {
+                kefu_facts_int(f, "missing_no", m->days[l->day].missing_no);
+                kefu_facts_bool(f, "confirmed", d->confirmed);
+            }
+            if (rr)
+                day_facts(f, e, rr, d);
+            ledger_row(R, emp, l->date, l->rule, 0, 0, l->amount_fen, l->halfdays);
             break;
-        }
-        case KEFU_ATT_L_DEDUCTION_CAP: {
-            char w[32];
-            fen_str(e->base_fen + e->perf_fen, w);
-            snprintf(ev, sizeof ev,
-                     KL("本月扣款以基本工资+绩效工资 %s 元为上限",
-                        "the month's deductions are capped at base + performance wage %s yuan"),
-                     w);
-            ledger_row(R, emp, l->date, "A6", ev, 0, 0, l->amount_fen, 0, "A6:cap");
+        case KEFU_ATT_L_DEDUCTION_CAP:
+            kefu_facts_fen(f, "wage", e->base_fen + e->perf_fen);
+            ledger_row(R, emp, l->date, "A6_cap", 0, 0, l->amount_fen, 0);
             break;
-        }
         case KEFU_ATT_L_REVIEW: {
             char days[16];
             snprintf(days, sizeof days, "%d%s", l->halfdays / 2, l->halfdays % 2 ? ".5" : "");
-            if (strcmp(l->reason, "consecutive") == 0)
-                snprintf(ev, sizeof ev,
-                         KL("连续 %d "
-                            "个排定班次旷工：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
-                            "absent on %d consecutive scheduled shifts: dismissal review (Labour "
-                            "Contract Law art. 39, not automatic)"),
-                         l->halfdays / 2);
+            int consecutive = strcmp(l->reason, "consecutive") == 0;
+            if (consecutive)
+                kefu_facts_int(f, "shifts", l->halfdays / 2);
             else
-                snprintf(ev, sizeof ev,
-                         KL("统计期内旷工累计 %s "
-                            "天：解除劳动合同审查（劳动合同法第三十九条，非自动处理）",
-                            "%s absence days in the period: dismissal review (Labour Contract Law "
-                            "art. 39, not automatic)"),
-                         days);
-            snprintf(key, sizeof key, "A7:%s:%s", ds, l->reason);
-            ledger_row(R, emp, l->date, "A7", ev, 0, 0, 0, l->halfdays, key);
+                kefu_facts_str(f, "days", days);
+            ledger_row(R, emp, l->date, consecutive ? "A7_consecutive" : "A7_window", 0, 0, 0,
+                       l->halfdays);
             break;
         }
         case KEFU_ATT_L_HOLIDAY_PAY:
@@ -868,11 +647,54 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
             break; /* pay, not penalties: in attendance_monthly */
         }
     }
+}
 
-    /* Daily rows, and the monthly counts the pure month does not keep. */
-    int late_n = 0, late_min = 0, early_n = 0, early_min = 0, worked = 0, miss = 0, miss_conf = 0;
-    int64_t sched_s = 0;
-    for (size_t i = 0; i < nr; i++) {
+/* The monthly counts the pure month does not keep (from the daily rows). */
+typedef struct {
+    int late_n, late_min, early_n, early_min, worked, miss, miss_conf, a9, unmatched;
+    int64_t sched_s;
+} month_counts;
+
+/* The rule ids applied to a judged day, comma-separated, into out. */
+static void day_rules(const kefu_att_month *m, const roster_row *rr, const kefu_att_day *dy,
+                      const kefu_att_verdict *v, char *out, size_t cap) {
+    size_t rl = 0;
+    int missing = v->missing_no > 0;
+    out[0] = '\0';
+#define ADD_RULE(id) rl += (size_t)snprintf(out + rl, cap - rl, "%s%s", rl ? "," : "", id)
+    if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0))
+        ADD_RULE("A1");
+    if (v->late_incident || v->early_incident)
+        ADD_RULE("A2");
+    for (size_t k = 0; k < m->lines.len; k++)
+        if (m->lines.ptr[k].day == rr->day_ix && m->lines.ptr[k].kind == KEFU_ATT_L_INCIDENT &&
+            m->lines.ptr[k].fine_fen > 0) {
+            ADD_RULE("A3");
+            break;
+        }
+    if (v->cause)
+        ADD_RULE(v->cause);
+    if (missing && !(v->cause && strcmp(v->cause, "A5") == 0))
+        ADD_RULE("A5");
+    for (size_t k = 0; k < m->lines.len; k++)
+        if (m->lines.ptr[k].day == rr->day_ix && m->lines.ptr[k].kind == KEFU_ATT_L_REVIEW) {
+            ADD_RULE("A7");
+            break;
+        }
+    if (v->night_class)
+        ADD_RULE("A10");
+    if (v->holiday_s > 0)
+        ADD_RULE("A11");
+    if (v->status == KEFU_ATT_LEAVE)
+        ADD_RULE("A12");
+#undef ADD_RULE
+}
+
+/* Daily rows of the month (shift, rest and leave days) and their counts. */
+static void write_daily_rows(att_run *R, const emp_data *e, const kefu_att_month *m,
+                             month_counts *n) {
+    const char *emp = e->emp.ptr;
+    for (size_t i = 0; i < e->roster.len; i++) {
         const roster_row *rr = &e->roster.ptr[i];
         if (rr->work_date < R->ms || rr->work_date >= R->me)
             continue;
@@ -900,9 +722,9 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
             continue;
         }
         const kefu_att_day *dy = &e->days[rr->day_ix];
-        const kefu_att_verdict *v = &m.days[rr->day_ix];
+        const kefu_att_verdict *v = &m->days[rr->day_ix];
         const kefu_att_pair *pr = &e->pairs[rr->shift_ix];
-        sched_s += (int64_t)rr->paid_min * 60;
+        n->sched_s += (int64_t)rr->paid_min * 60;
         kefu_format_ts(rr->start, t1);
         kefu_format_ts(rr->end, t2);
         fen_str(kefu_att_round_div((int64_t)rr->paid_min * 100, 60), h);
@@ -937,7 +759,7 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
             ob_printf(o, "%d\t", v->missing_no);
         else
             ob_raw(o, "\\N\t", 3);
-        char wh[32], hh[32];
+        char wh[32], hh[32], rules[64];
         hours_str(v->paid_s, wh);
         hours_str(v->holiday_s, hh);
         ob_printf(o, "%s\t%s\t%s\t%s\t", dy->confirmed ? "t" : "f",
@@ -945,109 +767,95 @@ static kefu_status process_employee(att_run *R, emp_data *e) {
                   : v->night_class == 2 ? "big"
                                         : "\\N",
                   wh, hh);
-        /* rule ids applied to the day */
-        char rules[64] = "";
-        size_t rl = 0;
-#define ADD_RULE(id)                                                                               \
-    rl += (size_t)snprintf(rules + rl, sizeof rules - rl, "%s%s", rl ? "," : "", id)
-        if ((dy->has_in && dy->late_min > 0) || (dy->has_out && dy->early_min > 0))
-            ADD_RULE("A1");
-        if (v->late_incident || v->early_incident)
-            ADD_RULE("A2");
-        for (size_t k = 0; k < m.lines.len; k++)
-            if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_INCIDENT &&
-                m.lines.ptr[k].fine_fen > 0) {
-                ADD_RULE("A3");
-                break;
-            }
-        if (v->cause)
-            ADD_RULE(v->cause);
-        if (missing && !(v->cause && strcmp(v->cause, "A5") == 0))
-            ADD_RULE("A5");
-        for (size_t k = 0; k < m.lines.len; k++)
-            if (m.lines.ptr[k].day == rr->day_ix && m.lines.ptr[k].kind == KEFU_ATT_L_REVIEW) {
-                ADD_RULE("A7");
-                break;
-            }
-        if (v->night_class)
-            ADD_RULE("A10");
-        if (v->holiday_s > 0)
-            ADD_RULE("A11");
-        if (v->status == KEFU_ATT_LEAVE)
-            ADD_RULE("A12");
-#undef ADD_RULE
+        day_rules(m, rr, dy, v, rules, sizeof rules);
         ob_text(o, rules, 1);
         ob_raw(o, "\n", 1);
         o->rows++;
         R->days_rows++;
 
         if (v->late_incident) {
-            late_n++;
-            late_min += dy->late_min;
+            n->late_n++;
+            n->late_min += dy->late_min;
         }
         if (v->early_incident) {
-            early_n++;
-            early_min += dy->early_min;
+            n->early_n++;
+            n->early_min += dy->early_min;
         }
         if (v->status == KEFU_ATT_NORMAL || v->status == KEFU_ATT_ABSENT_HALF)
-            worked++;
+            n->worked++;
         if (missing) {
-            miss++;
-            miss_conf += dy->confirmed;
+            n->miss++;
+            n->miss_conf += dy->confirmed;
         }
     }
+}
 
-    /* Unmatched punches of the month. */
-    int unmatched = 0;
-    for (size_t i = 0; i < np; i++) {
+/* Punches of the month in no shift window. */
+static void write_unmatched(att_run *R, const emp_data *e, month_counts *n) {
+    for (size_t i = 0; i < e->punches.len; i++) {
         kefu_ts t = e->punches.ptr[i].t;
         if (e->role[i] != KEFU_PUNCH_UNMATCHED || t < R->ms * 86400 || t >= R->me * 86400)
             continue;
         char ts[24];
         kefu_format_ts(t, ts);
-        row_head(R, &R->unmatched, emp);
+        row_head(R, &R->unmatched, e->emp.ptr);
         ob_printf(&R->unmatched, "\t%s\t", ts);
         ob_text(&R->unmatched, str_at(e, e->punches.ptr[i].device), 1);
         ob_raw(&R->unmatched, "\tt\n", 3);
         R->unmatched.rows++;
-        unmatched++;
+        n->unmatched++;
     }
+}
 
-    /* Monthly row. */
-    {
-        out_buf *o = &R->monthly;
-        char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32],
-            fi[32];
-        fen_str(e->base_fen, b);
-        fen_str(e->perf_fen, pf);
-        fen_str(p->pay_divisor_centi, dv);
-        hours_str(sched_s, sh);
-        hours_str(m.paid_s, wh);
-        fen_str(m.deduction_fen, ded);
-        hours_str(m.holiday_s, hh);
-        fen_str(m.holiday_pay_fen, hp);
-        fen_str(kefu_att_ot_standard_centi(p, R->ms), ot);
-        hours_str(m.overtime_s, oh);
-        fen_str(m.overtime_pay_fen, op);
-        fen_str(m.fines_fen, fi);
-        row_head(R, o, emp);
-        ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t",
-                  b, pf, dv, nd, sh, worked, wh, late_n, late_min, early_n, early_min, m.incidents,
-                  m.absence_halfdays / 2, (m.absence_halfdays % 2) * 5, ded, miss, miss_conf,
-                  miss - miss_conf);
-        ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m.small_nights,
-                  m.big_nights, hh, hp, ot, oh, op, m.points, fi, m.review_flags, m.trailing_streak,
-                  a9, unmatched);
-        ob_text(o, R->pol->alternatives, 1);
-        ob_raw(o, "\n", 1);
-        o->rows++;
+static void write_monthly_row(att_run *R, const emp_data *e, const kefu_att_month *m,
+                              const month_counts *n) {
+    const kefu_att_policy *p = &R->pol->p;
+    out_buf *o = &R->monthly;
+    char b[32], pf[32], dv[32], sh[32], wh[32], ded[32], hh[32], hp[32], ot[32], oh[32], op[32],
+        fi[32];
+    fen_str(e->base_fen, b);
+    fen_str(e->perf_fen, pf);
+    fen_str(p->pay_divisor_centi, dv);
+    hours_str(n->sched_s, sh);
+    hours_str(m->paid_s, wh);
+    fen_str(m->deduction_fen, ded);
+    hours_str(m->holiday_s, hh);
+    fen_str(m->holiday_pay_fen, hp);
+    fen_str(kefu_att_ot_standard_centi(p, R->ms), ot);
+    hours_str(m->overtime_s, oh);
+    fen_str(m->overtime_pay_fen, op);
+    fen_str(m->fines_fen, fi);
+    row_head(R, o, e->emp.ptr);
+    ob_printf(o, "\t%s\t%s\t%s\t%zu\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d.%d\t%s\t%d\t%d\t%d\t", b,
+              pf, dv, e->ndays, sh, n->worked, wh, n->late_n, n->late_min, n->early_n, n->early_min,
+              m->incidents, m->absence_halfdays / 2, (m->absence_halfdays % 2) * 5, ded, n->miss,
+              n->miss_conf, n->miss - n->miss_conf);
+    ob_printf(o, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t", m->small_nights,
+              m->big_nights, hh, hp, ot, oh, op, m->points, fi, m->review_flags, m->trailing_streak,
+              n->a9, n->unmatched);
+    ob_text(o, R->pol->alternatives, 1);
+    ob_raw(o, "\n", 1);
+    o->rows++;
+}
+
+/* One employee's month: judge, then write ledger lines, daily rows, unmatched
+ * punches and the monthly row into the COPY buffers. */
+static kefu_status process_employee(att_run *R, emp_data *e) {
+    kefu_att_month m = {0};
+    month_counts n = {0};
+    kefu_status st = judge_month(R, e, &m);
+    if (st == KEFU_OK) {
+        n.a9 = apply_a9(R, e, &m);
+        write_rule_lines(R, e, &m);
+        write_daily_rows(R, e, &m, &n);
+        write_unmatched(R, e, &n);
+        write_monthly_row(R, e, &m, &n);
+        R->employees++;
+        R->fines_fen += m.fines_fen;
+        R->deduction_fen += m.deduction_fen;
+        if (e->wage_missing)
+            R->missing_wages++;
     }
-    R->employees++;
-    R->fines_fen += m.fines_fen;
-    R->deduction_fen += m.deduction_fen;
-    if (e->wage_missing)
-        R->missing_wages++;
-done:
     kefu_att_month_free(&m);
     return st;
 }
@@ -1114,8 +922,8 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
         const char *b = PQgetvalue(r, i, 7), *pf = PQgetvalue(r, i, 8);
         if (PQgetisnull(r, i, 7) || PQgetisnull(r, i, 8))
             e->wage_missing = 1;
-        if ((!PQgetisnull(r, i, 7) && parse_scaled(b, 2, &e->base_fen)) ||
-            (!PQgetisnull(r, i, 8) && parse_scaled(pf, 2, &e->perf_fen))) {
+        if ((!PQgetisnull(r, i, 7) && kefu_decimal_scaled(b, 2, &e->base_fen)) ||
+            (!PQgetisnull(r, i, 8) && kefu_decimal_scaled(pf, 2, &e->perf_fen))) {
             kefu_error(KL("员工 %s 的工资无效：%s / %s", "employee %s: invalid wage %s / %s"),
                        e->emp.ptr, b, pf);
             return KEFU_ERR_DATA;
@@ -1164,10 +972,12 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
 
 static kefu_status flush_all(PGconn *c, att_run *R, size_t threshold) {
     kefu_status st = KEFU_OK;
-    out_buf *bufs[4] = {&R->daily, &R->monthly, &R->ledger, &R->unmatched};
-    for (int i = 0; i < 4 && !st; i++)
+    out_buf *bufs[3] = {&R->daily, &R->monthly, &R->unmatched};
+    for (int i = 0; i < 3 && !st; i++)
         if (bufs[i]->b.len >= threshold || bufs[i]->failed)
             st = copy_rows(c, bufs[i]);
+    if (!st)
+        st = kefu_ledger_flush(c, &R->lw, threshold);
     return st;
 }
 
@@ -1221,285 +1031,11 @@ done:
 
 /* ---- set-based steps after the stream ------------------------------------------------ */
 
+/* A8, A12 and the unmatched punches: kefu.attendance_finish
+ * (sql/060_attendance_steps.sql). */
 static kefu_status finish_sql(PGconn *c, const char *const *params) {
-    kefu_status st;
-    /* A8: worked shifts of phone agents not signed in at start + a8_signin_min
-     * (the agent-state segment holding that instant is missing or a logout),
-     * unless a pull-out or non-pull-out registration covers the start. Only for
-     * agents with phone-system states in the month: no data is no evidence.
-     * The scalar subqueries with LIMIT make one index probe per shift. */
-    const char *a8_params[4] = {
-        params[0], params[1], params[2],
-        KL("班次 %s 于 %s 开始，%s "
-           "分钟后仍未签入话务系统，且无抽调/非抽调登记：人工考勤记录，待主管审核",
-           "shift %s started %s; not signed in to the phone system %s min later and no pull-out "
-           "registration: manual attendance record for the supervisor")};
-    if ((st = kefu_db_query(
-             c,
-             "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, "
-             "deduction, escalation_step, line_key)"
-             " WITH lim AS (SELECT value AS v, value * interval '1 minute' AS i FROM att_policy "
-             "WHERE param = 'a8_signin_min'),"
-             " agents AS MATERIALIZED (SELECT e.emp_id FROM kefu.employees e WHERE e.centre = $1"
-             "  AND e.role IN ('presales', 'aftersales') AND EXISTS (SELECT 1 FROM "
-             "kefu.agent_states a"
-             "  WHERE a.centre = $1 AND a.agent_id = e.emp_id AND a.started_at >= $2::date - 1 AND "
-             "a.started_at < $3::date + 1))"
-             " SELECT d.emp_id, d.work_date, 'A8', format($4, d.roster_code, "
-             "to_char(d.shift_start, 'HH24:MI'), lim.v),"
-             "  0, 0, 0, 0, 'A8:' || d.work_date"
-             " FROM kefu.attendance_daily d JOIN agents g ON g.emp_id = d.emp_id CROSS JOIN lim"
-             " WHERE d.centre = $1 AND d.month = $2::date AND d.shift_start IS NOT NULL"
-             "  AND d.status NOT IN ('absent', 'leave')"
-             "  AND (SELECT a.state <> 'logout' AND coalesce(a.ended_at, 'infinity') > "
-             "d.shift_start + lim.i"
-             "   FROM kefu.agent_states a WHERE a.centre = $1 AND a.agent_id = d.emp_id"
-             "   AND a.started_at <= d.shift_start + lim.i AND a.started_at > d.shift_start - "
-             "interval '1 day'"
-             "   ORDER BY a.started_at DESC LIMIT 1) IS NOT TRUE"
-             "  AND (SELECT 1 FROM kefu.pullouts u WHERE u.centre = $1 AND u.emp_id = d.emp_id"
-             "   AND u.start_at <= d.shift_start + lim.i AND u.end_at >= d.shift_start LIMIT 1) IS "
-             "NULL"
-             /* One A8 line a day: kefu adherence may have written it already. */
-             "  AND NOT EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = $1 AND l.emp_id = "
-             "d.emp_id"
-             "   AND l.date = d.work_date AND l.rule_id = 'A8' AND l.source = 'adherence')",
-             4, a8_params, NULL)))
-        return st;
-
-    /* A12: per employee the leave parameters in force for the employee's
-     * province (a province row before the '' row), wage, divisor and the
-     * annual-leave entitlement by whole working years at the month's end
-     * (职工带薪年休假条例 第二、三条). Formulas: 006_leave_rules.sql. */
-    if ((st = kefu_db_query(
-             c,
-             "CREATE TEMP TABLE att_lp ON COMMIT DROP AS"
-             " WITH ep AS (SELECT DISTINCT ON (m.emp_id, q.param) m.emp_id, q.param, q.value"
-             "  FROM kefu.attendance_monthly m LEFT JOIN kefu.employees e ON e.centre = m.centre "
-             "AND e.emp_id = m.emp_id"
-             "  JOIN att_policy_prov q ON q.province IN (coalesce(e.province, ''), '')"
-             "  WHERE m.centre = $1 AND m.month = $2::date"
-             "  ORDER BY m.emp_id, q.param, q.province = ''),"
-             " pv AS (SELECT emp_id,"
-             "  max(value) FILTER (WHERE param = 'annual_min_years') AS min_years,"
-             "  max(value) FILTER (WHERE param = 'annual_tier1_years') AS tier1_years,"
-             "  max(value) FILTER (WHERE param = 'annual_tier2_years') AS tier2_years,"
-             "  max(value) FILTER (WHERE param = 'annual_days_tier0') AS days0,"
-             "  max(value) FILTER (WHERE param = 'annual_days_tier1') AS days1,"
-             "  max(value) FILTER (WHERE param = 'annual_days_tier2') AS days2,"
-             "  max(value) FILTER (WHERE param = 'personal_max_days') AS personal_max,"
-             "  max(value) FILTER (WHERE param = 'sick_floor_pct') AS sick_floor_pct,"
-             "  max(value) FILTER (WHERE param = 'min_wage_monthly') AS min_wage,"
-             "  max(value) FILTER (WHERE param = 'marriage_days') AS marriage_days,"
-             "  max(value) FILTER (WHERE param = 'bereavement_days') AS bereavement_days,"
-             "  max(value) FILTER (WHERE param = 'maternity_days') + max(value) FILTER"
-             "   (WHERE param = 'maternity_province_extra_days') AS maternity_days,"
-             "  max(value) FILTER (WHERE param = 'maternity_allowance_divisor_days') AS "
-             "maternity_div,"
-             "  max(value) FILTER (WHERE param = 'paternity_days') AS paternity_days,"
-             "  max(value) FILTER (WHERE param = 'comp_day_hours') AS comp_day_hours"
-             "  FROM ep GROUP BY emp_id)"
-             " SELECT pv.*, m.base_wage + m.perf_wage AS w, m.pay_divisor_days AS dv, "
-             "e.work_start_date,"
-             "  CASE WHEN e.work_start_date IS NULL THEN NULL"
-             "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.min_years THEN 0"
-             "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier1_years "
-             "THEN pv.days0"
-             "   WHEN extract(year FROM age($3::date - 1, e.work_start_date)) < pv.tier2_years "
-             "THEN pv.days1"
-             "   ELSE pv.days2 END AS annual_entitlement"
-             " FROM pv JOIN kefu.attendance_monthly m ON m.centre = $1 AND m.month = $2::date AND "
-             "m.emp_id = pv.emp_id"
-             " LEFT JOIN kefu.employees e ON e.centre = $1 AND e.emp_id = pv.emp_id",
-             3, params, NULL)))
-        return st;
-
-    /* A12: leave days per type — scheduled days on leave from the daily rows,
-     * plus unrostered or rest days inside approved leaves for the types counted
-     * in calendar days; pay at the policy factor, the sick-pay floor, the
-     * maternity allowance (its own column), entitlement and annual days used
-     * this calendar year. */
-    if ((st = kefu_db_query(
-             c,
-             "INSERT INTO kefu.attendance_leave (centre, month, emp_id, leave_type, days, "
-             "scheduled_days, pay_factor, pay,"
-             " deduction, entitlement_days, used_ytd_days, floor_pay, maternity_allowance)"
-             " WITH sched AS (SELECT emp_id, work_date, leave_type FROM kefu.attendance_daily"
-             "   WHERE centre = $1 AND month = $2::date AND status = 'leave' AND leave_type IS NOT "
-             "NULL),"
-             " cal AS (SELECT DISTINCT l.emp_id, g::date AS work_date, l.leave_type"
-             "   FROM kefu.leaves l, generate_series(greatest(l.start_at::date, $2::date), "
-             "least(l.end_at::date, $3::date - 1),"
-             "     interval '1 day') g"
-             "   WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at < "
-             "$3::date AND l.end_at >= $2::date"
-             "   AND (SELECT value FROM att_policy WHERE param = 'leave_calendar_days_' || "
-             "l.leave_type) = 1"
-             "   AND NOT EXISTS (SELECT 1 FROM kefu.attendance_daily x WHERE x.centre = $1 AND "
-             "x.month = $2::date"
-             "     AND x.emp_id = l.emp_id AND x.work_date = g::date AND x.status <> 'rest')),"
-             " agg AS (SELECT emp_id, leave_type, count(*) FILTER (WHERE s) AS scheduled_days, "
-             "count(*) AS days FROM"
-             "   (SELECT emp_id, work_date, leave_type, true AS s FROM sched"
-             "    UNION ALL SELECT emp_id, work_date, leave_type, false FROM cal) u GROUP BY "
-             "emp_id, leave_type),"
-             " x AS (SELECT a.leave_type, a.days, a.scheduled_days, f.value AS f, p.*,"
-             "   round(p.w * f.value * a.scheduled_days / p.dv, 2) AS paid,"
-             "   round(p.w * a.scheduled_days / p.dv, 2) AS full_pay,"
-             "   CASE WHEN a.leave_type = 'sick' AND a.scheduled_days > 0 AND p.min_wage > 0"
-             "    THEN round(p.min_wage * p.sick_floor_pct / 100 * a.days / ($3::date - $2::date), "
-             "2) END AS floor_pay"
-             "  FROM agg a JOIN att_lp p ON p.emp_id = a.emp_id"
-             "  JOIN att_policy f ON f.param = 'leave_pay_factor_' || a.leave_type)"
-             " SELECT $1, $2::date, x.emp_id, x.leave_type, x.days, x.scheduled_days, x.f,"
-             "  CASE WHEN x.floor_pay > x.paid THEN least(x.floor_pay, x.full_pay) ELSE x.paid END,"
-             "  CASE WHEN x.floor_pay > x.paid THEN x.full_pay - least(x.floor_pay, x.full_pay)"
-             "   ELSE round(x.w * (1 - x.f) * x.scheduled_days / x.dv, 2) END,"
-             "  CASE x.leave_type WHEN 'annual' THEN x.annual_entitlement WHEN 'personal' THEN "
-             "x.personal_max"
-             "   WHEN 'marriage' THEN x.marriage_days WHEN 'bereavement' THEN x.bereavement_days"
-             "   WHEN 'paternity' THEN x.paternity_days WHEN 'maternity' THEN x.maternity_days END,"
-             "  CASE WHEN x.leave_type = 'annual' THEN x.days + coalesce((SELECT sum(o.days) FROM "
-             "kefu.attendance_leave o"
-             "   WHERE o.centre = $1 AND o.emp_id = x.emp_id AND o.leave_type = 'annual'"
-             "   AND o.month >= date_trunc('year', $2::date) AND o.month < $2::date), 0) END,"
-             "  x.floor_pay,"
-             "  CASE WHEN x.leave_type = 'maternity' THEN round(x.w * x.days / x.maternity_div, 2) "
-             "ELSE 0 END"
-             " FROM x",
-             3, params, NULL)))
-        return st;
-
-    /* A12 flags for HR review: ledger lines with 0 points and 0 fine. */
-    const char *fl_params[8] = {
-        params[0],
-        params[1],
-        params[2],
-        KL("今年已休年假 %s 天，超过应休 %s 天（职工带薪年休假条例第三条）：请人事复核",
-           "annual leave used this year %s days, more than the entitlement of %s days "
-           "(职工带薪年休假条例 art. 3): for HR review"),
-        KL("%s假 %s 至 %s 共 %s 个日历日，超过规定的 %s 天%s：请人事复核",
-           "%s leave %s to %s: %s calendar days, more than the %s days allowed%s: for HR review"),
-        KL("（难产另加 15 天、多胞胎每多一婴另加 15 天，数据中无记录，请核实）",
-           " (a difficult birth adds 15 days, each extra baby 15: not in the data, please check)"),
-        KL("%s 调休 %s 小时，调休余额仅 %s 小时（调休台账）：请人事复核",
-           "comp day %s needs %s hours, balance only %s hours (comp_time ledger): for HR review"),
-        KL("zh", "en")};
-    if ((st = kefu_db_query(
-             c,
-             "INSERT INTO att_ledger_new (emp_id, date, rule_id, evidence, fine, points, "
-             "deduction, escalation_step, line_key)"
-             " SELECT l.emp_id, d.last_day, 'A12', format($4, l.used_ytd_days, "
-             "l.entitlement_days), 0, 0, 0, 0,"
-             "  'A12:annual:' || d.last_day"
-             " FROM kefu.attendance_leave l CROSS JOIN LATERAL (SELECT max(work_date) AS last_day "
-             "FROM kefu.attendance_daily y"
-             "  WHERE y.centre = $1 AND y.month = $2::date AND y.emp_id = l.emp_id AND y.status = "
-             "'leave'"
-             "  AND y.leave_type = 'annual') d"
-             " WHERE l.centre = $1 AND l.month = $2::date AND l.leave_type = 'annual' AND "
-             "d.last_day IS NOT NULL"
-             "  AND l.used_ytd_days > l.entitlement_days"
-             " UNION ALL"
-             " SELECT l.emp_id, l.start_at::date, 'A12',"
-             "  format($5, CASE WHEN $8 = 'zh' THEN CASE l.leave_type WHEN 'personal' THEN '事'"
-             "   WHEN 'marriage' THEN '婚' WHEN 'bereavement' THEN '丧' WHEN 'paternity' THEN "
-             "'陪产'"
-             "   WHEN 'maternity' THEN '产' ELSE l.leave_type END ELSE l.leave_type END, "
-             "l.start_at::date, l.end_at::date, l.end_at::date - l.start_at::date + 1, lim.v,"
-             "   CASE WHEN l.leave_type = 'maternity' THEN $6 ELSE '' END),"
-             "  0, 0, 0, l.end_at::date - l.start_at::date + 1, 'A12:' || l.leave_type || ':' || "
-             "l.start_at::date"
-             " FROM kefu.leaves l JOIN att_lp p ON p.emp_id = l.emp_id"
-             " CROSS JOIN LATERAL (SELECT CASE l.leave_type WHEN 'personal' THEN p.personal_max"
-             "  WHEN 'marriage' THEN p.marriage_days WHEN 'bereavement' THEN p.bereavement_days"
-             "  WHEN 'paternity' THEN p.paternity_days WHEN 'maternity' THEN p.maternity_days END "
-             "AS v) lim"
-             " WHERE l.centre = $1 AND coalesce(l.approved_by, '') <> '' AND l.start_at >= $2::date"
-             "  AND l.start_at < $3::date AND l.end_at::date - l.start_at::date + 1 > lim.v"
-             " UNION ALL"
-             " SELECT d.emp_id, d.work_date, 'A12', format($7, d.work_date, b.need, b.bal), 0, 0, "
-             "0, 0,"
-             "  'A12:comp:' || d.work_date"
-             " FROM kefu.attendance_daily d JOIN att_lp p ON p.emp_id = d.emp_id"
-             " CROSS JOIN LATERAL (SELECT s.bal, coalesce(s.use_today, d.paid_hours, "
-             "p.comp_day_hours) AS need FROM"
-             "  (SELECT coalesce(sum(c.hours) FILTER (WHERE c.kind = 'earn' AND "
-             "coalesce(c.approved_by, '') <> ''), 0)"
-             "    - coalesce(sum(c.hours) FILTER (WHERE c.kind = 'use' AND c.date < d.work_date), "
-             "0) AS bal,"
-             "   max(c.hours) FILTER (WHERE c.kind = 'use' AND c.date = d.work_date) AS use_today"
-             "   FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = d.emp_id AND c.date <= "
-             "d.work_date) s) b"
-             " WHERE d.centre = $1 AND d.month = $2::date AND d.status = 'leave' AND d.leave_type "
-             "= 'comp'"
-             "  AND b.bal < b.need",
-             8, fl_params, NULL)))
-        return st;
-
-    /* The ledger: the month's new lines, keeping the status (appealed, upheld,
-     * withdrawn) HR gave a line of an earlier run with the same key. */
-    if ((st = kefu_db_query(
-             c,
-             "INSERT INTO kefu.ledger (centre, emp_id, date, month, rule_id, evidence, fine, "
-             "points, deduction,"
-             " escalation_step, status, source, line_key)"
-             " SELECT $1, n.emp_id, n.date, $2::date, n.rule_id, n.evidence, n.fine, n.points, "
-             "n.deduction,"
-             "  n.escalation_step, coalesce(o.status, 'issued'), 'attendance', n.line_key"
-             " FROM att_ledger_new n LEFT JOIN att_old_status o ON o.emp_id = n.emp_id AND "
-             "o.line_key = n.line_key"
-             " ORDER BY n.emp_id COLLATE \"C\", n.date, n.line_key",
-             2, params, NULL)))
-        return st;
-
-    if ((st = kefu_db_query(c,
-                            "UPDATE kefu.attendance_monthly m SET leave_days = a.days, leave_pay = "
-                            "a.pay, leave_deduction = a.deduction,"
-                            " maternity_allowance = a.allowance"
-                            " FROM (SELECT emp_id, sum(days) AS days, sum(pay) AS pay, "
-                            "sum(deduction) AS deduction,"
-                            "  sum(maternity_allowance) AS allowance"
-                            "  FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date "
-                            "GROUP BY emp_id) a"
-                            " WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = a.emp_id",
-                            2, params, NULL)))
-        return st;
-    /* Every employee of the month: the annual entitlement and days used this
-     * calendar year, the comp-time balance at the month's end (approved earn
-     * hours − use hours), the A12 flags. */
-    if ((st = kefu_db_query(
-             c,
-             "UPDATE kefu.attendance_monthly m SET annual_entitlement_days = p.annual_entitlement,"
-             " annual_used_days = coalesce((SELECT sum(o.days) FROM kefu.attendance_leave o WHERE "
-             "o.centre = $1"
-             "  AND o.emp_id = m.emp_id AND o.leave_type = 'annual' AND o.month >= "
-             "date_trunc('year', $2::date)"
-             "  AND o.month <= $2::date), 0),"
-             " comp_balance_hours = coalesce((SELECT sum(CASE WHEN c.kind = 'use' THEN -c.hours "
-             "ELSE c.hours END)"
-             "  FROM kefu.comp_time c WHERE c.centre = $1 AND c.emp_id = m.emp_id AND c.date < "
-             "$3::date"
-             "  AND (c.kind = 'use' OR coalesce(c.approved_by, '') <> '')), 0),"
-             " leave_flags = (SELECT count(*) FROM kefu.ledger l WHERE l.centre = $1 AND l.month = "
-             "$2::date"
-             "  AND l.source = 'attendance' AND l.rule_id = 'A12' AND l.emp_id = m.emp_id)"
-             " FROM att_lp p WHERE m.centre = $1 AND m.month = $2::date AND m.emp_id = p.emp_id",
-             3, params, NULL)))
-        return st;
-
-    /* Punches of employees with no roster in the month (and of unknown badges). */
-    return kefu_db_query(
-        c,
-        "INSERT INTO kefu.attendance_unmatched (centre, month, emp_id, punched_at, device, "
-        "known_employee)"
-        " SELECT $1, $2::date, p.emp_id, p.punched_at, p.device, p.known_employee FROM "
-        "kefu.punches p"
-        " WHERE p.centre = $1 AND p.punched_at >= $2::date AND p.punched_at < $3::date"
-        "  AND NOT EXISTS (SELECT 1 FROM kefu.attendance_monthly m WHERE m.centre = $1 AND m.month "
-        "= $2::date"
-        "  AND m.emp_id = p.emp_id)",
-        3, params, NULL);
+    return kefu_db_query(c, "SELECT kefu.attendance_finish($1, $2::date, $3::date)", 3, params,
+                         NULL);
 }
 
 /* Warn when the punch data end before the month's last shifts do (night shifts
@@ -1535,6 +1071,7 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status st;
     att_args a = {0};
     att_policy_run pol = {0};
+    kefu_policy policy = {0};
     att_run R = {0};
     PGconn *c = NULL;
     PGresult *r = NULL;
@@ -1571,15 +1108,14 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
         " missing_confirmed, missing_unconfirmed, small_nights, big_nights, holiday_hours,"
         " holiday_pay, ot_standard_hours, overtime_hours, overtime_pay, points, fines,"
         " review_flags, trailing_streak, unswapped_absences, unmatched_punches, policy) FROM STDIN";
-    R.ledger.copy_sql =
-        "COPY att_ledger_new (emp_id, date, rule_id, evidence, fine, points, deduction,"
-        " escalation_step, line_key) FROM STDIN";
     R.unmatched.copy_sql = "COPY kefu.attendance_unmatched (centre, month, emp_id, punched_at, "
                            "device, known_employee) FROM STDIN";
 
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_hr");
+    if ((st = kefu_month_precheck(c, "attendance", a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     in_xact = 1;
@@ -1621,7 +1157,7 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     PQclear(r);
     r = NULL;
 
-    if ((st = load_policy(c, &a, ms, &pol)))
+    if ((st = load_policy(c, &a, ms, &policy, &pol)))
         goto done;
 
     /* Prior months for A7: the streak ending the previous month, the absence
@@ -1664,20 +1200,11 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
         PQclear(gap);
     }
 
-    /* Replace the month: keep HR's statuses of ledger lines, then delete. */
-    if ((st = kefu_db_query(
-             c,
-             "CREATE TEMP TABLE att_old_status ON COMMIT DROP AS SELECT emp_id, line_key, status"
-             " FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'"
-             " AND status <> 'issued'",
-             2, p2, NULL)) ||
-        (st = kefu_db_exec(
-             c, "CREATE TEMP TABLE att_ledger_new (emp_id text, date date, rule_id text,"
-                " evidence text, fine numeric(12,2), points int, deduction numeric(12,2),"
-                " escalation_step int, line_key text) ON COMMIT DROP")))
+    /* Replace the month: the ledger lines are staged and merged by the ledger
+     * writer (keeping HR's statuses); the result tables are deleted. */
+    if ((st = kefu_ledger_begin(c, &R.lw)))
         goto done;
     static const char *const DELETES[] = {
-        "DELETE FROM kefu.ledger WHERE centre = $1 AND month = $2::date AND source = 'attendance'",
         "DELETE FROM kefu.attendance_leave WHERE centre = $1 AND month = $2::date",
         "DELETE FROM kefu.attendance_unmatched WHERE centre = $1 AND month = $2::date",
         "DELETE FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date",
@@ -1689,6 +1216,8 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     if ((st = stream_month(c, &R, p3)))
         goto done;
     if ((st = finish_sql(c, p3)))
+        goto done;
+    if ((st = kefu_ledger_replace(c, &R.lw, a.centre, ms, "attendance", NULL)))
         goto done;
     if ((st = check_punch_coverage(c, p2)))
         goto done;
@@ -1735,10 +1264,11 @@ done:
     PQclear(R.prior.r);
     kefu_buf_free(&R.daily.b);
     kefu_buf_free(&R.monthly.b);
-    kefu_buf_free(&R.ledger.b);
+    kefu_ledger_free(&R.lw);
+    kefu_facts_free(&R.facts);
     kefu_buf_free(&R.unmatched.b);
-    free(pol.alternatives);
-    free(a.alts);
+    kefu_policy_free(&policy);
+    kefu_month_args_free(&a.m);
     if (c)
         PQfinish(c);
     return st;

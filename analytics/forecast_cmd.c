@@ -79,17 +79,6 @@ static void usage(FILE *to) {
         to);
 }
 
-static int parse_ym(const char *s, int *y, int *m) {
-    if (strlen(s) != 7 || s[4] != '-')
-        return -1;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    *y = atoi(s);
-    *m = atoi(s + 5);
-    return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 ? 0 : -1;
-}
-
 static int parse_double(const char *s, double lo, double hi, double *out) {
     char *end;
     errno = 0;
@@ -141,6 +130,7 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
                                        {NULL, 0, NULL, 0}};
     const char *month = NULL, *bad = NULL, *badval = NULL;
     int ch, y, m;
+    kefu_status st;
     double v;
 
     memset(o, 0, sizeof *o);
@@ -209,9 +199,9 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
             break;
         case 'F':
         case 'T':
-            if (parse_ym(optarg, &y, &m))
-                bad = ch == 'F' ? "--from" : "--to";
-            else if (ch == 'F')
+            if ((st = kefu_month_option("forecast", ch == 'F' ? "--from" : "--to", optarg, &y, &m)))
+                return st;
+            if (ch == 'F')
                 o->bt_from = y * 12 + m - 1;
             else
                 o->bt_to = y * 12 + m - 1;
@@ -246,11 +236,8 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
                   KL("例如 kefu forecast --month 2026-11", "e.g. kefu forecast --month 2026-11"));
         return KEFU_ERR_USAGE;
     }
-    if (parse_ym(month, &o->ty, &o->tm)) {
-        kefu_error(KL("--month 需要 YYYY-MM，而不是 \"%s\"", "--month needs YYYY-MM, not \"%s\""),
-                   month);
-        return KEFU_ERR_USAGE;
-    }
+    if ((st = kefu_month_option("forecast", "--month", month, &o->ty, &o->tm)))
+        return st;
     if (o->queue && o->all_queues) {
         kefu_error("%s", KL("--queue 与 --all-queues 不能同时使用",
                             "--queue and --all-queues exclude each other"));
@@ -273,7 +260,7 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
     int64_t before_t = kefu_days_from_civil(o->ty, o->tm, 1) - 1;
     if (!o->as_of_given) {
         int64_t td;
-        kefu_status st = today(&td);
+        st = today(&td);
         if (st)
             return st;
         o->as_of = td - 1 < before_t ? td - 1 : before_t;
@@ -1265,6 +1252,8 @@ kefu_status kefu_cmd_forecast(const kefu_db_opts *db, int argc, char **argv,
     if ((st = kefu_db_connect(db, &c)))
         return st;
     kefu_db_set_role(c, "kefu_loader");
+    if ((st = kefu_db_check_centre(c, "forecast", o.centre)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     in_xact = 1;

@@ -3,13 +3,25 @@
  * and print the same messages, each under its own name. */
 #include "month_args.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+void kefu_month_args_free(kefu_month_args *a) {
+    free(a->alts);
+    a->alts = NULL;
+    a->nalts = 0;
+}
 
 kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *cmd,
                                   kefu_month_args *a, int *help) {
     const char *month = NULL;
     *help = 0;
     a->centre = "main";
+    a->nalts = 0;
+    free(a->alts);
+    a->alts = calloc((size_t)argc + 1, sizeof *a->alts);
+    if (!a->alts)
+        return KEFU_ERR_NOMEM;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
@@ -23,6 +35,10 @@ kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *c
             a->centre = argv[++i];
         else if (strncmp(o, "--centre=", 9) == 0)
             a->centre = o + 9;
+        else if (strcmp(o, "--policy") == 0 && i + 1 < argc)
+            a->alts[a->nalts++] = argv[++i];
+        else if (strncmp(o, "--policy=", 9) == 0)
+            a->alts[a->nalts++] = o + 9;
         else if (!cmd->extra || !cmd->extra(cmd->extra_ctx, argc, argv, &i)) {
             kefu_error(
                 KL("%s: 未知或不完整的选项 \"%s\"", "%s: unknown or incomplete option \"%s\""),
@@ -35,19 +51,10 @@ kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *c
         kefu_error(KL("%s: 需要 --month YYYY-MM", "%s: --month YYYY-MM is required"), cmd->name);
         return KEFU_ERR_USAGE;
     }
-    int y = 0, m = 0, n = 0;
-    if (strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 ||
-        m > 12 || y < cmd->year_min || y > cmd->year_max) {
-        if (cmd->name_years)
-            kefu_error(KL("%s: --month 的值 \"%s\" 无效（应为 YYYY-MM，%d–%d 年）",
-                          "%s: invalid --month \"%s\" (want YYYY-MM, years %d-%d)"),
-                       cmd->name, month, cmd->year_min, cmd->year_max);
-        else
-            kefu_error(KL("%s: --month 的值 \"%s\" 无效（应为 YYYY-MM）",
-                          "%s: invalid --month \"%s\" (want YYYY-MM)"),
-                       cmd->name, month);
-        return KEFU_ERR_USAGE;
-    }
+    int y = 0, m = 0;
+    kefu_status st = kefu_month_option(cmd->name, "--month", month, &y, &m);
+    if (st)
+        return st;
     if (!*a->centre) {
         kefu_error(KL("%s: --centre 不能为空", "%s: --centre must not be empty"), cmd->name);
         return KEFU_ERR_USAGE;
@@ -55,4 +62,33 @@ kefu_status kefu_month_args_parse(int argc, char **argv, const kefu_month_cmd *c
     a->year = y;
     a->month = m;
     return KEFU_OK;
+}
+
+kefu_status kefu_month_precheck(PGconn *c, const char *cmd, const char *centre, int year,
+                                int month) {
+    kefu_status st = kefu_db_check_centre(c, cmd, centre);
+    if (st)
+        return st;
+    char from[11], to[11], ym[8];
+    int64_t first = kefu_days_from_civil(year, month, 1);
+    kefu_format_date(first, from);
+    kefu_format_date(first + kefu_days_in_month(year, month), to);
+    snprintf(ym, sizeof ym, "%04d-%02d", year, month);
+    const char *p[3] = {centre, from, to};
+    PGresult *r = NULL;
+    if ((st = kefu_db_query(c,
+                            "SELECT EXISTS (SELECT 1 FROM kefu.roster WHERE centre = $1"
+                            " AND work_date >= $2::date AND work_date < $3::date)",
+                            3, p, &r)))
+        return st;
+    if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+        kefu_error(KL("%s: 中心 %s 在 %s 没有排班；未计算，未保存任何结果",
+                      "%s: centre %s has no roster in %s; nothing was computed or stored"),
+                   cmd, centre, ym);
+        kefu_hint(KL("先载入该月的排班表: kefu load roster 文件.csv",
+                     "load the month's roster first: kefu load roster FILE.csv"));
+        st = KEFU_ERR_DATA;
+    }
+    PQclear(r);
+    return st;
 }

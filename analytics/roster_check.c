@@ -6,6 +6,7 @@
  * the month's earlier check in one transaction, and is listed on stdout. */
 #include "analytics.h"
 #include "month_args.h"
+#include "policy.h"
 #include "roster_rules.h"
 
 #include <math.h>
@@ -18,13 +19,14 @@
 static void usage(FILE *to) {
     fprintf(
         to, "%s",
-        KL("用法: kefu roster-check --month YYYY-MM [--centre 中心]\n"
+        KL("用法: kefu roster-check --month YYYY-MM [--centre 中心] [--policy 方案 ...]\n"
            "按 DOMAIN §7 的 R1–R6 "
            "校验该月排班（草稿）：连续上班天数、休息天数/大小周、月度与每日工时、\n"
            "调班、连休、时段人力覆盖与高峰抽调。违规写入 "
            "kefu.roster_violation（整体替换该月上次的\n"
-           "校验结果），并列在标准输出上。有违规时退出码 8，排班通过时 0。参数来自 kefu.policy。\n",
-           "usage: kefu roster-check --month YYYY-MM [--centre C]\n"
+           "校验结果），并列在标准输出上。有违规时退出码 8，排班通过时 0。参数来自 "
+           "kefu.policy。\n" KEFU_POLICY_USAGE_ZH,
+           "usage: kefu roster-check --month YYYY-MM [--centre C] [--policy ALT ...]\n"
            "Checks the month's (draft) roster against R1-R6 of DOMAIN §7: consecutive working "
            "days,\n"
            "rest days / long and short weeks, monthly and daily hours, swaps, consecutive leave,\n"
@@ -32,11 +34,10 @@ static void usage(FILE *to) {
            "(replacing\n"
            "the month's previous check) and are listed on stdout. Exit 8 when there are "
            "violations,\n"
-           "0 when the roster passes. Parameters come from kefu.policy.\n"));
+           "0 when the roster passes. Parameters come from kefu.policy.\n" KEFU_POLICY_USAGE_EN));
 }
 
-static const kefu_month_cmd month_cmd = {
-    .name = "roster-check", .usage = usage, .year_min = 1900, .year_max = 2999};
+static const kefu_month_cmd month_cmd = {.name = "roster-check", .usage = usage};
 
 /* ---- policy ------------------------------------------------------------------------ */
 
@@ -67,48 +68,25 @@ static const struct {
 };
 #define NPARAMS (sizeof param_tab / sizeof param_tab[0])
 
-/* The parameters in force on the month's first day, and r6_peak_share. */
-static kefu_status load_params(PGconn *c, const char *centre, const char *month_first,
+/* The parameters in force on the month's first day (policy.c applies
+ * --policy), and r6_peak_share. */
+static kefu_status load_params(PGconn *c, const kefu_month_args *a, const char *month_first,
                                kefu_roster_params *p, double *peak_share) {
-    kefu_buf names = {0};
-    PGresult *r = NULL;
-    kefu_status st = kefu_buf_puts(&names, "{r6_peak_share");
-    for (size_t i = 0; st == KEFU_OK && i < NPARAMS; i++)
-        st = kefu_buf_printf(&names, ",%s", param_tab[i].param);
-    if (st == KEFU_OK)
-        st = kefu_buf_puts(&names, "}");
+    kefu_policy pol = {0};
+    kefu_status st = kefu_policy_load(c, a->centre, month_first, a->alts, a->nalts, &pol);
     if (st)
-        goto done;
-    const char *prm[3] = {month_first, centre, names.ptr};
-    if ((st = kefu_db_query(
-             c, "SELECT n, kefu.policy_value(n, $1::date, $2) FROM unnest($3::text[]) n", 3, prm,
-             &r)))
-        goto done;
+        return st;
     kefu_roster_params_default(p);
-    for (int i = 0; i < PQntuples(r); i++) {
-        const char *name = PQgetvalue(r, i, 0);
-        if (PQgetisnull(r, i, 1)) {
-            kefu_error(
-                KL("kefu.policy 中缺少参数 %s", "policy parameter %s is missing from kefu.policy"),
-                name);
-            kefu_hint(KL("运行 kefu init 应用 sql/005_roster_adherence.sql",
-                         "run kefu init to apply sql/005_roster_adherence.sql"));
-            st = KEFU_ERR_DATA;
+    if ((st = kefu_policy_double(&pol, "r6_peak_share", peak_share)))
+        goto done;
+    for (size_t k = 0; k < NPARAMS; k++) {
+        double v;
+        if ((st = kefu_policy_double(&pol, param_tab[k].param, &v)))
             goto done;
-        }
-        double v = strtod(PQgetvalue(r, i, 1), NULL);
-        if (strcmp(name, "r6_peak_share") == 0) {
-            *peak_share = v;
-            continue;
-        }
-        for (size_t k = 0; k < NPARAMS; k++) {
-            if (strcmp(name, param_tab[k].param) != 0)
-                continue;
-            if (param_tab[k].is_int)
-                *(int *)(void *)((char *)p + param_tab[k].off) = (int)lround(v);
-            else
-                *(double *)(void *)((char *)p + param_tab[k].off) = v;
-        }
+        if (param_tab[k].is_int)
+            *(int *)(void *)((char *)p + param_tab[k].off) = (int)lround(v);
+        else
+            *(double *)(void *)((char *)p + param_tab[k].off) = v;
     }
     if (p->r3_reference_days <= 0) {
         kefu_error(KL("策略参数 r3_reference_days 必须大于 0（当前 %g）",
@@ -117,8 +95,7 @@ static kefu_status load_params(PGconn *c, const char *centre, const char *month_
         st = KEFU_ERR_DATA;
     }
 done:
-    PQclear(r);
-    kefu_buf_free(&names);
+    kefu_policy_free(&pol);
     return st;
 }
 
@@ -712,11 +689,13 @@ kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
     if ((st = kefu_db_connect(db, &c)))
         goto done;
     kefu_db_set_role(c, "kefu_loader");
+    if ((st = kefu_month_precheck(c, month_cmd.name, a.centre, a.year, a.month)))
+        goto done;
     if ((st = kefu_db_exec(c, "BEGIN")))
         goto done;
     if ((st = kefu_db_xact_lock(c, "roster-check")))
         goto done;
-    if ((st = load_params(c, a.centre, ms, &p, &peak_share)))
+    if ((st = load_params(c, &a, ms, &p, &peak_share)))
         goto done;
     if ((st = check_employees(c, a.centre, range_first, mf, ml, &p, &days, &f, &nemp)))
         goto done;
@@ -780,5 +759,6 @@ done:
     PQclear(peak);
     PQclear(r);
     PQfinish(c);
+    kefu_month_args_free(&a);
     return st;
 }

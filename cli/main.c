@@ -49,6 +49,8 @@ static kefu_status run_load(const kefu_db_opts *db, int argc, char **argv) {
 }
 
 static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
+static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, char *outdir,
+                               char *fpath, char *apath);
 static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
 
 static const command COMMANDS[] = {
@@ -133,9 +135,30 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv) {
             return KEFU_OK;
         }
     char *home = kefu_home();
-    char outdir[4096];
-    snprintf(outdir, sizeof outdir, "%s/demo", home);
+    char *outdir = NULL, *fpath = NULL, *apath = NULL;
+    kefu_status st = KEFU_OK;
+    /* Paths of any length: a cut path would name another file. */
+    if (!home || asprintf(&outdir, "%s/demo", home) < 0)
+        outdir = NULL;
     free(home);
+    if (!outdir || asprintf(&fpath, "%s/forecast-2026-11.xlsx", outdir) < 0)
+        fpath = NULL;
+    if (!fpath || asprintf(&apath, "%s/attendance-2026-10.xlsx", outdir) < 0)
+        apath = NULL;
+    if (!apath) {
+        st = KEFU_ERR_NOMEM;
+        goto done;
+    }
+    st = run_demo_in(db, argc, argv, outdir, fpath, apath);
+done:
+    free(outdir);
+    free(fpath);
+    free(apath);
+    return st;
+}
+
+static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, char *outdir,
+                               char *fpath, char *apath) {
     kefu_status st;
     char *iargv[] = {"init", NULL};
     if ((st = kefu_cmd_init(db, 1, iargv)))
@@ -163,9 +186,6 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv) {
      * forecast review for the month after the data, the supervisors' roster
      * check, and the HR close of the last month. Dates are fixed so that the
      * demo's numbers do not depend on the day it runs. */
-    char fpath[4200], apath[4200];
-    snprintf(fpath, sizeof fpath, "%s/forecast-2026-11.xlsx", outdir);
-    snprintf(apath, sizeof apath, "%s/attendance-2026-10.xlsx", outdir);
     char *fargv[] = {"forecast",   "--month", "2026-11", "--as-of", "2026-10-31",
                      "--backtest", "--out",   fpath,     NULL};
     if ((st = run_forecast(db, 8, fargv)))

@@ -10,8 +10,10 @@ kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra) {
     size_t need, cap;
     char *p;
 
+    if (b->err)
+        return b->err;
     if (extra > SIZE_MAX - 1 - b->len)
-        return KEFU_ERR_NOMEM;
+        return b->err = KEFU_ERR_NOMEM;
     need = b->len + extra + 1; /* + the terminating NUL */
     if (need <= b->cap)
         return KEFU_OK;
@@ -25,7 +27,7 @@ kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra) {
     }
     p = realloc(b->ptr, cap);
     if (!p)
-        return KEFU_ERR_NOMEM;
+        return b->err = KEFU_ERR_NOMEM;
     if (b->cap == 0)
         p[0] = '\0';
     b->ptr = p;
@@ -62,7 +64,7 @@ kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...) {
     n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
     if (n < 0) {
         b->ptr[b->len] = '\0';
-        st = KEFU_ERR_INTERNAL;
+        st = b->err = KEFU_ERR_INTERNAL;
         goto done;
     }
     if ((size_t)n >= b->cap - b->len) {
@@ -93,6 +95,7 @@ void kefu_buf_free(kefu_buf *b) {
     b->ptr = NULL;
     b->len = 0;
     b->cap = 0;
+    b->err = KEFU_OK;
 }
 
 kefu_status kefu_grow(void **p, size_t *cap, size_t need, size_t elem) {

@@ -68,13 +68,22 @@ double kefu_now_monotonic(void);
 
 /* ---- growable byte buffer {ptr, len, cap} -------------------------------- */
 
+/* The first failure is sticky: once an append runs out of memory, every
+ * later append fails too and leaves the buffer as it was, so a consumer that
+ * checks kefu_buf_status() once (kefu_copy_send does) never sends a buffer
+ * with a row missing in the middle. kefu_buf_free clears it. */
 typedef struct {
     char *ptr; /* owned; always NUL-terminated when cap > 0 */
     size_t len;
     size_t cap;
+    kefu_status err; /* KEFU_OK, or the first failure (sticky) */
 } kefu_buf;
 
 kefu_status kefu_buf_reserve(kefu_buf *b, size_t extra);
+/* KEFU_OK, or the first append/reserve failure since the buffer was freed. */
+static inline kefu_status kefu_buf_status(const kefu_buf *b) {
+    return b->err;
+}
 kefu_status kefu_buf_append(kefu_buf *b, const void *data, size_t n);
 kefu_status kefu_buf_puts(kefu_buf *b, const char *s);
 kefu_status kefu_buf_printf(kefu_buf *b, const char *fmt, ...)
@@ -122,6 +131,17 @@ int kefu_parse_ts(const char *s, size_t n, kefu_ts *out);
 int kefu_parse_date(const char *s, size_t n, int64_t *days);
 /* Parse "HH:MM[:SS]" to seconds after midnight (24:00 allowed). */
 int kefu_parse_clock(const char *s, size_t n, int *secs);
+/* The months kefu's commands accept (--month, --from, --to): "YYYY-MM" with
+ * years KEFU_YEAR_FIRST..KEFU_YEAR_LAST, the range of the statutory-holiday
+ * law and the lunar calendar the analytics use. One parser for every command. */
+#define KEFU_YEAR_FIRST 2000
+#define KEFU_YEAR_LAST 2099
+/* 0 and *y, *m set when s is such a month; -1 otherwise. */
+int kefu_parse_month(const char *s, int *y, int *m);
+/* Parse the value of option opt of command cmd (both for the message); on a
+ * bad value prints "CMD: invalid OPT "VALUE" (want YYYY-MM, years ...)" and
+ * returns KEFU_ERR_USAGE. */
+kefu_status kefu_month_option(const char *cmd, const char *opt, const char *value, int *y, int *m);
 /* Format as "YYYY-MM-DD HH:MM:SS" into out (at least 20 bytes). */
 void kefu_format_ts(kefu_ts t, char *out);
 void kefu_format_date(int64_t days, char *out); /* "YYYY-MM-DD", 11 bytes */
@@ -171,6 +191,11 @@ kefu_status kefu_db_query(PGconn *c, const char *sql, int nparams, const char *c
 void kefu_db_report(PGresult *r, PGconn *c);
 /* Advisory lock serialising jobs of one kind (transaction-scoped). */
 kefu_status kefu_db_xact_lock(PGconn *c, const char *job);
+/* The one "unknown centre" check of the commands that take --centre: KEFU_OK
+ * when some feed table has rows of centre; else the message (naming cmd, the
+ * centre and the centres that have data) and KEFU_ERR_USAGE, or KEFU_ERR_DATA
+ * when nothing at all is loaded yet. */
+kefu_status kefu_db_check_centre(PGconn *c, const char *cmd, const char *centre);
 /* Switch to one of the kefu roles (kefu_loader, kefu_reporter, kefu_hr) when
  * the session user may; no-op otherwise. */
 void kefu_db_set_role(PGconn *c, const char *role);
@@ -207,6 +232,16 @@ kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65]);
 int kefu_phone_normalise(const char *s, size_t n, char *out, size_t cap);
 /* Masked form 138****5678 of a normalised number (out >= n + 1 bytes). */
 void kefu_phone_mask(const char *digits, size_t n, char *out);
+/* Mask, in place, every phone-like digit run of the n bytes at s, as
+ * kefu_phone_mask masks a caller: a run of 7 or more digits (ASCII or
+ * full-width ０-９), where a single space or dash may join groups of 3 or
+ * more digits (139 1234 0011, 010-12345678) and a +86 / 0086 in front stays
+ * visible (+86 139****0011). Dates and times (2026-10-02 08:00:00) are not
+ * runs: their groups are shorter. Masked digits become '*' (full-width '＊'),
+ * so the length and the UTF-8 validity of s do not change. Returns the
+ * number of runs masked. For free text on load, reject values and every
+ * message that quotes input or the server. */
+size_t kefu_mask_phones(char *s, size_t n);
 /* hex HMAC-SHA-256(key, digits) into out (65 bytes). */
 void kefu_phone_hash(const unsigned char key[32], const char *digits, size_t n, char out[65]);
 

@@ -19,6 +19,12 @@ kefu_status kefu_copy_begin(PGconn *c, const char *sql) {
 }
 
 kefu_status kefu_copy_send(PGconn *c, kefu_buf *b) {
+    if (kefu_buf_status(b)) {
+        /* An append failed: what is in b may lack a row. Send nothing. */
+        kefu_error(KL("内存不足，COPY 数据不完整，未发送",
+                      "out of memory: COPY data incomplete, not sent"));
+        return kefu_buf_status(b);
+    }
     for (size_t off = 0; off < b->len; off += KEFU_COPY_PIECE) {
         size_t n = b->len - off < KEFU_COPY_PIECE ? b->len - off : KEFU_COPY_PIECE;
         if (PQputCopyData(c, b->ptr + off, (int)n) != 1) {

@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Days since 1970-01-01. Shifting the year to start in March puts the leap day
  * at the end, so the day of the year is a linear formula of the month; 400-year
@@ -197,4 +198,28 @@ void kefu_format_date(int64_t days, char *out) {
     int y, m, d;
     kefu_civil_from_days(days, &y, &m, &d);
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+int kefu_parse_month(const char *s, int *y, int *m) {
+    if (!s || strlen(s) != 7 || s[4] != '-')
+        return -1;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int yy = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int mm = (s[5] - '0') * 10 + (s[6] - '0');
+    if (yy < KEFU_YEAR_FIRST || yy > KEFU_YEAR_LAST || mm < 1 || mm > 12)
+        return -1;
+    *y = yy;
+    *m = mm;
+    return 0;
+}
+
+kefu_status kefu_month_option(const char *cmd, const char *opt, const char *value, int *y, int *m) {
+    if (kefu_parse_month(value, y, m) == 0)
+        return KEFU_OK;
+    kefu_error(KL("%s: %s 的值 \"%s\" 无效（应为 YYYY-MM，%d–%d 年）",
+                  "%s: invalid %s \"%s\" (want YYYY-MM, years %d-%d)"),
+               cmd, opt, value ? value : "", KEFU_YEAR_FIRST, KEFU_YEAR_LAST);
+    return KEFU_ERR_USAGE;
 }

@@ -84,6 +84,29 @@ static void detail_conn_error(PGconn *c) {
     kefu_detail("%.*s", (int)n, m);
 }
 
+/* The server's notices and warnings (e.g. "terminating connection due to
+ * immediate shutdown command") as kefu's own message lines, masked like every
+ * message that quotes the server. */
+static void notice_receiver(void *arg, const PGresult *r) {
+    (void)arg;
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (!msg)
+        msg = PQresultErrorMessage(r);
+    char *t = strdup(msg ? msg : "");
+    if (!t)
+        return;
+    size_t n = strlen(t);
+    while (n > 0 && t[n - 1] == '\n')
+        t[--n] = '\0';
+    kefu_mask_phones(t, n);
+    if (sev && (strcmp(sev, "WARNING") == 0))
+        kefu_warn(KL("数据库: %s", "database: %s"), t);
+    else
+        kefu_info(KL("数据库: %s", "database: %s"), t);
+    free(t);
+}
+
 kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out) {
     const char *ci = NULL;
     char *embedded = NULL;
@@ -128,9 +151,11 @@ kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out) {
         st = KEFU_ERR_DB;
         goto done;
     }
-    /* Stage code names kefu's tables unqualified; keep user schemas out of
-     * the way.  A schema that does not exist yet is simply skipped. */
-    if ((st = kefu_db_exec(c, "SET search_path = kefu, pg_catalog, public")) != KEFU_OK)
+    PQsetNoticeReceiver(c, notice_receiver, NULL);
+    /* Stage code names kefu's tables unqualified; user schemas (public
+     * included, where any user may create objects) stay out of the way.  A
+     * schema that does not exist yet is simply skipped. */
+    if ((st = kefu_db_exec(c, "SET search_path = kefu, pg_catalog")) != KEFU_OK)
         goto done;
     *out = c;
     c = NULL;
@@ -141,6 +166,16 @@ done:
 }
 
 /* ---- statements ---------------------------------------------------------- */
+
+/* The server's text may quote a value from the input (a key, a failing row):
+ * printed with phone-like runs masked, as every message that quotes input. */
+static void report_line(void (*say)(const char *, ...), const char *fmt, const char *text) {
+    char *t = strdup(text);
+    if (t)
+        kefu_mask_phones(t, strlen(t));
+    say(fmt, t ? t : "(out of memory)");
+    free(t);
+}
 
 void kefu_db_report(PGresult *r, PGconn *c) {
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -163,13 +198,13 @@ void kefu_db_report(PGresult *r, PGconn *c) {
     const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
     const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
     const char *context = PQresultErrorField(r, PG_DIAG_CONTEXT);
-    kefu_error(KL("数据库: %s", "database: %s"), primary);
+    report_line(kefu_error, KL("数据库: %s", "database: %s"), primary);
     if (detail)
-        kefu_detail("%s", detail);
+        report_line(kefu_detail, "%s", detail);
     if (context)
-        kefu_detail("%s", context);
+        report_line(kefu_detail, "%s", context);
     if (hint)
-        kefu_hint("%s", hint);
+        report_line(kefu_hint, "%s", hint);
 }
 
 static kefu_status check_result(PGconn *c, PGresult *r) {
@@ -177,7 +212,9 @@ static kefu_status check_result(PGconn *c, PGresult *r) {
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
         return KEFU_OK;
     kefu_db_report(r, c);
-    return r ? KEFU_ERR_DB : KEFU_ERR_NOMEM;
+    /* libpq returns no result when the connection is gone, too: that is the
+     * database's failure (exit 3), not memory's. */
+    return r || PQstatus(c) == CONNECTION_BAD ? KEFU_ERR_DB : KEFU_ERR_NOMEM;
 }
 
 kefu_status kefu_db_exec(PGconn *c, const char *sql) {
@@ -214,6 +251,40 @@ kefu_status kefu_db_xact_lock(PGconn *c, const char *job) {
     return kefu_db_query(
         c, "SELECT pg_catalog.pg_advisory_xact_lock(" KEFU_LOCK_CLASS ", pg_catalog.hashtext($1))",
         1, params, NULL);
+}
+
+kefu_status kefu_db_check_centre(PGconn *c, const char *cmd, const char *centre) {
+    const char *params[1] = {centre};
+    PGresult *r = NULL;
+    /* kefu.known_centres() reads every feed table's key index, whatever the
+     * role may read itself (SECURITY DEFINER; it returns names only). */
+    kefu_status st = kefu_db_query(c,
+                                   "SELECT $1 = ANY (k), array_to_string(k, ', '), cardinality(k)"
+                                   " FROM kefu.known_centres() k",
+                                   1, params, &r);
+    if (st)
+        return st;
+    if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+        st = KEFU_OK;
+    } else if (strcmp(PQgetvalue(r, 0, 2), "0") == 0) {
+        kefu_error(KL("%s: 数据库中还没有任何数据（中心 %s 没有数据）",
+                      "%s: nothing is loaded yet (centre %s has no data)"),
+                   cmd, centre);
+        kefu_hint(
+            KL("先载入数据文件: kefu load FEED 文件.csv（或 kefu load --dir 目录）",
+               "load the input files first: kefu load FEED FILE.csv (or kefu load --dir DIR)"));
+        st = KEFU_ERR_DATA;
+    } else {
+        kefu_error(KL("%s: 未知的中心 \"%s\"：没有任何数据属于该中心",
+                      "%s: unknown centre \"%s\": no loaded data belongs to it"),
+                   cmd, centre);
+        kefu_detail(KL("有数据的中心: %s", "centres with data: %s"), PQgetvalue(r, 0, 1));
+        kefu_hint(KL("检查 --centre；文件用 kefu load --centre 名称 载入到某个中心",
+                     "check --centre; files load into a centre with kefu load --centre NAME"));
+        st = KEFU_ERR_USAGE;
+    }
+    PQclear(r);
+    return st;
 }
 
 void kefu_db_set_role(PGconn *c, const char *role) {
@@ -339,10 +410,47 @@ static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv) {
         ci = embedded;
     }
     args = calloc((size_t)argc + 3, sizeof *args);
-    if (!args || (*ci && asprintf(&dbarg, "--dbname=%s", ci) < 0)) {
-        dbarg = NULL;
+    if (!args) {
         st = KEFU_ERR_NOMEM;
         goto done;
+    }
+    /* The connection settings go through the environment (PGHOST, PGPORT,
+     * PGPASSWORD, ...), never psql's command line: anyone can read a
+     * process's arguments in ps, only its user its environment. A setting
+     * libpq has no variable for goes in --dbname, unless it is secret. */
+    if (*ci) {
+        char *err = NULL;
+        PQconninfoOption *opts = PQconninfoParse(ci, &err);
+        if (!opts) {
+            kefu_error(KL("无效的连接串: %s", "invalid connection string: %s"),
+                       err ? err : "out of memory");
+            PQfreemem(err);
+            st = KEFU_ERR_USAGE;
+            goto done;
+        }
+        kefu_buf rest = {0};
+        for (PQconninfoOption *op = opts; op->keyword; op++) {
+            if (!op->val)
+                continue;
+            if (op->envvar)
+                setenv(op->envvar, op->val, 1);
+            else if (!strchr(op->dispchar, '*'))
+                kefu_conninfo_append(&rest, op->keyword, op->val);
+        }
+        PQconninfoFree(opts);
+        if (kefu_buf_status(&rest)) {
+            kefu_buf_free(&rest);
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
+        if (rest.len && asprintf(&dbarg, "--dbname=%s", rest.ptr) < 0)
+            dbarg = NULL;
+        int failed = rest.len && !dbarg;
+        kefu_buf_free(&rest);
+        if (failed) {
+            st = KEFU_ERR_NOMEM;
+            goto done;
+        }
     }
     int n = 0;
     args[n++] = "psql";
@@ -355,7 +463,7 @@ static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv) {
     /* The same search_path the stages get, so `\d calls` finds kefu.calls. */
     const char *old = getenv("PGOPTIONS");
     char *pgopts = NULL;
-    if (asprintf(&pgopts, "%s%s-c search_path=kefu,pg_catalog,public", old ? old : "",
+    if (asprintf(&pgopts, "%s%s-c search_path=kefu,pg_catalog", old ? old : "",
                  old && *old ? " " : "") >= 0) {
         setenv("PGOPTIONS", pgopts, 1);
         free(pgopts);

@@ -372,3 +372,116 @@ done:
     free(path);
     return st;
 }
+
+/* ---- phone-like runs in free text ----------------------------------------- */
+
+/* Bytes of the digit at s[i] (1 ASCII, 3 full-width U+FF10..U+FF19), 0 if none. */
+static size_t digit_len(const unsigned char *s, size_t n, size_t i) {
+    if (s[i] >= '0' && s[i] <= '9')
+        return 1;
+    if (i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBC && s[i + 2] >= 0x90 && s[i + 2] <= 0x99)
+        return 3;
+    return 0;
+}
+
+/* Value 0-9 of the digit at s[i] (digit_len > 0). */
+static char digit_value(const unsigned char *s, size_t i) {
+    return s[i] < 0x80 ? (char)s[i] : (char)('0' + (s[i + 2] - 0x90));
+}
+
+#define MASK_MAX_DIGITS 64 /* longer runs are masked whole */
+
+size_t kefu_mask_phones(char *text, size_t n) {
+    unsigned char *s = (unsigned char *)text;
+    size_t i = 0, runs = 0;
+
+    while (i < n) {
+        if (!digit_len(s, n, i)) {
+            i++;
+            continue;
+        }
+        /* A run: groups of digits joined by one separator. Where each digit
+         * sits (offset, bytes) is kept for the masking pass. */
+        size_t pos[MASK_MAX_DIGITS], len[MASK_MAX_DIGITS], nd = 0, total = 0;
+        char head[4] = {0, 0, 0, 0};
+        int plus = i > 0 && s[i - 1] == '+';
+        size_t prev_group = 0, groups = 0, cc_group = 0;
+        size_t j = i, end = i;
+        for (;;) {
+            size_t g = 0, k = j, d;
+            while (k < n && (d = digit_len(s, n, k)) > 0) {
+                if (nd < MASK_MAX_DIGITS) {
+                    pos[nd] = k;
+                    len[nd] = d;
+                }
+                if (total < 4)
+                    head[total] = digit_value(s, k);
+                nd++;
+                total++;
+                g++;
+                k += d;
+            }
+            groups++;
+            if (groups == 1 && ((plus && g == 2 && head[0] == '8' && head[1] == '6') ||
+                                (g == 4 && memcmp(head, "0086", 4) == 0)))
+                cc_group = 1; /* the country code: an area code of 2 may follow */
+            end = k;
+            prev_group = g;
+            /* one separator, then the next group must qualify */
+            if (k + 1 >= n || (s[k] != ' ' && s[k] != '-') || !digit_len(s, n, k + 1))
+                break;
+            size_t g2 = 0, m = k + 1, d2;
+            while (m < n && (d2 = digit_len(s, n, m)) > 0) {
+                g2++;
+                m += d2;
+            }
+            int join = (g2 >= 3 && prev_group >= 3) ||
+                       (cc_group && groups == 1 && g2 >= 2) || /* +86 10 ... */
+                       (cc_group && groups == 2 && prev_group >= 2 && g2 >= 3);
+            if (!join)
+                break;
+            j = k + 1;
+        }
+        /* national digits: after a +86 / 0086 */
+        size_t skip = 0;
+        if (plus && total >= 2 && head[0] == '8' && head[1] == '6')
+            skip = 2;
+        else if (total >= 4 && memcmp(head, "0086", 4) == 0)
+            skip = 4;
+        size_t national = total - skip;
+        if (national >= 7) {
+            size_t keep_head = national >= 11 ? 3 : 2, keep_tail = national >= 11 ? 4 : 2;
+            if (total > MASK_MAX_DIGITS)
+                keep_head = keep_tail = 0; /* no digit of a giant run stays */
+            for (size_t k = 0; k < nd && k < MASK_MAX_DIGITS; k++) {
+                size_t idx = k; /* position among all digits */
+                if (idx < skip)
+                    continue;
+                size_t ni = idx - skip;
+                if (ni < keep_head || ni >= national - keep_tail)
+                    continue;
+                if (len[k] == 1)
+                    s[pos[k]] = '*';
+                else {
+                    s[pos[k]] = 0xEF;
+                    s[pos[k] + 1] = 0xBC;
+                    s[pos[k] + 2] = 0x8A; /* ＊ U+FF0A */
+                }
+            }
+            if (total > MASK_MAX_DIGITS) /* digits past the recorded ones */
+                for (size_t k = pos[MASK_MAX_DIGITS - 1] + len[MASK_MAX_DIGITS - 1]; k < end;) {
+                    size_t d = digit_len(s, n, k);
+                    if (d == 1)
+                        s[k] = '*';
+                    else if (d == 3) {
+                        s[k + 1] = 0xBC;
+                        s[k + 2] = 0x8A;
+                    }
+                    k += d ? d : 1;
+                }
+            runs++;
+        }
+        i = end;
+    }
+    return runs;
+}

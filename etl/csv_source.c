@@ -9,9 +9,13 @@
 #include <string.h>
 
 #define CSV_CHUNK (256 * 1024)
-/* A field this large means a quote was never closed: stop rather than read
- * the rest of the file into one field. */
+/* An open field this large means a quote was never closed: stop rather than
+ * read the rest of the file into one field. A closed field this large is a
+ * reject of its record. */
 #define CSV_MAX_FIELD (16u * 1024 * 1024)
+/* libcsv grows its field buffer by this much at a time (its default, 128
+ * bytes, costs 8,000 reallocations for a 1 MB field). */
+#define CSV_BLOCK (32 * 1024)
 
 typedef struct {
     size_t off, len; /* in arena */
@@ -40,7 +44,9 @@ typedef struct {
     size_t nq, capq, qpos;
 
     size_t cur_first; /* first field of the record being parsed */
+    size_t big_col;   /* 1-based column of a field over CSV_MAX_FIELD in it, 0 = none */
     long open_start;  /* line where the open record began, 0 = none */
+    int cr_pending;   /* the last chunk ended in CR: an LF first in the next is its pair */
     long line;        /* physical line of the next byte fed */
 
     char *chunk; /* CSV_CHUNK bytes */
@@ -63,6 +69,7 @@ static kefu_status parser_init(csv_source *s) {
     if (csv_init(&s->p, CSV_OPTS) != 0)
         return KEFU_ERR_NOMEM;
     csv_set_space_func(&s->p, no_space);
+    csv_set_blk_size(&s->p, CSV_BLOCK);
     s->p_live = 1;
     return KEFU_OK;
 }
@@ -85,6 +92,12 @@ static void cb_field(void *data, size_t n, void *ctx) {
 
     if (s->cb_err)
         return;
+    if (n > CSV_MAX_FIELD) {
+        /* kept out of the arena: the record becomes a reject */
+        if (!s->big_col)
+            s->big_col = s->nf - s->cur_first + 1;
+        n = 0;
+    }
     if (s->nf == s->capf) {
         size_t cap = s->capf ? 2 * s->capf : 1024;
         csv_field *nf = realloc(s->f, cap * sizeof *nf);
@@ -125,6 +138,16 @@ static csv_rec *push_rec(csv_source *s) {
     r->col = r->val = SIZE_MAX;
     s->cur_first = s->nf;
     s->open_start = 0;
+    if (s->big_col) {
+        char col[24];
+        snprintf(col, sizeof col, "%zu", s->big_col);
+        s->big_col = 0;
+        r->error = "field longer than 16 MiB";
+        r->col = arena_put(s, col, strlen(col));
+        r->val = arena_put(s, "", 0);
+        if (r->col == SIZE_MAX || r->val == SIZE_MAX)
+            s->cb_err = KEFU_ERR_NOMEM;
+    }
     return r;
 }
 
@@ -160,9 +183,30 @@ static void push_error(csv_source *s, const char *reason, const char *value, siz
 static int feed(csv_source *s, const char *buf, size_t n) {
     size_t pos = 0;
 
+    /* A line ends at LF, CRLF or a lone CR (old Mac files): the physical
+     * line of a record is right whatever the line endings. A CRLF cut by the
+     * chunk boundary counts once. */
+    if (s->cr_pending && n > 0) {
+        s->cr_pending = 0;
+        if (buf[0] == '\n') {
+            if (csv_parse(&s->p, buf, 1, cb_field, cb_row, s) != 1 || s->cb_err)
+                return -1;
+            pos = 1;
+        }
+    }
     while (pos < n) {
-        const char *nl = memchr(buf + pos, '\n', n - pos);
-        size_t end = nl ? (size_t)(nl - buf) + 1 : n, len = end - pos, done;
+        size_t k = pos;
+        while (k < n && buf[k] != '\n' && buf[k] != '\r')
+            k++;
+        int nl = k < n;
+        size_t end = nl ? k + 1 : n;
+        if (nl && buf[k] == '\r') {
+            if (k + 1 < n && buf[k + 1] == '\n')
+                end = k + 2;
+            else if (k + 1 == n)
+                s->cr_pending = 1;
+        }
+        size_t len = end - pos, done;
 
         if (s->open_start == 0) {
             for (size_t i = pos; i < end; i++)
@@ -196,10 +240,12 @@ static int feed(csv_source *s, const char *buf, size_t n) {
                 return -1;
             }
         }
-        if (csv_get_buffer_size(&s->p) > CSV_MAX_FIELD) {
+        /* The field being read (not the buffer libcsv keeps allocated
+         * after a long field ended). */
+        if (s->p.entry_pos > CSV_MAX_FIELD) {
             kefu_error(KL("%s: 第 %ld 行起的字段超过 16 MiB",
                           "%s: field starting at line %ld exceeds 16 MiB"),
-                       s->path, s->open_start);
+                       s->path, s->open_start ? s->open_start : s->line);
             kefu_hint(KL("检查该行是否有未闭合的引号", "look for an unclosed quote on that line"));
             return -1;
         }

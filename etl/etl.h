@@ -9,6 +9,12 @@
  * caller-hash key when missing and record its fingerprint. */
 kefu_status kefu_cmd_init(const kefu_db_opts *db, int argc, char **argv);
 
+/* Before a job that needs the schema: KEFU_OK when every migration of the
+ * SQL directory is applied. Otherwise the embedded cluster (kefu's own) is
+ * initialised on the spot as `kefu init` would (and `kefu demo` does); a
+ * configured database gets "run kefu init first" and KEFU_ERR_DB. */
+kefu_status kefu_schema_ready(const kefu_db_opts *db, PGconn *c);
+
 /* kefu load FEED FILE... (argv[0] = "load"). */
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv);
 

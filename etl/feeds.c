@@ -3,6 +3,7 @@
  * functions; referential rules as SQL over the staging table. */
 #include "feeds.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -153,7 +154,7 @@ static const feed_col C_STATES[] = {
     CENTRE,
     {"agent_id", "工号|坐席工号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
     {"state", "状态", COL_ENUM, 1, E_STATE, NULL, 0, 0, NULL},
-    {"reason", "原因码|原因", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
+    {"reason", "原因码|原因", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"started_at", "开始时间", COL_TS, 1, NULL, NULL, 0, 0, NULL},
     {"ended_at", "结束时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
 };
@@ -225,6 +226,30 @@ static const feed_col C_SHIFTS[] = {
     {"end", "下班时间", COL_TIME, 1, NULL, "end_time", 0, 0, NULL},
     {"paid_hours", "计薪工时", COL_NUM, 1, NULL, NULL, 0, 24, NULL},
 };
+
+/* A shift whose start equals its end would be 0 or 24 hours; kefu does not
+ * guess (a 24-hour shift is written 00:00-24:00). 24:00 ends a shift, it does
+ * not start one. The paid hours fit into the shift. */
+static const char *check_shifts(const feed_row *r, const char **col, const char **extra) {
+    (void)extra;
+    int s = col_ix(r, "start"), e = col_ix(r, "end"), p = col_ix(r, "paid_hours");
+    int64_t start = r->num[s], end = r->num[e];
+    if (start == 86400) {
+        *col = "start";
+        return KL("24:00 只能作为下班时间", "24:00 can only end a shift, not start one");
+    }
+    if (start == end) {
+        *col = "end";
+        return KL("上班与下班时间相同（0 或 24 小时？）；24 小时班次请写 00:00 至 24:00",
+                  "start equals end (0 or 24 hours?); write a 24-hour shift as 00:00 to 24:00");
+    }
+    int64_t len = end > start ? end - start : end + 86400 - start;
+    if (strtod(r->text[p], NULL) * 3600.0 > (double)len) {
+        *col = "paid_hours";
+        return KL("计薪工时超过班次时长", "paid_hours exceed the shift's length");
+    }
+    return NULL;
+}
 
 static const feed_col C_ROSTER[] = {
     CENTRE,
@@ -318,7 +343,7 @@ static const feed_col C_PULLOUTS[] = {
     {"start_at", "开始时间", COL_TS, 1, NULL, NULL, 0, 0, NULL},
     {"end_at", "结束时间", COL_TS, 1, NULL, NULL, 0, 0, NULL},
     {"kind", "类型", COL_ENUM, 1, E_PULLOUT, NULL, 0, 0, NULL},
-    {"reason", "原因", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
+    {"reason", "原因", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"registered_by", "登记人", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
     {"registered_at", "登记时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
 };
@@ -334,7 +359,7 @@ static const feed_col C_VIOLATIONS[] = {
     {"emp_id", "工号|员工编号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
     {"date", "日期", COL_DATE, 1, NULL, NULL, 0, 0, NULL},
     {"rule", "规则|违规类型", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
-    {"note", "备注|说明", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
+    {"note", "备注|说明", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"registered_by", "登记人", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -346,7 +371,7 @@ static const feed_col C_COMPLAINTS[] = {
     {"category", "类别", COL_ENUM, 1, E_CATEGORY, NULL, 0, 0, NULL},
     {"emp_id", "被投诉工号|工号", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
     {"caller", "主叫号码|来电号码", COL_PHONE, 0, NULL, "caller", 0, 0, NULL},
-    {"description", "内容|投诉内容", COL_TEXT, 0, NULL, NULL, 0, 0, NULL},
+    {"description", "内容|投诉内容", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"verified", "是否查实", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
     {"closed_at", "办结时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
 };
@@ -424,7 +449,7 @@ static const feed_def FEEDS[] = {
     FEED("complaints", "投诉", C_COMPLAINTS, "complaint_id", NULL, check_complaints, K_NONE, NULL,
          NULL, NULL, NULL),
     FEED("employees", "员工", C_EMPLOYEES, "emp_id", NULL, NULL, K_NONE, NULL, NULL, NULL, NULL),
-    FEED("shifts", "班次", C_SHIFTS, "code", NULL, NULL, K_NONE, NULL, NULL, NULL, NULL),
+    FEED("shifts", "班次", C_SHIFTS, "code", NULL, check_shifts, K_NONE, NULL, NULL, NULL, NULL),
     FEED("roster", "排班表", C_ROSTER, "emp_id,work_date", "shift_code,kind", check_roster,
          K_ROSTER, NULL, NULL, NULL, NULL),
     FEED("leaves", "请假", C_LEAVES, "emp_id,start_at", NULL, check_leaves, K_EMP_EXISTS, NULL,

@@ -7,7 +7,9 @@
 #include "../common/common.h"
 
 typedef enum {
-    COL_TEXT, /* UTF-8 text, trimmed */
+    COL_TEXT, /* UTF-8 text, trimmed: ids, codes, names (KEFU_TEXT_MAX_CHARS) */
+    COL_FREE, /* free text (notes, descriptions): phone-like digit runs masked
+                 on load, KEFU_FREE_MAX_CHARS */
     COL_INT,  /* integer within [lo, hi] */
     COL_NUM,  /* decimal number within [lo, hi] */
     COL_TS,   /* local timestamp, DOMAIN §3 variants */

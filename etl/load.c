@@ -5,7 +5,9 @@
  * the feed table set-based (insert new, replace changed, skip identical). */
 #include "etl.h"
 #include "feeds.h"
+#include "rejects.h"
 #include "source.h"
+#include "validate.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -18,7 +20,6 @@
 #include <unistd.h>
 
 #define COPY_CHUNK (64 * 1024)
-#define MAX_REJECT_VALUE 200
 
 typedef struct {
     const char *format; /* auto | csv | asterisk-queue-log | zkteco-attlog */
@@ -36,13 +37,6 @@ typedef struct {
     uint64_t read, inserted, updated, skipped, rejected;
 } load_counts;
 
-/* The rejects of one batch, spooled to a temporary file as COPY text lines
- * (line \t column \t value \t reason) so memory stays bounded. */
-typedef struct {
-    FILE *fp; /* owned */
-    uint64_t n;
-} reject_spool;
-
 /* Decimal digits of v (v >= 0) appended to b. */
 static void append_uint(kefu_buf *b, uint64_t v) {
     char tmp[24];
@@ -54,259 +48,18 @@ static void append_uint(kefu_buf *b, uint64_t v) {
     kefu_buf_append(b, tmp + i, (size_t)(24 - i));
 }
 
-/* Valid UTF-8 (no overlongs, no surrogates)? Fast path for ASCII. */
-static int utf8_valid(const unsigned char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else
-            return 0;
-        if (i + len > n)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
-static void spool_reject(reject_spool *sp, long line, const char *col, const char *value,
-                         const char *reason) {
-    if (!sp->fp)
-        sp->fp = tmpfile();
-    if (!sp->fp)
-        return;
-    kefu_buf b = {0};
-    char val[MAX_REJECT_VALUE * 4 + 8];
-    if (value) {
-        size_t n = strlen(value);
-        if (n > MAX_REJECT_VALUE)
-            n = MAX_REJECT_VALUE;
-        memcpy(val, value, n);
-        val[n] = 0;
-        /* A cut inside a multibyte character, or invalid bytes: keep it ASCII. */
-        if (!utf8_valid((const unsigned char *)val, n))
-            for (size_t i = 0; i < n; i++)
-                if ((unsigned char)val[i] >= 0x80)
-                    val[i] = '?';
-    }
-    kefu_buf_printf(&b, "%ld\t", line);
-    if (col)
-        kefu_copy_escape(&b, col);
-    else
-        kefu_buf_puts(&b, "\\N");
-    kefu_buf_puts(&b, "\t");
-    if (value)
-        kefu_copy_escape(&b, val);
-    else
-        kefu_buf_puts(&b, "\\N");
-    kefu_buf_puts(&b, "\t");
-    kefu_copy_escape(&b, reason);
-    kefu_buf_puts(&b, "\n");
-    fwrite(b.ptr, 1, b.len, sp->fp);
-    kefu_buf_free(&b);
-    sp->n++;
-}
-
-/* ---- per-feed plan: header mapping and SQL ------------------------------- */
-
-typedef struct {
-    const feed_def *f;
-    int *map;      /* map[feed col] = field index in the record, or -1 */
-    kefu_buf cols; /* column list of the COPY into stage */
-    int has_phone;
-    int binary_ok;  /* every stored column has a simple binary form */
-    size_t nfields; /* stored columns incl. batch_id (not _line) */
-    size_t nextra;
-    char **extra_names;
-} feed_plan;
-
-static void plan_free(feed_plan *p) {
-    free(p->map);
-    kefu_buf_free(&p->cols);
-    for (size_t i = 0; i < p->nextra; i++)
-        free(p->extra_names[i]);
-    free(p->extra_names);
-}
-
-static kefu_status plan_make(const feed_def *f, kefu_source *src, const char *path, feed_plan *p) {
-    memset(p, 0, sizeof *p);
-    p->f = f;
-    p->map = malloc(f->ncols * sizeof *p->map);
-    if (!p->map)
-        return KEFU_ERR_NOMEM;
-    for (size_t i = 0; i < f->ncols; i++)
-        p->map[i] = -1;
-    for (size_t h = 0; h < src->nheader; h++) {
-        int ix = kefu_feed_match_header(f, src->header[h]);
-        if (ix < 0) {
-            if (src->header[h][0])
-                kefu_info(KL("%s: 忽略未知列 \"%s\"", "%s: ignoring unknown column \"%s\""), path,
-                          src->header[h]);
-            continue;
-        }
-        if (p->map[ix] >= 0) {
-            kefu_error(
-                KL("%s 第 1 行: 列 \"%s\" 出现两次", "%s line 1: column \"%s\" appears twice"),
-                path, src->header[h]);
-            return KEFU_ERR_INPUT;
-        }
-        p->map[ix] = (int)h;
-    }
-    for (size_t i = 0; i < f->ncols; i++)
-        if (f->cols[i].required && p->map[i] < 0) {
-            kefu_error(KL("%s: 缺少必需的列 %s（%s）", "%s: missing required column %s (%s)"), path,
-                       f->cols[i].name, f->cols[i].zh);
-            kefu_hint(KL("%s 的列: 见 README 的 \"输入格式\"",
-                         "columns of feed %s: see README \"Input formats\""),
-                      f->name);
-            return KEFU_ERR_INPUT;
-        }
-    if (strcmp(f->name, "punches") == 0 && p->map[kefu_feed_match_header(f, "emp_id")] < 0 &&
-        p->map[kefu_feed_match_header(f, "badge_no")] < 0) {
-        kefu_error(KL("%s: 需要 emp_id（工号）或 badge_no（考勤号）列",
-                      "%s: needs an emp_id or a badge_no column"),
-                   path);
-        return KEFU_ERR_INPUT;
-    }
-    for (size_t i = 0; i < f->ncols; i++) {
-        const feed_col *c = &f->cols[i];
-        const char *db = c->db ? c->db : c->name;
-        if (!db[0])
-            continue;
-        if (p->cols.len)
-            kefu_buf_puts(&p->cols, ", ");
-        if (c->type == COL_PHONE) {
-            kefu_buf_printf(&p->cols, "%s_hash, %s_masked", db, db);
-            p->has_phone = 1;
-        } else {
-            kefu_buf_puts(&p->cols, db);
-        }
-    }
-    if (f->extra_cols) {
-        kefu_buf_printf(&p->cols, ", %s", f->extra_cols);
-        const char *s = f->extra_cols;
-        while (s) {
-            const char *comma = strchr(s, ',');
-            size_t n = comma ? (size_t)(comma - s) : strlen(s);
-            p->extra_names = realloc(p->extra_names, (p->nextra + 1) * sizeof *p->extra_names);
-            p->extra_names[p->nextra++] = strndup(s, n);
-            s = comma ? comma + 1 : NULL;
-        }
-    }
-    kefu_buf_puts(&p->cols, ", batch_id");
-    p->binary_ok = p->nextra == 0;
-    p->nfields = 1;
-    for (size_t i = 0; i < f->ncols; i++) {
-        const feed_col *c = &f->cols[i];
-        if (c->db && !c->db[0])
-            continue;
-        p->nfields += c->type == COL_PHONE ? 2 : 1;
-        if (c->type == COL_NUM)
-            p->binary_ok = 0;
-    }
-    return KEFU_OK;
-}
-
-/* ---- one record ------------------------------------------------------------ */
-
 typedef struct {
     const load_opts *o;
-    const feed_plan *p;
-    const unsigned char *key;
+    const kefu_plan *p;
     int64_t batch_id;
-    kefu_buf out; /* COPY text being built */
-    reject_spool spool;
-    /* per-record scratch, one slot per feed column */
-    int *has;
-    int64_t *num;
-    const char **text;
-    char **norm;            /* normalised text buffers */
+    kefu_buf out; /* COPY data being built */
+    kefu_spool spool;
+    kefu_row row;           /* the validated record */
     int with_line;          /* append the _line column (staging table) */
     int binary;             /* binary COPY format (binary_ok plans) */
     long line;              /* line of the record being emitted */
     kefu_encoding encoding; /* GB18030 once the source said so */
 } row_ctx;
-
-static char *trim(char *s, size_t *n) {
-    size_t len = *n;
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-        len--;
-    s[len] = 0;
-    *n = len;
-    return s;
-}
-
-static int parse_int(const char *s, int64_t *v) {
-    char *end;
-    errno = 0;
-    long long x = strtoll(s, &end, 10);
-    if (errno || end == s || *end)
-        return -1;
-    *v = x;
-    return 0;
-}
-
-/* A decimal number: digits, optional sign and one '.', no exponent. */
-static int parse_num(const char *s, double *v) {
-    const char *p = s;
-    if (*p == '-' || *p == '+')
-        p++;
-    int digits = 0, dots = 0;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9')
-            digits++;
-        else if (*p == '.' && !dots)
-            dots++;
-        else
-            return -1;
-    }
-    if (!digits)
-        return -1;
-    *v = strtod(s, NULL);
-    return 0;
-}
-
-static int parse_bool(const char *s, const char **out) {
-    static const char *T[] = {"1", "true", "t", "yes", "y", "是", "真", NULL};
-    static const char *F[] = {"0", "false", "f", "no", "n", "否", "假", NULL};
-    for (int i = 0; T[i]; i++)
-        if (strcasecmp(s, T[i]) == 0) {
-            *out = "true";
-            return 0;
-        }
-    for (int i = 0; F[i]; i++)
-        if (strcasecmp(s, F[i]) == 0) {
-            *out = "false";
-            return 0;
-        }
-    return -1;
-}
 
 /* ---- binary COPY (the fast path's format: no text parsing on the server) -- */
 
@@ -351,6 +104,7 @@ static int hexval(char h) {
  * extra columns (plan.binary_ok). */
 static void emit_binary(row_ctx *x) {
     const feed_def *f = x->p->f;
+    const kefu_row *r = &x->row;
     kefu_buf *b = &x->out;
     put16(b, (int)x->p->nfields + (x->with_line ? 1 : 0));
     for (size_t i = 0; i < f->ncols; i++) {
@@ -360,62 +114,63 @@ static void emit_binary(row_ctx *x) {
             continue;
         switch (c->type) {
         case COL_TEXT:
+        case COL_FREE:
         case COL_ENUM:
         case COL_NUM: /* never here: binary_ok excludes it */
-            put_text(b, x->text[i]);
+            put_text(b, r->text[i]);
             break;
         case COL_BOOL:
-            if (!x->text[i]) {
+            if (!r->text[i]) {
                 put32(b, -1);
             } else {
                 put32(b, 1);
-                kefu_buf_append(b, x->text[i][0] == 't' ? "\1" : "\0", 1);
+                kefu_buf_append(b, r->text[i][0] == 't' ? "\1" : "\0", 1);
             }
             break;
         case COL_INT:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 4);
-                put32(b, x->num[i]);
+                put32(b, r->num[i]);
             }
             break;
         case COL_TS:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 8);
-                put64(b, (x->num[i] - PG_EPOCH_SECS) * 1000000);
+                put64(b, (r->num[i] - PG_EPOCH_SECS) * 1000000);
             }
             break;
         case COL_DATE:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 4);
-                put32(b, x->num[i] - PG_EPOCH_DAYS);
+                put32(b, r->num[i] - PG_EPOCH_DAYS);
             }
             break;
         case COL_TIME:
-            if (!x->has[i])
+            if (!r->has[i])
                 put32(b, -1);
             else {
                 put32(b, 8);
-                put64(b, x->num[i] * 1000000);
+                put64(b, r->num[i] * 1000000);
             }
             break;
         case COL_PHONE:
-            if (!x->text[i]) {
+            if (!r->text[i]) {
                 put32(b, -1);
                 put32(b, -1);
             } else {
                 unsigned char raw[32];
                 for (int k = 0; k < 32; k++)
-                    raw[k] = (unsigned char)(hexval(x->norm[i][2 * k]) << 4 |
-                                             hexval(x->norm[i][2 * k + 1]));
+                    raw[k] = (unsigned char)(hexval(r->norm[i][2 * k]) << 4 |
+                                             hexval(r->norm[i][2 * k + 1]));
                 put32(b, 32);
                 kefu_buf_append(b, raw, 32);
-                put_text(b, x->norm[i] + 65);
+                put_text(b, r->norm[i] + 65);
             }
             break;
         }
@@ -428,212 +183,22 @@ static void emit_binary(row_ctx *x) {
     }
 }
 
-/* Validate rec and append its COPY line to ctx->out; or spool a reject.
+/* Validate rec and append its COPY data to x->out; or spool a reject.
  * Returns 1 accepted, 0 rejected. */
 static int process_record(row_ctx *x, const kefu_record *rec) {
     const feed_def *f = x->p->f;
-    const char *bad_col = NULL, *bad_val = NULL, *reason = NULL;
-    char masked[64];
+    const kefu_row *r = &x->row;
 
-    if (rec->error) {
-        /* The source's excerpt may hold a caller number (e.g. a whole
-         * malformed line): mask every run of 7+ digits as a caller would be. */
-        char safe[MAX_REJECT_VALUE + 1];
-        const char *ev = rec->error_value;
-        if (ev && x->p->has_phone) {
-            size_t k = 0;
-            for (const char *s = ev; *s && k < MAX_REJECT_VALUE;) {
-                size_t run = strspn(s, "0123456789");
-                if (run >= 7 && k + run <= MAX_REJECT_VALUE) {
-                    kefu_phone_mask(s, run, safe + k);
-                } else if (run >= 7) {
-                    memset(safe + k, '*', MAX_REJECT_VALUE - k);
-                    run = MAX_REJECT_VALUE - k;
-                } else {
-                    if (!run)
-                        run = 1;
-                    if (k + run > MAX_REJECT_VALUE)
-                        run = MAX_REJECT_VALUE - k;
-                    memcpy(safe + k, s, run);
-                }
-                k += run;
-                s += run;
-            }
-            safe[k] = 0;
-            ev = safe;
-        }
-        spool_reject(&x->spool, rec->line, rec->error_col, ev, rec->error);
+    if (!kefu_validate(&x->row, rec)) {
+        kefu_spool_add(&x->spool, rec->line, r->bad_col, r->bad_val, r->reason);
         return 0;
-    }
-    for (size_t i = 0; i < f->ncols; i++) {
-        const feed_col *c = &f->cols[i];
-        x->has[i] = 0;
-        x->text[i] = NULL;
-        char *v = NULL;
-        size_t n = 0;
-        int fi = x->p->map[i];
-        if (fi >= 0 && (size_t)fi < rec->nfields) {
-            n = rec->len[fi];
-            v = trim(rec->field[fi], &n);
-        }
-        if (!v || !n) {
-            if (i == 0 && x->o->centre) {
-                x->text[i] = x->o->centre;
-                continue;
-            }
-            if (c->required) {
-                bad_col = c->name;
-                bad_val = "";
-                reason = KL("必填字段为空", "required value is empty");
-                goto reject;
-            }
-            x->text[i] = c->dflt;
-            continue;
-        }
-        if (!utf8_valid((const unsigned char *)v, n)) {
-            bad_col = c->name;
-            bad_val = c->type == COL_PHONE ? "***" : v;
-            reason = KL("不是有效的 UTF-8 / GB18030 文本", "not valid UTF-8 or GB18030 text");
-            goto reject;
-        }
-        switch (c->type) {
-        case COL_TEXT:
-            x->text[i] = v;
-            break;
-        case COL_INT: {
-            int64_t iv;
-            if (parse_int(v, &iv) || iv < c->lo || iv > c->hi) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是范围内的整数", "not an integer in range");
-                goto reject;
-            }
-            x->num[i] = iv;
-            x->has[i] = 1;
-            x->text[i] = v;
-            break;
-        }
-        case COL_NUM: {
-            double d;
-            if (parse_num(v, &d) || d < c->lo || d > c->hi) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是范围内的数值", "not a number in range");
-                goto reject;
-            }
-            x->text[i] = v;
-            break;
-        }
-        case COL_TS: {
-            kefu_ts t;
-            if (kefu_parse_ts(v, n, &t)) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是有效的时间（YYYY-MM-DD HH:MM:SS）",
-                            "not a valid timestamp (YYYY-MM-DD HH:MM:SS)");
-                goto reject;
-            }
-            /* Already canonical text passes through; other variants are rewritten. */
-            if (n == 19 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' &&
-                v[16] == ':') {
-                x->text[i] = v;
-            } else {
-                kefu_format_ts(t, x->norm[i]);
-                x->text[i] = x->norm[i];
-            }
-            x->num[i] = t;
-            x->has[i] = 1;
-            break;
-        }
-        case COL_DATE: {
-            int64_t d;
-            if (kefu_parse_date(v, n, &d)) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是有效的日期（YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)");
-                goto reject;
-            }
-            kefu_format_date(d, x->norm[i]);
-            x->num[i] = d;
-            x->has[i] = 1;
-            x->text[i] = x->norm[i];
-            break;
-        }
-        case COL_TIME: {
-            int secs;
-            /* 24:00 is a valid shift end (PostgreSQL's time accepts it). */
-            if (kefu_parse_clock(v, n, &secs) || secs > 86400) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是有效的时刻（HH:MM）", "not a valid clock time (HH:MM)");
-                goto reject;
-            }
-            snprintf(x->norm[i], 32, "%02d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60);
-            x->num[i] = secs;
-            x->has[i] = 1;
-            x->text[i] = x->norm[i];
-            break;
-        }
-        case COL_BOOL:
-            if (parse_bool(v, &x->text[i])) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("不是是/否值", "not a yes/no value");
-                goto reject;
-            }
-            break;
-        case COL_ENUM: {
-            const enum_map *m = c->enums;
-            for (; m->in; m++)
-                if (strcasecmp(m->in, v) == 0)
-                    break;
-            if (!m->in) {
-                bad_col = c->name;
-                bad_val = v;
-                reason = KL("未知的取值", "unknown value");
-                goto reject;
-            }
-            x->text[i] = m->out;
-            break;
-        }
-        case COL_PHONE: {
-            char digits[64];
-            int dn = kefu_phone_normalise(v, n, digits, sizeof digits);
-            if (dn < 3) {
-                bad_col = c->name;
-                bad_val = "***";
-                reason = KL("不是电话号码", "not a phone number");
-                goto reject;
-            }
-            kefu_phone_hash(x->key, digits, (size_t)dn, x->norm[i]);
-            kefu_phone_mask(digits, (size_t)dn, masked);
-            snprintf(x->norm[i] + 65, 64, "%s", masked);
-            x->text[i] = x->norm[i];
-            x->has[i] = 1;
-            break;
-        }
-        }
-    }
-    const char *extra[4] = {NULL, NULL, NULL, NULL};
-    if (f->check) {
-        feed_row r = {f->cols, f->ncols, x->has, x->num, x->text};
-        const char *col = NULL;
-        reason = f->check(&r, &col, extra);
-        if (reason) {
-            bad_col = col;
-            int ix = kefu_feed_match_header(f, col);
-            bad_val = ix >= 0 ? x->text[ix] : NULL;
-            if (ix >= 0 && f->cols[ix].type == COL_PHONE)
-                bad_val = "***";
-            goto reject;
-        }
     }
     if (x->binary) {
         x->line = rec->line;
         emit_binary(x);
         return 1;
     }
-    /* Accepted: one COPY line. */
+    /* Accepted: one COPY text line. */
     for (size_t i = 0; i < f->ncols; i++) {
         const feed_col *c = &f->cols[i];
         const char *db = c->db ? c->db : c->name;
@@ -642,25 +207,25 @@ static int process_record(row_ctx *x, const kefu_record *rec) {
         if (i)
             kefu_buf_append(&x->out, "\t", 1);
         if (c->type == COL_PHONE) {
-            if (x->text[i]) {
+            if (r->text[i]) {
                 /* bytea input "\x<hex>", its backslash doubled for COPY text */
                 kefu_buf_append(&x->out, "\\\\x", 3);
-                kefu_buf_append(&x->out, x->norm[i], 64);
+                kefu_buf_append(&x->out, r->norm[i], 64);
                 kefu_buf_append(&x->out, "\t", 1);
-                kefu_buf_puts(&x->out, x->norm[i] + 65);
+                kefu_buf_puts(&x->out, r->norm[i] + 65);
             } else {
                 kefu_buf_puts(&x->out, "\\N\t\\N");
             }
-        } else if (x->text[i]) {
-            kefu_copy_escape(&x->out, x->text[i]);
+        } else if (r->text[i]) {
+            kefu_copy_escape(&x->out, r->text[i]);
         } else {
             kefu_buf_append(&x->out, "\\N", 2);
         }
     }
     for (size_t e = 0; e < x->p->nextra; e++) {
         kefu_buf_append(&x->out, "\t", 1);
-        if (extra[e])
-            kefu_copy_escape(&x->out, extra[e]);
+        if (r->extra[e])
+            kefu_copy_escape(&x->out, r->extra[e]);
         else
             kefu_buf_append(&x->out, "\\N", 2);
     }
@@ -672,134 +237,9 @@ static int process_record(row_ctx *x, const kefu_record *rec) {
     }
     kefu_buf_append(&x->out, "\n", 1);
     return 1;
-
-reject:
-    spool_reject(&x->spool, rec->line, bad_col, bad_val, reason);
-    return 0;
 }
 
 /* ---- database steps -------------------------------------------------------- */
-
-/* Send the spooled rejects into kefu.load_rejects for batch_id. */
-static kefu_status store_rejects(PGconn *c, reject_spool *sp, int64_t batch_id) {
-    if (!sp->fp || !sp->n)
-        return KEFU_OK;
-    kefu_status st =
-        kefu_copy_begin(c, "COPY kefu.load_rejects (batch_id, line, column_name, value,"
-                           " reason) FROM STDIN");
-    if (st)
-        return st;
-    kefu_buf b = {0};
-    char prefix[32];
-    int pl = snprintf(prefix, sizeof prefix, "%lld\t", (long long)batch_id);
-    rewind(sp->fp);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, sp->fp)) > 0) {
-        kefu_buf_append(&b, prefix, (size_t)pl);
-        kefu_buf_append(&b, line, (size_t)n);
-        if (b.len > COPY_CHUNK && (st = kefu_copy_send(c, &b)))
-            break;
-    }
-    free(line);
-    if (!st)
-        st = kefu_copy_send(c, &b);
-    kefu_buf_free(&b);
-    kefu_status st2 = kefu_copy_end(c, st ? "kefu: rejects not sent" : NULL, NULL);
-    return st ? st : st2;
-}
-
-/* Undo COPY-text escaping of one field (in place). */
-static void copy_unescape(char *s) {
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (*r == '\\' && r[1]) {
-            r++;
-            *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = 0;
-}
-
-/* One CSV field, quoted only when it has to be (RFC 4180). */
-static void csv_field(FILE *out, const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    csv_fwrite(out, s, strlen(s));
-}
-
-/* Append the spooled rejects to the CSV file (line,column,value,reason). */
-static void write_rejects_csv(FILE *out, reject_spool *sp, const char *feed) {
-    if (!sp->fp || !out)
-        return;
-    rewind(sp->fp);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, sp->fp)) > 0) {
-        if (line[n - 1] == '\n')
-            line[--n] = 0;
-        char *f[4] = {line, NULL, NULL, NULL};
-        for (int k = 1; k < 4; k++) {
-            char *t = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
-            if (t) {
-                *t = 0;
-                f[k] = t + 1;
-            }
-        }
-        fputs(f[0], out);
-        fputc(',', out);
-        csv_field(out, feed);
-        for (int k = 1; k < 4; k++) {
-            fputc(',', out);
-            if (f[k] && strcmp(f[k], "\\N") != 0) {
-                copy_unescape(f[k]);
-                csv_field(out, f[k]);
-            }
-        }
-        fputc('\n', out);
-    }
-    free(line);
-}
-
-/* Print up to 5 rejects as detail lines (the operator's first look). */
-static void show_rejects(reject_spool *sp, const char *path) {
-    if (!sp->fp)
-        return;
-    rewind(sp->fp);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int shown = 0;
-    while (shown < 5 && (n = getline(&line, &cap, sp->fp)) > 0) {
-        if (line[n - 1] == '\n')
-            line[--n] = 0;
-        char *f[4] = {line, NULL, NULL, NULL};
-        for (int k = 1; k < 4; k++) {
-            char *t = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
-            if (t) {
-                *t = 0;
-                f[k] = t + 1;
-            }
-        }
-        /* \N (no column, no value) is told apart before unescaping turns it into "N". */
-        for (int k = 1; k < 3; k++)
-            if (f[k] && strcmp(f[k], "\\N") == 0)
-                f[k] = NULL;
-        for (int k = 1; k < 4; k++)
-            if (f[k])
-                copy_unescape(f[k]);
-        kefu_detail(KL("%s 第 %s 行, 列 %s: '%s': %s", "%s line %s, column %s: '%s': %s"), path,
-                    f[0], f[1] ? f[1] : "-", f[2] ? f[2] : "", f[3] ? f[3] : "");
-        shown++;
-    }
-    free(line);
-}
 
 static kefu_status sha256_file(const char *path, char hex[65], uint64_t *size) {
     FILE *fp = fopen(path, "rb");
@@ -841,7 +281,7 @@ static int64_t query_int(PGconn *c, const char *sql, int n, const char *const *p
 
 /* Server-side steps on the staged rows: prepare, in-file duplicate keys,
  * referential checks. Rows removed become rejects. */
-static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp) {
+static kefu_status stage_checks(PGconn *c, const feed_def *f, kefu_spool *sp) {
     kefu_status st;
     if (f->prepare_sql && (st = kefu_db_exec(c, f->prepare_sql)))
         return st;
@@ -875,7 +315,7 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp) 
                      KL("文件内重复的键（首次出现在第 %s 行）",
                         "duplicate key in file (first at line %s)"),
                      PQgetvalue(r, i, 2));
-            spool_reject(sp, atol(PQgetvalue(r, i, 0)), f->key, PQgetvalue(r, i, 1), reason);
+            kefu_spool_add(sp, atol(PQgetvalue(r, i, 0)), f->key, PQgetvalue(r, i, 1), reason);
         }
     }
     PQclear(r);
@@ -889,8 +329,8 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp) 
         if ((st = kefu_db_query(c, k->sql, 0, NULL, &r)))
             return st;
         for (int i = 0; i < PQntuples(r); i++)
-            spool_reject(sp, atol(PQgetvalue(r, i, 0)), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
-                         KL(k->reason_zh, k->reason_en));
+            kefu_spool_add(sp, atol(PQgetvalue(r, i, 0)), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+                           KL(k->reason_zh, k->reason_en));
         PQclear(r);
     }
     return KEFU_OK;
@@ -898,7 +338,7 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, reject_spool *sp) 
 
 /* Merge stage into the feed table: new keys inserted, changed rows replaced,
  * identical rows left alone. */
-static kefu_status merge_stage(PGconn *c, const feed_plan *p, load_counts *n) {
+static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
     const feed_def *f = p->f;
     kefu_buf sql = {0}, set = {0}, cmp_t = {0}, cmp_e = {0};
     /* Non-key columns: every stage column except centre, the key and batch_id. */
@@ -944,7 +384,8 @@ static kefu_status merge_stage(PGconn *c, const feed_plan *p, load_counts *n) {
 
 typedef struct {
     const char *path;
-    const char *name; /* base name */
+    const char *name;   /* base name */
+    const char *centre; /* --centre, or "main": the load's centre in the journal */
     const char *format;
     const char *sha;
     uint64_t size;
@@ -1008,48 +449,50 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
 /* Load feed f from the file inside the caller's transaction. On too many
  * rejects returns KEFU_ERR_REJECTS with the spool filled (caller rolls back). */
 static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, const file_info *fi,
-                             const unsigned char *key, load_counts *n, reject_spool *spool) {
+                             const unsigned char *key, load_counts *n, kefu_spool *spool) {
     kefu_status st;
     kefu_source *src = NULL;
-    feed_plan plan;
-    int plan_ok = 0;
+    kefu_plan plan;
     row_ctx x;
     memset(&x, 0, sizeof x);
     memset(&plan, 0, sizeof plan);
     kefu_buf sql = {0};
 
     /* Batch row first: its id tags every row of this load. */
-    const char *bp[6] = {f->name, fi->name, fi->path, fi->sha, NULL, fi->format};
+    const char *bp[7] = {f->name, fi->name, fi->path, fi->sha, NULL, fi->format, fi->centre};
     char sizebuf[32];
     snprintf(sizebuf, sizeof sizebuf, "%llu", (unsigned long long)fi->size);
     bp[4] = sizebuf;
     n->batch_id =
         query_int(c,
                   "INSERT INTO kefu.load_batches (feed, file_name, file_path, file_sha256,"
-                  " file_bytes, format, encoding, status) VALUES ($1, $2, $3, $4, $5, $6,"
-                  " 'utf8', 'running') RETURNING batch_id",
-                  6, bp, &st);
+                  " file_bytes, format, encoding, status, centre) VALUES ($1, $2, $3, $4, $5,"
+                  " $6, 'utf8', 'running', $7) RETURNING batch_id",
+                  7, bp, &st);
     if (st)
         goto done;
 
     if (o->replace) {
         char bid[32];
         snprintf(bid, sizeof bid, "%lld", (long long)n->batch_id);
-        const char *rp[3] = {f->name, fi->name, bid};
+        const char *rp[4] = {f->name, fi->name, bid, fi->centre};
         kefu_buf_printf(&sql,
                         "WITH d AS (DELETE FROM kefu.%s t USING kefu.load_batches b"
                         " WHERE b.batch_id = t.batch_id AND b.feed = $1 AND b.file_name = $2"
-                        " AND b.status = 'loaded' AND b.batch_id <> $3::bigint RETURNING 1)"
+                        " AND b.status = 'loaded' AND b.batch_id <> $3::bigint"
+                        " AND b.centre = $4 RETURNING 1)"
                         " SELECT count(*) FROM d",
                         f->table);
-        int64_t gone = query_int(c, sql.ptr, 3, rp, &st);
+        int64_t gone = kefu_buf_status(&sql) ? -1 : query_int(c, sql.ptr, 4, rp, &st);
+        if (kefu_buf_status(&sql))
+            st = kefu_buf_status(&sql);
         if (st)
             goto done;
         if ((st = kefu_db_query(c,
                                 "UPDATE kefu.load_batches SET status = 'replaced'"
                                 " WHERE feed = $1 AND file_name = $2 AND status = 'loaded'"
-                                " AND batch_id <> $3::bigint",
-                                3, rp, NULL)))
+                                " AND batch_id <> $3::bigint AND centre = $4",
+                                4, rp, NULL)))
             goto done;
         kefu_info(KL("%s: --replace 删除了之前载入的 %lld 行",
                      "%s: --replace removed %lld rows of earlier loads"),
@@ -1059,27 +502,14 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
 
     if ((st = open_source(fi, o, f->name, &src)))
         goto done;
-    if ((st = plan_make(f, src, fi->path, &plan)))
+    if ((st = kefu_plan_make(f, src->header, src->nheader, fi->path, &plan)))
         goto done;
-    plan_ok = 1;
 
     x.o = o;
     x.p = &plan;
-    x.key = key;
     x.batch_id = n->batch_id;
-    x.has = calloc(f->ncols, sizeof *x.has);
-    x.num = calloc(f->ncols, sizeof *x.num);
-    x.text = calloc(f->ncols, sizeof *x.text);
-    x.norm = calloc(f->ncols, sizeof *x.norm);
-    if (!x.has || !x.num || !x.text || !x.norm) {
-        st = KEFU_ERR_NOMEM;
+    if ((st = kefu_row_init(&x.row, &plan, o->centre, key)))
         goto done;
-    }
-    for (size_t i = 0; i < f->ncols; i++)
-        if (!(x.norm[i] = malloc(160))) {
-            st = KEFU_ERR_NOMEM;
-            goto done;
-        }
 
     /* Fast path, for feeds without server-side checks: COPY straight into
      * the feed table under a savepoint, as fast as a plain COPY. A key that
@@ -1109,10 +539,8 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
                      "%s: some keys exist already or repeat in the file; merging through a staging "
                      "table"),
                   fi->name);
-        if (x.spool.fp)
-            fclose(x.spool.fp);
-        x.spool.fp = NULL;
-        x.spool.n = 0;
+        kefu_spool_close(&x.spool);
+        memset(&x.spool, 0, sizeof x.spool);
         n->read = n->rejected = 0;
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
@@ -1156,12 +584,16 @@ loaded:
 
     if (f->notice_sql) {
         PGresult *r = NULL;
-        if (!kefu_db_query(c, f->notice_sql, 0, NULL, &r) && atol(PQgetvalue(r, 0, 0)) > 0)
+        if (!kefu_db_query(c, f->notice_sql, 0, NULL, &r) && atol(PQgetvalue(r, 0, 0)) > 0) {
+            /* the examples are ids from the file: a badge may look like a phone */
+            char ex[KEFU_REJECT_VALUE_MAX + 1];
+            kefu_reject_value(PQgetvalue(r, 0, 1), ex);
             kefu_warn("%s: %s %s (%s)", fi->name, PQgetvalue(r, 0, 0),
-                      KL(f->notice_zh, f->notice_en), PQgetvalue(r, 0, 1));
+                      KL(f->notice_zh, f->notice_en), ex);
+        }
         PQclear(r);
     }
-    if ((st = store_rejects(c, &x.spool, n->batch_id)))
+    if ((st = kefu_spool_store(c, &x.spool, n->batch_id)))
         goto done;
     {
         char v[6][32];
@@ -1191,91 +623,38 @@ done:
     /* hand the spool to the caller for the rejects file / failure record */
     *spool = x.spool;
     x.spool.fp = NULL;
-    if (x.norm)
-        for (size_t i = 0; i < f->ncols; i++)
-            free(x.norm[i]);
-    free(x.norm);
-    free(x.has);
-    free(x.num);
-    free(x.text);
+    kefu_row_free(&x.row);
     kefu_buf_free(&x.out);
     kefu_buf_free(&sql);
-    if (plan_ok)
-        plan_free(&plan);
-    else
-        free(plan.map);
+    kefu_plan_free(&plan);
     kefu_source_close(src);
     return st;
 }
 
 /* After a rolled-back load: record the failed batch and its rejects. */
 static int64_t record_failure(PGconn *c, const feed_def *f, const file_info *fi, load_counts *n,
-                              reject_spool *sp, const char *message) {
+                              kefu_spool *sp, const char *message) {
     if (kefu_db_exec(c, "BEGIN"))
         return 0;
     char sizebuf[32], readbuf[32], rejbuf[32];
     snprintf(sizebuf, sizeof sizebuf, "%llu", (unsigned long long)fi->size);
     snprintf(readbuf, sizeof readbuf, "%llu", (unsigned long long)n->read);
     snprintf(rejbuf, sizeof rejbuf, "%llu", (unsigned long long)n->rejected);
-    const char *p[9] = {
-        f->name, fi->name, fi->path, fi->sha, sizebuf, fi->format, enc_name(fi->enc_used),
-        readbuf, rejbuf};
-    const char *pm[10];
-    memcpy(pm, p, sizeof p);
-    pm[9] = message;
+    const char *pm[11] = {
+        f->name, fi->name, fi->path, fi->sha,   sizebuf, fi->format, enc_name(fi->enc_used),
+        readbuf, rejbuf,   message,  fi->centre};
     kefu_status st;
     int64_t id =
         query_int(c,
                   "INSERT INTO kefu.load_batches (feed, file_name, file_path, file_sha256,"
                   " file_bytes, format, encoding, status, rows_read, rows_rejected, message,"
-                  " finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9, $10,"
-                  " now()) RETURNING batch_id",
-                  10, pm, &st);
+                  " finished_at, centre) VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9,"
+                  " $10, now(), $11) RETURNING batch_id",
+                  11, pm, &st);
     if (!st)
-        st = store_rejects(c, sp, id);
+        st = kefu_spool_store(c, sp, id);
     kefu_db_exec(c, st ? "ROLLBACK" : "COMMIT");
     return st ? 0 : id;
-}
-
-/* FILE.rejects.csv from kefu.load_rejects of the given batches, in line order,
- * streamed with COPY TO (bounded memory, the server quotes the CSV). Returns
- * KEFU_OK, or an error after which the caller writes the file from its spools. */
-static kefu_status rejects_file_from_db(PGconn *c, const char *rpath, const int64_t *ids, int n) {
-    /* COPY takes no parameters; the batch ids are our own integers. */
-    kefu_buf sql = {0};
-    kefu_buf_puts(
-        &sql, "COPY (SELECT r.line, b.feed, r.column_name AS column, nullif(r.value, '') AS value,"
-              " r.reason FROM kefu.load_rejects r JOIN kefu.load_batches b USING (batch_id)"
-              " WHERE r.batch_id IN (");
-    for (int i = 0; i < n; i++)
-        kefu_buf_printf(&sql, "%s%lld", i ? ", " : "", (long long)ids[i]);
-    kefu_buf_puts(&sql, ") ORDER BY r.line, b.feed) TO STDOUT WITH (FORMAT csv, HEADER)");
-    FILE *out = fopen(rpath, "w");
-    if (!out) {
-        kefu_warn(KL("无法写入 %s: %s（被拒绝的行仍在 kefu.load_rejects）",
-                     "cannot write %s: %s (rejects are still in kefu.load_rejects)"),
-                  rpath, strerror(errno));
-        kefu_buf_free(&sql);
-        return KEFU_OK;
-    }
-    PGresult *r = PQexec(c, sql.ptr);
-    kefu_buf_free(&sql);
-    kefu_status st = PQresultStatus(r) == PGRES_COPY_OUT ? KEFU_OK : KEFU_ERR_DB;
-    PQclear(r);
-    char *buf = NULL;
-    int got;
-    while (!st && (got = PQgetCopyData(c, &buf, 0)) > 0) {
-        fwrite(buf, 1, (size_t)got, out);
-        PQfreemem(buf);
-    }
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            st = KEFU_ERR_DB;
-        PQclear(r);
-    }
-    if (fclose(out) != 0)
-        st = KEFU_ERR_IO;
-    return st;
 }
 
 static kefu_status check_key(PGconn *c, const unsigned char *key_loaded, int have_key,
@@ -1308,9 +687,61 @@ static kefu_status check_key(PGconn *c, const unsigned char *key_loaded, int hav
     return st;
 }
 
-static const char *rejects_path(const char *path, char *buf, size_t cap) {
-    snprintf(buf, cap, "%s.rejects.csv", path);
-    return buf;
+/* The feeds a format can produce; feed must be one of them. */
+static kefu_status feeds_of_format(const char *format, const feed_def *feed, const char *path,
+                                   const feed_def *feeds[2]) {
+    feeds[0] = feed;
+    feeds[1] = NULL;
+    if (strcmp(format, "asterisk-queue-log") == 0) {
+        if (strcmp(feed->name, "calls") == 0) {
+            feeds[1] = kefu_feed_find("agent_states");
+            return KEFU_OK;
+        }
+        if (strcmp(feed->name, "agent_states") == 0)
+            return KEFU_OK;
+        kefu_error(KL("%s 是 Asterisk queue_log，只能载入为 calls（同时生成 agent_states）或 "
+                      "agent_states，不能载入为 %s",
+                      "%s is an Asterisk queue_log: it loads as calls (with agent_states) or as "
+                      "agent_states, not as %s"),
+                   path, feed->name);
+    } else if (strcmp(format, "zkteco-attlog") == 0) {
+        if (strcmp(feed->name, "punches") == 0)
+            return KEFU_OK;
+        kefu_error(KL("%s 是 ZKTeco 考勤机 attlog，只能载入为 punches，不能载入为 %s",
+                      "%s is a ZKTeco attlog: it loads as punches, not as %s"),
+                   path, feed->name);
+    } else {
+        return KEFU_OK;
+    }
+    kefu_hint(KL("检查 FEED 参数；若文件其实是 CSV，加 --format csv",
+                 "check the FEED argument; if the file is in fact a CSV, add --format csv"));
+    return KEFU_ERR_USAGE;
+}
+
+/* The database connection is gone (server stopped, network cut): whatever
+ * the transaction did is rolled back by the server, and no other file can be
+ * loaded on this connection. */
+static int connection_lost(PGconn *c) {
+    return PQstatus(c) == CONNECTION_BAD;
+}
+
+static void say_connection_lost(const char *path, int committing) {
+    if (committing) {
+        kefu_error(KL("提交 %s 的载入时与数据库的连接中断：无法确定是否已提交",
+                      "the connection to the database was lost while committing the load of %s: "
+                      "it may or may not have been committed"),
+                   path);
+        kefu_hint(KL("数据库恢复后重新运行同一命令：已载入的文件会被识别并跳过",
+                     "when the database is back, run the same command again: a file already "
+                     "loaded is recognised and skipped"));
+    } else {
+        kefu_error(KL("载入 %s 时与数据库的连接中断；本次载入已回滚，数据库未改变",
+                      "the connection to the database was lost while loading %s; the load was "
+                      "rolled back and nothing changed"),
+                   path);
+        kefu_hint(KL("检查数据库（kefu db status），然后重新运行同一命令",
+                     "check the database (kefu db status), then run the same command again"));
+    }
 }
 
 /* Load one file (one or two feeds) in one transaction. */
@@ -1319,26 +750,48 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     kefu_status st;
     file_info fi = {0};
     char sha[65];
+    char *rpath = NULL;
+    const feed_def *feeds[2] = {NULL, NULL};
+    kefu_spool spools[2] = {{0}, {0}};
+    load_counts counts[2];
+    int committing = 0;
+    struct stat sb;
+
+    memset(counts, 0, sizeof counts);
     fi.path = path;
     const char *slash = strrchr(path, '/');
     fi.name = slash ? slash + 1 : path;
     fi.sha = sha;
-    fi.format = strcmp(o->format, "auto") == 0 ? kefu_detect_format(path) : o->format;
-    if ((st = sha256_file(path, sha, &fi.size)))
-        return st;
-    fi.enc_used = o->encoding == KEFU_ENC_GB18030 ? KEFU_ENC_GB18030 : KEFU_ENC_UTF8;
-
-    const feed_def *feeds[2] = {feed, NULL};
-    if (strcmp(fi.format, "asterisk-queue-log") == 0) {
-        feeds[0] = kefu_feed_find("calls");
-        feeds[1] = kefu_feed_find("agent_states");
-        if (strcmp(feed->name, "agent_states") == 0) {
-            feeds[0] = feeds[1];
-            feeds[1] = NULL;
-        }
-    } else if (strcmp(fi.format, "zkteco-attlog") == 0) {
-        feeds[0] = kefu_feed_find("punches");
+    fi.centre = o->centre ? o->centre : "main";
+    /* A named pipe or a device would be read twice (hash, then load) and
+     * block forever the second time; a directory is no input at all. */
+    if (stat(path, &sb) != 0) {
+        kefu_error(KL("无法打开 %s: %s", "cannot open %s: %s"), path, strerror(errno));
+        st = KEFU_ERR_IO;
+        goto out;
     }
+    if (!S_ISREG(sb.st_mode)) {
+        kefu_error(KL("%s 不是普通文件（%s）", "%s is not a regular file (%s)"), path,
+                   S_ISDIR(sb.st_mode)    ? KL("是目录", "a directory")
+                   : S_ISFIFO(sb.st_mode) ? KL("是命名管道", "a named pipe")
+                                          : KL("是设备或套接字", "a device or socket"));
+        kefu_hint(KL("kefu 先计算文件内容的散列再载入，需要读两遍：请先把数据存成文件",
+                     "kefu hashes a file's content before it loads it and reads it twice: save "
+                     "the data to a file first"));
+        st = KEFU_ERR_INPUT;
+        goto out;
+    }
+    fi.format = strcmp(o->format, "auto") == 0 ? kefu_detect_format(path) : o->format;
+    if ((st = feeds_of_format(fi.format, feed, path, feeds)))
+        goto out;
+    if (asprintf(&rpath, "%s.rejects.csv", path) < 0) {
+        rpath = NULL;
+        st = KEFU_ERR_NOMEM;
+        goto out;
+    }
+    if ((st = sha256_file(path, sha, &fi.size)))
+        goto out;
+    fi.enc_used = o->encoding == KEFU_ENC_GB18030 ? KEFU_ENC_GB18030 : KEFU_ENC_UTF8;
 
     unsigned char key[32];
     char fp[65];
@@ -1347,40 +800,31 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         for (size_t k = 0; k < feeds[i]->ncols; k++)
             if (feeds[i]->cols[k].type == COL_PHONE)
                 need_key = 1;
-    int have_key = 0;
-    if (need_key) {
-        if ((st = kefu_key_load(key, fp)))
-            return st;
-        have_key = 1;
-    }
+    if (need_key && (st = kefu_key_load(key, fp)))
+        goto out;
 
-    /* Before the first goto rollback, which closes the spools. */
-    reject_spool spools[2] = {{0}, {0}};
     if ((st = kefu_db_exec(c, "BEGIN")))
-        return st;
+        goto rollback;
     if ((st = kefu_db_xact_lock(c, "load")))
         goto rollback;
-    if (need_key && (st = check_key(c, key, have_key, fp)))
+    if (need_key && (st = check_key(c, key, 1, fp)))
         goto rollback;
 
-    char rpath[4096];
-    rejects_path(path, rpath, sizeof rpath);
-    FILE *rej = NULL;
-    load_counts counts[2];
-    memset(counts, 0, sizeof counts);
     int loaded_any = 0;
     for (int i = 0; i < 2 && feeds[i]; i++) {
-        const char *qp[2] = {feeds[i]->name, sha};
+        /* The same content loaded for the same feed and centre is skipped: the
+         * same holidays file may well serve two centres. */
+        const char *qp[3] = {feeds[i]->name, sha, fi.centre};
         int64_t prev = query_int(c,
                                  "SELECT min(batch_id) FROM kefu.load_batches WHERE feed = $1"
-                                 " AND file_sha256 = $2 AND status = 'loaded'",
-                                 2, qp, &st);
+                                 " AND file_sha256 = $2 AND centre = $3 AND status = 'loaded'",
+                                 3, qp, &st);
         if (st)
             goto rollback;
         if (prev > 0) {
-            printf(KL("%s: 已载入过（批次 %lld，内容相同），跳过\n",
-                      "%s: already loaded (batch %lld, same content), skipped\n"),
-                   fi.name, (long long)prev);
+            printf(KL("%s: 已载入过（批次 %lld，内容相同，中心 %s），跳过\n",
+                      "%s: already loaded (batch %lld, same content, centre %s), skipped\n"),
+                   fi.name, (long long)prev, fi.centre);
             continue;
         }
         st = load_feed(c, o, feeds[i], &fi, key, &counts[i], &spools[i]);
@@ -1391,36 +835,35 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
             snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %g",
                      (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
                      limit);
-            kefu_db_exec(c, "ROLLBACK");
+            if ((st = kefu_db_exec(c, "ROLLBACK")))
+                goto rollback;
             int64_t failed_id = record_failure(c, feeds[i], &fi, &counts[i], &spools[i], msg);
-            kefu_error(
-                KL("%s: %llu 行中有 %llu 行被拒绝，超过上限 %g；本次载入已回滚，数据表未改变",
-                   "%s: %llu of %llu rows rejected, more than the limit %g; the load was"
-                   " rolled back and no data table changed"),
-                path, (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
-                limit);
-            show_rejects(&spools[i], path);
-            if (!(failed_id && rejects_file_from_db(c, rpath, &failed_id, 1) == KEFU_OK) &&
-                (rej = fopen(rpath, "w"))) {
-                fputs("line,feed,column,value,reason\n", rej);
-                write_rejects_csv(rej, &spools[i], feeds[i]->name);
-                fclose(rej);
-            }
-            kefu_hint(KL("全部被拒绝的行见 %s；--max-rejects 可调整上限",
-                         "every rejected row is in %s; --max-rejects sets the limit"),
-                      rpath);
-            for (int k = 0; k < 2; k++)
-                if (spools[k].fp)
-                    fclose(spools[k].fp);
-            (*failed_files)++;
-            return st;
+            kefu_error(KL("%s: %llu 行被拒绝（共读取 %llu 行），超过上限 %g；本次载入已回滚，"
+                          "数据表未改变",
+                          "%s: %llu of %llu rows rejected, more than the limit %g; the load was"
+                          " rolled back and no data table changed"),
+                       path, (unsigned long long)counts[i].rejected,
+                       (unsigned long long)counts[i].read, limit);
+            kefu_spool_show(&spools[i], path);
+            const char *fname[1] = {feeds[i]->name};
+            if (kefu_rejects_file(c, rpath, &failed_id, failed_id ? 1 : 0, &spools[i], fname, 1) ==
+                KEFU_OK)
+                kefu_hint(KL("全部被拒绝的行见 %s；--max-rejects 可调整上限",
+                             "every rejected row is in %s; --max-rejects sets the limit"),
+                          rpath);
+            else
+                kefu_hint(KL("--max-rejects 可调整上限", "--max-rejects sets the limit"));
+            st = KEFU_ERR_REJECTS;
+            goto out_failed;
         }
         if (st)
             goto rollback;
         loaded_any = 1;
     }
+    committing = 1;
     if ((st = kefu_db_exec(c, "COMMIT")))
-        goto cleanup;
+        goto rollback;
+    committing = 0;
 
     /* Fresh statistics for the planner: without them the first analytics job
      * after a bulk load plans for an empty table (seen: attendance of 5,000
@@ -1434,61 +877,65 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
                         "RESET ROLE; SET client_min_messages = error; ANALYZE kefu.%s;"
                         " SET client_min_messages = warning",
                         feeds[i]->table);
-        if (kefu_db_exec(c, sql.ptr) == KEFU_OK)
+        if (!kefu_buf_status(&sql) && kefu_db_exec(c, sql.ptr) == KEFU_OK)
             kefu_db_set_role(c, "kefu_loader");
         kefu_buf_free(&sql);
     }
 
     /* The rejects file reflects the latest run: rewritten, or removed when clean. */
+    int rejects_written = 0;
     if (loaded_any) {
-        uint64_t total_rej = counts[0].rejected + counts[1].rejected;
         int64_t ids[2];
         int nids = 0;
-        for (int i = 0; i < 2 && feeds[i]; i++)
+        const char *names[2] = {NULL, NULL};
+        for (int i = 0; i < 2 && feeds[i]; i++) {
+            names[i] = feeds[i]->name;
             if (counts[i].batch_id && counts[i].rejected)
                 ids[nids++] = counts[i].batch_id;
-        if (total_rej && rejects_file_from_db(c, rpath, ids, nids) == KEFU_OK) {
-            /* written from the database, in line order */
-        } else if (total_rej) {
-            if ((rej = fopen(rpath, "w"))) {
-                fputs("line,feed,column,value,reason\n", rej);
-                for (int i = 0; i < 2 && feeds[i]; i++)
-                    write_rejects_csv(rej, &spools[i], feeds[i]->name);
-                fclose(rej);
-            } else {
-                kefu_warn(KL("无法写入 %s: %s（被拒绝的行仍在 kefu.load_rejects）",
-                             "cannot write %s: %s (rejects are still in kefu.load_rejects)"),
-                          rpath, strerror(errno));
-            }
-        } else {
-            unlink(rpath);
         }
+        if (nids)
+            rejects_written =
+                kefu_rejects_file(c, rpath, ids, nids, spools, names, feeds[1] ? 2 : 1) == KEFU_OK;
+        else
+            unlink(rpath);
     }
     for (int i = 0; i < 2 && feeds[i]; i++) {
         if (!counts[i].batch_id)
             continue;
-        printf(KL("%s → %s: 读取 %llu, 新增 %llu, 更新 %llu, 跳过 %llu, 拒绝 %llu%s%s\n",
+        char where[64] = "";
+        if (counts[i].rejected && !rejects_written)
+            snprintf(where, sizeof where,
+                     KL("，在 kefu.load_rejects 批次 %lld", " (in kefu.load_rejects, batch %lld)"),
+                     (long long)counts[i].batch_id);
+        printf(KL("%s → %s: 读取 %llu, 新增 %llu, 更新 %llu, 跳过 %llu, 拒绝 %llu%s%s%s\n",
                   "%s → %s: read %llu, inserted %llu, updated %llu, skipped %llu, rejected "
-                  "%llu%s%s\n"),
+                  "%llu%s%s%s\n"),
                fi.name, feeds[i]->name, (unsigned long long)counts[i].read,
                (unsigned long long)counts[i].inserted, (unsigned long long)counts[i].updated,
                (unsigned long long)counts[i].skipped, (unsigned long long)counts[i].rejected,
-               counts[i].rejected ? KL("，见 ", ", see ") : "", counts[i].rejected ? rpath : "");
+               counts[i].rejected && rejects_written ? KL("，见 ", ", see ") : "",
+               counts[i].rejected && rejects_written ? rpath : "", where);
     }
-cleanup:
-    for (int k = 0; k < 2; k++)
-        if (spools[k].fp)
-            fclose(spools[k].fp);
-    if (st)
-        (*failed_files)++;
-    return st;
+    goto out;
 
 rollback:
-    kefu_db_exec(c, "ROLLBACK");
-    for (int k = 0; k < 2; k++)
-        if (spools[k].fp)
-            fclose(spools[k].fp);
+    if (connection_lost(c)) {
+        say_connection_lost(path, committing);
+        st = KEFU_ERR_DB;
+    } else {
+        PGresult *r = PQexec(c, "ROLLBACK");
+        PQclear(r);
+        if (connection_lost(c)) {
+            say_connection_lost(path, committing);
+            st = KEFU_ERR_DB;
+        }
+    }
+out_failed:
     (*failed_files)++;
+out:
+    for (int k = 0; k < 2; k++)
+        kefu_spool_close(&spools[k]);
+    free(rpath);
     return st;
 }
 
@@ -1620,6 +1067,11 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status st = kefu_db_connect(db, &c);
     if (st)
         return st;
+    /* A fresh embedded cluster gets its schema and key here (kefu init). */
+    if ((st = kefu_schema_ready(db, c))) {
+        PQfinish(c);
+        return st;
+    }
     /* Staging tables are temporary: give them memory instead of disk. */
     kefu_db_exec(c, "SET temp_buffers = '256MB'; SET client_min_messages = warning");
     kefu_db_set_role(c, "kefu_loader");
@@ -1627,21 +1079,31 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     int failed = 0;
     kefu_status first_err = KEFU_OK;
     if (dir) {
-        for (int i = 0; DIR_ORDER[i]; i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.csv", dir, DIR_ORDER[i]);
-            if (access(path, R_OK) != 0)
-                continue;
-            st = load_file(c, &o, kefu_feed_find(DIR_ORDER[i]), path, &failed);
-            if (st && !first_err)
-                first_err = st;
+        for (int i = 0; DIR_ORDER[i] && !connection_lost(c); i++) {
+            char *path = NULL;
+            if (asprintf(&path, "%s/%s.csv", dir, DIR_ORDER[i]) < 0) {
+                first_err = first_err ? first_err : KEFU_ERR_NOMEM;
+                break;
+            }
+            if (access(path, F_OK) == 0) {
+                st = load_file(c, &o, kefu_feed_find(DIR_ORDER[i]), path, &failed);
+                if (st && !first_err)
+                    first_err = st;
+            }
+            free(path);
         }
     } else {
-        for (int i = optind + 1; i < argc; i++) {
+        int i = optind + 1;
+        for (; i < argc && !connection_lost(c); i++) {
             st = load_file(c, &o, feed, argv[i], &failed);
             if (st && !first_err)
                 first_err = st;
         }
+        /* Files not tried because the connection is gone are named. */
+        if (i < argc)
+            kefu_detail(
+                KL("其余 %d 个文件未载入，从 %s 开始", "%d more files were not loaded, from %s on"),
+                argc - i, argv[i]);
     }
     PQfinish(c);
     return first_err;

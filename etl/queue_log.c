@@ -761,15 +761,18 @@ static void ql_close(kefu_source *base) {
 /* A zone name glibc would silently treat as UTC is an error instead. */
 static int zone_exists(const char *tz) {
     const char *dir = getenv("TZDIR");
-    char path[4096];
+    char *path = NULL;
     if (tz[0] == ':')
         tz++;
     if (strpbrk(tz, "0123456789<>,+-") && !strchr(tz, '/'))
         return 1; /* a POSIX TZ rule such as CST-8 */
     if (strstr(tz, ".."))
         return 0;
-    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
-    return access(path, R_OK) == 0;
+    if (asprintf(&path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz) < 0)
+        return 0;
+    int ok = access(path, R_OK) == 0;
+    free(path);
+    return ok;
 }
 
 kefu_status kefu_source_queue_log(const char *path, const char *feed, const char *tz,

@@ -195,9 +195,10 @@ typedef struct {
     char ym[8];     /* "YYYY-MM" */
     char first[11]; /* "YYYY-MM-01": the month key of the result tables */
     int y, m, ndays;
-    int64_t first_day;     /* days since 1970-01-01 */
-    char context[160];     /* the line above each table */
-    const char *params[2]; /* $1 centre, $2 month */
+    int64_t first_day;      /* days since 1970-01-01 */
+    char context[160];      /* the line above each table */
+    const char *params[2];  /* $1 centre, $2 month */
+    const char *params3[3]; /* the same and $3 the language ("zh"/"en") of the texts */
 } ab_month;
 
 typedef struct {
@@ -763,12 +764,13 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
     st = kefu_db_query(
         c,
         "SELECT l.emp_id, coalesce(e.name, ''), coalesce(e.group_name, ''), "
-        "to_char(l.date, 'YYYY-MM-DD'), l.rule_id, l.evidence, l.fine, l.points, l.deduction, "
+        "to_char(l.date, 'YYYY-MM-DD'), l.rule_id, CASE WHEN $3 = 'en' THEN l.evidence_en ELSE "
+        "l.evidence END, l.fine, l.points, l.deduction, "
         "l.status, l.source FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
         "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
         "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
         "l.rule_id COLLATE \"C\", l.source COLLATE \"C\", l.line_key COLLATE \"C\"",
-        2, M->params, &res);
+        3, M->params3, &res);
     if (st != KEFU_OK)
         return st;
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
@@ -895,13 +897,14 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
     if ((st = kefu_db_query(
              c,
              "SELECT l.emp_id, coalesce(e.name, ''), coalesce(e.group_name, ''), "
-             "to_char(l.date, 'YYYY-MM-DD'), l.rule_id, l.evidence, l.status "
+             "to_char(l.date, 'YYYY-MM-DD'), l.rule_id, CASE WHEN $3 = 'en' THEN l.evidence_en "
+             "ELSE l.evidence END, l.status "
              "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
              "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
              "AND (l.rule_id = 'A7' OR (l.rule_id = 'A9' AND l.line_key LIKE '%:review')) "
              "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
              "l.rule_id COLLATE \"C\", l.line_key COLLATE \"C\"",
-             2, M->params, &rev)) != KEFU_OK)
+             3, M->params3, &rev)) != KEFU_OK)
         goto done;
     /* A8 manual attendance records: the ledger line, with the adherence
      * record's shift and first sign-in where `kefu adherence` made one. */
@@ -911,26 +914,28 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "to_char(l.date, 'YYYY-MM-DD'), coalesce(a.shift_code, ''), "
              "coalesce(to_char(a.shift_start, 'HH24:MI'), ''), "
              "coalesce(to_char(a.first_sign_in, 'HH24:MI:SS'), ''), a.unexcused_s, "
-             "a.emp_id IS NOT NULL, l.evidence, l.status "
+             "a.emp_id IS NOT NULL, CASE WHEN $3 = 'en' THEN l.evidence_en ELSE l.evidence END, "
+             "l.status "
              "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
              "AND e.emp_id = l.emp_id LEFT JOIN kefu.adherence_a8 a ON a.centre = l.centre "
              "AND a.month = l.month AND a.emp_id = l.emp_id AND a.work_date = l.date "
              "WHERE l.centre = $1 AND l.month = $2::date AND l.rule_id = 'A8' "
              "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
              "l.source COLLATE \"C\"",
-             2, M->params, &a8)) != KEFU_OK)
+             3, M->params3, &a8)) != KEFU_OK)
         goto done;
     /* A12 leave flags (006): 0 points, 0 fine, for HR to allow or correct. */
     if ((st = kefu_db_query(
              c,
              "SELECT l.emp_id, coalesce(e.name, ''), coalesce(e.group_name, ''), "
-             "to_char(l.date, 'YYYY-MM-DD'), split_part(l.line_key, ':', 2), l.evidence, l.status "
+             "to_char(l.date, 'YYYY-MM-DD'), split_part(l.line_key, ':', 2), CASE WHEN $3 = 'en' "
+             "THEN l.evidence_en ELSE l.evidence END, l.status "
              "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
              "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
              "AND l.rule_id = 'A12' "
              "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
              "l.line_key COLLATE \"C\", l.source COLLATE \"C\"",
-             2, M->params, &a12)) != KEFU_OK)
+             3, M->params3, &a12)) != KEFU_OK)
         goto done;
 
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
@@ -1289,15 +1294,11 @@ done:
 /* ---- the workbook ---------------------------------------------------------------- */
 
 static kefu_status parse_month(const char *month, ab_month *M) {
-    int y = 0, m = 0, n = 0;
+    int y = 0, m = 0;
     memset(M, 0, sizeof *M);
-    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 ||
-        month[4] != '-' || m < 1 || m > 12 || y < 1900 || y > 2999) {
-        kefu_error(KL("report attendance: --month 的值 \"%s\" 无效（应为 YYYY-MM）",
-                      "report attendance: invalid --month \"%s\" (want YYYY-MM)"),
-                   month ? month : "");
-        return KEFU_ERR_USAGE;
-    }
+    kefu_status st = kefu_month_option("report attendance", "--month", month, &y, &m);
+    if (st)
+        return st;
     M->y = y;
     M->m = m;
     M->ndays = kefu_days_in_month(y, m);
@@ -1306,8 +1307,9 @@ static kefu_status parse_month(const char *month, ab_month *M) {
     kefu_format_date(M->first_day, M->first);
     snprintf(M->context, sizeof M->context, KL("%d 年 %d 月 · 中心 %s", "%04d-%02d · centre %s"), y,
              m, CENTRE);
-    M->params[0] = CENTRE;
-    M->params[1] = M->first;
+    M->params[0] = M->params3[0] = CENTRE;
+    M->params[1] = M->params3[1] = M->first;
+    M->params3[2] = KL("zh", "en");
     return KEFU_OK;
 }
 

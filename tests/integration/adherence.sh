@@ -119,7 +119,7 @@ check_grep 'exceptions 4: late sign-in 1, early sign-out 1, logged out 0, no sig
 run 2 "$KEFU" adherence
 run 2 "$KEFU" adherence --month 10-2026
 run 7 "$KEFU" adherence --month 2026-11
-check_grep '没有可计算的坐席班次' "$WORK/err" "month without data"
+check_grep '中心 main 在 2026-11 没有排班；未计算，未保存任何结果' "$WORK/err" "month without roster (the one no-data rule)"
 # ---- approved leave (kefu.leaves, approved_by non-empty) excuses a rostered shift. Rule as in
 # `kefu roster-check`: a leave covers the dates start_at::date .. end_at::date (an end at
 # midnight not counting its day); a shift whose work_date is covered is not judged at all,
@@ -163,4 +163,14 @@ check_eq "$(q "SELECT string_agg(work_date || ' ' || unexcused_s, ' | ' ORDER BY
     "2026-10-13 28800" "leave: A8 only for the unapproved day"
 check_eq "$(q "SELECT string_agg(date || ' ' || rule_id || ' ' || source, ' | ' ORDER BY date) FROM kefu.ledger WHERE emp_id = 'A05'")" \
     "2026-10-13 A8 adherence" "leave: ledger only for the unapproved day"
+
+# ---- --policy for this run only: exceptions under 1000 s ignored -> A01's 720 s late
+# sign-in goes; early sign-out 1200, no sign-in 2 x 28800 and A01's 1800 s pause stay (4)
+q "INSERT INTO kefu.policy (param, alternative, value) VALUES ('adh_exception_min_s', 'test_long', 1000)" >/dev/null
+run 0 "$KEFU" adherence --month 2026-10 --policy test_long
+check_grep '异常 4 条：迟签入 0，早签出 1，中途签出 0，全班未签入 2，非豁免小休 1' "$WORK/out" "--policy alternative applied"
+run 2 "$KEFU" adherence --month 2026-10 --policy no_such_alternative
+check_grep 'no_such_alternative' "$WORK/err" "unknown alternative refused"
+run 0 "$KEFU" adherence --month 2026-10
+check_grep '异常 5 条' "$WORK/out" "the default again"
 finish

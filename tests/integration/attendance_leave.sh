@@ -118,8 +118,11 @@ run 0 "$KEFU" attendance --month 2025-10
 check_eq "$(lv 2001 annual "$COLS")" "3 3 600.00 0.00 5.0 6.0 - 0.00" "2001 annual line"
 check_eq "$(mon 2001 "annual_entitlement_days || ' ' || annual_used_days || ' ' || leave_flags")" "5.0 6.0 1" "2001 monthly annual"
 check_eq "$(flags 2001)" "A12:annual:2025-10-15/0/0.00/0.00" "2001 excess annual leave flagged, 0 points 0 fine"
-check_eq "$(q "SELECT evidence FROM kefu.ledger WHERE emp_id = '2001' AND rule_id = 'A12'")" \
+check_eq "$(q "SELECT evidence_en FROM kefu.ledger WHERE emp_id = '2001' AND rule_id = 'A12'")" \
     "annual leave used this year 6.0 days, more than the entitlement of 5.0 days (职工带薪年休假条例 art. 3): for HR review" "annual evidence"
+# both languages are stored whatever the language of the run, from the facts
+check_eq "$(q "SELECT evidence || ' | ' || facts::text FROM kefu.ledger WHERE emp_id = '2001' AND rule_id = 'A12'")" \
+    '今年已休年假 6.0 天，超过应休 5.0 天（职工带薪年休假条例第三条）：请人事复核 | {"used": 6.0, "entitlement": 5.0}' "annual evidence in Chinese and its facts"
 check_eq "$(mon 2002 annual_entitlement_days)" "10.0" "10 years exactly: 10 days"
 check_eq "$(mon 2003 annual_entitlement_days)" "10.0" "19 years 11 months: 10 days"
 check_eq "$(mon 2008 annual_entitlement_days)" "15.0" "20 years exactly: 15 days"
@@ -149,7 +152,7 @@ check_eq "$(q "SELECT escalation_step || ' ' || date FROM kefu.ledger WHERE emp_
 check_eq "$(lv 2004 maternity "$COLS")" "22 2 0.00 413.79 178.0 - - 3300.00" "2004 maternity line"
 check_eq "$(mon 2004 "maternity_allowance || ' ' || leave_pay || ' ' || leave_deduction")" "3300.00 0.00 413.79" "allowance shown apart from pay"
 check_eq "$(flags 2004)" "A12:maternity:2025-10-10/0/0.00/0.00" "2004 maternity over 178 days flagged"
-q "SELECT evidence FROM kefu.ledger WHERE emp_id = '2004' AND rule_id = 'A12'" >"$WORK/ev"
+q "SELECT evidence_en FROM kefu.ledger WHERE emp_id = '2004' AND rule_id = 'A12'" >"$WORK/ev"
 check_grep 'maternity leave 2025-10-10 to 2026-04-07: 180 calendar days, more than the 178 days allowed .*difficult birth adds 15 days' "$WORK/ev" "maternity evidence asks about the extras"
 
 # -- paternity: 湖南 has no row, the default 15 applies
@@ -170,7 +173,7 @@ check_eq "$(q "SELECT date FROM kefu.ledger WHERE emp_id = '2006' AND rule_id = 
 # shift's paid hours, no use row): flag. Month end: 12 - 8 = 4.00 (the unapproved
 # 8 h earned 10-01 do not count). Pay 2 * 200.00 = 400.00.
 check_eq "$(flags 2007)" "A12:comp:2025-10-20/0/0.00/0.00" "comp day without balance flagged"
-check_eq "$(q "SELECT evidence FROM kefu.ledger WHERE emp_id = '2007' AND rule_id = 'A12'")" \
+check_eq "$(q "SELECT evidence_en FROM kefu.ledger WHERE emp_id = '2007' AND rule_id = 'A12'")" \
     "comp day 2025-10-20 needs 8.00 hours, balance only 4.00 hours (comp_time ledger): for HR review" "comp evidence"
 check_eq "$(mon 2007 "comp_balance_hours || ' ' || leave_pay")" "4.00 400.00" "2007 comp balance and pay"
 
@@ -195,9 +198,9 @@ check_eq "$(flags 2005)" "-" "province row 20 days: no paternity flag"
 # 2002 without a floor: pay 120.00, deduction 0.6 * 2175 * 3 / 21.75 = 180.00
 check_eq "$(lv 2002 sick "pay || ' ' || deduction || ' ' || coalesce(floor_pay::text, '-')")" "120.00 180.00 -" "no minimum wage row: 40% only"
 
-# ---- a missing policy row is an error naming the migration --------------------------
+# ---- a missing policy row is an error naming the parameter and what to do -----------
 q "DELETE FROM kefu.policy WHERE param = 'personal_max_days'" >/dev/null
 run 7 "$KEFU" attendance --month 2025-10
 check_grep 'personal_max_days has no row in force' "$WORK/err" "missing A12 parameter named"
-check_grep '006_leave_rules.sql' "$WORK/err" "hint names the migration"
+check_grep 'hint: run kefu init to apply every migration' "$WORK/err" "hint says what to do"
 finish

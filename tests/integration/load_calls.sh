@@ -56,7 +56,8 @@ check_grep '^8,calls,result,maybe,unknown value' "$R" "unknown result"
 check_grep '^9,calls,call_id,.*duplicate key in file \(first at line 2\)' "$R" "duplicate key in file"
 check_grep '^10,calls,call_id,,required value is empty' "$R" "empty key"
 check_grep '^11,calls,caller,\*\*\*,not a phone number' "$R" "bad caller, value masked"
-check_grep '^12,calls,hold_s,-5,not an integer in range' "$R" "negative duration"
+# a cell starting with - gets an apostrophe (a spreadsheet must not run it as a formula)
+check_grep "^12,calls,hold_s,'-5,not an integer in range" "$R" "negative duration"
 check_grep '^13,calls,answered_at,,result is answered but answered_at is empty' "$R" "answered without time"
 check_grep '^14,' "$R" "too many fields"
 # in line order, the SQL-found duplicate (line 9) among the others

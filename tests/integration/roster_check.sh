@@ -135,6 +135,16 @@ check_grep '^R5	E11	consecutive leave 2026-10-11 to 2026-10-30 combines 3 leave 
 check_eq "$(q "SELECT count(*) || '/' || sum(violations) FROM kefu.roster_check_run WHERE centre = 'main'")" "1/18" "one run per month after a re-run"
 check_eq "$(q "SELECT count(*) FROM kefu.roster_violation WHERE centre = 'main'")" 18 "violations replaced, not added"
 
+# ---- --policy for this run only: with 6 rest days a month E02's 6 rests pass (R2)
+q "INSERT INTO kefu.policy (param, alternative, value, rule_id) VALUES ('r2_agent_rest_days', 'test_six', 6, 'R2')" >/dev/null
+run 8 "$KEFU" roster-check --month 2026-10 --policy r2_agent_rest_days=test_six
+check_grep '11 名员工，17 条违规' "$WORK/out" "--policy alternative applied (18 - E02's R2 row)"
+check_eq "$(q "SELECT count(*) FROM kefu.roster_violation WHERE check_code = 'r2_rest_days'")" 0 "no r2_rest_days row with 6 rest days"
+run 2 "$KEFU" roster-check --month 2026-10 --policy no_such_alternative
+check_grep 'no_such_alternative' "$WORK/err" "unknown alternative refused"
+run 8 "$KEFU" roster-check --month 2026-10
+check_grep '11 名员工，18 条违规' "$WORK/out" "the default again without --policy"
+
 # ---- fixing E02 (one more rest day: Oct 31) removes its R2 row
 q "UPDATE kefu.roster SET shift_code = 'REST', kind = 'rest' WHERE emp_id = 'E02' AND work_date = '2026-10-31'" >/dev/null
 run 8 "$KEFU" roster-check --month 2026-10
@@ -146,5 +156,5 @@ check_grep '需要 --month' "$WORK/err" "missing --month"
 run 2 "$KEFU" roster-check --month 2026-13
 run 2 "$KEFU" roster-check --month 2026-10 --bogus
 run 7 "$KEFU" roster-check --month 2027-03
-check_grep '没有排班记录' "$WORK/err" "month without roster"
+check_grep '中心 main 在 2027-03 没有排班；未计算，未保存任何结果' "$WORK/err" "month without roster (the one no-data rule)"
 finish

@@ -197,11 +197,27 @@ static void test_buf(void) {
     CHECK_INT(strlen(b.ptr), 1000);
 
     /* a request no allocator can satisfy fails cleanly */
+    CHECK_INT(kefu_buf_status(&b), KEFU_OK);
     CHECK_INT(kefu_buf_reserve(&b, SIZE_MAX), KEFU_ERR_NOMEM);
     CHECK_INT(b.len, 1000);
+    /* ... and the failure is sticky: later appends that would fit fail too,
+     * so a COPY stream never goes out with a row missing in the middle */
+    CHECK_INT(kefu_buf_status(&b), KEFU_ERR_NOMEM);
+    CHECK_INT(kefu_buf_append(&b, "y", 1), KEFU_ERR_NOMEM);
+    CHECK_INT(kefu_buf_puts(&b, "y"), KEFU_ERR_NOMEM);
+    CHECK_INT(kefu_buf_printf(&b, "%d", 1), KEFU_ERR_NOMEM);
+    CHECK_INT(b.len, 1000);
+    kefu_buf_reset(&b);
+    CHECK_INT(kefu_buf_append(&b, "y", 1), KEFU_ERR_NOMEM); /* reset keeps it */
+    cap_begin();
+    CHECK_INT(kefu_copy_send(NULL, &b), KEFU_ERR_NOMEM); /* nothing sent, no connection used */
+    CHECK(strstr(cap_end(), "COPY") != NULL);
 
     kefu_buf_free(&b);
     CHECK(b.ptr == NULL && b.len == 0 && b.cap == 0);
+    CHECK_INT(kefu_buf_status(&b), KEFU_OK); /* free clears it */
+    CHECK_INT(kefu_buf_append(&b, "y", 1), KEFU_OK);
+    kefu_buf_free(&b);
     kefu_buf_free(&b); /* twice: still fine */
 }
 
@@ -503,6 +519,87 @@ static void test_dates(void) {
     CHECK_STR(out, "1900-01-01");
 }
 
+/* The one month parser of every command: YYYY-MM, years 2000-2099. */
+static void test_month(void) {
+    int y = 0, m = 0;
+    CHECK_INT(kefu_parse_month("2026-11", &y, &m), 0);
+    CHECK_INT(y, 2026);
+    CHECK_INT(m, 11);
+    CHECK_INT(kefu_parse_month("2000-01", &y, &m), 0);
+    CHECK_INT(kefu_parse_month("2099-12", &y, &m), 0);
+    CHECK_INT(y * 100 + m, 209912);
+    /* outside the years, bad months, other spellings */
+    CHECK_INT(kefu_parse_month("9999-12", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("1999-12", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("2100-01", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("2026-00", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("2026-13", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("2026-1", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("2026/11", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("2026-11-01", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("+026-11", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("10-2026", &y, &m), -1);
+    CHECK_INT(kefu_parse_month("", &y, &m), -1);
+    CHECK_INT(kefu_parse_month(NULL, &y, &m), -1);
+    CHECK_INT(y * 100 + m, 209912); /* untouched by the failures */
+
+    kefu_current_lang = KEFU_LANG_EN;
+    cap_begin();
+    CHECK_INT(kefu_month_option("adherence", "--month", "9999-12", &y, &m), KEFU_ERR_USAGE);
+    CHECK_STR(
+        cap_end(),
+        "kefu: error: adherence: invalid --month \"9999-12\" (want YYYY-MM, years 2000-2099)\n");
+    kefu_current_lang = KEFU_LANG_ZH;
+}
+
+/* ---- phone-like runs in free text ----------------------------------------- */
+
+static const char *masked(const char *in) {
+    static char b[512];
+    snprintf(b, sizeof b, "%s", in);
+    kefu_mask_phones(b, strlen(b));
+    return b;
+}
+
+static void test_mask_phones(void) {
+    /* mobile: 11 digits keep 3 + 4 (as kefu_phone_mask) */
+    CHECK_STR(masked("客户要求回电 13912340011"), "客户要求回电 139****0011");
+    CHECK_STR(masked("13912340011"), "139****0011");
+    /* groups joined by a space or dash; +86 / 0086 stay visible */
+    CHECK_STR(masked("call 139 1234 0011 back"), "call 139 **** 0011 back");
+    CHECK_STR(masked("139-1234-0011"), "139-****-0011");
+    CHECK_STR(masked("+86 139 1234 0011"), "+86 139 **** 0011");
+    CHECK_STR(masked("+8613912340011"), "+86139****0011");
+    CHECK_STR(masked("0086-139-1234-0011"), "0086-139-****-0011");
+    /* landline: 010 + 12345678 = 11 digits: 3 + 4 visible; 0755-1234567 = 11 too */
+    CHECK_STR(masked("010-12345678"), "010-****5678");
+    CHECK_STR(masked("0571-8888999"), "057*-***8999");
+    CHECK_STR(masked("+86 10 8888 9999"), "+86 10 **** **99");
+    /* a local 7-8 digit number */
+    CHECK_STR(masked("tel 88889999"), "tel 88****99");
+    CHECK_STR(masked("1234567"), "12***67");
+    /* not runs: dates, times, short numbers, groups of 2 */
+    CHECK_STR(masked("2026-10-02 08:00:00"), "2026-10-02 08:00:00");
+    CHECK_STR(masked("2026/10/02"), "2026/10/02");
+    CHECK_STR(masked("123456"), "123456");
+    CHECK_STR(masked("12 34 56 78"), "12 34 56 78");
+    CHECK_STR(masked("4100.50"), "4100.50");
+    /* glued to other text, and two runs */
+    CHECK_STR(masked("C13912340011x"), "C139****0011x");
+    CHECK_STR(masked("13912340011,13800001111"), "139****0011,138****1111");
+    /* full-width digits (a Chinese IME) become full-width stars */
+    CHECK_STR(masked("回电１３９１２３４００１１"), "回电１３９＊＊＊＊００１１");
+    /* a giant run keeps no digit */
+    char big[100];
+    memset(big, '7', 80);
+    big[80] = 0;
+    kefu_mask_phones(big, 80);
+    CHECK(strspn(big, "*") == 80);
+    /* idempotent, length kept */
+    CHECK_STR(masked("139****0011"), "139****0011");
+    CHECK_INT(kefu_mask_phones((char[]){"no digits"}, 9), 0);
+}
+
 /* ---- phone numbers and key ----------------------------------------------- */
 
 static void test_phone(void) {
@@ -797,6 +894,8 @@ int main(int argc, char **argv) {
     test_buf();
     test_sha256();
     test_dates();
+    test_month();
+    test_mask_phones();
     test_phone();
     if (mkdtemp(tmp)) {
         test_key(tmp);

@@ -1,0 +1,60 @@
+# month_commands.sh — the argument rules the month commands share (forecast,
+# attendance, roster-check, adherence, report attendance): one month parser
+# (YYYY-MM, years 2000-2099), one "unknown centre" check, one "no data" rule
+# (a month without roster: exit 7, nothing computed or stored).
+. tests/integration/lib.sh
+export KEFU_LANG=en
+
+# -- nothing loaded at all: "nothing is loaded yet", exit 7, for each command
+new_db t_month_empty
+for cmd in forecast attendance roster-check adherence; do
+    run 7 "$KEFU" $cmd --month 2026-10
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $cmd: nothing is loaded yet (centre main has no data)" "$cmd on an empty database"
+done
+
+new_db t_month_commands
+"$KEFU" --quiet gen --out "$WORK/c" --employees 12 --from 2026-09 --to 2026-10 --calls-per-day 40 --history-months 0 >/dev/null 2>&1
+run 0 "$KEFU" --quiet load --dir "$WORK/c"
+
+# -- one month parser: the same months are accepted and refused everywhere
+for cmd in forecast attendance roster-check adherence; do
+    for bad in 9999-12 1999-12 2026-13 2026-1; do
+        run 2 "$KEFU" $cmd --month $bad
+        check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $cmd: invalid --month \"$bad\" (want YYYY-MM, years 2000-2099)" "$cmd --month $bad"
+    done
+done
+run 2 "$KEFU" report attendance --month 9999-12 --out "$WORK/x.xlsx"
+check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: report attendance: invalid --month "9999-12" (want YYYY-MM, years 2000-2099)' "report --month 9999-12"
+run 2 "$KEFU" forecast --month 2026-11 --backtest --from 1999-01
+check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: forecast: invalid --from "1999-01" (want YYYY-MM, years 2000-2099)' "forecast --from"
+
+# -- one unknown-centre check: named, with the centres that have data
+for cmd in forecast attendance roster-check adherence; do
+    run 2 "$KEFU" $cmd --month 2026-10 --centre nosuchcentre
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $cmd: unknown centre \"nosuchcentre\": no loaded data belongs to it" "$cmd unknown centre"
+    check_grep '^kefu: detail: centres with data: main$' "$WORK/err" "$cmd lists the known centres"
+done
+# The list comes from every feed: a centre with only holidays is known.
+printf 'date,kind,name\n2026-10-01,holiday,National Day\n' > "$WORK/hol.csv"
+run 0 "$KEFU" load --centre south holidays "$WORK/hol.csv"
+check_eq "$(q "SELECT array_to_string(kefu.known_centres(), ',')")" "main,south" "known centres"
+# HR may not read calls, the reporting role not punches; both may list the centres.
+for role in kefu_hr kefu_reporter kefu_loader; do
+    check_eq "$(psql "$KEFU_DB" -X -At -c "SET ROLE $role" -c "SELECT array_to_string(kefu.known_centres(), ',')" 2>&1 | tail -n 1)" "main,south" "known centres as $role"
+done
+
+# -- one "no data" rule: a month without roster is exit 7 and stores nothing
+run 0 "$KEFU" attendance --month 2026-10
+run 8 "$KEFU" roster-check --month 2026-10   # the generated roster has violations
+run 0 "$KEFU" adherence --month 2026-10
+snap() { q "SELECT (SELECT count(*) FROM kefu.attendance_monthly) || '/' || (SELECT count(*) FROM kefu.roster_check_run) || '/' || (SELECT count(*) FROM kefu.adherence_daily) || '/' || (SELECT count(*) FROM kefu.ledger)"; }
+before=$(snap)
+for cmd in attendance roster-check adherence; do
+    run 7 "$KEFU" $cmd --month 2026-12
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $cmd: centre main has no roster in 2026-12; nothing was computed or stored" "$cmd without roster"
+    check_grep 'hint: load the month.s roster first' "$WORK/err" "$cmd says what to do"
+    # centre south exists (holidays) but has no roster either: the same rule
+    run 7 "$KEFU" $cmd --month 2026-10 --centre south
+done
+check_eq "$(snap)" "$before" "months without roster stored nothing"
+finish
