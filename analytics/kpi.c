@@ -12,7 +12,7 @@
 #include <string.h>
 
 typedef struct {
-    int to_y, to_m; /* --to; 0 = the --month alone */
+    const char *to; /* --to YYYY-MM; NULL = the --month alone */
 } kpi_extra;
 
 static void usage(FILE *to) {
@@ -46,12 +46,7 @@ static int extra_opt(void *ctx, int argc, char **argv, int *i) {
         v = argv[*i] + 5;
     if (!v)
         return 0;
-    int n = 0;
-    if (strlen(v) != 7 || sscanf(v, "%4d-%2d%n", &x->to_y, &x->to_m, &n) != 2 || n != 7 ||
-        x->to_m < 1 || x->to_m > 12 || x->to_y < 1900) {
-        x->to_y = -1; /* reported after parsing */
-        x->to_m = 0;
-    }
+    x->to = v;
     return 1;
 }
 
@@ -231,38 +226,40 @@ rollback:
 }
 
 kefu_status kefu_cmd_kpi(const kefu_db_opts *db, int argc, char **argv) {
-    kpi_extra x = {0, 0};
-    kefu_month_cmd cmd = {.name = "kpi",
-                          .usage = usage,
-                          .year_min = 1900,
-                          .year_max = 2999,
-                          .name_years = 0,
-                          .extra = extra_opt,
-                          .extra_ctx = &x};
+    kpi_extra x = {NULL};
+    kefu_month_cmd cmd = {.name = "kpi", .usage = usage, .extra = extra_opt, .extra_ctx = &x};
     kefu_month_args a = {0};
-    int help = 0;
+    int help = 0, to_y = 0, to_m = 0;
     PGconn *c = NULL;
     kefu_status st = kefu_month_args_parse(argc, argv, &cmd, &a, &help);
     if (st || help) {
         if (help)
             usage(stdout);
-        return st;
+        goto done;
     }
-    if (x.to_y < 0) {
-        kefu_error(KL("kpi: --to 的值无效（应为 YYYY-MM）", "kpi: invalid --to (want YYYY-MM)"));
-        return KEFU_ERR_USAGE;
+    if (a.nalts) {
+        kefu_error(KL("kpi: 不支持 --policy：KPI 参数的备选方案写入 kefu.policy_choice",
+                      "kpi: --policy is not supported: choose KPI parameter alternatives in "
+                      "kefu.policy_choice"));
+        st = KEFU_ERR_USAGE;
+        goto done;
     }
+    if (x.to && (st = kefu_month_option("kpi", "--to", x.to, &to_y, &to_m)))
+        goto done;
     int first = a.year * 12 + a.month - 1;
-    int last = x.to_y ? x.to_y * 12 + x.to_m - 1 : first;
+    int last = x.to ? to_y * 12 + to_m - 1 : first;
     if (last < first) {
-        kefu_error(KL("kpi: --to %04d-%02d 早于 --month %04d-%02d",
-                      "kpi: --to %04d-%02d is before --month %04d-%02d"),
-                   x.to_y, x.to_m, a.year, a.month);
-        return KEFU_ERR_USAGE;
+        kefu_error(KL("kpi: --to %s 早于 --month %04d-%02d", "kpi: --to %s is before --month "
+                                                             "%04d-%02d"),
+                   x.to, a.year, a.month);
+        st = KEFU_ERR_USAGE;
+        goto done;
     }
     if ((st = kefu_db_connect(db, &c)))
-        return st;
+        goto done;
     kefu_db_set_role(c, "kefu_loader");
+    if ((st = kefu_db_check_centre(c, "kpi", a.centre)))
+        goto done;
     /* The month's sort for repeat callers and its aggregates: memory rather than
      * temporary files (the server's, not kefu's). */
     kefu_db_exec(c, "SET work_mem = '128MB'");
@@ -272,6 +269,9 @@ kefu_status kefu_cmd_kpi(const kefu_db_opts *db, int argc, char **argv) {
     int stale = 0;
     if (!st)
         st = report_stale(c, a.centre, &stale);
-    PQfinish(c);
+done:
+    if (c)
+        PQfinish(c);
+    kefu_month_args_free(&a);
     return st;
 }
