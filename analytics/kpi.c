@@ -260,9 +260,6 @@ kefu_status kefu_cmd_kpi(const kefu_db_opts *db, int argc, char **argv) {
     kefu_db_set_role(c, "kefu_loader");
     if ((st = kefu_db_check_centre(c, "kpi", a.centre)))
         goto done;
-    /* The month's sort for repeat callers and its aggregates: memory rather than
-     * temporary files (the server's, not kefu's). */
-    kefu_db_exec(c, "SET work_mem = '128MB'");
     for (int k = first; k <= last && !st; k++)
         st = one_month(c, a.centre, k / 12, k % 12 + 1);
     /* Other months of the centre that later loads made stale. */

@@ -26,10 +26,10 @@
 typedef struct run_ctx {
     const kefu_db_opts *db;
     const char *centre, *out_dir, *inbox;
-    int y, m;                           /* the month closed */
+    int y, m;                              /* the month closed */
     char ym[16], next_ym[16], prev_ym[16]; /* YYYY-MM */
-    char ms[11], next_ms[11];           /* first days */
-    char last_day[11], prev_last[11];   /* last days of the month and the one before */
+    char ms[11], next_ms[11];              /* first days */
+    char last_day[11], prev_last[11];      /* last days of the month and the one before */
     int verbose;
     PGconn *c; /* the run's own connection: journal, fingerprints, counts */
 } run_ctx;
@@ -49,18 +49,20 @@ enum {
 };
 
 typedef struct {
-    const char *name;         /* journal key */
-    const char *zh, *en;      /* progress label */
-    const char *inputs;       /* feeds it reads, comma-separated */
-    const char *after;        /* earlier steps whose results it reads */
-    unsigned flags;           /* STEP_* */
-    const char *counts_sql;   /* rows it wrote: (table, count) rows; $1 centre, $2 month */
+    const char *name;       /* journal key */
+    const char *zh, *en;    /* progress label */
+    const char *inputs;     /* feeds it reads, comma-separated */
+    const char *after;      /* earlier steps whose results it reads */
+    unsigned flags;         /* STEP_* */
+    const char *counts_sql; /* rows it wrote: (table, count) rows; $1 centre, $2 month */
     kefu_status (*run)(run_ctx *x, step_res *r);
 } run_step;
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
+static char *xstrdup(const char *s) {
+    return s ? strdup(s) : NULL;
+}
 
 /* 12,345 */
 static const char *grouped(long long v, char *out, size_t cap) {
@@ -212,8 +214,8 @@ static kefu_status step_load(run_ctx *x, step_res *r) {
     if (st)
         goto done;
     qsort(names, n, sizeof *names, cmp_str);
-    long long before = query_count(x->c, "SELECT coalesce(max(batch_id), 0) FROM kefu.load_batches",
-                                   0, NULL);
+    long long before =
+        query_count(x->c, "SELECT coalesce(max(batch_id), 0) FROM kefu.load_batches", 0, NULL);
     int files = 0, failed = 0;
     for (size_t i = 0; i < n; i++)
         if (!inbox_feed(names[i])) {
@@ -261,10 +263,11 @@ static kefu_status step_load(run_ctx *x, step_res *r) {
                                  " FROM kefu.load_batches WHERE batch_id > $1::bigint"
                                  "   AND status = 'loaded'",
                                  1, pb);
-    long long loads = query_count(x->c,
-                                  "SELECT count(*) FROM kefu.load_batches WHERE batch_id > $1::bigint"
-                                  "   AND status = 'loaded'",
-                                  1, pb);
+    long long loads =
+        query_count(x->c,
+                    "SELECT count(*) FROM kefu.load_batches WHERE batch_id > $1::bigint"
+                    "   AND status = 'loaded'",
+                    1, pb);
     r->rows = rows < 0 ? 0 : rows;
     if (asprintf(&r->detail, KL("%d 个文件，新载入 %lld 个", "%d files, %lld new loads"), files,
                  loads < 0 ? 0 : loads) < 0)
@@ -287,8 +290,11 @@ done:
     return st;
 }
 
-/* The month's KPIs, and those of last month and of the same month last year
- * when they were never computed (the report compares with them). */
+/* The month's KPIs; then every earlier month with calls whose KPIs were never
+ * computed (a first close after loading history): the report compares with
+ * last month and last year, and the forecast reads the roll-up of computed
+ * months instead of counting their calls. Months computed before and made
+ * stale by later loads are named by the load step, not recomputed silently. */
 static kefu_status step_kpi(run_ctx *x, step_res *r) {
     args a = {{0}, 0};
     arg(&a, "kpi");
@@ -299,33 +305,34 @@ static kefu_status step_kpi(run_ctx *x, step_res *r) {
     kefu_status st = kefu_cmd_kpi(x->db, a.n, a.v);
     if (st)
         return st;
-    int ly = x->y * 12 + x->m - 13;
-    char lym[16];
-    snprintf(lym, sizeof lym, "%04d-%02d", (ly / 12) % 10000, ly % 12 + 1);
-    const char *cmp[2] = {x->prev_ym, lym};
-    for (int k = 0; k < 2; k++) {
-        const char *p[3] = {x->centre, cmp[k], NULL};
-        long long have = query_count(
-            x->c,
-            "SELECT (EXISTS (SELECT 1 FROM kefu.kpi_month WHERE centre = $1"
-            "                 AND month = to_date($2, 'YYYY-MM'))"
-            "        OR NOT EXISTS (SELECT 1 FROM kefu.calls WHERE centre = $1"
-            "                 AND arrived_at >= to_date($2, 'YYYY-MM')"
-            "                 AND arrived_at < to_date($2, 'YYYY-MM') + interval '1 month'))::int",
-            2, p);
-        if (have != 0)
-            continue;
+    PGresult *q = NULL;
+    const char *p[2] = {x->centre, x->ms};
+    if ((st = kefu_db_query(x->c,
+                            "SELECT to_char(m, 'YYYY-MM') FROM kefu.offered_coverage($1) v,"
+                            " generate_series(date_trunc('month', v.calls_from::timestamp),"
+                            "                 $2::date - interval '1 month', interval '1 month') m"
+                            " WHERE v.calls_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+                            "   kefu.kpi_month k WHERE k.centre = $1 AND k.month = m::date)"
+                            " ORDER BY m",
+                            2, p, &q)))
+        return st;
+    int n = PQntuples(q);
+    for (int i = 0; i < n && !st; i++) {
         args b = {{0}, 0};
         arg(&b, "kpi");
         arg(&b, "--month");
-        arg(&b, cmp[k]);
+        arg(&b, PQgetvalue(q, i, 0));
         arg(&b, "--centre");
         arg(&b, x->centre);
-        if ((st = kefu_cmd_kpi(x->db, b.n, b.v)))
-            return st;
+        st = kefu_cmd_kpi(x->db, b.n, b.v);
     }
-    (void)r;
-    return KEFU_OK;
+    if (!st && n > 0 &&
+        asprintf(&r->message, KL("另补算了 %d 个此前未计算的月份（%s 至 %s）",
+                                 "also computed %d earlier months never computed before (%s to %s)"),
+                 n, PQgetvalue(q, 0, 0), PQgetvalue(q, n - 1, 0)) < 0)
+        r->message = NULL;
+    PQclear(q);
+    return st;
 }
 
 static kefu_status month_cmd(run_ctx *x, kefu_status (*cmd)(const kefu_db_opts *, int, char **),
@@ -355,9 +362,10 @@ static kefu_status step_adherence(run_ctx *x, step_res *r) {
 
 /* Next month's forecast as of the month's last day (with backtest); and, when
  * nobody made one, the forecast of the closed month as of the end of the
- * month before it, so the report can set the month against a forecast made
- * from the data available then. */
-static kefu_status one_forecast(run_ctx *x, const char *month, const char *as_of, kefu_buf *ids) {
+ * month before it (without backtest), so the report can set the month against
+ * a forecast made from the data available then. */
+static kefu_status one_forecast(run_ctx *x, const char *month, const char *as_of, int backtest,
+                                kefu_buf *ids) {
     kefu_forecast_outcome out = {NULL, 0, NULL};
     args a = {{0}, 0};
     arg(&a, "forecast");
@@ -365,7 +373,8 @@ static kefu_status one_forecast(run_ctx *x, const char *month, const char *as_of
     arg(&a, month);
     arg(&a, "--as-of");
     arg(&a, as_of);
-    arg(&a, "--backtest");
+    if (backtest)
+        arg(&a, "--backtest");
     arg(&a, "--centre");
     arg(&a, x->centre);
     kefu_status st = kefu_cmd_forecast(x->db, a.n, a.v, &out);
@@ -377,7 +386,7 @@ static kefu_status one_forecast(run_ctx *x, const char *month, const char *as_of
 
 static kefu_status step_forecast(run_ctx *x, step_res *r) {
     kefu_buf ids = {0};
-    kefu_status st = one_forecast(x, x->next_ym, x->last_day, &ids);
+    kefu_status st = one_forecast(x, x->next_ym, x->last_day, 1, &ids);
     if (!st) {
         const char *p[2] = {x->centre, x->ms};
         long long made = query_count(x->c,
@@ -387,7 +396,7 @@ static kefu_status step_forecast(run_ctx *x, step_res *r) {
                                      2, p);
         if (made == 0) {
             kefu_buf ref = {0};
-            kefu_status s2 = one_forecast(x, x->ym, x->prev_last, &ref);
+            kefu_status s2 = one_forecast(x, x->ym, x->prev_last, 0, &ref);
             if (s2 && s2 != KEFU_ERR_DATA)
                 st = s2;
             else if (!s2)
@@ -441,7 +450,7 @@ static kefu_status step_book_attendance(run_ctx *x, step_res *r) {
     char name[40];
     if (strcmp(x->centre, "main") != 0) {
         r->message = xstrdup(KL("考勤工作簿只有中心 main 的", "the attendance workbook covers "
-                                                             "centre main only"));
+                                                              "centre main only"));
         return KEFU_OK;
     }
     snprintf(name, sizeof name, "attendance-%s.xlsx", x->ym);
@@ -457,10 +466,11 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
     PGresult *q = NULL;
     int64_t ids[64];
     size_t n = 0;
-    kefu_status st = kefu_db_query(x->c,
-                                   "SELECT detail FROM kefu.run_step WHERE centre = $1"
-                                   " AND month = $2::date AND step = 'forecast' AND status = 'done'",
-                                   2, p, &q);
+    kefu_status st =
+        kefu_db_query(x->c,
+                      "SELECT detail FROM kefu.run_step WHERE centre = $1"
+                      " AND month = $2::date AND step = 'forecast' AND status = 'done'",
+                      2, p, &q);
     if (st)
         return st;
     if (PQntuples(q) == 1)
@@ -485,16 +495,25 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
     return kefu_report_forecast(x->db, ids, n, r->file);
 }
 
-#define MONTH_ROWS(t) "SELECT 'kefu." t "', count(*) FROM kefu." t " WHERE centre = $1 AND month = $2::date"
+#define MONTH_ROWS(t)                                                                              \
+    "SELECT 'kefu." t "', count(*) FROM kefu." t " WHERE centre = $1 AND month = $2::date"
 
 /* The month close, in order. Issue 9 (penalties, complaints, bonus) adds its
  * rows after adherence. */
 static const run_step STEPS[] = {
     {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load},
     {"kpi", "服务指标", "KPIs", "calls,agent_states,employees", "load", 0,
-     MONTH_ROWS("kpi_interval") " UNION ALL " MONTH_ROWS("kpi_agent_interval") " UNION ALL " MONTH_ROWS(
-         "kpi_daily") " UNION ALL " MONTH_ROWS("kpi_queue") " UNION ALL " MONTH_ROWS("kpi_agent") " UNION "
-                                                                                                 "ALL " MONTH_ROWS("kpi_group"),
+     MONTH_ROWS("kpi_interval") " UNION ALL " MONTH_ROWS("kpi_agent_daily") " UNION "
+                                                                            "ALL " MONTH_ROWS("kpi_"
+                                                                                              "slot"
+                                                                                              "_sta"
+                                                                                              "ff") " UNION ALL " MONTH_ROWS("kpi_daily") " UNION ALL " MONTH_ROWS(
+                                                                                "kpi_queue") " UNIO"
+                                                                                             "N "
+                                                                                             "ALL"
+                                                                                             " " MONTH_ROWS("kpi_agent") " UNION "
+                                                                                                                         "ALL " MONTH_ROWS(
+                                                                                                                             "kpi_group"),
      step_kpi},
     {"attendance", "考勤月结", "attendance",
      "employees,shifts,roster,punches,punch_confirmations,leaves,swaps,comp_time,pullouts,holidays,"
@@ -503,8 +522,8 @@ static const run_step STEPS[] = {
      MONTH_ROWS("attendance_daily") " UNION ALL " MONTH_ROWS("attendance_monthly"),
      step_attendance},
     {"adherence", "排班遵从", "adherence", "agent_states,roster,shifts,employees,pullouts,leaves",
-     "load", STEP_NODATA, MONTH_ROWS("adherence_daily") " UNION ALL " MONTH_ROWS("adherence_exception"),
-     step_adherence},
+     "load", STEP_NODATA,
+     MONTH_ROWS("adherence_daily") " UNION ALL " MONTH_ROWS("adherence_exception"), step_adherence},
     {"forecast", "下月预测", "next month's forecast", "calls,daily_volumes,holidays,special_days",
      "kpi", STEP_NODATA, NULL, step_forecast},
     {"roster_check", "下月排班校验", "next month's roster check",
@@ -617,8 +636,11 @@ static kefu_status journal(run_ctx *x, size_t k, const step_state *s, const char
     char rows[32], secs[32];
     snprintf(rows, sizeof rows, "%lld", s->rows);
     snprintf(secs, sizeof secs, "%.3f", s->secs);
-    const char *p[10] = {x->centre,  x->ms, STEPS[k].name, status, s->fp, s->rows >= 0 ? rows : NULL,
-                         secs,       s->file ? s->file : s->detail, sha, s->message};
+    const char *p[10] = {x->centre,     x->ms,
+                         STEPS[k].name, status,
+                         s->fp,         s->rows >= 0 ? rows : NULL,
+                         secs,          s->file ? s->file : s->detail,
+                         sha,           s->message};
     return kefu_db_query(
         x->c,
         "INSERT INTO kefu.run_step (centre, month, step, status, fingerprint, rows, seconds,"
@@ -817,31 +839,32 @@ done:
 /* ---- the command ------------------------------------------------------------------ */
 
 static void usage(FILE *to) {
-    fprintf(to, "%s",
-            KL("用法: kefu run --month YYYY-MM --out 目录 [--inbox 目录] [--centre 中心]\n"
-               "              [--lock-timeout 秒] [--verbose]\n"
-               "月结：载入收件目录中的新文件，计算服务指标、考勤、遵从度，做下月预测并校验下月排班\n"
-               "草稿，写出全部工作簿和 目录/manifest.json（文件的 SHA-256、各表行数、结构/参数/程序\n"
-               "版本、每步用时）。每步一行进度。某步失败即停止（已完成的步骤保留），退出码为该步的\n"
-               "退出码；修正后重新运行同一命令：已完成且输入未变的步骤跳过。\n"
-               "收件文件按名称归入数据源：<数据源>.csv、<数据源>-*.csv、<数据源>_*.csv，含 queue_log\n"
-               "的为 Asterisk 话单，含 attlog 的为 ZKTeco 打卡。\n"
-               "  --lock-timeout 秒   等待其他会话的表锁最多这么久，然后该步失败（默认一直等）\n"
-               "  --verbose           同时显示各步骤自己的输出\n",
-               "usage: kefu run --month YYYY-MM --out DIR [--inbox DIR] [--centre C]\n"
-               "                [--lock-timeout SECONDS] [--verbose]\n"
-               "The month close: loads the new files of the inbox, computes the KPIs, attendance\n"
-               "and adherence, forecasts next month and checks its draft roster, writes every\n"
-               "workbook and DIR/manifest.json (files with SHA-256, rows per table, schema, policy\n"
-               "and kefu versions, seconds per step). One progress line per step. A failing step\n"
-               "stops the run (completed steps are kept) with that step's exit status; run the same\n"
-               "command again after fixing the cause: completed steps on unchanged inputs are\n"
-               "skipped.\n"
-               "Inbox files are matched to feeds by name: <feed>.csv, <feed>-*.csv, <feed>_*.csv;\n"
-               "a name with queue_log is an Asterisk log, one with attlog a ZKTeco punch log.\n"
-               "  --lock-timeout SECONDS  wait at most this long for another session's table lock,\n"
-               "                          then the step fails (default: wait)\n"
-               "  --verbose               show each step's own output too\n"));
+    fprintf(
+        to, "%s",
+        KL("用法: kefu run --month YYYY-MM --out 目录 [--inbox 目录] [--centre 中心]\n"
+           "              [--lock-timeout 秒] [--verbose]\n"
+           "月结：载入收件目录中的新文件，计算服务指标、考勤、遵从度，做下月预测并校验下月排班\n"
+           "草稿，写出全部工作簿和 目录/manifest.json（文件的 SHA-256、各表行数、结构/参数/程序\n"
+           "版本、每步用时）。每步一行进度。某步失败即停止（已完成的步骤保留），退出码为该步的\n"
+           "退出码；修正后重新运行同一命令：已完成且输入未变的步骤跳过。\n"
+           "收件文件按名称归入数据源：<数据源>.csv、<数据源>-*.csv、<数据源>_*.csv，含 queue_log\n"
+           "的为 Asterisk 话单，含 attlog 的为 ZKTeco 打卡。\n"
+           "  --lock-timeout 秒   等待其他会话的表锁最多这么久，然后该步失败（默认一直等）\n"
+           "  --verbose           同时显示各步骤自己的输出\n",
+           "usage: kefu run --month YYYY-MM --out DIR [--inbox DIR] [--centre C]\n"
+           "                [--lock-timeout SECONDS] [--verbose]\n"
+           "The month close: loads the new files of the inbox, computes the KPIs, attendance\n"
+           "and adherence, forecasts next month and checks its draft roster, writes every\n"
+           "workbook and DIR/manifest.json (files with SHA-256, rows per table, schema, policy\n"
+           "and kefu versions, seconds per step). One progress line per step. A failing step\n"
+           "stops the run (completed steps are kept) with that step's exit status; run the same\n"
+           "command again after fixing the cause: completed steps on unchanged inputs are\n"
+           "skipped.\n"
+           "Inbox files are matched to feeds by name: <feed>.csv, <feed>-*.csv, <feed>_*.csv;\n"
+           "a name with queue_log is an Asterisk log, one with attlog a ZKTeco punch log.\n"
+           "  --lock-timeout SECONDS  wait at most this long for another session's table lock,\n"
+           "                          then the step fails (default: wait)\n"
+           "  --verbose               show each step's own output too\n"));
 }
 
 kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
@@ -902,8 +925,9 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         setenv("PGOPTIONS", opt, 1);
     }
     if (mkdir(x.out_dir, 0777) != 0 && errno != EEXIST) {
-        kefu_error(KL("run: 无法创建输出目录 %s: %s", "run: cannot create the output directory %s: %s"),
-                   x.out_dir, strerror(errno));
+        kefu_error(
+            KL("run: 无法创建输出目录 %s: %s", "run: cannot create the output directory %s: %s"),
+            x.out_dir, strerror(errno));
         return KEFU_ERR_IO;
     }
     struct stat sb;
@@ -999,7 +1023,8 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         if (S[k].file)
             snprintf(rows, sizeof rows, "%s%s", base_name(S[k].file), KL("，", ", "));
         else if (S[k].rows >= 0)
-            snprintf(rows, sizeof rows, KL("%s 行，", "%s rows, "), grouped(S[k].rows, g, sizeof g));
+            snprintf(rows, sizeof rows, KL("%s 行，", "%s rows, "),
+                     grouped(S[k].rows, g, sizeof g));
         printf(KL("[%zu/%zu] %s: %s%.1f 秒%s%s\n", "[%zu/%zu] %s: %s%.1f s%s%s\n"), k + 1, NSTEPS,
                label, rows, S[k].secs, S[k].message ? KL("；", "; ") : "",
                S[k].message ? S[k].message : "");
@@ -1017,7 +1042,8 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
                      "fix the cause and run the same command again: completed steps on unchanged "
                      "inputs are skipped"));
     } else {
-        printf(KL("月结完成，用时 %.1f 秒。输出目录: %s\n", "month close done in %.1f s. Output: %s\n"),
+        printf(KL("月结完成，用时 %.1f 秒。输出目录: %s\n",
+                  "month close done in %.1f s. Output: %s\n"),
                total, x.out_dir);
         for (size_t j = 0; j < NSTEPS; j++)
             if (S[j].file)

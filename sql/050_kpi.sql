@@ -1,6 +1,7 @@
 -- 050_kpi.sql — the service KPIs of DOMAIN §5 (`kefu kpi`): one scan of a
 -- month's calls and agent states into the finest grains (kpi_interval: day ×
--- interval × queue; kpi_agent_interval: day × interval × agent), rolled up from
+-- interval × queue; the agent × interval grain, reduced on the spot to
+-- kpi_agent_daily and the interval staffing kpi_slot_staff), rolled up from
 -- those — never by rescanning calls — into kpi_daily, kpi_queue, kpi_agent and
 -- kpi_group. Only additive parts are stored (counts, sums of seconds), so every
 -- roll-up is exact; rates are computed from them in the *_rates views.
@@ -171,14 +172,16 @@ CREATE TABLE kefu.kpi_interval (
     PRIMARY KEY (centre, month, date, interval_start, queue)
 );
 
--- Per agent and interval: the answered calls (by arrival interval) and the
--- agent-state time (by clock). staffed_s/available_s are NULL when the agent
--- has no state segment in the interval (has_states = false).
-CREATE TABLE kefu.kpi_agent_interval (
+-- Per agent and day, from the agent × interval grain of the computation (not
+-- stored: it has as many rows as calls at a provincial centre): the answered
+-- calls (by arrival interval) and the agent-state time (by clock).
+--   state_intervals: intervals with agent states; staffed_s, available_s: NULL
+--   when none; answered_states, handle_states_s: answered calls and talk + wrap
+--   of the intervals with states (occupancy counts only those).
+CREATE TABLE kefu.kpi_agent_daily (
     centre          text NOT NULL,
     month           date NOT NULL,
     date            date NOT NULL,
-    interval_start  time NOT NULL,
     agent_id        text NOT NULL,
     answered        bigint NOT NULL,
     answered_in_sl  bigint NOT NULL,
@@ -188,10 +191,25 @@ CREATE TABLE kefu.kpi_agent_interval (
     wrap_s          bigint NOT NULL,
     transfers       bigint NOT NULL,
     transfer_known  bigint NOT NULL,
-    has_states      boolean NOT NULL,
+    state_intervals bigint NOT NULL,
     staffed_s       bigint,
     available_s     bigint,
-    PRIMARY KEY (centre, month, date, interval_start, agent_id)
+    answered_states bigint NOT NULL,
+    handle_states_s bigint NOT NULL,
+    PRIMARY KEY (centre, month, date, agent_id)
+);
+
+-- Agents signed in per interval (every agent together): staffed_s / interval
+-- length is the mean number of agents not logged out over the interval.
+CREATE TABLE kefu.kpi_slot_staff (
+    centre             text NOT NULL,
+    month              date NOT NULL,
+    date               date NOT NULL,
+    interval_start     time NOT NULL,
+    agents_with_states bigint NOT NULL,
+    staffed_s          bigint NOT NULL,
+    available_s        bigint NOT NULL,
+    PRIMARY KEY (centre, month, date, interval_start)
 );
 
 CREATE TABLE kefu.kpi_daily (
@@ -327,15 +345,12 @@ SELECT d.*, r.* FROM d,
         d.answered_in_sl, d.wait_answered_s, d.talk_s, d.wrap_s, d.transfers, d.transfer_known,
         d.repeats, d.known_caller) r;
 
--- Staffed agents per interval from agent states: staffed_s / interval length
--- is the mean number of agents signed in (not logout) over the interval.
+-- Staffed agents per interval from agent states.
 CREATE VIEW kefu.kpi_slot_staffing AS
-SELECT a.centre, a.month, a.date, a.interval_start,
-       count(*) FILTER (WHERE a.has_states) AS agents_with_states,
-       sum(a.staffed_s)::float8 / (m.interval_min * 60) AS staffed_agents,
-       sum(a.available_s)::float8 / (m.interval_min * 60) AS available_agents
-FROM kefu.kpi_agent_interval a JOIN kefu.kpi_month m USING (centre, month)
-GROUP BY a.centre, a.month, a.date, a.interval_start, m.interval_min;
+SELECT a.centre, a.month, a.date, a.interval_start, a.agents_with_states,
+       a.staffed_s::float8 / (m.interval_min * 60) AS staffed_agents,
+       a.available_s::float8 / (m.interval_min * 60) AS available_agents
+FROM kefu.kpi_slot_staff a JOIN kefu.kpi_month m USING (centre, month);
 
 CREATE VIEW kefu.kpi_agent_rates AS
 SELECT k.*, e.name, r.asa_s, r.aht_s, r.transfer_rate, s.*
@@ -579,9 +594,13 @@ LEFT JOIN LATERAL (
 
 -- Replace the KPIs of one centre and month (call in one transaction: readers see
 -- the old rows or the new ones). Returns the rows written per table.
+-- Waits and talk are whole seconds (the feeds' timestamps are). work_mem: the
+-- month's repeat-caller sort and aggregates in memory where they fit. jit off: the
+-- plans are cheap to run but look expensive (generate_series), and compiling
+-- them cost more than the work.
 CREATE FUNCTION kefu.kpi_compute(p_centre text, p_month date)
 RETURNS TABLE (tbl text, n bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off SET work_mem = '256MB' AS $$
 DECLARE
     m0      timestamp := date_trunc('month', p_month::timestamp);
     m1      timestamp := date_trunc('month', p_month::timestamp) + interval '1 month';
@@ -609,7 +628,8 @@ BEGIN
     v_mark := kefu.kpi_sync();
 
     DELETE FROM kefu.kpi_interval WHERE centre = p_centre AND month = m0;
-    DELETE FROM kefu.kpi_agent_interval WHERE centre = p_centre AND month = m0;
+    DELETE FROM kefu.kpi_agent_daily WHERE centre = p_centre AND month = m0;
+    DELETE FROM kefu.kpi_slot_staff WHERE centre = p_centre AND month = m0;
     DELETE FROM kefu.kpi_daily WHERE centre = p_centre AND month = m0;
     DELETE FROM kefu.kpi_queue WHERE centre = p_centre AND month = m0;
     DELETE FROM kefu.kpi_agent WHERE centre = p_centre AND month = m0;
@@ -623,11 +643,13 @@ BEGIN
     -- time but shows the agent had states in its interval).
     WITH src AS (
         SELECT c.queue, c.arrived_at, c.agent_id, c.result, c.transferred, c.hold_s, c.wrap_s,
-               CASE c.result WHEN 'answered' THEN extract(epoch FROM c.answered_at - c.arrived_at)
-                             WHEN 'abandoned' THEN extract(epoch FROM c.ended_at - c.arrived_at)
+               CASE c.result
+                    WHEN 'answered' THEN extract(epoch FROM c.answered_at - c.arrived_at)::bigint
+                    WHEN 'abandoned' THEN extract(epoch FROM c.ended_at - c.arrived_at)::bigint
                END AS wait_s,
                CASE WHEN c.result = 'answered'
-                    THEN coalesce(extract(epoch FROM c.ended_at - c.answered_at), 0) END AS talk_s,
+                    THEN coalesce(extract(epoch FROM c.ended_at - c.answered_at)::bigint, 0)
+               END AS talk_s,
                c.caller_hash IS NOT NULL AND c.result <> 'ivr' AS known,
                CASE WHEN c.caller_hash IS NOT NULL AND c.result <> 'ivr'
                     THEN lag(c.arrived_at) OVER (PARTITION BY c.caller_hash, c.result <> 'ivr'
@@ -641,17 +663,18 @@ BEGIN
                result, transferred, hold_s, wrap_s, wait_s, talk_s, known,
                prev_at >= arrived_at - v_rep AS repeat
         FROM src WHERE arrived_at >= m0),
-    agg AS (
-        SELECT slot, queue, agent_key, GROUPING(queue) AS by_agent,
+    fine AS (
+        -- the finest call grain: interval × queue × agent ('' = no agent)
+        SELECT slot, queue, coalesce(agent_key, '') AS agent,
                count(*) FILTER (WHERE result <> 'ivr') AS offered,
                count(*) FILTER (WHERE result = 'answered') AS answered,
                count(*) FILTER (WHERE result = 'abandoned') AS abandoned,
                count(*) FILTER (WHERE result = 'abandoned' AND wait_s < v_short) AS short_abandoned,
                count(*) FILTER (WHERE result = 'answered' AND wait_s <= v_t) AS answered_in_sl,
-               coalesce(round(sum(wait_s) FILTER (WHERE result = 'answered')), 0) AS wait_answered_s,
-               coalesce(round(sum(wait_s) FILTER (WHERE result = 'abandoned')), 0) AS wait_abandoned_s,
-               round(max(wait_s) FILTER (WHERE result = 'answered')) AS max_wait_s,
-               coalesce(round(sum(talk_s)), 0) AS talk_s,
+               coalesce(sum(wait_s) FILTER (WHERE result = 'answered'), 0) AS wait_answered_s,
+               coalesce(sum(wait_s) FILTER (WHERE result = 'abandoned'), 0) AS wait_abandoned_s,
+               max(wait_s) FILTER (WHERE result = 'answered') AS max_wait_s,
+               coalesce(sum(talk_s), 0) AS talk_s,
                coalesce(sum(hold_s) FILTER (WHERE result = 'answered'), 0) AS hold_s,
                coalesce(sum(wrap_s) FILTER (WHERE result = 'answered'), 0) AS wrap_s,
                count(*) FILTER (WHERE result = 'answered' AND transferred) AS transfers,
@@ -660,7 +683,7 @@ BEGIN
                count(*) FILTER (WHERE known) AS known_caller,
                count(*) FILTER (WHERE result = 'ivr') AS ivr
         FROM r
-        GROUP BY GROUPING SETS ((slot, queue), (slot, agent_key))),
+        GROUP BY 1, 2, 3),
     seg AS (
         SELECT s.agent_id, s.state, greatest(s.started_at, m0) AS a,
                least(coalesce(s.ended_at, s.started_at), m1) AS b
@@ -669,37 +692,56 @@ BEGIN
           AND (s.started_at >= m0 OR s.ended_at > m0)),
     st AS (
         SELECT seg.agent_id, g.slot,
-               round(coalesce(sum(g.secs) FILTER (WHERE seg.state <> 'logout'), 0))::bigint AS staffed_s,
-               round(coalesce(sum(g.secs) FILTER (WHERE seg.state = 'ready'), 0))::bigint AS available_s
+               coalesce(sum(g.secs) FILTER (WHERE seg.state <> 'logout'), 0)::bigint AS staffed_s,
+               coalesce(sum(g.secs) FILTER (WHERE seg.state = 'ready'), 0)::bigint AS available_s
         FROM seg,
              LATERAL (SELECT t AS slot,
-                             extract(epoch FROM least(seg.b, t + v_ivl) - greatest(seg.a, t)) AS secs
+                             extract(epoch FROM least(seg.b, t + v_ivl) - greatest(seg.a, t))::bigint AS secs
                       FROM generate_series(date_bin(v_ivl, seg.a, m0),
                                            greatest(seg.b - interval '1 microsecond', seg.a),
                                            v_ivl) t) g
         GROUP BY seg.agent_id, g.slot),
+    ag AS (
+        SELECT slot, agent, sum(answered) AS answered, sum(answered_in_sl) AS answered_in_sl,
+               sum(wait_answered_s) AS wait_answered_s, sum(talk_s) AS talk_s,
+               sum(hold_s) AS hold_s, sum(wrap_s) AS wrap_s, sum(transfers) AS transfers,
+               sum(transfer_known) AS transfer_known
+        FROM fine WHERE agent <> '' GROUP BY slot, agent),
+    -- the agent × interval grain: calls and states side by side
+    ai AS (
+        SELECT coalesce(c.slot, s.slot) AS slot, coalesce(c.agent, s.agent_id) AS agent,
+               coalesce(c.answered, 0) AS answered, coalesce(c.answered_in_sl, 0) AS answered_in_sl,
+               coalesce(c.wait_answered_s, 0) AS wait_answered_s, coalesce(c.talk_s, 0) AS talk_s,
+               coalesce(c.hold_s, 0) AS hold_s, coalesce(c.wrap_s, 0) AS wrap_s,
+               coalesce(c.transfers, 0) AS transfers, coalesce(c.transfer_known, 0) AS transfer_known,
+               s.agent_id IS NOT NULL AS has_states, s.staffed_s, s.available_s
+        FROM ag c FULL JOIN st s ON s.slot = c.slot AND s.agent_id = c.agent),
     ins_q AS (
         INSERT INTO kefu.kpi_interval
-        SELECT p_centre, m0::date, slot::date, slot::time, queue, offered, answered, abandoned,
-               short_abandoned, answered_in_sl, wait_answered_s, wait_abandoned_s, max_wait_s,
-               talk_s, hold_s, wrap_s, transfers, transfer_known, repeats, known_caller, ivr
-        FROM agg WHERE by_agent = 0
+        SELECT p_centre, m0::date, slot::date, slot::time, queue, sum(offered), sum(answered),
+               sum(abandoned), sum(short_abandoned), sum(answered_in_sl), sum(wait_answered_s),
+               sum(wait_abandoned_s), max(max_wait_s), sum(talk_s), sum(hold_s), sum(wrap_s),
+               sum(transfers), sum(transfer_known), sum(repeats), sum(known_caller), sum(ivr)
+        FROM fine GROUP BY slot, queue
         RETURNING offered + ivr AS calls),
     ins_a AS (
-        INSERT INTO kefu.kpi_agent_interval
-        SELECT p_centre, m0::date, coalesce(c.slot, s.slot)::date, coalesce(c.slot, s.slot)::time,
-               coalesce(c.agent_key, s.agent_id),
-               coalesce(c.answered, 0), coalesce(c.answered_in_sl, 0),
-               coalesce(c.wait_answered_s, 0), coalesce(c.talk_s, 0), coalesce(c.hold_s, 0),
-               coalesce(c.wrap_s, 0), coalesce(c.transfers, 0), coalesce(c.transfer_known, 0),
-               s.agent_id IS NOT NULL, s.staffed_s, s.available_s
-        FROM (SELECT * FROM agg WHERE by_agent = 1 AND agent_key <> '') c
-        FULL JOIN st s ON s.slot = c.slot AND s.agent_id = c.agent_key
+        INSERT INTO kefu.kpi_agent_daily
+        SELECT p_centre, m0::date, slot::date, agent, sum(answered), sum(answered_in_sl),
+               sum(wait_answered_s), sum(talk_s), sum(hold_s), sum(wrap_s), sum(transfers),
+               sum(transfer_known), count(*) FILTER (WHERE has_states), sum(staffed_s),
+               sum(available_s), coalesce(sum(answered) FILTER (WHERE has_states), 0),
+               coalesce(sum(talk_s + wrap_s) FILTER (WHERE has_states), 0)
+        FROM ai GROUP BY slot::date, agent
+        RETURNING 1),
+    ins_s AS (
+        INSERT INTO kefu.kpi_slot_staff
+        SELECT p_centre, m0::date, slot::date, slot::time, count(*), sum(staffed_s), sum(available_s)
+        FROM ai WHERE has_states GROUP BY slot
         RETURNING 1)
     SELECT (SELECT coalesce(sum(calls), 0) FROM ins_q),
-           (SELECT coalesce(sum(answered), 0) FROM agg WHERE by_agent = 1 AND agent_key = ''),
+           (SELECT coalesce(sum(answered), 0) FROM fine WHERE agent = ''),
            (SELECT count(*) FROM seg),
-           (SELECT count(*) FROM ins_a)
+           (SELECT count(*) FROM ins_a) + (SELECT count(*) FROM ins_s)
     INTO v_calls, v_noagent, v_states, v_n;
 
     -- Roll-ups, from the finest grains only.
@@ -723,10 +765,9 @@ BEGIN
     SELECT a.centre, a.month, a.agent_id, coalesce(e.group_name, ''),
            sum(a.answered), sum(a.answered_in_sl), sum(a.wait_answered_s), sum(a.talk_s),
            sum(a.hold_s), sum(a.wrap_s), sum(a.transfers), sum(a.transfer_known),
-           count(*) FILTER (WHERE a.has_states), sum(a.staffed_s), sum(a.available_s),
-           coalesce(sum(a.answered) FILTER (WHERE a.has_states), 0),
-           coalesce(sum(a.talk_s + a.wrap_s) FILTER (WHERE a.has_states), 0)
-    FROM kefu.kpi_agent_interval a
+           sum(a.state_intervals), sum(a.staffed_s), sum(a.available_s),
+           sum(a.answered_states), sum(a.handle_states_s)
+    FROM kefu.kpi_agent_daily a
     LEFT JOIN kefu.employees e ON e.centre = a.centre AND e.emp_id = a.agent_id
     WHERE a.centre = p_centre AND a.month = m0
     GROUP BY a.centre, a.month, a.agent_id, e.group_name;
@@ -746,7 +787,8 @@ BEGIN
 
     RETURN QUERY
         SELECT 'kpi_interval'::text, count(*) FROM kefu.kpi_interval WHERE centre = p_centre AND month = m0
-        UNION ALL SELECT 'kpi_agent_interval', count(*) FROM kefu.kpi_agent_interval WHERE centre = p_centre AND month = m0
+        UNION ALL SELECT 'kpi_agent_daily', count(*) FROM kefu.kpi_agent_daily WHERE centre = p_centre AND month = m0
+        UNION ALL SELECT 'kpi_slot_staff', count(*) FROM kefu.kpi_slot_staff WHERE centre = p_centre AND month = m0
         UNION ALL SELECT 'kpi_daily', count(*) FROM kefu.kpi_daily WHERE centre = p_centre AND month = m0
         UNION ALL SELECT 'kpi_queue', count(*) FROM kefu.kpi_queue WHERE centre = p_centre AND month = m0
         UNION ALL SELECT 'kpi_agent', count(*) FROM kefu.kpi_agent WHERE centre = p_centre AND month = m0
@@ -756,13 +798,15 @@ $$;
 
 -- ---- rights -----------------------------------------------------------------------------
 
-GRANT SELECT ON kefu.kpi_month, kefu.kpi_interval, kefu.kpi_agent_interval, kefu.kpi_daily,
+GRANT SELECT ON kefu.kpi_month, kefu.kpi_interval, kefu.kpi_agent_daily, kefu.kpi_slot_staff,
+    kefu.kpi_daily,
     kefu.kpi_queue, kefu.kpi_agent, kefu.kpi_group, kefu.kpi_interval_rates,
     kefu.kpi_daily_rates, kefu.kpi_queue_rates, kefu.kpi_day_rates, kefu.kpi_slot_rates,
     kefu.kpi_slot_staffing, kefu.kpi_agent_rates, kefu.kpi_group_rates, kefu.kpi_centre_rates,
     kefu.kpi_stale, kefu.kpi_scan, kefu.feed_batch_month
     TO kefu_loader, kefu_reporter, kefu_hr;
-GRANT INSERT, UPDATE, DELETE ON kefu.kpi_month, kefu.kpi_interval, kefu.kpi_agent_interval,
+GRANT INSERT, UPDATE, DELETE ON kefu.kpi_month, kefu.kpi_interval, kefu.kpi_agent_daily,
+    kefu.kpi_slot_staff,
     kefu.kpi_daily, kefu.kpi_queue, kefu.kpi_agent, kefu.kpi_group TO kefu_loader;
 GRANT EXECUTE ON FUNCTION kefu.kpi_sync(), kefu.kpi_calls_current(text, date),
     kefu.offered_coverage(text), kefu.offered_days(text, date, date),

@@ -67,11 +67,13 @@ check_eq "$(q "SELECT round(answer_rate::numeric, 6), round(abandon_rate::numeri
 # E1 on 03-10: 08:30 ready 600 s (staffed 600, available 600); 09:00 ready 1200 + notready 300 +
 # pause 300 (staffed 1800, available 1200), c01 handled 180 + 30 = 210; 09:30 pause 600 s,
 # logout not staffed (staffed 600, available 0, nothing handled → occupancy 0/0 = NULL).
-check_eq "$(q "SELECT interval_start, answered, staffed_s, available_s, talk_s + wrap_s FROM kefu.kpi_agent_interval WHERE agent_id = 'E1' AND has_states ORDER BY 1")" \
-    "08:30:00|0|600|600|0
-09:00:00|1|1800|1200|210
-09:30:00|0|600|0|0" "E1's intervals with states"
-check_eq "$(q "SELECT count(*) FROM kefu.kpi_agent_interval WHERE agent_id = 'E1' AND NOT has_states AND staffed_s IS NULL")" "2" "E1's calls on days without states (p02, m03): staffed time NULL"
+check_eq "$(q "SELECT interval_start, agents_with_states, staffed_s, available_s FROM kefu.kpi_slot_staff ORDER BY 1")" \
+    "08:30:00|1|600|600
+09:00:00|1|1800|1200
+09:30:00|1|600|0" "interval staffing on 03-10 (E1 only)"
+check_eq "$(q "SELECT date, answered, state_intervals, staffed_s, available_s, answered_states, handle_states_s FROM kefu.kpi_agent_daily WHERE agent_id = 'E1' AND date = '2026-03-10'")" \
+    "2026-03-10|1|3|3000|1800|1|210" "E1 on 03-10: 3 intervals with states, c01 handled 210 s in one of them"
+check_eq "$(q "SELECT count(*) FROM kefu.kpi_agent_daily WHERE agent_id = 'E1' AND state_intervals = 0 AND staffed_s IS NULL AND answered = 1")" "2" "E1's calls on days without states (p02, m03): staffed time NULL"
 # E1 month: answered p02 c01 m03 = 3 (c08 is outbound); states in 3 intervals, staffed 3000 s,
 # available 1800 s; handled in intervals with states 210 s → occupancy 210/(210 + 1800) = 0.104478;
 # staffed hours 3000/3600 = 0.833333; calls per staffed hour: 1 answered there / 0.833333 h = 1.2
