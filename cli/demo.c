@@ -13,20 +13,21 @@ kefu_status kefu_cli_demo(const kefu_db_opts *db, int argc, char **argv) {
     const char *month = "2026-10";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("%s", KL("用法: kefu demo [gen 的选项...]\n"
-                            "建库（kefu init），在 $KEFU_HOME/demo/inbox 生成示例中心（kefu gen），"
-                            "再用 kefu run 月结\n"
-                            "最后一个月（默认 2026-10）到 $KEFU_HOME/demo/out：载入、服务指标、考勤、"
-                            "遵从度、\n"
-                            "下月预测与排班校验、全部工作簿和 manifest.json。\n",
-                            "usage: kefu demo [gen options...]\n"
-                            "Runs kefu init, generates a centre into $KEFU_HOME/demo/inbox (kefu "
-                            "gen), then closes\n"
-                            "its last month (2026-10 by default) with kefu run into "
-                            "$KEFU_HOME/demo/out: load,\n"
-                            "KPIs, attendance, adherence, next month's forecast and roster check, "
-                            "every workbook\n"
-                            "and manifest.json.\n"));
+            printf("%s",
+                   KL("用法: kefu demo [gen 的选项...]\n"
+                      "建库（kefu init），在 $KEFU_HOME/demo/inbox 生成示例中心（kefu gen），"
+                      "再用 kefu run 月结\n"
+                      "最后一个月（默认 2026-10）到 $KEFU_HOME/demo/out：载入、服务指标、考勤、"
+                      "遵从度、\n"
+                      "下月预测与排班校验、全部工作簿和 manifest.json。\n",
+                      "usage: kefu demo [gen options...]\n"
+                      "Runs kefu init, generates a centre into $KEFU_HOME/demo/inbox (kefu "
+                      "gen), then closes\n"
+                      "its last month (2026-10 by default) with kefu run into "
+                      "$KEFU_HOME/demo/out: load,\n"
+                      "KPIs, attendance, adherence, next month's forecast and roster check, "
+                      "every workbook\n"
+                      "and manifest.json.\n"));
             return KEFU_OK;
         }
         if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
@@ -80,8 +81,9 @@ kefu_status kefu_cli_demo(const kefu_db_opts *db, int argc, char **argv) {
             printf("  kefu.%-20s %12s %s, %s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
                    KL("行", "rows"), PQgetvalue(r, i, 2), KL("行被拒绝", "rejected"));
         printf("\n%s %s\n", KL("输入文件:", "input files:"), inbox);
-        printf("%s %s\n", KL("月结输出（工作簿与 manifest.json）:",
-                             "month-close output (workbooks and manifest.json):"),
+        printf("%s %s\n",
+               KL("月结输出（工作簿与 manifest.json）:",
+                  "month-close output (workbooks and manifest.json):"),
                out);
         char *url = kefu_pg_conninfo();
         if (kefu_db_is_embedded(db) && url)

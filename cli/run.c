@@ -327,8 +327,9 @@ static kefu_status step_kpi(run_ctx *x, step_res *r) {
         st = kefu_cmd_kpi(x->db, b.n, b.v);
     }
     if (!st && n > 0 &&
-        asprintf(&r->message, KL("另补算了 %d 个此前未计算的月份（%s 至 %s）",
-                                 "also computed %d earlier months never computed before (%s to %s)"),
+        asprintf(&r->message,
+                 KL("另补算了 %d 个此前未计算的月份（%s 至 %s）",
+                    "also computed %d earlier months never computed before (%s to %s)"),
                  n, PQgetvalue(q, 0, 0), PQgetvalue(q, n - 1, 0)) < 0)
         r->message = NULL;
     PQclear(q);
@@ -503,17 +504,22 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
 static const run_step STEPS[] = {
     {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load},
     {"kpi", "服务指标", "KPIs", "calls,agent_states,employees", "load", 0,
-     MONTH_ROWS("kpi_interval") " UNION ALL " MONTH_ROWS("kpi_agent_daily") " UNION "
+     MONTH_ROWS("kpi_interval") " UNION ALL " MONTH_ROWS(
+         "kpi_agent_daily") " UNION "
+                            "ALL " MONTH_ROWS(
+                                "kpi_"
+                                "slot"
+                                "_sta"
+                                "ff") " UNION ALL " MONTH_ROWS("kpi_daily") " UNION "
                                                                             "ALL " MONTH_ROWS("kpi_"
-                                                                                              "slot"
-                                                                                              "_sta"
-                                                                                              "ff") " UNION ALL " MONTH_ROWS("kpi_daily") " UNION ALL " MONTH_ROWS(
-                                                                                "kpi_queue") " UNIO"
-                                                                                             "N "
-                                                                                             "ALL"
-                                                                                             " " MONTH_ROWS("kpi_agent") " UNION "
-                                                                                                                         "ALL " MONTH_ROWS(
-                                                                                                                             "kpi_group"),
+                                                                                              "queu"
+                                                                                              "e") " UNIO"
+                                                                                                   "N "
+                                                                                                   "ALL"
+                                                                                                   " " MONTH_ROWS(
+                                                                                                       "kpi_agent") " UNION "
+                                                                                                                    "ALL " MONTH_ROWS(
+                                                                                                                        "kpi_group"),
      step_kpi},
     {"attendance", "考勤月结", "attendance",
      "employees,shifts,roster,punches,punch_confirmations,leaves,swaps,comp_time,pullouts,holidays,"

@@ -468,13 +468,14 @@ static kefu_status write_summary(mb *x) {
         }
     }
     row = first + (lxw_row_t)NHEAD;
-    kefu_sheet_str(s, row++, 0,
-                   KL("状态：● 达标；● 接近（与目标相差不超过目标的 10%）；● 未达标。目标是 "
-                      "kefu.policy 的 kpi_target_* 行；比率的环比、同比为百分点之差。",
-                      "status: ● met; ● close (within 10% of the target); ● missed. Targets are "
-                      "the kpi_target_* rows of kefu.policy; rate changes are differences in "
-                      "percentage points."),
-                   b->note);
+    snprintf(line, sizeof line,
+             KL("状态：● 达标；● 接近（与目标相差不超过目标的 %.0f%%，kpi_amber_band）；● 未达标。"
+                "目标是 kefu.policy 的 kpi_target_* 行；比率的环比、同比为百分点之差。",
+                "status: ● met; ● close (within %.0f%% of the target, kpi_amber_band); ● missed. "
+                "Targets are the kpi_target_* rows of kefu.policy; rate changes are differences "
+                "in percentage points."),
+             x->band * 100);
+    kefu_sheet_str(s, row++, 0, line, b->note);
 
     /* The three largest changes, in words. */
     row++;
