@@ -49,12 +49,12 @@ enum {
 };
 
 typedef struct {
-    const char *name;       /* journal key */
-    const char *zh, *en;    /* progress label */
-    const char *inputs;     /* feeds it reads, comma-separated */
-    const char *after;      /* earlier steps whose results it reads */
-    unsigned flags;         /* STEP_* */
-    const char *counts_sql; /* rows it wrote: (table, count) rows; $1 centre, $2 month */
+    const char *name;         /* journal key */
+    const char *zh, *en;      /* progress label */
+    const char *inputs;       /* feeds it reads, comma-separated */
+    const char *after;        /* earlier steps whose results it reads */
+    unsigned flags;           /* STEP_* */
+    const char *count_tables; /* result tables with centre and month columns, comma-separated */
     kefu_status (*run)(run_ctx *x, step_res *r);
 } run_step;
 
@@ -138,12 +138,31 @@ static long long query_count(PGconn *c, const char *sql, int n, const char *cons
     return v;
 }
 
-/* Σ counts of a step's counts_sql. */
-static long long step_rows(run_ctx *x, const char *sql) {
+/* (table, rows of the month) of a step's result tables, built from the
+ * step table's names (never from input). *res owned by the caller. */
+static kefu_status count_rows(run_ctx *x, const char *tables, PGresult **res) {
+    kefu_buf sql = {0};
+    kefu_status st = KEFU_OK;
+    for (const char *t = tables; !st && *t;) {
+        size_t l = strcspn(t, ",");
+        st = kefu_buf_printf(&sql,
+                             "%sSELECT 'kefu.%.*s', count(*) FROM kefu.%.*s"
+                             " WHERE centre = $1 AND month = $2::date",
+                             sql.len ? " UNION ALL " : "", (int)l, t, (int)l, t);
+        t += l + (t[l] == ',');
+    }
+    const char *p[2] = {x->centre, x->ms};
+    if (!st)
+        st = kefu_db_query(x->c, sql.ptr, 2, p, res);
+    kefu_buf_free(&sql);
+    return st;
+}
+
+/* Σ rows of a step's result tables for the month; -1 when none or failed. */
+static long long step_rows(run_ctx *x, const char *tables) {
     PGresult *r = NULL;
     long long v = 0;
-    const char *p[2] = {x->centre, x->ms};
-    if (!sql || kefu_db_query(x->c, sql, 2, p, &r) != KEFU_OK)
+    if (!tables || count_rows(x, tables, &r) != KEFU_OK)
         return -1;
     for (int i = 0; i < PQntuples(r); i++)
         v += strtoll(PQgetvalue(r, i, 1), NULL, 10);
@@ -496,40 +515,20 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
     return kefu_report_forecast(x->db, ids, n, r->file);
 }
 
-#define MONTH_ROWS(t)                                                                              \
-    "SELECT 'kefu." t "', count(*) FROM kefu." t " WHERE centre = $1 AND month = $2::date"
-
 /* The month close, in order. Issue 9 (penalties, complaints, bonus) adds its
- * rows after adherence. */
+ * rows after adherence. count_tables: the step's result tables with a month
+ * column, counted for the progress line, the skip check and the manifest. */
 static const run_step STEPS[] = {
     {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load},
     {"kpi", "服务指标", "KPIs", "calls,agent_states,employees", "load", 0,
-     MONTH_ROWS("kpi_interval") " UNION ALL " MONTH_ROWS(
-         "kpi_agent_daily") " UNION "
-                            "ALL " MONTH_ROWS(
-                                "kpi_"
-                                "slot"
-                                "_sta"
-                                "ff") " UNION ALL " MONTH_ROWS("kpi_daily") " UNION "
-                                                                            "ALL " MONTH_ROWS("kpi_"
-                                                                                              "queu"
-                                                                                              "e") " UNIO"
-                                                                                                   "N "
-                                                                                                   "ALL"
-                                                                                                   " " MONTH_ROWS(
-                                                                                                       "kpi_agent") " UNION "
-                                                                                                                    "ALL " MONTH_ROWS(
-                                                                                                                        "kpi_group"),
+     "kpi_interval,kpi_agent_daily,kpi_slot_staff,kpi_daily,kpi_queue,kpi_agent,kpi_group",
      step_kpi},
     {"attendance", "考勤月结", "attendance",
      "employees,shifts,roster,punches,punch_confirmations,leaves,swaps,comp_time,pullouts,holidays,"
      "violations",
-     "load", STEP_NODATA,
-     MONTH_ROWS("attendance_daily") " UNION ALL " MONTH_ROWS("attendance_monthly"),
-     step_attendance},
+     "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance},
     {"adherence", "排班遵从", "adherence", "agent_states,roster,shifts,employees,pullouts,leaves",
-     "load", STEP_NODATA,
-     MONTH_ROWS("adherence_daily") " UNION ALL " MONTH_ROWS("adherence_exception"), step_adherence},
+     "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence},
     {"forecast", "下月预测", "next month's forecast", "calls,daily_volumes,holidays,special_days",
      "kpi", STEP_NODATA, NULL, step_forecast},
     {"roster_check", "下月排班校验", "next month's roster check",
@@ -617,8 +616,8 @@ static int can_skip(run_ctx *x, size_t k, step_state *S) {
         PQntuples(r) != 1)
         goto done;
     long long rows = PQgetisnull(r, 0, 1) ? -1 : strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    if (s->counts_sql && strcmp(PQgetvalue(r, 0, 0), "done") == 0 &&
-        step_rows(x, s->counts_sql) != rows)
+    if (s->count_tables && strcmp(PQgetvalue(r, 0, 0), "done") == 0 &&
+        step_rows(x, s->count_tables) != rows)
         goto done; /* its rows were changed since */
     if (!PQgetisnull(r, 0, 3)) {
         char hex[65];
@@ -795,9 +794,8 @@ static kefu_status write_manifest(run_ctx *x, const step_state *S, size_t nrun, 
     r = NULL;
     int nt = 0;
     for (size_t k = 0; k < nrun; k++) {
-        const char *p[2] = {x->centre, x->ms};
-        if (S[k].status < 1 || S[k].status > 3 || !STEPS[k].counts_sql ||
-            kefu_db_query(x->c, STEPS[k].counts_sql, 2, p, &r) != KEFU_OK)
+        if (S[k].status < 1 || S[k].status > 3 || !STEPS[k].count_tables ||
+            count_rows(x, STEPS[k].count_tables, &r) != KEFU_OK)
             continue;
         for (int i = 0; i < PQntuples(r); i++) {
             fprintf(f, "%s\n    ", nt++ ? "," : "");
@@ -1013,8 +1011,8 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
             S[k].message = xstrdup(KL("数据不足，本步无结果（见上方消息）",
                                       "not enough data: the step has no results (see the message "
                                       "above)"));
-        if (res.rows < 0 && s->counts_sql)
-            res.rows = step_rows(&x, s->counts_sql);
+        if (res.rows < 0 && s->count_tables)
+            res.rows = step_rows(&x, s->count_tables);
         S[k].rows = res.rows;
         S[k].status = nodata || (res.message && !res.file && res.rows < 0) ? 3 : 1;
         char sha[65] = "";

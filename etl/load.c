@@ -977,7 +977,9 @@ static const char *DIR_ORDER[] = {
     "leaves",   "swaps",        "comp_time",     "pullouts",   "violations", "punch_confirmations",
     "punches",  "calls",        "agent_states",  "complaints", NULL};
 
-const char *const *kefu_load_order(void) { return DIR_ORDER; }
+const char *const *kefu_load_order(void) {
+    return DIR_ORDER;
+}
 
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL};
