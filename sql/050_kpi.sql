@@ -16,10 +16,8 @@
 
 -- ---- inputs ------------------------------------------------------------------------
 
--- DOMAIN §3: the calls feed's optional `transferred` 转接 column (NULL = the
--- source does not say). IF NOT EXISTS: the queue_log work may add it too.
-ALTER TABLE kefu.calls ADD COLUMN IF NOT EXISTS transferred boolean;
-GRANT SELECT (transferred) ON kefu.calls TO kefu_reporter;
+-- The transfers come from kefu.calls.transferred (020: the feed's optional
+-- column and queue_log transfer events; NULL = the source does not say).
 
 -- Block-range indexes: a few pages per million rows, cheap to keep up during
 -- COPY. batch_id finds the rows of new loads (kefu.kpi_sync) without reading
