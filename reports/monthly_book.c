@@ -555,7 +555,7 @@ static kefu_status write_summary(mb *x) {
     }
     row++;
     kefu_sheet_signatures(s, row, 0);
-    kefu_sheet_cap(s, 0, 24);
+    kefu_sheet_cap(s, 0, 34);
     worksheet_freeze_panes(s->ws, first, 1);
     print_setup(x, s, 1, 1, 0, 0);
     return KEFU_OK;
