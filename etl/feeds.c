@@ -51,6 +51,11 @@ static const enum_map E_CATEGORY[] = {{"feedback", "feedback"},
                                       {"incident", "incident"},
                                       {"事故", "incident"},
                                       {NULL, NULL}};
+/* complaints.cause (DOMAIN §3, §8 P3) */
+static const enum_map E_CAUSE[] = {
+    {"attitude", "attitude"}, {"服务态度", "attitude"}, {"态度", "attitude"},
+    {"error", "error"},       {"业务差错", "error"},    {"差错", "error"},
+    {"other", "other"},       {"其他", "other"},        {NULL, NULL}};
 static const enum_map E_LEAVE[] = {{"annual", "annual"},
                                    {"年假", "annual"},
                                    {"sick", "sick"},
@@ -383,12 +388,24 @@ static const feed_col C_COMPLAINTS[] = {
     {"description", "内容|投诉内容", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"verified", "是否查实", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
     {"closed_at", "办结时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
+    /* DOMAIN §3 (061): the last column, so the positions above stay as they were */
+    {"cause", "原因|投诉原因", COL_ENUM, 0, E_CAUSE, NULL, 0, 0, NULL},
 };
 
 static const char *check_complaints(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     return check_interval(r, "received_at", "closed_at", col);
 }
+
+/* sales 销售业绩 (DOMAIN §10): one row per presales agent and day. */
+static const feed_col C_SALES[] = {
+    CENTRE,
+    {"emp_id", "工号|员工编号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
+    {"date", "日期", COL_DATE, 1, NULL, NULL, 0, 0, NULL},
+    {"inquiries", "询单数", COL_INT, 1, NULL, NULL, 0, BIG, NULL},
+    {"orders", "成交单数", COL_INT, 1, NULL, NULL, 0, BIG, NULL},
+    {"amount", "销售额", COL_NUM, 1, NULL, NULL, 0, 1e10, NULL},
+};
 
 static const feed_col C_SPECIAL[] = {
     CENTRE,
@@ -472,6 +489,8 @@ static const feed_def FEEDS[] = {
          NULL, NULL, NULL, NULL),
     FEED("violations", "违规登记", C_VIOLATIONS, "violation_id", NULL, NULL, K_EMP_EXISTS, NULL,
          NULL, NULL, NULL),
+    FEED("sales", "销售业绩", C_SALES, "emp_id,date", NULL, NULL, K_EMP_EXISTS, NULL, NULL, NULL,
+         NULL),
     FEED("special_days", "特殊日", C_SPECIAL, "date,kind,queue", NULL, check_special, K_NONE, NULL,
          NULL, NULL, NULL),
     FEED("daily_volumes", "历史日话务", C_DAILY, "queue,date", NULL, check_daily, K_NONE, NULL,
