@@ -380,6 +380,31 @@ static kefu_status step_adherence(run_ctx *x, step_res *r) {
     return month_cmd(x, kefu_cmd_adherence, "adherence", x->ym);
 }
 
+/* The HR money close of issue 9: penalty lines (P1–P7), complaints with their
+ * SLA status, the bonus. A month already closed (exit 8) keeps its results. */
+static kefu_status closed_ok(run_ctx *x, step_res *r,
+                             kefu_status (*cmd)(const kefu_db_opts *, int, char **),
+                             const char *name) {
+    kefu_status st = month_cmd(x, cmd, name, x->ym);
+    if (st == KEFU_ERR_CHECK_FAILED) {
+        r->message = xstrdup(KL("该月已关账，保留原结果", "the month is closed: results kept"));
+        return KEFU_OK;
+    }
+    return st;
+}
+
+static kefu_status step_penalties(run_ctx *x, step_res *r) {
+    return closed_ok(x, r, kefu_cmd_penalties, "penalties");
+}
+
+static kefu_status step_complaints(run_ctx *x, step_res *r) {
+    return closed_ok(x, r, kefu_cmd_complaints, "complaints");
+}
+
+static kefu_status step_bonus(run_ctx *x, step_res *r) {
+    return closed_ok(x, r, kefu_cmd_bonus, "bonus");
+}
+
 /* Next month's forecast as of the month's last day (with backtest); and, when
  * nobody made one, the forecast of the closed month as of the end of the
  * month before it (without backtest), so the report can set the month against
@@ -515,8 +540,7 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
     return kefu_report_forecast(x->db, ids, n, r->file);
 }
 
-/* The month close, in order. Issue 9 (penalties, complaints, bonus) adds its
- * rows after adherence. count_tables: the step's result tables with a month
+/* The month close, in order. count_tables: the step's result tables with a month
  * column, counted for the progress line, the skip check and the manifest. */
 static const run_step STEPS[] = {
     {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load},
@@ -529,15 +553,21 @@ static const run_step STEPS[] = {
      "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance},
     {"adherence", "排班遵从", "adherence", "agent_states,roster,shifts,employees,pullouts,leaves",
      "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence},
+    {"penalties", "处罚台账", "penalty ledger", "violations,complaints,employees,calls",
+     "attendance,adherence", STEP_NODATA, "ledger", step_penalties},
+    {"complaints", "客诉", "complaints", "complaints,holidays,employees", "load", STEP_NODATA,
+     "complaint_status", step_complaints},
+    {"bonus", "绩效奖金", "bonus", "employees,sales", "attendance,adherence,penalties", STEP_NODATA,
+     "bonus_monthly", step_bonus},
     {"forecast", "下月预测", "next month's forecast", "calls,daily_volumes,holidays,special_days",
      "kpi", STEP_NODATA, NULL, step_forecast},
     {"roster_check", "下月排班校验", "next month's roster check",
      "roster,employees,shifts,leaves,swaps,pullouts,holidays", "forecast", STEP_NODATA, NULL,
      step_roster_check},
     {"book_monthly", "月度运营报表", "monthly report", "complaints,employees,roster,shifts",
-     "kpi,attendance,adherence,forecast", 0, NULL, step_book_monthly},
+     "kpi,attendance,adherence,penalties,complaints,bonus,forecast", 0, NULL, step_book_monthly},
     {"book_attendance", "考勤工作簿", "attendance workbook", "employees",
-     "attendance,adherence,roster_check", STEP_NODATA, NULL, step_book_attendance},
+     "attendance,adherence,penalties,roster_check", STEP_NODATA, NULL, step_book_attendance},
     {"book_forecast", "预测评审工作簿", "forecast workbook", "", "forecast", STEP_NODATA, NULL,
      step_book_forecast},
 };
