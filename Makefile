@@ -88,6 +88,8 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
 	@$(if $(Q),echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
 	    $(shell pkg-config --libs libpq 2>/dev/null) -lcsv -lm
+# kept between runs (make would delete them as intermediates of fuzz_%)
+.SECONDARY: $(FUZZ_LIB_OBJ)
 fuzz-bins: $(FUZZ_BIN)
 fuzz:
 	$(Q)sh tests/install-deps.sh clang libclang-rt-14-dev
