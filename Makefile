@@ -69,7 +69,7 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/f
 
 unit-bins: $(UNIT_BIN) $(REPLAY_BIN)
 
-# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2]`: libFuzzer with clang under
+# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2] [FUZZ_ONLY="csv ts"]`: libFuzzer with clang under
 # ASan+UBSan, each harness N seconds (not part of `make test`).
 FUZZ_CC    ?= clang
 FUZZ_SECONDS ?= 60
@@ -94,7 +94,7 @@ fuzz-bins: $(FUZZ_BIN)
 fuzz:
 	$(Q)sh tests/install-deps.sh clang libclang-rt-14-dev
 	$(Q)$(MAKE) --no-print-directory fuzz-bins
-	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) sh tests/fuzz/run.sh
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_ONLY="$(FUZZ_ONLY)" sh tests/fuzz/run.sh
 
 # Debian packages the build, the demo and the tests need; installs what is missing.
 deps:
