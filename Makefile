@@ -69,7 +69,7 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/f
 
 unit-bins: $(UNIT_BIN) $(REPLAY_BIN)
 
-# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2]`: libFuzzer with clang under
+# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2] [FUZZ_ONLY="csv ts"]`: libFuzzer with clang under
 # ASan+UBSan, each harness N seconds (not part of `make test`).
 FUZZ_CC    ?= clang
 FUZZ_SECONDS ?= 60
@@ -88,11 +88,13 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
 	@$(if $(Q),echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
 	    $(shell pkg-config --libs libpq 2>/dev/null) -lcsv -lm
+# kept between runs (make would delete them as intermediates of fuzz_%)
+.SECONDARY: $(FUZZ_LIB_OBJ)
 fuzz-bins: $(FUZZ_BIN)
 fuzz:
 	$(Q)sh tests/install-deps.sh clang libclang-rt-14-dev
 	$(Q)$(MAKE) --no-print-directory fuzz-bins
-	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) sh tests/fuzz/run.sh
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_ONLY="$(FUZZ_ONLY)" sh tests/fuzz/run.sh
 
 # Debian packages the build, the demo and the tests need; installs what is missing.
 deps:
