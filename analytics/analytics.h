@@ -27,4 +27,19 @@ kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
 /* kefu adherence --month YYYY-MM */
 kefu_status kefu_cmd_adherence(const kefu_db_opts *db, int argc, char **argv);
 
+/* kefu penalties --month YYYY-MM [--issue [--at TIME]]: P1–P4, P6, P7 ledger lines. */
+kefu_status kefu_cmd_penalties(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu complaints --month YYYY-MM [--as-of DATE]: SLA status and repeat complainants. */
+kefu_status kefu_cmd_complaints(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu bonus --month YYYY-MM [--close|--reopen]: B1–B8. A failed B8 check is a
+ * failed statement: KEFU_ERR_DB (exit 3), nothing written. */
+kefu_status kefu_cmd_bonus(const kefu_db_opts *db, int argc, char **argv);
+
+/* kefu ledger appeal|uphold|withdraw|confirm LINE --by NAME --note TEXT [--at TIME],
+ * kefu ledger list --month YYYY-MM [--emp E] [--status S]: HR's work on ledger lines.
+ * Refusals (a late appeal, a line in the wrong status): KEFU_ERR_CHECK_FAILED. */
+kefu_status kefu_cmd_ledger(const kefu_db_opts *db, int argc, char **argv);
+
 #endif

@@ -445,9 +445,11 @@ static void row_head(att_run *R, out_buf *o, const char *emp) {
 /* One ledger line of the month (source attendance): its kind and the facts in
  * R->facts (kefu.evidence_format renders the texts and the key). */
 static void ledger_row(att_run *R, const char *emp, int64_t date, const char *kind,
-                       int64_t fine_fen, int points, int64_t deduction_fen, int step) {
+                       int64_t fine_fen, int points, int64_t deduction_fen, int nth,
+                       const char *step, int pending) {
     kefu_ledger_line l = {emp,      date,   kind,          kefu_facts_json(&R->facts),
-                          fine_fen, points, deduction_fen, step};
+                          fine_fen, points, deduction_fen, nth,
+                          step,     pending};
     kefu_ledger_add(&R->lw, &l);
     R->ledger_lines++;
 }
@@ -569,7 +571,7 @@ static int apply_a9(att_run *R, emp_data *e, kefu_att_month *m) {
         if (a9 == R->pol->a9_review_days) {
             kefu_facts_reset(&R->facts);
             kefu_facts_int(&R->facts, "count", a9);
-            ledger_row(R, emp, rr->work_date, "A9_review", 0, 0, 0, a9);
+            ledger_row(R, emp, rr->work_date, "A9_review", 0, 0, 0, a9, "dismissal_review", 0);
             m->review_flags++;
         }
     }
@@ -604,15 +606,17 @@ static void write_rule_lines(att_run *R, const emp_data *e, const kefu_att_month
             if (rr)
                 day_facts(f, e, rr, d);
             ledger_row(R, emp, l->date, l->late ? "A2_late" : "A2_early", l->fine_fen, l->points, 0,
-                       l->incident_no);
+                       l->incident_no, NULL, 0);
             break;
         case KEFU_ATT_L_EXTRA_POINTS:
             kefu_facts_int(f, "incident", l->incident_no);
             kefu_facts_int(f, "points", l->points);
-            ledger_row(R, emp, l->date, "A2_extra", 0, l->points, 0, l->incident_no);
+            ledger_row(R, emp, l->date, "A2_extra", 0, l->points, 0, l->incident_no, NULL, 0);
             break;
-        case KEFU_ATT_L_ABSENCE:
-            /* kind = the rule: A4, A5, A6 or A9 */
+        case KEFU_ATT_L_ABSENCE: {
+            /* kind = the rule: A4, A5, A6 or A9. A missing punch a supervisor could
+             * still confirm (1st..missing_confirmed_limit) awaits that decision. */
+            int pending = 0;
             kefu_facts_int(f, "halfdays", l->halfdays);
             if (strcmp(l->rule, "A4") == 0) {
                 kefu_facts_int(f, "late_min", d->has_in ? d->late_min : 0);
@@ -621,14 +625,16 @@ static void write_rule_lines(att_run *R, const emp_data *e, const kefu_att_month
             } else if (strcmp(l->rule, "A5") == 0) {
                 kefu_facts_int(f, "missing_no", m->days[l->day].missing_no);
                 kefu_facts_bool(f, "confirmed", d->confirmed);
+                pending = !d->confirmed && m->days[l->day].missing_no <= p->missing_confirmed_limit;
             }
             if (rr)
                 day_facts(f, e, rr, d);
-            ledger_row(R, emp, l->date, l->rule, 0, 0, l->amount_fen, l->halfdays);
+            ledger_row(R, emp, l->date, l->rule, 0, 0, l->amount_fen, l->halfdays, NULL, pending);
             break;
+        }
         case KEFU_ATT_L_DEDUCTION_CAP:
             kefu_facts_fen(f, "wage", e->base_fen + e->perf_fen);
-            ledger_row(R, emp, l->date, "A6_cap", 0, 0, l->amount_fen, 0);
+            ledger_row(R, emp, l->date, "A6_cap", 0, 0, l->amount_fen, 0, NULL, 0);
             break;
         case KEFU_ATT_L_REVIEW: {
             char days[16];
@@ -639,7 +645,7 @@ static void write_rule_lines(att_run *R, const emp_data *e, const kefu_att_month
             else
                 kefu_facts_str(f, "days", days);
             ledger_row(R, emp, l->date, consecutive ? "A7_consecutive" : "A7_window", 0, 0, 0,
-                       l->halfdays);
+                       l->halfdays, "dismissal_review", 0);
             break;
         }
         case KEFU_ATT_L_HOLIDAY_PAY:
@@ -1156,6 +1162,23 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
     }
     PQclear(r);
     r = NULL;
+    {
+        int closed = 0;
+        char closed_at[32];
+        if ((st = kefu_ledger_bonus_closed(c, a.centre, ms, &closed, closed_at)))
+            goto done;
+        if (closed) {
+            kefu_error(KL("%s（中心 %s）的奖金已于 %s 月结关闭，考勤与台账不再重算",
+                          "the bonus of %s (centre %s) was closed on %s; attendance and ledger are "
+                          "not recomputed"),
+                       R.month_text, a.centre, closed_at);
+            kefu_hint(KL("确需重算时先 kefu bonus --month %s --reopen",
+                         "to recompute, first kefu bonus --month %s --reopen"),
+                      R.month_text);
+            st = KEFU_ERR_CHECK_FAILED;
+            goto done;
+        }
+    }
 
     if ((st = load_policy(c, &a, ms, &policy, &pol)))
         goto done;

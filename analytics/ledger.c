@@ -15,12 +15,12 @@ kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w) {
                            "NULL, kind text NOT NULL, facts jsonb NOT NULL DEFAULT '{}', fine "
                            "numeric(12,2) NOT NULL DEFAULT 0, points int NOT NULL DEFAULT 0, "
                            "deduction numeric(12,2) NOT NULL DEFAULT 0, escalation_step int NOT "
-                           "NULL DEFAULT 0, rule_id text, line_key text, evidence text, "
+                           "NULL DEFAULT 0, step text NOT NULL DEFAULT '', pending boolean NOT "
+                           "NULL DEFAULT false, rule_id text, line_key text, evidence text, "
                            "evidence_en text) ON COMMIT DROP");
 }
 
-/* "1234.50" from fen (sign kept). */
-static void fen_text(int64_t fen, char out[32]) {
+void kefu_fen_text(int64_t fen, char out[32]) {
     uint64_t a = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
     snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
              (unsigned long long)(a % 100));
@@ -29,12 +29,14 @@ static void fen_text(int64_t fen, char out[32]) {
 void kefu_ledger_add(kefu_ledger_writer *w, const kefu_ledger_line *l) {
     char d[11], f[32], x[32];
     kefu_format_date(l->date, d);
-    fen_text(l->fine_fen, f);
-    fen_text(l->deduction_fen, x);
+    kefu_fen_text(l->fine_fen, f);
+    kefu_fen_text(l->deduction_fen, x);
     kefu_buf *b = &w->b;
     if (kefu_copy_field(b, l->emp_id, 1) || kefu_copy_field(b, d, 0) ||
         kefu_copy_field(b, l->kind, 0) || !l->facts || kefu_copy_field(b, l->facts, 0) ||
-        kefu_buf_printf(b, "\t%s\t%d\t%s\t%d\n", f, l->points, x, l->step))
+        kefu_buf_printf(b, "\t%s\t%d\t%s\t%d", f, l->points, x, l->nth) ||
+        kefu_copy_field(b, l->step ? l->step : "", 0) ||
+        kefu_buf_puts(b, l->pending ? "\tt\n" : "\tf\n"))
         w->failed = 1;
     w->lines++;
 }
@@ -45,7 +47,7 @@ kefu_status kefu_ledger_flush(PGconn *c, kefu_ledger_writer *w, size_t threshold
     if (w->b.len == 0 || w->b.len < threshold)
         return KEFU_OK;
     kefu_status st = kefu_copy_begin(c, "COPY ledger_new (emp_id, date, kind, facts, fine, points, "
-                                        "deduction, escalation_step) FROM STDIN");
+                                        "deduction, escalation_step, step, pending) FROM STDIN");
     if (st)
         return st;
     st = kefu_copy_send(c, &w->b);
@@ -60,14 +62,33 @@ kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *ce
     kefu_status st = kefu_ledger_flush(c, w, 0);
     if (st)
         return st;
+    /* The audit names the command as the actor of the statuses it sets. */
     const char *p[3] = {centre, month, source};
-    if ((st = kefu_db_query(c, "SELECT * FROM kefu.ledger_replace($1, $2::date, $3)", 3, p, &r)))
+    if ((st = kefu_db_query(c, "SELECT set_config('kefu.actor', 'kefu ' || $1, true)", 1, p + 2,
+                            NULL)) ||
+        (st = kefu_db_query(c, "SELECT * FROM kefu.ledger_replace($1, $2::date, $3)", 3, p, &r)))
         return st;
     if (counts) {
         counts->written = atol(PQgetvalue(r, 0, 0));
         counts->new_lines = atol(PQgetvalue(r, 0, 1));
         counts->skipped = atol(PQgetvalue(r, 0, 2));
     }
+    PQclear(r);
+    return KEFU_OK;
+}
+
+kefu_status kefu_ledger_bonus_closed(PGconn *c, const char *centre, const char *month, int *closed,
+                                     char closed_at[32]) {
+    PGresult *r = NULL;
+    const char *p[2] = {centre, month};
+    kefu_status st = kefu_db_query(c,
+                                   "SELECT to_char(closed_at, 'YYYY-MM-DD HH24:MI') FROM "
+                                   "kefu.bonus_close WHERE centre = $1 AND month = $2::date",
+                                   2, p, &r);
+    if (st)
+        return st;
+    *closed = PQntuples(r) > 0;
+    snprintf(closed_at, 32, "%s", *closed ? PQgetvalue(r, 0, 0) : "");
     PQclear(r);
     return KEFU_OK;
 }
@@ -131,9 +152,26 @@ void kefu_facts_bool(kefu_facts *f, const char *key, int value) {
 
 void kefu_facts_fen(kefu_facts *f, const char *key, int64_t fen) {
     char t[32];
-    fen_text(fen, t);
+    kefu_fen_text(fen, t);
     member(f, key);
     if (kefu_buf_puts(&f->b, t) != KEFU_OK)
+        f->failed = 1;
+}
+
+void kefu_facts_merge(kefu_facts *f, const char *object) {
+    const char *open = object ? strchr(object, '{') : NULL;
+    const char *close = object ? strrchr(object, '}') : NULL;
+    if (!open || !close || close < open) {
+        f->failed = 1;
+        return;
+    }
+    const char *in = open + 1;
+    while (in < close && (*in == ' ' || *in == '\n'))
+        in++;
+    if (in == close)
+        return; /* {} */
+    if (kefu_buf_puts(&f->b, f->b.len ? "," : "{") != KEFU_OK ||
+        kefu_buf_append(&f->b, in, (size_t)(close - in)) != KEFU_OK)
         f->failed = 1;
 }
 

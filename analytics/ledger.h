@@ -20,7 +20,9 @@ typedef struct {
     int64_t fine_fen;
     int points;
     int64_t deduction_fen; /* wage withheld for an absence, not a fine */
-    int step;              /* escalation step: incident number, streak, ... */
+    int nth;               /* escalation_step: incident number, nth fact in the window, ... */
+    const char *step; /* named step (warning, group_notice, ... dismissal_review); NULL = none */
+    int pending;      /* awaits a supervisor's decision: status pending until confirmed */
 } kefu_ledger_line;
 
 /* The facts of a line as a JSON object, built key by key in a growable buffer
@@ -37,6 +39,9 @@ void kefu_facts_int(kefu_facts *f, const char *key, long long value);
 void kefu_facts_bool(kefu_facts *f, const char *key, int value);
 /* Amount of fen as a decimal number with two places, e.g. 6350.00. */
 void kefu_facts_fen(kefu_facts *f, const char *key, int64_t fen);
+/* Every member of a JSON object text (e.g. one built by jsonb_build_object),
+ * as if each had been added. */
+void kefu_facts_merge(kefu_facts *f, const char *object);
 /* The finished object; valid until the next reset. NULL after a failure. */
 const char *kefu_facts_json(kefu_facts *f);
 void kefu_facts_free(kefu_facts *f);
@@ -69,5 +74,13 @@ kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *ce
                                 const char *month, const char *source, kefu_ledger_counts *counts);
 
 void kefu_ledger_free(kefu_ledger_writer *w);
+
+/* Whether the bonus of (centre, month "YYYY-MM-01") is closed (kefu.bonus_close);
+ * *closed_at (32 bytes) gets its time "YYYY-MM-DD HH:MM". */
+kefu_status kefu_ledger_bonus_closed(PGconn *c, const char *centre, const char *month, int *closed,
+                                     char closed_at[32]);
+
+/* "1234.50" from fen, sign kept. */
+void kefu_fen_text(int64_t fen, char out[32]);
 
 #endif

@@ -51,6 +51,11 @@ static const enum_map E_CATEGORY[] = {{"feedback", "feedback"},
                                       {"incident", "incident"},
                                       {"事故", "incident"},
                                       {NULL, NULL}};
+/* complaints.cause (DOMAIN §3, §8 P3) */
+static const enum_map E_CAUSE[] = {
+    {"attitude", "attitude"}, {"服务态度", "attitude"}, {"态度", "attitude"},
+    {"error", "error"},       {"业务差错", "error"},    {"差错", "error"},
+    {"other", "other"},       {"其他", "other"},        {NULL, NULL}};
 static const enum_map E_LEAVE[] = {{"annual", "annual"},
                                    {"年假", "annual"},
                                    {"sick", "sick"},
@@ -103,6 +108,7 @@ static const feed_col C_CALLS[] = {
     {"result", "结果|呼叫结果", COL_ENUM, 1, E_RESULT, NULL, 0, 0, NULL},
     {"hold_s", "保持时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
     {"wrap_s", "话后处理时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
+    {"transferred", "转接|是否转接", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static int col_ix(const feed_row *r, const char *name) {
@@ -171,6 +177,16 @@ static const char *check_states(const feed_row *r, const char **col, const char 
     (void)extra;
     return check_interval(r, "started_at", "ended_at", col);
 }
+
+/* ---- unanswered rings (queue_log RINGNOANSWER; DOMAIN §8 P6) ---------------- */
+
+static const feed_col C_RINGS[] = {
+    CENTRE,
+    {"call_id", "呼叫编号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
+    {"agent_id", "工号|坐席工号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
+    {"rang_at", "振铃时间", COL_TS, 1, NULL, NULL, 0, 0, NULL},
+    {"ring_s", "振铃时长", COL_INT, 1, NULL, NULL, 0, 86400, NULL},
+};
 
 /* ---- punches ------------------------------------------------------------- */
 
@@ -372,12 +388,24 @@ static const feed_col C_COMPLAINTS[] = {
     {"description", "内容|投诉内容", COL_FREE, 0, NULL, NULL, 0, 0, NULL},
     {"verified", "是否查实", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
     {"closed_at", "办结时间", COL_TS, 0, NULL, NULL, 0, 0, NULL},
+    /* DOMAIN §3 (061): the last column, so the positions above stay as they were */
+    {"cause", "原因|投诉原因", COL_ENUM, 0, E_CAUSE, NULL, 0, 0, NULL},
 };
 
 static const char *check_complaints(const feed_row *r, const char **col, const char **extra) {
     (void)extra;
     return check_interval(r, "received_at", "closed_at", col);
 }
+
+/* sales 销售业绩 (DOMAIN §10): one row per presales agent and day. */
+static const feed_col C_SALES[] = {
+    CENTRE,
+    {"emp_id", "工号|员工编号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
+    {"date", "日期", COL_DATE, 1, NULL, NULL, 0, 0, NULL},
+    {"inquiries", "询单数", COL_INT, 1, NULL, NULL, 0, BIG, NULL},
+    {"orders", "成交单数", COL_INT, 1, NULL, NULL, 0, BIG, NULL},
+    {"amount", "销售额", COL_NUM, 1, NULL, NULL, 0, 1e10, NULL},
+};
 
 static const feed_col C_SPECIAL[] = {
     CENTRE,
@@ -432,6 +460,8 @@ static const feed_def FEEDS[] = {
     FEED("calls", "话单", C_CALLS, "call_id", NULL, check_calls, K_NONE, NULL, NULL, NULL, NULL),
     FEED("agent_states", "坐席状态", C_STATES, "agent_id,started_at", NULL, check_states, K_NONE,
          NULL, NULL, NULL, NULL),
+    FEED("call_rings", "振铃未接", C_RINGS, "call_id,agent_id,rang_at", NULL, NULL, K_NONE, NULL,
+         NULL, NULL, NULL),
     FEED("punches", "打卡记录", C_PUNCHES, "emp_id,punched_at,device", "emp_id,known_employee",
          check_punches, K_NONE,
          "UPDATE stage s SET emp_id = e.emp_id FROM kefu.employees e"
@@ -459,6 +489,8 @@ static const feed_def FEEDS[] = {
          NULL, NULL, NULL, NULL),
     FEED("violations", "违规登记", C_VIOLATIONS, "violation_id", NULL, NULL, K_EMP_EXISTS, NULL,
          NULL, NULL, NULL),
+    FEED("sales", "销售业绩", C_SALES, "emp_id,date", NULL, NULL, K_EMP_EXISTS, NULL, NULL, NULL,
+         NULL),
     FEED("special_days", "特殊日", C_SPECIAL, "date,kind,queue", NULL, check_special, K_NONE, NULL,
          NULL, NULL, NULL),
     FEED("daily_volumes", "历史日话务", C_DAILY, "queue,date", NULL, check_daily, K_NONE, NULL,

@@ -157,10 +157,13 @@ static const char *a12_kind_label(const char *kind) {
 static const struct {
     const char *key, *zh, *en;
 } STATUSES[] = {
+    {"pending", "待审核", "pending review"},
+    {"open", "待开具", "not issued yet"},
     {"issued", "已开具", "issued"},
     {"appealed", "申诉中", "appealed"},
     {"upheld", "维持", "upheld"},
     {"withdrawn", "已撤销", "withdrawn"},
+    {"void", "作废", "void"},
 };
 
 static const char *status_label(const char *key) {
@@ -797,9 +800,11 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
         kefu_sheet_num(s, row, L_DED, num_at(res, i, 8), F->money);
         kefu_sheet_str(s, row, 10, status_label(PQgetvalue(res, i, 9)), NULL);
         kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
-        sub_fine += fen_at(res, i, 6);
-        sub_pts += atol(PQgetvalue(res, i, 7));
-        sub_ded += fen_at(res, i, 8);
+        if (strcmp(PQgetvalue(res, i, 9), "void") != 0) { /* a void line counts for nothing */
+            sub_fine += fen_at(res, i, 6);
+            sub_pts += atol(PQgetvalue(res, i, 7));
+            sub_ded += fen_at(res, i, 8);
+        }
         if (i + 1 == nr || strcmp(emp, PQgetvalue(res, i + 1, 0)) != 0) {
             char label[96];
             row++;

@@ -96,7 +96,8 @@ check_eq "$(E)" "A01 2026-10-05 late_sign_in 2026-10-05 09:00:00 2026-10-05 09:1
 check_eq "$(q "SELECT string_agg(concat_ws(' ', emp_id, work_date, coalesce(first_sign_in::text, '-'), unexcused_s), ' | ' ORDER BY emp_id) FROM kefu.adherence_a8")" \
     "A01 2026-10-05 2026-10-05 09:12:00 720 | A03 2026-10-07 - 28800" "A8 records"
 L() { q "SELECT string_agg(concat_ws(' ', emp_id, date, rule_id, points, fine, status, source), ' | ' ORDER BY emp_id, source) FROM kefu.ledger"; }
-check_eq "$(L)" "A01 2026-10-05 A8 0 0.00 issued adherence | A03 2026-10-07 A8 0 0.00 issued attendance" "ledger: one new A8 line, none doubled"
+# an A8 record awaits the supervisor: status pending (the attendance line was inserted as issued)
+check_eq "$(L)" "A01 2026-10-05 A8 0 0.00 pending adherence | A03 2026-10-07 A8 0 0.00 issued attendance" "ledger: one new A8 line, none doubled"
 q "SELECT evidence FROM kefu.ledger WHERE source = 'adherence'" > "$WORK/ev"
 check_grep '首次签入 09:12:00，未登记时间 720 秒' "$WORK/ev" "ledger evidence"
 check_eq "$(q "SELECT formula_en FROM kefu.kpi_definition WHERE kpi = 'adherence'")" "in-adherence time ÷ scheduled time" "formula stored once"
@@ -106,6 +107,7 @@ q "UPDATE kefu.ledger SET status = 'appealed' WHERE source = 'adherence'" >/dev/
 run 0 "$KEFU" adherence --month 2026-10
 check_eq "$(q "SELECT (SELECT count(*) FROM kefu.adherence_daily) || '/' || (SELECT count(*) FROM kefu.adherence_exception) || '/' || (SELECT count(*) FROM kefu.adherence_a8)")" "5/5/2" "re-run replaced the month"
 check_eq "$(L)" "A01 2026-10-05 A8 0 0.00 appealed adherence | A03 2026-10-07 A8 0 0.00 issued attendance" "appealed line kept"
+check_eq "$(q "SELECT count(*) FROM kefu.ledger WHERE source = 'adherence'")" 1 "not doubled"
 
 # ---- the centre's own exempt reason wins: lunch up to 45 min at 'main' → A02's pause is exempt
 q "INSERT INTO kefu.adherence_exempt_reason (centre, reason, max_s_per_shift) VALUES ('main', 'lunch', 2700)" >/dev/null

@@ -314,7 +314,7 @@ if [ "$have_py" -eq 1 ]; then
     R=待复核
     check_eq "$(cell "$X" $R A3)/$(cell "$X" $R B3)/$(cell "$X" $R E3)" "A12 年休假超过应休天数/3001/2025-10-15" "annual flag dated at the last annual day"
     check_eq "$(cell "$X" $R H3)" "今年已休年假 6.0 天，超过应休 5.0 天（职工带薪年休假条例第三条）：请人事复核" "annual evidence"
-    check_eq "$(cell "$X" $R I3)" "已开具" "flag status"
+    check_eq "$(cell "$X" $R I3)" "待开具" "flag status: computed, not issued yet"
     check_eq "$(cell "$X" $R A4)/$(cell "$X" $R B4)/$(cell "$X" $R E4)" "A12 产假超过规定天数/3002/2025-10-10" "maternity flag"
     has "$X" $R H '^产假 2025-10-10 至 2026-04-07 共 180 个日历日，超过规定的 178 天（难产' "maternity evidence"
     check_eq "$(cell "$X" $R A5)/$(cell "$X" $R E5)" "A12 调休余额不足/2025-10-20" "comp flag"

@@ -100,7 +100,7 @@ mon() {  # emp columns
     q "SELECT $2 FROM kefu.attendance_monthly WHERE emp_id = '$1' AND month = '2025-10-01'"
 }
 flags() { # emp
-    q "SELECT coalesce(string_agg(line_key || '/' || points || '/' || fine || '/' || deduction, ' ' ORDER BY line_key), '-') FROM kefu.ledger WHERE emp_id = '$1' AND rule_id = 'A12'"
+    q "SELECT coalesce(string_agg(line_key || '/' || points || '/' || fine || '/' || deduction, ' ' ORDER BY line_key), '-') FROM kefu.ledger WHERE emp_id = '$1' AND rule_id = 'A12' AND status <> 'void'"
 }
 COLS="days || ' ' || scheduled_days || ' ' || pay || ' ' || deduction || ' ' || coalesce(entitlement_days::text, '-') || ' ' || coalesce(used_ytd_days::text, '-') || ' ' || coalesce(floor_pay::text, '-') || ' ' || maternity_allowance"
 
@@ -195,6 +195,8 @@ q "INSERT INTO kefu.policy (param, alternative, effective_from, province, value,
 q "DELETE FROM kefu.policy WHERE param = 'min_wage_monthly' AND province = '广东'" >/dev/null
 run 0 "$KEFU" attendance --month 2025-10
 check_eq "$(flags 2005)" "-" "province row 20 days: no paternity flag"
+check_eq "$(q "SELECT line_key || ' ' || status FROM kefu.ledger WHERE emp_id = '2005' AND rule_id = 'A12'")" \
+    "A12:paternity:2025-10-10 void" "the flag's line is kept, void (lines are never deleted)"
 # 2002 without a floor: pay 120.00, deduction 0.6 * 2175 * 3 / 21.75 = 180.00
 check_eq "$(lv 2002 sick "pay || ' ' || deduction || ' ' || coalesce(floor_pay::text, '-')")" "120.00 180.00 -" "no minimum wage row: 40% only"
 
