@@ -37,7 +37,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h cli/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test unit-bins check bench install clean format format-check fuzz fuzz-bins
+.PHONY: all deps demo test unit-bins check bench bench-forecast install clean format format-check \
+        fuzz fuzz-bins
 
 all: $(BIN)
 
@@ -117,6 +118,13 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh tests/bench.sh $(SIZE)
 
+# Forecast accuracy on the real series of ../shared/data against R's forecast
+# package (ets, stlf, tbats); skipped when either is missing.
+bench-forecast:
+	$(Q)sh tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/bench_forecast.sh
+
 install: kefu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kefu/sql
 	install -m 0755 kefu $(DESTDIR)$(PREFIX)/bin/kefu
@@ -130,6 +138,3 @@ format-check:
 clean:
 	rm -rf $(BUILD) $(BIN) $(FUZZ_BUILD)
 
-$(BUILD)/fc_bench: tests/bench/fc_bench.c $(BUILD)/libkefu.a $(HDRS)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
