@@ -69,7 +69,7 @@ if [ "$have_py" -eq 1 ]; then
     X="$WORK/att.dump"
     "$PY" "$CHECK" "$B" > "$X"; rc=$?
     check_eq "$rc" 0 "xlsx_check reads the workbook"
-    check_eq "$(sheets "$X")" "考勤表,月度汇总,处罚台账,待复核,排班校验,遵从度" "sheet names"
+    check_eq "$(sheets "$X")" "摘要,考勤表,月度汇总,处罚台账,待复核,排班校验,遵从度" "sheet names"
     check_eq "$(field "$X" prop created)" "2025-10-01T00:00:00" "created = first day of the month"
     check_eq "$(field "$X" prop title)" "考勤表 2025-10" "title property"
 
@@ -152,13 +152,24 @@ if [ "$have_py" -eq 1 ]; then
     tot=$(find "$X" $L 合计 | sed 's/^A//')
     check_eq "$(cell "$X" $L H$tot)" 30 "ledger fines total (10 + 20)"
     check_eq "$(cell "$X" $L H$tot)" "$(cell "$X" $M Y8)" "ledger fines total = monthly fines total"
-    # points 2 + 2 + 5 = 9; deductions = the monthly absence deductions 809.20
-    check_eq "$(cell "$X" $L I$tot)/$(cell "$X" $L J$tot)" "9/809.2" "ledger points and deductions total"
+    # points 2 + 2 + 5 = 9; deductions counted: 1001 A4 291.95 + 1002 A6 206.90 + 1004 A9
+    # 137.93 = 636.78, and 1002's sick-leave deduction 124.14 -> 760.92. The unconfirmed
+    # missing punches (1002 10-13 103.45, 1005 10-31 68.97 = 172.42) await a supervisor:
+    # shown apart, not counted.
+    check_eq "$(cell "$X" $L I$tot)/$(cell "$X" $L J$tot)" "9/760.92" "ledger points and deductions total"
+    check_eq "$(q "SELECT string_agg(emp_id || ' ' || rule_id || ' ' || status, ', ' ORDER BY emp_id) FROM kefu.ledger WHERE status = 'pending' AND rule_id = 'A5'")" \
+        "1002 A5 pending, 1005 A5 pending" "unconfirmed missing punches are pending"
+    has "$X" 处罚台账 A '^1002 待主管确认的扣款 103.45 元，确认前不计入' "pending amount shown apart"
+    has "$X" 处罚台账 G '^请假扣款' "leave deduction in the employee's subtotal"
     check_eq "$(cell "$X" $L A3)/$(cell "$X" $L D3)/$(cell "$X" $L E3)/$(cell "$X" $L F3)" "1001/2025-10-09/A2/迟到早退次数与扣分" "first ledger line"
     has "$X" 处罚台账 A '^1001 甲 小计' "per-employee subtotal"
     sub=$(find "$X" $L "1001 甲 小计" | sed 's/^A//')
     check_eq "$(cell "$X" $L H$sub)/$(cell "$X" $L I$sub)" "30/9" "1001 subtotal"
-    has "$X" 处罚台账 A '^核对：台账罚款合计 30.00 元 = 月度汇总罚款合计 30.00 元' "check line"
+    # 1002: A6 206.90 counted + sick leave 124.14 = 331.04 (A5 103.45 pending)
+    sub=$(find "$X" $L "1002 乙 小计" | sed 's/^A//')
+    check_eq "$(cell "$X" $L J$sub)" "331.04" "1002 subtotal with the leave deduction"
+    # 30.00 + 760.92 + 172.42 = 963.34 = 月度汇总 扣款合计
+    has "$X" 处罚台账 A '^核对：考勤台账罚款 30.00 \+ 扣款（含请假）760.92 \+ 待确认扣款 172.42 = 月度汇总扣款合计 963.34 元' "check line"
     has "$X" 处罚台账 E '^A8' "A8 line listed"
 
     # -- 待复核: unconfirmed missing punches 1002 10-13 and 1005 10-31, the unmatched
@@ -191,14 +202,49 @@ if [ "$have_py" -eq 1 ]; then
     check_eq "$(cell "$X" $A B$grow)/$(cell "$X" $A K$grow)" "1/0.9848148148" "all-groups row"
 fi
 
+# ---- the book as users print it (issue: readable pages, the month on each, page
+# numbers, signatures, a summary, natural group order, no English in Chinese) ------
+if [ "$have_py" -eq 1 ]; then
+    P="$WORK/att.print"
+    "$PY" tests/tools/xlsx_print.py "$B" >"$P"
+    pr() { awk -F'\t' -v k="$2" -v s="$3" '$1 == k && $2 == s { $1 = ""; $2 = ""; sub(/^\t\t/, ""); print }' OFS='\t' "$1"; }
+    # 考勤表: 41 columns on two pages across with id, name and group repeated (one page
+    # across printed them at about 5 pt); 月度汇总's 33 columns on three
+    check_eq "$(pr "$P" setup 考勤表)" "landscape	2	0	9	\$2:\$3	\$A:\$C" "考勤表 on two pages across, names repeated"
+    check_eq "$(pr "$P" setup 月度汇总)" "landscape	3	0	9	\$2:\$2	\$A:\$C" "月度汇总 on three pages across, names repeated"
+    check_eq "$(pr "$P" setup 摘要 | cut -f1-4)" "portrait	1	1	9" "the summary on one portrait page"
+    check_eq "$(awk -F'\t' '$1 == "header" && $3 ~ /[|]考勤 2025-10$/' "$P" | wc -l | tr -d ' ')" 7 "the month in the header of every sheet"
+    check_eq "$(awk -F'\t' '$1 == "footer" && $3 ~ /第 &P 页，共 &N 页/' "$P" | wc -l | tr -d ' ')" 7 "page x of y on every sheet"
+    check_grep "^wrap	处罚台账	G3$" "$P" "ledger evidence wraps (the out-punch time is kept in print)"
+    check_eq "$(awk -F'\t' '$1 == "cell" && $4 == "制表：" { print $2 }' "$X" | tr '\n' ',')" "摘要,考勤表,月度汇总,处罚台账,待复核," "制表/审核 signature lines"
+    # 摘要: open month, divisor, the money, what still needs a person
+    check_eq "$(cell "$X" 摘要 B4)" "未月结：可能重算（kefu attendance --close 关闭）" "summary: not closed"
+    check_eq "$(cell "$X" 摘要 B5)/$(cell "$X" 摘要 B16)/$(cell "$X" 摘要 B17)/$(cell "$X" 摘要 B18)/$(cell "$X" 摘要 B19)" \
+        "21.75/809.2/124.14/30/963.34" "summary: divisor, absence and leave deductions, fines, total"
+    # missing punches to confirm 2 (1002, 1005), A8 pending 1 (1001 10-10), unmatched 1
+    check_eq "$(cell "$X" 摘要 B25)/$(cell "$X" 摘要 B26)/$(cell "$X" 摘要 B29)" "2/1/1" "summary: items to review"
+    # 排班校验: check names, not internal codes; value and limit as numbers with two decimals
+    has "$X" 排班校验 D '^月休息天数不足$' "check named in Chinese"
+    if awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^D[0-9]+$/ && $4 ~ /^r[0-9]_/ { f = 1 } END { exit !f }' "$X"; then bad "internal check codes shown"; else ok; fi
+    vrow=$(awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^J[0-9]+$/ && $4 ~ /^[0-9.]+$/ { sub(/^J/, "", $3); print $3; exit }' "$X")
+    check_eq "$(numfmt "$X" 排班校验 J$vrow)" "#,##0.00" "roster values with two decimals"
+    # no English sentence anywhere in the Chinese workbook (the R6 note used to be English)
+    if grep -q '^ascii' "$P"; then bad "English text in the Chinese workbook:"; grep '^ascii' "$P" | head; else ok; fi
+fi
+# natural group order: 一组, 二组, 三组, ..., 十组, 十一组, then Group 2 before Group 10
+check_eq "$(q "SELECT string_agg(g, ',' ORDER BY kefu.natural_key(g) COLLATE \"C\") FROM unnest(ARRAY['十一组', '二组', 'Group 10', '一组', '十组', '三组', 'Group 2', '二十组']) g")" \
+    "一组,二组,三组,十组,十一组,二十组,Group 2,Group 10" "natural group order"
+
 # ---- English names ---------------------------------------------------------------
 run 0 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK/en.xlsx"
 if [ "$have_py" -eq 1 ]; then
     "$PY" "$CHECK" "$WORK/en.xlsx" > "$WORK/en.dump"
-    check_eq "$(sheets "$WORK/en.dump")" "Attendance,Monthly totals,Penalty ledger,To review,Roster check,Adherence" "English sheet names"
+    check_eq "$(sheets "$WORK/en.dump")" "Summary,Attendance,Monthly totals,Penalty ledger,To review,Roster check,Adherence" "English sheet names"
     check_eq "$(cell "$WORK/en.dump" Attendance A2)/$(cell "$WORK/en.dump" Attendance L4)$(cell "$WORK/en.dump" Attendance M4)" "emp id/LA" "English headings and codes"
     check_eq "$(cell "$WORK/en.dump" "Monthly totals" A8)" "total (5 employees)" "English totals label"
     check_eq "$(cell "$WORK/en.dump" "Monthly totals" AE2)" "maternity allowance (paid by social insurance, not payroll)" "English allowance heading"
+    # the ledger's evidence in English whatever the language of the run (it ran in Chinese)
+    check_eq "$(cell "$WORK/en.dump" "Penalty ledger" G3)" "late 5 min, incident 1 of the month (shift D 09:00-18:00, in 09:05:30, out 18:00:10)" "English evidence"
 fi
 
 # ---- errors: a month without results, a bad month, unwritable output ---------------

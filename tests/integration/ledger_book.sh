@@ -52,7 +52,7 @@ check_eq "$(cell "$X" $L J$r)/$(cell "$X" $L K$r)/$(cell "$X" $L L$r)" "360/106/
 # totals by rule: P2 59 lines (6 + 48) 106 points; P4 5 lines (1 + 3 + 1) 20 + 300 + 20 = 340.00
 rr=$(find "$X" $L '^P4$' | tr ',' '\n' | sed 's/^A//' | tail -n 1)
 check_eq "$(cell "$X" $L C$rr)/$(cell "$X" $L D$rr)" "5/340" "totals by rule: P4"
-check_eq "$(pr "$P" setup $L)" "landscape	1	0	9	\$2:\$2" "ledger prints landscape, fitted to the width, headings repeated"
+check_eq "$(pr "$P" setup $L)" "landscape	1	0	9	\$2:\$2	" "ledger prints landscape, fitted to the width, headings repeated"
 check_eq "$(pr "$P" footer $L)" "|第 &P 页，共 &N 页|" "page x of y"
 check_grep "^wrap	$L	I3$" "$P" "evidence wraps"
 check_grep "制表：" "$X" "signature line"

@@ -4,7 +4,7 @@ tab-separated line per fact (openpyxl).
 
 usage: xlsx_print.py FILE.xlsx
 
-  setup  SHEET  ORIENTATION  FIT_WIDTH  FIT_HEIGHT  PAPER  PRINT_TITLE_ROWS
+  setup  SHEET  ORIENTATION  FIT_WIDTH  FIT_HEIGHT  PAPER  TITLE_ROWS  TITLE_COLUMNS
   header SHEET  TEXT          (odd-page header: left, centre, right joined by |)
   footer SHEET  TEXT
   breaks SHEET  N             horizontal page breaks
@@ -35,7 +35,8 @@ def main():
         out.append(('setup', ws.title, ps.orientation or '',
                     str(ps.fitToWidth if ps.fitToWidth is not None else 1) if fitted else '-',
                     str(ps.fitToHeight if ps.fitToHeight is not None else 1) if fitted else '-',
-                    str(ps.paperSize), str(ws.print_title_rows or '')))
+                    str(ps.paperSize), str(ws.print_title_rows or ''),
+                    str(ws.print_title_cols or '')))
         h, f = ws.oddHeader, ws.oddFooter
         out.append(('header', ws.title, '|'.join(x.text or '' for x in (h.left, h.center, h.right))))
         out.append(('footer', ws.title, '|'.join(x.text or '' for x in (f.left, f.center, f.right))))
