@@ -84,6 +84,29 @@ static void detail_conn_error(PGconn *c) {
     kefu_detail("%.*s", (int)n, m);
 }
 
+/* The server's notices and warnings (e.g. "terminating connection due to
+ * immediate shutdown command") as kefu's own message lines, masked like every
+ * message that quotes the server. */
+static void notice_receiver(void *arg, const PGresult *r) {
+    (void)arg;
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (!msg)
+        msg = PQresultErrorMessage(r);
+    char *t = strdup(msg ? msg : "");
+    if (!t)
+        return;
+    size_t n = strlen(t);
+    while (n > 0 && t[n - 1] == '\n')
+        t[--n] = '\0';
+    kefu_mask_phones(t, n);
+    if (sev && (strcmp(sev, "WARNING") == 0))
+        kefu_warn(KL("数据库: %s", "database: %s"), t);
+    else
+        kefu_info(KL("数据库: %s", "database: %s"), t);
+    free(t);
+}
+
 kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out) {
     const char *ci = NULL;
     char *embedded = NULL;
@@ -128,6 +151,7 @@ kefu_status kefu_db_connect(const kefu_db_opts *o, PGconn **out) {
         st = KEFU_ERR_DB;
         goto done;
     }
+    PQsetNoticeReceiver(c, notice_receiver, NULL);
     /* Stage code names kefu's tables unqualified; user schemas (public
      * included, where any user may create objects) stay out of the way.  A
      * schema that does not exist yet is simply skipped. */

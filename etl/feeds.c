@@ -108,6 +108,7 @@ static const feed_col C_CALLS[] = {
     {"result", "结果|呼叫结果", COL_ENUM, 1, E_RESULT, NULL, 0, 0, NULL},
     {"hold_s", "保持时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
     {"wrap_s", "话后处理时长", COL_INT, 0, NULL, NULL, 0, 86400, NULL},
+    {"transferred", "转接|是否转接", COL_BOOL, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static int col_ix(const feed_row *r, const char *name) {
@@ -176,6 +177,16 @@ static const char *check_states(const feed_row *r, const char **col, const char 
     (void)extra;
     return check_interval(r, "started_at", "ended_at", col);
 }
+
+/* ---- unanswered rings (queue_log RINGNOANSWER; DOMAIN §8 P6) ---------------- */
+
+static const feed_col C_RINGS[] = {
+    CENTRE,
+    {"call_id", "呼叫编号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
+    {"agent_id", "工号|坐席工号", COL_TEXT, 1, NULL, NULL, 0, 0, NULL},
+    {"rang_at", "振铃时间", COL_TS, 1, NULL, NULL, 0, 0, NULL},
+    {"ring_s", "振铃时长", COL_INT, 1, NULL, NULL, 0, 86400, NULL},
+};
 
 /* ---- punches ------------------------------------------------------------- */
 
@@ -449,6 +460,8 @@ static const feed_def FEEDS[] = {
     FEED("calls", "话单", C_CALLS, "call_id", NULL, check_calls, K_NONE, NULL, NULL, NULL, NULL),
     FEED("agent_states", "坐席状态", C_STATES, "agent_id,started_at", NULL, check_states, K_NONE,
          NULL, NULL, NULL, NULL),
+    FEED("call_rings", "振铃未接", C_RINGS, "call_id,agent_id,rang_at", NULL, NULL, K_NONE, NULL,
+         NULL, NULL, NULL),
     FEED("punches", "打卡记录", C_PUNCHES, "emp_id,punched_at,device", "emp_id,known_employee",
          check_punches, K_NONE,
          "UPDATE stage s SET emp_id = e.emp_id FROM kefu.employees e"

@@ -3,6 +3,7 @@
  * options (own PRNG, never the clock), with the patterns that the forecast (§4),
  * the attendance rules (§6) and the roster check (§7) look for. */
 #include "etl.h"
+#include "source.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -489,6 +490,8 @@ typedef struct {
     int states_months; /* 0: all months */
     int zh_headers;
     unsigned only; /* bit per feed */
+    int queue_log; /* --queue-log: also write OUT/queue_log */
+    int ql_days, ql_calls, ql_agents;
 
     /* derived */
     int64_t d0, d1; /* first and last day of the range */
@@ -1715,10 +1718,14 @@ static void usage(FILE *f) {
            "  --history-months N    --from 之前的历史日话务月数（默认 24）\n"
            "  --states-months N     坐席状态只写最后 N 个月（默认 2，0 = 全部）\n"
            "  --chinese-headers     使用中文表头\n"
+           "  --queue-log           另写一个 Asterisk queue_log（--to 月最后几天，坐席 8001 起）\n"
+           "  --ql-days N           queue_log 的天数（默认 3，1–7）\n"
+           "  --ql-calls N          queue_log 每天的来话量（默认 600）\n"
+           "  --ql-agents N         queue_log 的坐席数（默认 15）\n"
            "  --help                显示本帮助\n"
            "数据源：holidays special_days shifts employees roster leaves punches\n"
            "        punch_confirmations agent_states calls complaints daily_volumes\n"
-           "        violations sales\n",
+           "        violations sales（--only queue_log：只写 queue_log）\n",
            "usage: kefu gen [OPTION]...\n"
            "Write a synthetic 95598-style customer-service centre, one UTF-8 CSV file per\n"
            "feed; the same seed and options give byte-identical files.\n"
@@ -1735,10 +1742,15 @@ static void usage(FILE *f) {
            "  --history-months N    months of daily_volumes before --from (default 24)\n"
            "  --states-months N     agent_states for the last N months only (default 2, 0 = all)\n"
            "  --chinese-headers     write Chinese header names\n"
+           "  --queue-log           also write an Asterisk queue_log (the last days of --to,\n"
+           "                        agents 8001...)\n"
+           "  --ql-days N           days of the queue_log (default 3, 1-7)\n"
+           "  --ql-calls N          calls a day in the queue_log (default 600)\n"
+           "  --ql-agents N         agents in the queue_log (default 15)\n"
            "  --help                show this help\n"
            "feeds: holidays special_days shifts employees roster leaves punches\n"
            "       punch_confirmations agent_states calls complaints daily_volumes\n"
-           "       violations sales\n"),
+           "       violations sales (--only queue_log: the queue_log alone)\n"),
         f);
 }
 
@@ -1765,11 +1777,15 @@ static int parse_num(const char *s, int64_t lo, int64_t hi, int64_t *out) {
     return 0;
 }
 
-static int parse_only(const char *s, unsigned *mask) {
+static int parse_only(const char *s, unsigned *mask, int *queue_log) {
     *mask = 0;
     while (*s) {
         size_t n = strcspn(s, ",");
         int found = 0;
+        if (n == 9 && strncmp(s, "queue_log", 9) == 0) {
+            *queue_log = 1;
+            found = 1;
+        }
         for (int f = 0; f < F_COUNT; f++) {
             if (strlen(gen_feeds[f].name) == n && strncmp(gen_feeds[f].name, s, n) == 0) {
                 *mask |= 1u << f;
@@ -1782,7 +1798,7 @@ static int parse_only(const char *s, unsigned *mask) {
         if (*s == ',')
             s++;
     }
-    return *mask ? 0 : -1;
+    return *mask || *queue_log ? 0 : -1;
 }
 
 /* mkdir -p */
@@ -1866,6 +1882,10 @@ static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help) {
         {"history-months", required_argument, NULL, 'H'},
         {"states-months", required_argument, NULL, 'S'},
         {"chinese-headers", no_argument, NULL, 'z'},
+        {"queue-log", no_argument, NULL, 'Q'},
+        {"ql-days", required_argument, NULL, '1'},
+        {"ql-calls", required_argument, NULL, '2'},
+        {"ql-agents", required_argument, NULL, '3'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1918,8 +1938,29 @@ static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help) {
                 c->calls_total = v;
             break;
         case 'O':
-            if (parse_only(optarg, &c->only))
+            if (parse_only(optarg, &c->only, &c->queue_log))
                 bad = "--only";
+            break;
+        case 'Q':
+            c->queue_log = 1;
+            break;
+        case '1':
+            if (parse_num(optarg, 1, 7, &v))
+                bad = "--ql-days";
+            else
+                c->ql_days = (int)v;
+            break;
+        case '2':
+            if (parse_num(optarg, 1, 1000000, &v))
+                bad = "--ql-calls";
+            else
+                c->ql_calls = (int)v;
+            break;
+        case '3':
+            if (parse_num(optarg, 3, 1000, &v))
+                bad = "--ql-agents";
+            else
+                c->ql_agents = (int)v;
             break;
         case 'H':
             if (parse_num(optarg, 0, 600, &v))
@@ -1996,6 +2037,9 @@ kefu_status kefu_cmd_gen(int argc, char **argv) {
     c.history_months = 24;
     c.states_months = 2;
     c.only = (1u << F_COUNT) - 1;
+    c.ql_days = 3;
+    c.ql_calls = 600;
+    c.ql_agents = 15;
 
     st = parse_args(&c, argc, argv, &help);
     if (st != KEFU_OK || help)
@@ -2049,6 +2093,24 @@ kefu_status kefu_cmd_gen(int argc, char **argv) {
         write_violations(&c, &out[F_VIOLATIONS]);
     if (out[F_SALES].f)
         write_sales(&c, &out[F_SALES]);
+    if (c.queue_log) {
+        size_t n = strlen(c.out_dir) + 16;
+        char *path = malloc(n);
+        uint64_t lines = 0;
+        if (!path) {
+            st = KEFU_ERR_NOMEM;
+            goto cleanup;
+        }
+        snprintf(path, n, "%s/queue_log", c.out_dir);
+        st = kefu_gen_queue_log(path, c.seed, c.d1 - c.ql_days + 1, c.ql_days, c.ql_calls,
+                                c.ql_agents, &lines);
+        if (st == KEFU_OK)
+            kefu_info(KL("已写入 %s（%llu 行）", "wrote %s (%llu rows)"), path,
+                      (unsigned long long)lines);
+        free(path);
+        if (st != KEFU_OK)
+            goto cleanup;
+    }
 
 cleanup:
     for (int f = 0; f < F_COUNT; f++)

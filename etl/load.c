@@ -29,12 +29,18 @@ typedef struct {
     long max_abs;
     int replace;
     const char *centre;
+    const char *source;      /* queue_log: --source, NULL = from the file name */
+    int64_t pending_limit_s; /* queue_log: --pending-hours in seconds */
 } load_opts;
+
+/* Feeds one file may fill (a queue_log: calls, agent_states, call_rings). */
+#define FILE_FEEDS 3
 
 /* Counters of one feed of one file. */
 typedef struct {
     int64_t batch_id;
     uint64_t read, inserted, updated, skipped, rejected;
+    kefu_buf note; /* the source's clause for the summary line (queue_log) */
 } load_counts;
 
 /* Decimal digits of v (v >= 0) appended to b. */
@@ -396,10 +402,14 @@ static const char *enc_name(kefu_encoding e) {
     return e == KEFU_ENC_GB18030 ? "gb18030" : "utf8";
 }
 
-static kefu_status open_source(const file_info *fi, const load_opts *o, const char *feed,
-                               kefu_source **src) {
-    if (strcmp(fi->format, "asterisk-queue-log") == 0)
-        return kefu_source_queue_log(fi->path, feed, o->tz, src);
+static kefu_status open_source(PGconn *c, const file_info *fi, const load_opts *o, const char *feed,
+                               const unsigned char *key, kefu_source **src) {
+    if (strcmp(fi->format, "asterisk-queue-log") == 0) {
+        /* with its state: what the source's previous file left open */
+        kefu_ql_opts qo = {feed, o->tz, o->pending_limit_s, NULL, 1};
+        kefu_ql_db db = {c, fi->centre, o->source, key};
+        return kefu_source_queue_log_db(fi->path, &qo, &db, src);
+    }
     if (strcmp(fi->format, "zkteco-attlog") == 0)
         return kefu_source_attlog(fi->path, src);
     return kefu_source_csv(fi->path, o->encoding, src);
@@ -425,8 +435,11 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
     int got;
     while ((got = src->next(src, &rec)) == 1) {
         n->read++;
-        if (!process_record(x, &rec))
+        int kept = process_record(x, &rec);
+        if (!kept)
             n->rejected++;
+        if (src->accepted)
+            src->accepted(src, kept);
         if (x->out.len > COPY_CHUNK) {
             if ((st = kefu_copy_send(c, &x->out)))
                 break;
@@ -500,7 +513,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         kefu_buf_reset(&sql);
     }
 
-    if ((st = open_source(fi, o, f->name, &src)))
+    if ((st = open_source(c, fi, o, f->name, key, &src)))
         goto done;
     if ((st = kefu_plan_make(f, src->header, src->nheader, fi->path, &plan)))
         goto done;
@@ -545,7 +558,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
         src = NULL;
-        if ((st = open_source(fi, o, f->name, &src)))
+        if ((st = open_source(c, fi, o, f->name, key, &src)))
             goto done;
     }
 
@@ -594,6 +607,8 @@ loaded:
         PQclear(r);
     }
     if ((st = kefu_spool_store(c, &x.spool, n->batch_id)))
+        goto done;
+    if (src->finish && (st = src->finish(src, c, n->batch_id, n->rejected, &n->note)))
         goto done;
     {
         char v[6][32];
@@ -689,20 +704,22 @@ static kefu_status check_key(PGconn *c, const unsigned char *key_loaded, int hav
 
 /* The feeds a format can produce; feed must be one of them. */
 static kefu_status feeds_of_format(const char *format, const feed_def *feed, const char *path,
-                                   const feed_def *feeds[2]) {
+                                   const feed_def *feeds[FILE_FEEDS]) {
     feeds[0] = feed;
-    feeds[1] = NULL;
+    feeds[1] = feeds[2] = NULL;
     if (strcmp(format, "asterisk-queue-log") == 0) {
         if (strcmp(feed->name, "calls") == 0) {
+            /* and the agents' states and unanswered rings of the same log */
             feeds[1] = kefu_feed_find("agent_states");
+            feeds[2] = kefu_feed_find("call_rings");
             return KEFU_OK;
         }
-        if (strcmp(feed->name, "agent_states") == 0)
+        if (strcmp(feed->name, "agent_states") == 0 || strcmp(feed->name, "call_rings") == 0)
             return KEFU_OK;
-        kefu_error(KL("%s 是 Asterisk queue_log，只能载入为 calls（同时生成 agent_states）或 "
-                      "agent_states，不能载入为 %s",
-                      "%s is an Asterisk queue_log: it loads as calls (with agent_states) or as "
-                      "agent_states, not as %s"),
+        kefu_error(KL("%s 是 Asterisk queue_log，只能载入为 calls（同时生成 agent_states 和 "
+                      "call_rings）、agent_states 或 call_rings，不能载入为 %s",
+                      "%s is an Asterisk queue_log: it loads as calls (with agent_states and "
+                      "call_rings), as agent_states or as call_rings, not as %s"),
                    path, feed->name);
     } else if (strcmp(format, "zkteco-attlog") == 0) {
         if (strcmp(feed->name, "punches") == 0)
@@ -751,9 +768,9 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     file_info fi = {0};
     char sha[65];
     char *rpath = NULL;
-    const feed_def *feeds[2] = {NULL, NULL};
-    kefu_spool spools[2] = {{0}, {0}};
-    load_counts counts[2];
+    const feed_def *feeds[FILE_FEEDS] = {NULL, NULL, NULL};
+    kefu_spool spools[FILE_FEEDS] = {{0}, {0}, {0}};
+    load_counts counts[FILE_FEEDS];
     int committing = 0;
     struct stat sb;
 
@@ -796,7 +813,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     unsigned char key[32];
     char fp[65];
     int need_key = 0;
-    for (int i = 0; i < 2 && feeds[i]; i++)
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++)
         for (size_t k = 0; k < feeds[i]->ncols; k++)
             if (feeds[i]->cols[k].type == COL_PHONE)
                 need_key = 1;
@@ -811,7 +828,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         goto rollback;
 
     int loaded_any = 0;
-    for (int i = 0; i < 2 && feeds[i]; i++) {
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
         /* The same content loaded for the same feed and centre is skipped: the
          * same holidays file may well serve two centres. */
         const char *qp[3] = {feeds[i]->name, sha, fi.centre};
@@ -869,7 +886,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
      * after a bulk load plans for an empty table (seen: attendance of 5,000
      * employees 79 s before ANALYZE, 6 s after). ANALYZE needs the owner, not
      * kefu_loader; where the session user is not the owner it is skipped. */
-    for (int i = 0; i < 2 && feeds[i]; i++) {
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
         if (!counts[i].inserted && !counts[i].updated)
             continue;
         kefu_buf sql = {0};
@@ -885,21 +902,22 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     /* The rejects file reflects the latest run: rewritten, or removed when clean. */
     int rejects_written = 0;
     if (loaded_any) {
-        int64_t ids[2];
-        int nids = 0;
-        const char *names[2] = {NULL, NULL};
-        for (int i = 0; i < 2 && feeds[i]; i++) {
+        int64_t ids[FILE_FEEDS];
+        int nids = 0, nfeeds = 0;
+        const char *names[FILE_FEEDS] = {NULL, NULL, NULL};
+        for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
             names[i] = feeds[i]->name;
+            nfeeds++;
             if (counts[i].batch_id && counts[i].rejected)
                 ids[nids++] = counts[i].batch_id;
         }
         if (nids)
             rejects_written =
-                kefu_rejects_file(c, rpath, ids, nids, spools, names, feeds[1] ? 2 : 1) == KEFU_OK;
+                kefu_rejects_file(c, rpath, ids, nids, spools, names, nfeeds) == KEFU_OK;
         else
             unlink(rpath);
     }
-    for (int i = 0; i < 2 && feeds[i]; i++) {
+    for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
         if (!counts[i].batch_id)
             continue;
         char where[64] = "";
@@ -907,14 +925,15 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
             snprintf(where, sizeof where,
                      KL("，在 kefu.load_rejects 批次 %lld", " (in kefu.load_rejects, batch %lld)"),
                      (long long)counts[i].batch_id);
-        printf(KL("%s → %s: 读取 %llu, 新增 %llu, 更新 %llu, 跳过 %llu, 拒绝 %llu%s%s%s\n",
+        printf(KL("%s → %s: 读取 %llu, 新增 %llu, 更新 %llu, 跳过 %llu, 拒绝 %llu%s%s%s%s\n",
                   "%s → %s: read %llu, inserted %llu, updated %llu, skipped %llu, rejected "
-                  "%llu%s%s%s\n"),
+                  "%llu%s%s%s%s\n"),
                fi.name, feeds[i]->name, (unsigned long long)counts[i].read,
                (unsigned long long)counts[i].inserted, (unsigned long long)counts[i].updated,
                (unsigned long long)counts[i].skipped, (unsigned long long)counts[i].rejected,
                counts[i].rejected && rejects_written ? KL("，见 ", ", see ") : "",
-               counts[i].rejected && rejects_written ? rpath : "", where);
+               counts[i].rejected && rejects_written ? rpath : "", where,
+               counts[i].note.ptr ? counts[i].note.ptr : "");
     }
     goto out;
 
@@ -933,8 +952,10 @@ rollback:
 out_failed:
     (*failed_files)++;
 out:
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < FILE_FEEDS; k++) {
         kefu_spool_close(&spools[k]);
+        kefu_buf_free(&counts[k].note);
+    }
     free(rpath);
     return st;
 }
@@ -944,21 +965,24 @@ static void load_usage(FILE *to) {
         to, "%s",
         KL("用法: kefu load [选项] FEED 文件...\n"
            "      kefu load [选项] --dir 目录      (按依赖顺序载入目录中的 <feed>.csv)\n"
-           "FEED: calls agent_states punches punch_confirmations complaints employees shifts\n"
-           "      roster leaves swaps comp_time pullouts violations special_days daily_volumes "
-           "holidays\n"
+           "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
+           "      shifts roster leaves swaps comp_time pullouts violations special_days "
+           "daily_volumes holidays\n"
            "选项:\n"
            "  --format auto|csv|asterisk-queue-log|zkteco-attlog   输入格式（默认 auto）\n"
            "  --encoding auto|utf8|gb18030     文件编码（默认 auto）\n"
            "  --tz ZONE                        queue_log 的时区（默认 Asia/Shanghai）\n"
            "  --max-rejects N|P%               拒绝行上限（默认 1%）\n"
            "  --replace                        替换同一 feed 同名文件之前载入的所有行\n"
-           "  --centre NAME                    没有 centre 列时的中心（默认 main）\n",
+           "  --centre NAME                    没有 centre 列时的中心（默认 main）\n"
+           "  --source NAME                    queue_log 的来源（默认: 去掉轮转后缀的文件名）\n"
+           "  --pending-hours N                queue_log 未结束的通话超过 N 小时无事件即关闭（默认 "
+           "24，0 = 不关闭）\n",
            "usage: kefu load [OPTIONS] FEED FILE...\n"
            "       kefu load [OPTIONS] --dir DIR     (loads DIR/<feed>.csv in dependency order)\n"
-           "FEED: calls agent_states punches punch_confirmations complaints employees shifts\n"
-           "      roster leaves swaps comp_time pullouts violations special_days daily_volumes "
-           "holidays\n"
+           "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
+           "      shifts roster leaves swaps comp_time pullouts violations special_days "
+           "daily_volumes holidays\n"
            "options:\n"
            "  --format auto|csv|asterisk-queue-log|zkteco-attlog   input format (default auto)\n"
            "  --encoding auto|utf8|gb18030     file encoding (default auto)\n"
@@ -968,17 +992,66 @@ static void load_usage(FILE *to) {
            "  --replace                        replace every row of earlier loads of this feed and "
            "file name\n"
            "  --centre NAME                    centre of rows without a centre column (default "
-           "main)\n"));
+           "main)\n"
+           "  --source NAME                    queue_log source (default: the file name without "
+           "its rotation suffix)\n"
+           "  --pending-hours N                queue_log calls open with no event for N hours are "
+           "closed (default 24, 0 = never)\n"));
+}
+
+/* Asterisk queue_log files given together are loaded oldest first (by their
+ * first event), whatever the order of the names: a call cut by log rotation
+ * continues in the next file (queue_log.2, queue_log.1, queue_log sort the
+ * wrong way round by name). Other files keep their places. */
+static void order_queue_logs(const load_opts *o, char **files, int n) {
+    int *ix = malloc((size_t)(n > 0 ? n : 1) * sizeof *ix);
+    int64_t *t = malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    int m = 0;
+    if (!ix || !t || n < 2)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        struct stat sb;
+        /* only regular files are looked into (a named pipe would block;
+         * load_file refuses it with its message) */
+        if (stat(files[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        const char *fmt = strcmp(o->format, "auto") == 0 ? kefu_detect_format(files[i]) : o->format;
+        if (strcmp(fmt, "asterisk-queue-log") == 0 && kefu_ql_first_time(files[i], &t[m]) == 0)
+            ix[m++] = i;
+    }
+    /* insertion sort of the queue_log slots by first event (stable) */
+    int moved = 0;
+    for (int a = 1; a < m; a++)
+        for (int b = a; b > 0 && t[b] < t[b - 1]; b--, moved = 1) {
+            int64_t tt = t[b];
+            t[b] = t[b - 1];
+            t[b - 1] = tt;
+            char *f = files[ix[b]];
+            files[ix[b]] = files[ix[b - 1]];
+            files[ix[b - 1]] = f;
+        }
+    if (moved) {
+        kefu_buf list = {0};
+        for (int a = 0; a < m; a++)
+            kefu_buf_printf(&list, "%s%s", a ? ", " : "", files[ix[a]]);
+        kefu_info(KL("queue_log 文件按第一个事件的时间先后载入: %s",
+                     "queue_log files loaded in the order of their first event: %s"),
+                  list.ptr ? list.ptr : "");
+        kefu_buf_free(&list);
+    }
+done:
+    free(ix);
+    free(t);
 }
 
 /* Dependency order of `--dir`: referenced feeds first. */
 static const char *DIR_ORDER[] = {
     "holidays", "special_days", "daily_volumes", "employees",  "shifts",     "roster",
     "leaves",   "swaps",        "comp_time",     "pullouts",   "violations", "punch_confirmations",
-    "punches",  "calls",        "agent_states",  "complaints", "sales",      NULL};
+    "punches",  "calls",        "agent_states",  "call_rings", "complaints", "sales", NULL};
 
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
-    load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL};
+    load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL, NULL, 24 * 3600};
     const char *dir = NULL;
     static const struct option lo[] = {{"format", required_argument, NULL, 'f'},
                                        {"encoding", required_argument, NULL, 'e'},
@@ -987,6 +1060,8 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
                                        {"replace", no_argument, NULL, 'r'},
                                        {"centre", required_argument, NULL, 'c'},
                                        {"dir", required_argument, NULL, 'd'},
+                                       {"source", required_argument, NULL, 's'},
+                                       {"pending-hours", required_argument, NULL, 'p'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     int ch;
@@ -1042,6 +1117,22 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
         case 'd':
             dir = optarg;
             break;
+        case 's':
+            o.source = optarg;
+            break;
+        case 'p': {
+            char *end;
+            errno = 0;
+            long h = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || h < 0 || h > 24 * 366) {
+                kefu_error(KL("--pending-hours 需要 0 到 8784 之间的小时数，而不是 \"%s\"",
+                              "--pending-hours needs a number of hours from 0 to 8784, not \"%s\""),
+                           optarg);
+                return KEFU_ERR_USAGE;
+            }
+            o.pending_limit_s = (int64_t)h * 3600;
+            break;
+        }
         case 'h':
             load_usage(stdout);
             return KEFU_OK;
@@ -1093,6 +1184,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
             free(path);
         }
     } else {
+        order_queue_logs(&o, argv + optind + 1, argc - optind - 1);
         int i = optind + 1;
         for (; i < argc && !connection_lost(c); i++) {
             st = load_file(c, &o, feed, argv[i], &failed);

@@ -43,6 +43,9 @@ typedef struct {
                           rejects it with error_col and error_value */
     const char *error_col;
     const char *error_value;
+    /* Bit i set: field i is a caller already hashed, "<64 hex> <masked>" (an
+     * adapter carrying a call over from an earlier file; never from input). */
+    unsigned prehashed;
 } kefu_record;
 
 typedef struct kefu_source kefu_source;
@@ -58,6 +61,15 @@ struct kefu_source {
     kefu_encoding encoding; /* as detected so far (CSV); AUTO = nothing decided */
     uint64_t bytes_done;    /* for progress */
     uint64_t bytes_total;
+    /* Optional hooks, NULL for most sources. accepted: after each record,
+     * kept = 1 when the loader validated it, 0 when it rejected it. finish:
+     * once, inside the load's transaction, after the rows and the rejects of
+     * batch_id are stored (rejected = the batch's reject count); a source
+     * whose state continues into the next file (queue_log) stores it here and
+     * may append a clause to the summary line (note). */
+    void (*accepted)(kefu_source *s, int kept);
+    kefu_status (*finish)(kefu_source *s, PGconn *c, int64_t batch_id, uint64_t rejected,
+                          kefu_buf *note);
 };
 
 /* CSV (RFC 4180, quoted newlines, CRLF) through libcsv; the first record is
@@ -65,10 +77,64 @@ struct kefu_source {
 kefu_status kefu_source_csv(const char *path, kefu_encoding enc, kefu_source **out);
 
 /* Asterisk queue_log (epoch|callid|queue|agent|event|data1|...); feed is
- * "calls" or "agent_states"; epoch seconds become local wall-clock time in
- * zone tz (e.g. "Asia/Shanghai"). */
+ * "calls", "agent_states" or "call_rings"; epoch seconds become local
+ * wall-clock time in zone tz (e.g. "Asia/Shanghai"). Calls still open at the
+ * end of the file are not handed out (kefu_ql_take_carry has them). */
 kefu_status kefu_source_queue_log(const char *path, const char *feed, const char *tz,
                                   kefu_source **out);
+
+/* What was still open at the end of a queue_log file (calls or agent
+ * sessions) and the newest event time: handed to the next file of the same
+ * source so a call cut by log rotation is completed there. */
+typedef struct kefu_ql_carry kefu_ql_carry;
+void kefu_ql_carry_free(kefu_ql_carry *c); /* NULL is a no-op */
+
+typedef struct {
+    const char *feed;     /* calls | agent_states | call_rings */
+    const char *tz;       /* NULL: Asia/Shanghai */
+    int64_t limit_s;      /* calls: closed when idle this long in log time; 0 = never */
+    kefu_ql_carry *carry; /* from the previous file of the source; consumed (may be NULL) */
+    int keep_events;      /* keep each open item's events (masked) for the pending table */
+} kefu_ql_opts;
+
+kefu_status kefu_source_queue_log_open(const char *path, const kefu_ql_opts *o, kefu_source **out);
+/* After next() returned 0: the open items, owned by the caller; NULL when
+ * called earlier or out of memory. */
+kefu_ql_carry *kefu_ql_take_carry(kefu_source *s);
+size_t kefu_ql_carry_count(const kefu_ql_carry *c);
+/* Agent segments an earlier file stored as open (ended_at empty) that turned
+ * out to have no length: the agent id of the i-th and its started_at (local,
+ * into started_at), NULL past the last. The database mode deletes them. */
+const char *kefu_ql_retracted(kefu_source *s, size_t i, char started_at[32]);
+
+/* The queue_log adapter with its state in the database: the open items of the
+ * source's last loaded file come from kefu.queue_log_pending, and the finish
+ * hook stores this file's (kefu.queue_log_files, kefu.queue_log_pending) and
+ * its counts (kefu.load_batches). A file older than what the source has
+ * loaded already is refused (KEFU_ERR_INPUT from next()). */
+typedef struct {
+    PGconn *conn;
+    const char *centre;       /* NULL: main */
+    const char *source;       /* NULL: kefu_ql_source_name(path) */
+    const unsigned char *key; /* caller-hash key (32 bytes), for feed calls */
+} kefu_ql_db;
+kefu_status kefu_source_queue_log_db(const char *path, const kefu_ql_opts *o, const kefu_ql_db *db,
+                                     kefu_source **out);
+
+/* Default source name of a queue_log file: its base name without a rotation
+ * suffix (queue_log.1, queue_log-20261101, queue_log.2026-11-01.gz ->
+ * queue_log). Written into out (cap bytes). */
+void kefu_ql_source_name(const char *path, char *out, size_t cap);
+/* Epoch seconds of the first event line of a queue_log file: 0, or -1 when it
+ * has none in its first 1 MiB or cannot be read. */
+int kefu_ql_first_time(const char *path, int64_t *t);
+
+/* kefu gen --queue-log: a synthetic queue_log at path (Asia/Shanghai times)
+ * of `days` days from first_day (days since 1970-01-01, local), about
+ * calls_per_day calls, nagents agents on three shifts; deterministic for a
+ * seed. *lines = lines written. */
+kefu_status kefu_gen_queue_log(const char *path, uint64_t seed, int64_t first_day, int days,
+                               int calls_per_day, int nagents, uint64_t *lines);
 
 /* ZKTeco attlog.dat: "<spaces>badge\tYYYY-MM-DD HH:MM:SS\tcodes..."; NUL
  * padding and CRLF tolerated. Yields emp_id, punched_at, device, direction. */

@@ -36,7 +36,7 @@ cp tests/fixtures/src_queue_log.log "$WORK/queue_log"
 cp tests/fixtures/src_attlog.dat "$WORK/attlog.dat"
 nb=$(q "SELECT count(*) FROM kefu.load_batches")
 run 2 "$KEFU" load employees "$WORK/queue_log"
-check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $WORK/queue_log is an Asterisk queue_log: it loads as calls (with agent_states) or as agent_states, not as employees" "queue_log as employees"
+check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $WORK/queue_log is an Asterisk queue_log: it loads as calls (with agent_states and call_rings), as agent_states or as call_rings, not as employees" "queue_log as employees"
 check_grep 'hint: check the FEED argument; if the file is in fact a CSV, add --format csv' "$WORK/err" "what to do"
 run 2 "$KEFU" load calls "$WORK/attlog.dat"
 check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $WORK/attlog.dat is a ZKTeco attlog: it loads as punches, not as calls" "attlog as calls"
