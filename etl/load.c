@@ -1048,7 +1048,8 @@ done:
 static const char *DIR_ORDER[] = {
     "holidays", "special_days", "daily_volumes", "employees",  "shifts",     "roster",
     "leaves",   "swaps",        "comp_time",     "pullouts",   "violations", "punch_confirmations",
-    "punches",  "calls",        "agent_states",  "call_rings", "complaints", "sales", NULL};
+    "punches",  "calls",        "agent_states",  "call_rings", "complaints", "sales",
+    NULL};
 
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL, NULL, 24 * 3600};
