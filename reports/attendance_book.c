@@ -422,7 +422,8 @@ enum {
     MQ_ANNUAL_LEFT, /* entitlement − used; NULL with the entitlement */
     MQ_MATERNITY,   /* 生育津贴: paid by the social-insurance fund, not in pay */
     MQ_COMP_BAL,    /* hours at the month's end */
-    MQ_LEAVE_FLAGS  /* A12 ledger lines of the month */
+    MQ_LEAVE_FLAGS, /* A12 ledger lines of the month */
+    MQ_PENDING      /* absence deductions of lines pending a supervisor: not in MQ_ABS_DED */
 };
 
 static kefu_status monthly_query(PGconn *c, const ab_month *M, PGresult **res) {
@@ -432,16 +433,23 @@ static kefu_status monthly_query(PGconn *c, const ab_month *M, PGresult **res) {
         "SELECT grouping(m.emp_id), min(o.rn), m.emp_id, min(o.name), min(o.grp), count(*), "
         "sum(m.scheduled_days), sum(m.scheduled_hours), sum(m.worked_days), sum(m.worked_hours), "
         "sum(m.late_count), sum(m.late_minutes), sum(m.early_count), sum(m.early_minutes), "
-        "sum(m.absence_days), sum(m.absence_deduction), sum(m.leave_days), sum(m.leave_pay), "
+        "sum(m.absence_days), sum(m.absence_deduction - coalesce(pd.pending, 0)), "
+        "sum(m.leave_days), sum(m.leave_pay), "
         "sum(m.leave_deduction), sum(m.small_nights), sum(m.big_nights), sum(m.holiday_hours), "
         "sum(m.holiday_pay), sum(m.overtime_hours), sum(m.overtime_pay), sum(m.fines), "
-        "sum(m.points), sum(m.absence_deduction + m.leave_deduction + m.fines), "
+        "sum(m.points), "
+        "sum(m.absence_deduction - coalesce(pd.pending, 0) + m.leave_deduction + m.fines), "
         "sum(m.missing_punches), sum(m.incidents), "
         /* sum() skips NULL entitlements: each total is the sum of the rows shown */
         "sum(m.annual_entitlement_days), sum(m.annual_used_days), "
         "sum(m.annual_entitlement_days - m.annual_used_days), sum(m.maternity_allowance), "
-        "sum(m.comp_balance_hours), sum(m.leave_flags) "
+        "sum(m.comp_balance_hours), sum(m.leave_flags), sum(coalesce(pd.pending, 0)) "
         "FROM kefu.attendance_monthly m JOIN emps o ON o.emp_id = m.emp_id "
+        /* a deduction awaiting a supervisor (an unconfirmed missing punch) is shown
+         * apart and left out of what payroll deducts until it is confirmed */
+        "LEFT JOIN (SELECT emp_id, sum(deduction) AS pending FROM kefu.ledger "
+        "WHERE centre = $1 AND month = $2::date AND source = 'attendance' AND status = 'pending' "
+        "GROUP BY emp_id) pd ON pd.emp_id = m.emp_id "
         "WHERE m.centre = $1 AND m.month = $2::date "
         "GROUP BY GROUPING SETS ((m.emp_id), ()) ORDER BY grouping(m.emp_id), min(o.rn)",
         2, M->params, res);
@@ -518,7 +526,9 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
         {"迟到次数", "lates", MQ_LATE_N, 0},
         {"早退次数", "early leaves", MQ_EARLY_N, 0},
         {"旷工天数", "absence days", MQ_ABS_D, 0},
-        {"旷工扣款（元）", "absence deductions (yuan)", MQ_ABS_DED, 1},
+        {"旷工扣款（元，已确认）", "absence deductions (yuan, confirmed)", MQ_ABS_DED, 1},
+        {"待确认扣款（元，未计入）", "deductions awaiting confirmation (yuan, not counted)",
+         MQ_PENDING, 1},
         {"请假扣款（元）", "leave deductions (yuan)", MQ_LEAVE_DED, 1},
         {"罚款（元）", "fines (yuan)", MQ_FINES, 1},
         {"扣款合计（元）", "total deductions (yuan)", MQ_DEDUCT, 1},
@@ -562,10 +572,13 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
     else
         kefu_sheet_num(s, row++, 1, num_at(r, 0, 10), b->pct2);
     row++;
-    kefu_sheet_str(s, row++, 0,
-                   KL("扣款合计 = 旷工扣款 + 请假扣款 + 罚款；金额单位：元。",
-                      "total deductions = absence deductions + leave deductions + fines; yuan."),
-                   b->note);
+    kefu_sheet_str(
+        s, row++, 0,
+        KL("扣款合计 = 旷工扣款（已确认）+ 请假扣款 + 罚款；待确认扣款确认前不计入。金额单位：元。",
+           "total deductions = absence deductions (confirmed) + leave deductions + "
+           "fines; deductions awaiting confirmation are not counted until confirmed. "
+           "Yuan."),
+        b->note);
     row++;
     kefu_sheet_signatures(s, row, 0);
     kefu_print pr = {.portrait = 1, .one_page = 1, .header_right = M->header_right};
@@ -766,7 +779,7 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
         {"早退次数", "early leaves", MQ_EARLY_N, K_INT},
         {"早退分钟", "early minutes", MQ_EARLY_MIN, K_INT},
         {"旷工天数", "absence days", MQ_ABS_D, K_DEC1},
-        {"旷工扣款", "absence deduction", MQ_ABS_DED, K_MONEY},
+        {"旷工扣款（已确认）", "absence deduction (confirmed)", MQ_ABS_DED, K_MONEY},
         {"请假天数", "leave days", MQ_LEAVE_D, K_DEC1},
         /* the leave types of the month go here */
         {"请假工资", "leave pay", MQ_LEAVE_PAY, K_MONEY},
@@ -788,6 +801,9 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
          "maternity allowance (paid by social insurance, not payroll)", MQ_MATERNITY, K_MONEY},
         {"调休余额（小时）", "comp-time balance (hours)", MQ_COMP_BAL, K_HOURS},
         {"请假复核标记 (A12)", "leave flags to review (A12)", MQ_LEAVE_FLAGS, K_INT},
+        /* at the right, so the columns payroll reads keep their place */
+        {"待确认扣款（未计入）", "deductions awaiting confirmation (not counted)", MQ_PENDING,
+         K_MONEY},
     };
     enum { LEAVE_AFTER = 10 }; /* index in COLS of 请假天数 */
     kefu_sheet *s;
@@ -881,9 +897,13 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
         worksheet_autofilter(s->ws, 1, 0, (lxw_row_t)(nemp + 1), last);
     row++;
     static const kefu_label NOTES[] = {
-        {"扣款合计 = 旷工扣款 + 请假扣款 + 罚款；金额单位：元，逐行四舍五入到分，合计为各行之和。",
-         "total deductions = absence deduction + leave deduction + fines; yuan, each line rounded "
-         "half-up to 0.01 once, totals are sums of the lines."},
+        {"扣款合计 = 旷工扣款（已确认）+ 请假扣款 + "
+         "罚款；金额单位：元，逐行四舍五入到分，合计为各行之和。"
+         "待主管确认的漏打卡扣款单列（最右列），确认前不扣。",
+         "total deductions = absence deduction (confirmed) + leave deduction + fines; yuan, each "
+         "line rounded half-up to 0.01 once, totals are sums of the lines. Deductions of missing "
+         "punches awaiting a supervisor are shown apart (last column), not deducted until "
+         "confirmed."},
         {"日工资 = (基本工资 + 绩效工资) ÷ 计薪天数；小时工资 = 日工资 ÷ 8；当月扣款不超过基本工资 "
          "+ 绩效工资。",
          "day rate = (base + performance wage) ÷ pay divisor days; hourly rate = day rate ÷ 8; a "
@@ -1081,25 +1101,24 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
     for (int k = 0; k < nm; k++)
         if (atoi(PQgetvalue(mon, k, MQ_TOTAL)) == 0)
             aded += fen_at(mon, k, MQ_LEAVE_DED);
-    /* attendance computes an unconfirmed missing punch's half day already */
-    if (afine + aded + mpend == mtot) {
-        snprintf(
-            line, sizeof line,
-            KL("核对：考勤台账罚款 %.2f + 扣款（含请假）%.2f + 待确认扣款 %.2f = 月度汇总扣款合计 "
-               "%.2f 元",
-               "check: attendance fines %.2f + deductions (leave included) %.2f + deductions "
-               "awaiting confirmation %.2f = monthly total deductions %.2f yuan"),
-            (double)afine / 100, (double)aded / 100, (double)mpend / 100, (double)mtot / 100);
+    /* 月度汇总's total leaves the deductions awaiting a supervisor out, as the
+     * subtotals here do */
+    if (afine + aded == mtot) {
+        snprintf(line, sizeof line,
+                 KL("核对：考勤台账罚款 %.2f + 扣款（含请假）%.2f = 月度汇总扣款合计 %.2f "
+                    "元；待确认扣款 %.2f 元单列",
+                    "check: attendance fines %.2f + deductions (leave included) %.2f = monthly "
+                    "total deductions %.2f yuan; %.2f yuan awaiting confirmation shown apart"),
+                 (double)afine / 100, (double)aded / 100, (double)mtot / 100, (double)mpend / 100);
         kefu_sheet_str(s, row++, 0, line, b->note);
     } else {
         snprintf(line, sizeof line,
-                 KL("不一致：考勤台账罚款 %.2f + 扣款（含请假）%.2f + 待确认扣款 %.2f ≠ "
-                    "月度汇总扣款合计 "
-                    "%.2f 元（有已撤销的考勤行？）",
-                    "mismatch: attendance fines %.2f + deductions (leave included) %.2f + "
-                    "deductions awaiting confirmation %.2f ≠ monthly total deductions %.2f yuan "
-                    "(withdrawn attendance lines?)"),
-                 (double)afine / 100, (double)aded / 100, (double)mpend / 100, (double)mtot / 100);
+                 KL("不一致：考勤台账罚款 %.2f + 扣款（含请假）%.2f ≠ 月度汇总扣款合计 %.2f "
+                    "元（有已撤销的考勤行？待确认扣款 %.2f 元）",
+                    "mismatch: attendance fines %.2f + deductions (leave included) %.2f ≠ monthly "
+                    "total deductions %.2f yuan (withdrawn attendance lines? %.2f yuan awaiting "
+                    "confirmation)"),
+                 (double)afine / 100, (double)aded / 100, (double)mtot / 100, (double)mpend / 100);
         kefu_sheet_str(s, row++, 0, line, F->warn);
     }
     kefu_sheet_str(
