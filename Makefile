@@ -37,7 +37,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h cli/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test unit-bins check bench install clean format format-check
+.PHONY: all deps demo test unit-bins check bench install clean format format-check fuzz fuzz-bins
 
 all: $(BIN)
 
@@ -58,7 +58,41 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkefu.a $(HDRS)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
 
-unit-bins: $(UNIT_BIN)
+# The fuzz harnesses replayed over their seeds and regression fixtures with
+# the ordinary compiler: part of `make test`.
+FUZZ_NAMES := csv feed queue_log attlog ts phone
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libkefu.a $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libkefu.a $(LDLIBS)
+
+unit-bins: $(UNIT_BIN) $(REPLAY_BIN)
+
+# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2]`: libFuzzer with clang under
+# ASan+UBSan, each harness N seconds (not part of `make test`).
+FUZZ_CC    ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_PARALLEL ?= 1
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
+               $(shell pkg-config --cflags libpq 2>/dev/null)
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(wildcard common/*.c etl/*.c))
+FUZZ_BIN   := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+$(FUZZ_BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
+	    $(shell pkg-config --libs libpq 2>/dev/null) -lcsv -lm
+fuzz-bins: $(FUZZ_BIN)
+fuzz:
+	$(Q)sh tests/install-deps.sh clang libclang-rt-14-dev
+	$(Q)$(MAKE) --no-print-directory fuzz-bins
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) sh tests/fuzz/run.sh
 
 # Debian packages the build, the demo and the tests need; installs what is missing.
 deps:
@@ -87,9 +121,13 @@ install: kefu
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/kefu/sql/
 
 format:
-	clang-format -i cli/*.[ch] common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
+	clang-format -i cli/*.[ch] common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch]
 format-check:
-	clang-format --dry-run --Werror cli/*.[ch] common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch]
+	clang-format --dry-run --Werror cli/*.[ch] common/*.[ch] etl/*.[ch] analytics/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(BIN)
+	rm -rf $(BUILD) $(BIN) $(FUZZ_BUILD)
+
+$(BUILD)/fc_bench: tests/bench/fc_bench.c $(BUILD)/libkefu.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)

@@ -1,6 +1,7 @@
-/* backtest.h — accuracy of the 95598 forecast against baselines (DOMAIN §4
- * "Beyond the seed"): MAPE/WAPE per month, seasonal naive, last year's month,
- * and a robust log-linear regression. Pure functions over kefu_fc_day arrays. */
+/* backtest.h — accuracy of the forecasts month by month (DOMAIN §4 "Beyond
+ * the seed"): MAPE/WAPE per month of the 95598 method, the seasonal-naive and
+ * last-year baselines, kefu's own methods and their best pick, and how often
+ * the prediction intervals held. Pure functions over kefu_fc_day arrays. */
 #ifndef KEFU_BACKTEST_H
 #define KEFU_BACKTEST_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 #include "forecast95598.h"
+#include "forecast_methods.h"
 
 /* MAPE = mean |f − a| / a over days with a ≠ 0; WAPE = Σ|f − a| / Σ a; both as
  * fractions (0.05 = 5 %). Days where either value is NAN are skipped.
@@ -35,23 +37,16 @@ kefu_status kefu_bt_seasonal_naive(const kefu_fc_day *in, size_t n, int64_t orig
 kefu_status kefu_bt_last_year(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
                               double r1, double *out);
 
-/* Robust regression (gsl_multifit_robust, bisquare) of log V on: intercept,
- * weekday dummies (Tue..Sun), month-start (day ≤ S) and month-end (day > len−E)
- * flags, holiday flag, 调休 workday flag, linear trend in years, and month-of-
- * year dummies when the training days cover all 12 months and 365 days.
- * Training: days before origin with V > 0 that are not outages (campaign days
- * deflated by 1 + u); predictions for campaign days of the month × (1 + u).
- * Regressors constant zero in training are left out. KEFU_ERR_DATA when fewer
- * than (regressors + 10) training days; KEFU_ERR_NUMERIC when GSL fails. */
-kefu_status kefu_bt_regression(const kefu_fc_day *in, size_t n, int64_t origin, int year, int month,
-                               int S, int E, double *out);
-
-/* Methods compared per month. */
+/* Methods compared per month: the 95598 method, two baselines, kefu's own
+ * methods (forecast_methods.h) and the best pick among the latter and 95598. */
 typedef enum {
     KEFU_BT_95598 = 0,
     KEFU_BT_SEASONAL_NAIVE,
     KEFU_BT_LAST_YEAR,
     KEFU_BT_REGRESSION,
+    KEFU_BT_ETS,
+    KEFU_BT_COMBO,
+    KEFU_BT_BEST,
     KEFU_BT_NMETHODS
 } kefu_bt_method;
 
@@ -60,16 +55,28 @@ const char *kefu_bt_method_name(kefu_bt_method m); /* stable ASCII, static */
 typedef struct {
     int year, month;
     int ok[KEFU_BT_NMETHODS];      /* 1: the method produced a forecast */
-    double mape[KEFU_BT_NMETHODS]; /* NAN when !ok */
+    double mape[KEFU_BT_NMETHODS]; /* all days with actuals; NAN when !ok */
     double wape[KEFU_BT_NMETHODS];
+    int days[KEFU_BT_NMETHODS];     /* days in the WAPE */
+    double nmape[KEFU_BT_NMETHODS]; /* normal days: no holiday, outage or campaign */
+    double nwape[KEFU_BT_NMETHODS];
+    int ndays[KEFU_BT_NMETHODS];
+    double cover80[KEFU_BT_NMETHODS]; /* share of the days inside the 80 % / 95 %
+                                         band; NAN without intervals */
+    double cover95[KEFU_BT_NMETHODS];
+    kefu_fm_method chosen;     /* the best pick's method when ok[KEFU_BT_BEST] */
+    kefu_fm_inner_month inner; /* this month scored for later best picks */
+    int inner_ok;              /* 1: inner is usable (half the days known) */
 } kefu_bt_row;
 
-/* Backtest one past month, month ahead: every method sees only days before
- * the month (the 95598 method runs with `base`'s S, E, outage factor and
- * as-of = last day before the month, quietly; last year's baseline takes its
- * r1). KEFU_ERR_DATA when the month's actuals are incomplete; a method that
- * cannot run just has ok = 0. */
-kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fc_params *base, int year,
-                          int month, kefu_bt_row *row);
+/* Backtest one past month, month ahead: every method sees only the days
+ * before the month (the 95598 method with p->base's S, E and outage factor;
+ * last year's baseline takes its r1); the best pick chooses from hist[0..nh)
+ * (the scored months before this one, kefu_fm_choose) and is scored with the
+ * chosen method's forecast. row->inner is filled whenever half the month has
+ * actuals; KEFU_ERR_DATA when the month's actuals are incomplete (then only
+ * row->inner counts); a method that cannot run just has ok = 0. */
+kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fm_params *p, int year,
+                          int month, const kefu_fm_inner_month *hist, size_t nh, kefu_bt_row *row);
 
 #endif

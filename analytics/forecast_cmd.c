@@ -5,6 +5,7 @@
 #include "backtest.h"
 #include "erlang.h"
 #include "forecast95598.h"
+#include "forecast_methods.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -35,14 +36,20 @@ typedef struct {
     kefu_staff_params staff;
     int backtest;
     int bt_from, bt_to; /* year*12 + month-1; -1 = default */
+    int method;         /* --method: a kefu_fm_method, -1 = best */
+    kefu_fm_params fm;  /* the methods' fixed settings */
 } fc_opts;
 
 static void usage(FILE *to) {
     fputs(
         KL("用法: kefu forecast --month YYYY-MM [选项]\n"
-           "按 95598 办法预测目标月每日来话量，计算每半小时排班需求，结果存入 kefu.forecast_* "
-           "表。\n"
-           "  --month YYYY-MM        目标月 T（可为过去月份：只用 T 之前的数据）\n"
+           "       kefu forecast --backtest --from YYYY-MM --to YYYY-MM [选项]\n"
+           "预测目标月每日来话量（95598 办法、回归、指数平滑、组合，按回测择优推荐），\n"
+           "计算每半小时排班需求，结果存入 kefu.forecast_* 表。\n"
+           "  --month YYYY-MM        目标月 T（可为过去月份：只用 T 之前的数据；省略时为 --to "
+           "的下一个月）\n"
+           "  --method 方法          95598、regression、ets、combo 或 best（默认 best: 在 T 之前\n"
+           "                         最近 6 个月的回测中平均 WAPE 最低者）；排班需求按所选方法\n"
            "  --queue 队列           只预测一个队列（默认: 所有队列合计，记为 '*'）\n"
            "  --all-queues           合计及每个队列各运行一次\n"
            "  --as-of 日期           数据截至日（默认: T 前一天与昨天中较早者；环境变量 KEFU_TODAY "
@@ -57,9 +64,16 @@ static void usage(FILE *to) {
            "  --out 文件.xlsx        写出预测评审工作簿\n"
            "  --help                 显示本帮助\n",
            "usage: kefu forecast --month YYYY-MM [OPTION]...\n"
-           "Forecast the daily offered calls of target month T by the 95598 method, compute the\n"
-           "half-hourly staffing need, and store everything in the kefu.forecast_* tables.\n"
-           "  --month YYYY-MM        target month T (may be past: only data before T is used)\n"
+           "       kefu forecast --backtest --from YYYY-MM --to YYYY-MM [OPTION]...\n"
+           "Forecast the daily offered calls of target month T (the 95598 method, regression,\n"
+           "exponential smoothing and their combination; the best by backtest is recommended),\n"
+           "compute the half-hourly staffing need, and store everything in the kefu.forecast_*\n"
+           "tables.\n"
+           "  --month YYYY-MM        target month T (may be past: only data before T is used;\n"
+           "                         default with --to: the month after it)\n"
+           "  --method M             95598, regression, ets, combo or best (default best: the\n"
+           "                         lowest mean WAPE over the 6 months before T); staffing\n"
+           "                         uses the chosen method\n"
            "  --queue Q              one queue (default: the total over all queues, stored as "
            "'*')\n"
            "  --all-queues           one run for the total and one per queue\n"
@@ -126,6 +140,7 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
                                        {"backtest", no_argument, NULL, 'b'},
                                        {"from", required_argument, NULL, 'F'},
                                        {"to", required_argument, NULL, 'T'},
+                                       {"method", required_argument, NULL, 'M'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     const char *month = NULL, *bad = NULL, *badval = NULL;
@@ -138,6 +153,8 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
     o->centre = "main";
     o->S = o->E = 3;
     o->bt_from = o->bt_to = -1;
+    o->method = -1;
+    kefu_fm_params_default(&o->fm);
     kefu_staff_params_default(&o->staff);
     *help = 0;
     optind = 1;
@@ -206,6 +223,12 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
             else
                 o->bt_to = y * 12 + m - 1;
             break;
+        case 'M':
+            if (strcmp(optarg, "best") == 0)
+                o->method = -1;
+            else if ((o->method = kefu_fm_parse(optarg)) < 0)
+                bad = "--method";
+            break;
         case 'h':
             usage(stdout);
             *help = 1;
@@ -224,20 +247,29 @@ static kefu_status parse_opts(int argc, char **argv, fc_opts *o, int *help) {
     }
     if (bad) {
         kefu_error(KL("%s 的取值无效: \"%s\"", "invalid value of %s: \"%s\""), bad, badval);
+        if (strcmp(bad, "--method") == 0)
+            kefu_hint("%s", KL("可选: 95598、regression、ets、combo、best（默认）",
+                               "one of 95598, regression, ets, combo, best (the default)"));
         return KEFU_ERR_USAGE;
     }
     if (optind < argc) {
         kefu_error(KL("多余的参数 \"%s\"", "unexpected argument \"%s\""), argv[optind]);
         return KEFU_ERR_USAGE;
     }
-    if (!month) {
+    if (!month && o->backtest && o->bt_to >= 0) {
+        /* a backtest of A..B forecasts the month after B */
+        o->ty = (o->bt_to + 1) / 12;
+        o->tm = (o->bt_to + 1) % 12 + 1;
+    } else if (!month) {
         kefu_error("%s", KL("缺少 --month YYYY-MM", "--month YYYY-MM is required"));
-        kefu_hint("%s",
-                  KL("例如 kefu forecast --month 2026-11", "e.g. kefu forecast --month 2026-11"));
+        kefu_hint("%s", KL("例如 kefu forecast --month 2026-11（或 --backtest --from A --to B，"
+                           "目标月为 B 的下一个月）",
+                           "e.g. kefu forecast --month 2026-11 (or --backtest --from A --to B: "
+                           "the target is the month after B)"));
         return KEFU_ERR_USAGE;
-    }
-    if ((st = kefu_month_option("forecast", "--month", month, &o->ty, &o->tm)))
+    } else if ((st = kefu_month_option("forecast", "--month", month, &o->ty, &o->tm))) {
         return st;
+    }
     if (o->queue && o->all_queues) {
         kefu_error("%s", KL("--queue 与 --all-queues 不能同时使用",
                             "--queue and --all-queues exclude each other"));
@@ -457,12 +489,12 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
             continue;
         d->v[(size_t)q * d->nd + (size_t)(day - d0)] = strtod(PQgetvalue(r, (int)i, 2), NULL);
     }
-    /* Inside a source's coverage (and up to the data horizon) no row means 0. */
-    for (int src = 0; src < 2; src++) {
-        int has = src ? d->has_dv : d->has_calls;
-        int64_t lo = src ? d->dv_lo : d->cov_lo, hi = src ? d->dv_hi : d->cov_hi;
-        if (!has)
-            continue;
+    /* Inside the calls' coverage (and up to the data horizon) a queue-day
+     * without calls had V = 0: the centre was closed. A date without a
+     * daily_volumes row stays unknown (DOMAIN §4 as revised: legacy extracts
+     * have gaps), left out of every average and of backtest errors. */
+    if (d->has_calls) {
+        int64_t lo = d->cov_lo, hi = d->cov_hi;
         for (size_t q = 0; q < d->nq; q++)
             for (int64_t day = lo > d0 ? lo : d0; day <= hi && day <= data_hi && day <= d1; day++) {
                 double *x = &d->v[q * d->nd + (size_t)(day - d0)];
@@ -708,15 +740,36 @@ static void uses_text(const kefu_fc_factor *f, kefu_buf *b) {
         kefu_buf_printf(b, "%s%s (%d d)", i ? ", " : "", f->uses[i].ym, f->uses[i].days);
 }
 
-static kefu_status store_run(PGconn *c, const fc_opts *o, const char *queue,
-                             const kefu_fc_result *res, const char *warnings, int64_t *run_id) {
+/* What every method forecast for one queue, and which one is recommended. */
+typedef struct {
+    int len;                              /* days of T */
+    int ok[KEFU_FM_NMETHODS];             /* the method produced a forecast */
+    kefu_fm_day fc[KEFU_FM_NMETHODS][31]; /* its daily forecast and bands */
+    kefu_fm_info info[KEFU_FM_NMETHODS];  /* its fit, or why it failed */
+    kefu_fm_pick pick;                    /* the inner backtest */
+    kefu_fm_method chosen;                /* the forecast stored as the run's */
+    const char *reason;                   /* requested, lowest_wape, only, no_history,
+                                             fallback */
+} fc_methods;
+
+static double month_total(const kefu_fm_day *f, int len) {
+    double s = 0;
+    for (int d = 0; d < len; d++)
+        if (!isnan(f[d].fc))
+            s += f[d].fc;
+    return s;
+}
+
+static kefu_status store_run(PGconn *c, const fc_opts *o, const char *queue, int64_t as_of,
+                             const fc_methods *fm, const char *warnings, int64_t *run_id) {
     kefu_buf js = {0};
     PGresult *r = NULL;
-    char tm_s[11], asof_s[11];
+    char tm_s[11], asof_s[11], nm[16];
     kefu_status st;
 
     kefu_format_date(kefu_days_from_civil(o->ty, o->tm, 1), tm_s);
-    kefu_format_date(res->as_of, asof_s);
+    kefu_format_date(as_of, asof_s);
+    snprintf(nm, sizeof nm, "%zu", fm->pick.nmonths);
     kefu_buf_printf(&js, "{\"S\": %d, \"E\": %d, \"outage_factor\": ", o->S, o->E);
     if (isnan(o->outage_factor))
         kefu_buf_puts(&js, "null");
@@ -726,22 +779,27 @@ static kefu_status store_run(PGconn *c, const fc_opts *o, const char *queue,
                     ", \"as_of_given\": %s, \"sl_target\": %.15g, \"sl_seconds\": %.15g,"
                     " \"max_occupancy\": %.15g, \"shrinkage\": %.15g, \"interval_s\": %.15g,"
                     " \"min_busiest\": %d, \"min_night\": %d, \"night_from_s\": %d,"
-                    " \"night_to_s\": %d, \"profile_weeks\": %d, \"aht_weeks\": %d}",
+                    " \"night_to_s\": %d, \"profile_weeks\": %d, \"aht_weeks\": %d,"
+                    " \"inner_months\": %d, \"reg_halflife_days\": %.15g, \"ridge\": %.15g,"
+                    " \"max_history_days\": %d}",
                     o->as_of_given ? "true" : "false", o->staff.sl_target, o->staff.sl_seconds,
                     o->staff.max_occ, o->staff.shrinkage, o->staff.interval_s, o->staff.min_busiest,
                     o->staff.min_night, o->staff.night_from_s, o->staff.night_to_s,
-                    PROFILE_DAYS / 7, AHT_DAYS / 7);
+                    PROFILE_DAYS / 7, AHT_DAYS / 7, o->fm.inner_months, o->fm.reg_halflife,
+                    o->fm.ridge, o->fm.max_history);
     if (!js.ptr) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
-    const char *p[6] = {o->centre, tm_s, queue, asof_s, js.ptr, warnings};
-    st = kefu_db_query(
-        c,
-        "INSERT INTO kefu.forecast_run (centre, target_month, queue, as_of, method,"
-        " params, warnings) VALUES ($1, $2::date, $3, $4::date, '95598', $5::jsonb, $6)"
-        " RETURNING run_id",
-        6, p, &r);
+    const char *requested = o->method < 0 ? "best" : kefu_fm_name((kefu_fm_method)o->method);
+    const char *p[10] = {o->centre, tm_s,     queue,     asof_s,     kefu_fm_name(fm->chosen),
+                         js.ptr,    warnings, requested, fm->reason, nm};
+    st = kefu_db_query(c,
+                       "INSERT INTO kefu.forecast_run (centre, target_month, queue, as_of, method,"
+                       " params, warnings, method_requested, pick_reason, pick_months)"
+                       " VALUES ($1, $2::date, $3, $4::date, $5, $6::jsonb, $7, $8, $9, $10::int)"
+                       " RETURNING run_id",
+                       10, p, &r);
     if (st)
         goto done;
     *run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -797,26 +855,149 @@ static long last_year_index(const fc_data *d, int64_t day) {
     return (long)(ly - d->d0);
 }
 
-static kefu_status store_daily(PGconn *c, int64_t run_id, const kefu_fc_result *res,
+/* The methods, their daily forecasts and the inner backtest of the pick. */
+static kefu_status store_methods(PGconn *c, int64_t run_id, const fc_methods *fm, int64_t t_first) {
+    kefu_buf b = {0};
+    char ds[11];
+    kefu_status st = kefu_copy_begin(c, "COPY kefu.forecast_method (run_id, method, ok,"
+                                        " month_total, inner_wape, eligible, chosen, message,"
+                                        " detail) FROM STDIN");
+    if (st)
+        return st;
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+        const kefu_fm_info *in = &fm->info[k];
+        kefu_buf_printf(&b, "%lld\t%s\t%s\t", (long long)run_id, kefu_fm_name((kefu_fm_method)k),
+                        fm->ok[k] ? "t" : "f");
+        copy_num(&b, fm->ok[k] ? month_total(fm->fc[k], fm->len) : NAN, 1);
+        kefu_buf_puts(&b, "\t");
+        copy_num(&b, fm->pick.mean_wape[k], 1);
+        kefu_buf_printf(&b, "\t%s\t%s\t", fm->pick.eligible[k] ? "t" : "f",
+                        (int)fm->chosen == k ? "t" : "f");
+        if (!fm->ok[k] && in->message[0])
+            kefu_copy_escape(&b, in->message);
+        else
+            kefu_buf_puts(&b, "\\N");
+        kefu_buf_puts(&b, "\t");
+        if (fm->ok[k] && k != KEFU_FM_95598) {
+            /* the fit's figures; JSON numbers only (NaN has no JSON spelling) */
+            static const char *const key[] = {"alpha",   "beta",   "gamma", "phi",    "scale",
+                                              "holiday", "before", "after", "bridge", "workday"};
+            double val[] = {in->alpha,   in->beta,   in->gamma, in->phi,    in->scale,
+                            in->holiday, in->before, in->after, in->bridge, in->workday};
+            kefu_buf_printf(&b, "{\"train_days\": %d, \"closed_weekdays\": %d", in->train_days,
+                            in->closed_weekdays);
+            for (size_t j = 0; j < sizeof val / sizeof val[0]; j++)
+                if (!isnan(val[j]))
+                    kefu_buf_printf(&b, ", \"%s\": %.10g", key[j], val[j]);
+            kefu_buf_puts(&b, "}");
+        } else {
+            kefu_buf_puts(&b, "\\N");
+        }
+        kefu_buf_puts(&b, "\n");
+    }
+    if (!b.ptr)
+        st = KEFU_ERR_NOMEM;
+    if ((st = copy_finish(c, &b, st)))
+        goto done;
+
+    kefu_buf_reset(&b);
+    if ((st = kefu_copy_begin(c, "COPY kefu.forecast_method_daily (run_id, method, date,"
+                                 " forecast, lo80, hi80, lo95, hi95) FROM STDIN")))
+        goto done;
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+        if (!fm->ok[k])
+            continue;
+        for (int d = 0; d < fm->len; d++) {
+            const kefu_fm_day *x = &fm->fc[k][d];
+            if (isnan(x->fc))
+                continue;
+            kefu_format_date(t_first + d, ds);
+            kefu_buf_printf(&b, "%lld\t%s\t%s\t", (long long)run_id,
+                            kefu_fm_name((kefu_fm_method)k), ds);
+            copy_num(&b, x->fc, 0);
+            double bd[4] = {x->lo80, x->hi80, x->lo95, x->hi95};
+            for (int j = 0; j < 4; j++) {
+                kefu_buf_puts(&b, "\t");
+                copy_num(&b, bd[j], 1);
+            }
+            kefu_buf_puts(&b, "\n");
+        }
+    }
+    if (!b.ptr)
+        st = KEFU_ERR_NOMEM;
+    if ((st = copy_finish(c, &b, st)))
+        goto done;
+
+    kefu_buf_reset(&b);
+    if ((st = kefu_copy_begin(c, "COPY kefu.forecast_inner (run_id, month, method, wape, days)"
+                                 " FROM STDIN")))
+        goto done;
+    for (size_t i = 0; i < fm->pick.nmonths; i++) {
+        const kefu_fm_inner_month *m = &fm->pick.months[i];
+        kefu_format_date(kefu_days_from_civil(m->year, m->month, 1), ds);
+        for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+            kefu_buf_printf(&b, "%lld\t%s\t%s\t", (long long)run_id, ds,
+                            kefu_fm_name((kefu_fm_method)k));
+            copy_num(&b, m->wape[k], 1);
+            kefu_buf_printf(&b, "\t%d\n", m->days);
+        }
+    }
+    if (!b.ptr)
+        st = KEFU_ERR_NOMEM;
+    st = copy_finish(c, &b, st);
+done:
+    kefu_buf_free(&b);
+    return st;
+}
+
+/* Day records of T as stored: the recommended forecast with its bands, the
+ * 95598 class, weight and forecast beside it, and last year's volumes. */
+static kefu_status store_daily(PGconn *c, int64_t run_id, const fc_opts *o,
+                               const kefu_fc_result *res, int res_ok, const fc_methods *fm,
                                const kefu_fc_day *days, const fc_data *d) {
     kefu_buf b = {0};
     char ds[11];
+    int64_t first = kefu_days_from_civil(o->ty, o->tm, 1);
     kefu_status st = kefu_copy_begin(c, "COPY kefu.forecast_daily (run_id, date, class, weight,"
-                                        " uplift, forecast, last_year) FROM STDIN");
+                                        " uplift, forecast, last_year, lo80, hi80, lo95, hi95,"
+                                        " forecast_95598, last_year_364) FROM STDIN");
     if (st)
         return st;
-    for (size_t i = 0; i < res->days.len; i++) {
-        const kefu_fc_out_day *x = &res->days.ptr[i];
-        long ly = last_year_index(d, x->day);
-        kefu_format_date(x->day, ds);
-        kefu_buf_printf(&b, "%lld\t%s\t%s\t", (long long)run_id, ds, kefu_day_class_name(x->cls));
-        copy_num(&b, x->weight, 0);
+    for (int k = 0; k < fm->len; k++) {
+        int64_t day = first + k;
+        long di = (long)(day - d->d0);
+        const kefu_fc_day *x = di >= 0 && (size_t)di < d->nd ? &days[di] : NULL;
+        kefu_day_class cls;
+        double weight = NAN, f95 = NAN;
+        if (res_ok) {
+            cls = res->days.ptr[k].cls;
+            weight = res->days.ptr[k].weight;
+            f95 = res->days.ptr[k].forecast;
+        } else {
+            int pos;
+            cls = kefu_fc_classify(day, x && x->holiday, x && x->workday, o->S, o->E, &pos);
+        }
+        const kefu_fm_day *f = &fm->fc[fm->chosen][k];
+        long ly = last_year_index(d, day);
+        long ly364 = di - 364;
+        kefu_format_date(day, ds);
+        kefu_buf_printf(&b, "%lld\t%s\t%s\t", (long long)run_id, ds, kefu_day_class_name(cls));
+        copy_num(&b, weight, 1);
         kefu_buf_puts(&b, "\t");
-        copy_num(&b, x->campaign ? x->uplift : NAN, 1);
+        copy_num(&b, x && x->campaign ? x->uplift : NAN, 1);
         kefu_buf_puts(&b, "\t");
-        copy_num(&b, x->forecast, 0);
+        copy_num(&b, f->fc, 0);
         kefu_buf_puts(&b, "\t");
         copy_num(&b, ly >= 0 ? days[ly].v : NAN, 1);
+        double bd[4] = {f->lo80, f->hi80, f->lo95, f->hi95};
+        for (int j = 0; j < 4; j++) {
+            kefu_buf_puts(&b, "\t");
+            copy_num(&b, bd[j], 1);
+        }
+        kefu_buf_puts(&b, "\t");
+        copy_num(&b, f95, 1);
+        kefu_buf_puts(&b, "\t");
+        copy_num(&b, ly364 >= 0 && (size_t)ly364 < d->nd ? days[ly364].v : NAN, 1);
         kefu_buf_puts(&b, "\n");
     }
     if (!b.ptr)
@@ -831,10 +1012,14 @@ static kefu_status store_daily(PGconn *c, int64_t run_id, const kefu_fc_result *
 typedef struct {
     int peak_net, peak_sched;
     size_t rows;
+    double agent_hours; /* Σ required agents × interval length */
 } staff_summary;
 
-/* Intervals of every forecast day into kefu.forecast_interval. */
-static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_result *res,
+/* Intervals of every forecast day into kefu.forecast_interval: day k of T
+ * (first + k) has forecast fc[k] and the intraday profile of its weekday, or
+ * of holidays when holiday[k]. */
+static kefu_status store_staffing(PGconn *c, int64_t run_id, int64_t first, int len,
+                                  const kefu_fm_day *fc, const unsigned char *holiday,
                                   const fc_profile *p, const kefu_staff_params *sp,
                                   staff_summary *sum) {
     kefu_buf b = {0};
@@ -852,20 +1037,20 @@ static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_resul
         start[i] = i * 1800;
         aht[i] = p->aht_ok[i] ? p->aht[i] : p->aht_all;
     }
-    for (size_t k = 0; k < res->days.len && !st; k++) {
-        const kefu_fc_out_day *x = &res->days.ptr[k];
-        int cls = x->cls == KEFU_DC_HOLIDAY ? CLS_HOLIDAY : kefu_weekday(x->day);
+    for (int k = 0; k < len && !st; k++) {
+        int64_t day = first + k;
+        int cls = holiday[k] ? CLS_HOLIDAY : kefu_weekday(day);
         const double *share = p->cls_ok[cls] ? p->share[cls] : p->overall;
+        double f = isnan(fc[k].fc) ? 0 : fc[k].fc;
         for (int i = 0; i < NIV; i++)
-            calls[i] = x->forecast * share[i];
+            calls[i] = f * share[i];
+        kefu_format_date(day, ds);
         if ((st = kefu_staff_day(start, calls, aht, NIV, sp, out))) {
-            kefu_format_date(x->day, ds);
             kefu_error(KL("%s 的排班计算失败（Erlang C 无解）",
                           "staffing of %s failed (no Erlang C solution)"),
                        ds);
             break;
         }
-        kefu_format_date(x->day, ds);
         for (int i = 0; i < NIV; i++) {
             const kefu_staff_interval *o = &out[i];
             kefu_buf_printf(&b, "%lld\t%s\t%02d:%02d:00\t", (long long)run_id, ds,
@@ -882,6 +1067,7 @@ static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_resul
                 sum->peak_net = o->net;
             if (o->scheduled > sum->peak_sched)
                 sum->peak_sched = o->scheduled;
+            sum->agent_hours += o->scheduled * sp->interval_s / 3600.0;
             sum->rows++;
         }
         if (!b.ptr)
@@ -896,98 +1082,32 @@ static kefu_status store_staffing(PGconn *c, int64_t run_id, const kefu_fc_resul
 
 /* ---- backtest ------------------------------------------------------------- */
 
-typedef struct {
-    kefu_bt_row row;
-    double nmape[KEFU_BT_NMETHODS], nwape[KEFU_BT_NMETHODS];
-    int ndays_all[KEFU_BT_NMETHODS], ndays_norm[KEFU_BT_NMETHODS];
-} bt_month;
-
-static const kefu_fc_day *find_day(const kefu_fc_day *in, size_t n, int64_t day) {
-    if (n == 0 || day < in[0].day || day >= in[0].day + (int64_t)n)
-        return NULL;
-    return &in[day - in[0].day];
-}
-
-/* Normal-day errors of one month: kefu_bt_month gives the errors over all
- * days; its forecasts are not exposed, so they are redone here with the same
- * public functions and scored over the days that are not holidays, outage or
- * campaign days. */
-static kefu_status backtest_normal(const kefu_fc_day *in, size_t n, const kefu_fc_params *base,
-                                   bt_month *bm) {
-    int y = bm->row.year, m = bm->row.month, len = kefu_days_in_month(y, m);
-    int64_t origin = kefu_days_from_civil(y, m, 1);
-    double act[31], nact[31], fc[KEFU_BT_NMETHODS][31];
-    int ok[KEFU_BT_NMETHODS] = {0};
-    kefu_fc_result res;
-    kefu_status st;
-
-    memset(&res, 0, sizeof res);
-    kefu_bt_actuals(in, n, y, m, act);
-    kefu_fc_params p = *base;
-    p.target_year = y;
-    p.target_month = m;
-    p.as_of = origin - 1;
-    p.quiet = 1;
-    st = kefu_fc_run(in, n, &p, &res);
-    if (st == KEFU_ERR_NOMEM)
-        return st;
-    if (st == KEFU_OK) {
-        for (int d = 0; d < len; d++)
-            fc[KEFU_BT_95598][d] = res.days.ptr[d].forecast;
-        ok[KEFU_BT_95598] = 1;
-        ok[KEFU_BT_LAST_YEAR] =
-            kefu_bt_last_year(in, n, origin, y, m, res.r1, fc[KEFU_BT_LAST_YEAR]) == KEFU_OK;
-    }
-    kefu_fc_result_free(&res);
-    ok[KEFU_BT_SEASONAL_NAIVE] =
-        kefu_bt_seasonal_naive(in, n, origin, y, m, fc[KEFU_BT_SEASONAL_NAIVE]) == KEFU_OK;
-    st = kefu_bt_regression(in, n, origin, y, m, base->S, base->E, fc[KEFU_BT_REGRESSION]);
-    if (st == KEFU_ERR_NOMEM)
-        return st;
-    ok[KEFU_BT_REGRESSION] = st == KEFU_OK;
-
-    for (int d = 0; d < len; d++) {
-        const kefu_fc_day *x = find_day(in, n, origin + d);
-        int normal = x && !x->holiday && !x->outage && !x->campaign;
-        nact[d] = normal ? act[d] : NAN;
-    }
-    for (int k = 0; k < KEFU_BT_NMETHODS; k++) {
-        bm->nmape[k] = bm->nwape[k] = NAN;
-        bm->ndays_all[k] = bm->ndays_norm[k] = 0;
-        if (bm->row.ok[k])
-            for (int d = 0; d < len; d++)
-                bm->ndays_all[k] += !isnan(act[d]) && act[d] != 0;
-        if (!ok[k])
-            continue;
-        if (kefu_bt_errors(nact, fc[k], (size_t)len, &bm->nmape[k], &bm->nwape[k]) != KEFU_OK)
-            continue;
-        for (int d = 0; d < len; d++)
-            bm->ndays_norm[k] += !isnan(nact[d]) && nact[d] != 0 && !isnan(fc[k][d]);
-    }
-    return KEFU_OK;
-}
-
-static kefu_status store_backtest(PGconn *c, int64_t run_id, const bt_month *bm, size_t n) {
+static kefu_status store_backtest(PGconn *c, int64_t run_id, const kefu_bt_row *bm, size_t n) {
     kefu_buf b = {0};
     char ds[11];
-    kefu_status st =
-        kefu_copy_begin(c, "COPY kefu.forecast_backtest (run_id, month, method, scope, mape,"
-                           " wape, days) FROM STDIN");
+    kefu_status st = kefu_copy_begin(c, "COPY kefu.forecast_backtest (run_id, month, method, scope,"
+                                        " mape, wape, days, chosen, cover80, cover95) FROM STDIN");
     if (st)
         return st;
     for (size_t i = 0; i < n; i++) {
-        kefu_format_date(kefu_days_from_civil(bm[i].row.year, bm[i].row.month, 1), ds);
+        const kefu_bt_row *r = &bm[i];
+        kefu_format_date(kefu_days_from_civil(r->year, r->month, 1), ds);
         for (int k = 0; k < KEFU_BT_NMETHODS; k++)
             for (int scope = 0; scope < 2; scope++) {
-                double mape = scope ? bm[i].nmape[k] : bm[i].row.mape[k];
-                double wape = scope ? bm[i].nwape[k] : bm[i].row.wape[k];
-                int days = scope ? bm[i].ndays_norm[k] : bm[i].ndays_all[k];
+                double mape = scope ? r->nmape[k] : r->mape[k];
+                double wape = scope ? r->nwape[k] : r->wape[k];
+                int days = scope ? r->ndays[k] : r->days[k];
                 kefu_buf_printf(&b, "%lld\t%s\t%s\t%s\t", (long long)run_id, ds,
                                 kefu_bt_method_name((kefu_bt_method)k), scope ? "normal" : "all");
                 copy_num(&b, mape, 1);
                 kefu_buf_puts(&b, "\t");
                 copy_num(&b, wape, 1);
-                kefu_buf_printf(&b, "\t%d\n", isnan(wape) ? 0 : days);
+                kefu_buf_printf(&b, "\t%d\t%s\t", isnan(wape) ? 0 : days,
+                                k == KEFU_BT_BEST && r->ok[k] ? kefu_fm_name(r->chosen) : "\\N");
+                copy_num(&b, scope ? NAN : r->cover80[k], 1);
+                kefu_buf_puts(&b, "\t");
+                copy_num(&b, scope ? NAN : r->cover95[k], 1);
+                kefu_buf_puts(&b, "\n");
             }
     }
     if (!b.ptr)
@@ -997,13 +1117,13 @@ static kefu_status store_backtest(PGconn *c, int64_t run_id, const bt_month *bm,
     return st;
 }
 
-static void print_backtest(const char *queue, const bt_month *bm, size_t n) {
+static void print_backtest(const char *queue, const kefu_bt_row *bm, size_t n) {
     double *x = malloc(4 * n * sizeof *x);
     char a[16], z[16];
     if (!x)
         return;
-    snprintf(a, sizeof a, "%04d-%02d", bm[0].row.year % 10000, bm[0].row.month % 100);
-    snprintf(z, sizeof z, "%04d-%02d", bm[n - 1].row.year % 10000, bm[n - 1].row.month % 100);
+    snprintf(a, sizeof a, "%04d-%02d", bm[0].year % 10000, bm[0].month % 100);
+    snprintf(z, sizeof z, "%04d-%02d", bm[n - 1].year % 10000, bm[n - 1].month % 100);
     printf(KL("  回测（队列 %s，%s..%s，%zu 个月；误差为各月的平均）\n",
               "  backtest (queue %s, %s..%s, %zu months; errors are means of the monthly ones)\n"),
            queue, a, z, n);
@@ -1014,8 +1134,8 @@ static void print_backtest(const char *queue, const bt_month *bm, size_t n) {
     for (int k = 0; k < KEFU_BT_NMETHODS; k++) {
         int cnt = 0;
         for (size_t i = 0; i < n; i++) {
-            x[i] = bm[i].row.mape[k];
-            x[n + i] = bm[i].row.wape[k];
+            x[i] = bm[i].mape[k];
+            x[n + i] = bm[i].wape[k];
             x[2 * n + i] = bm[i].nmape[k];
             x[3 * n + i] = bm[i].nwape[k];
             cnt += !isnan(x[n + i]);
@@ -1029,7 +1149,7 @@ static void print_backtest(const char *queue, const bt_month *bm, size_t n) {
         }
         printf("  %-16s %6d %8.2f%% %8.2f%% %10.2f%% %10.2f%%\n",
                kefu_bt_method_name((kefu_bt_method)k), cnt, 100 * mm, 100 * mw, 100 * nm, 100 * nw);
-        if (!isnan(mw) && mw < best_w) {
+        if (k != KEFU_BT_BEST && !isnan(mw) && mw < best_w) {
             best_w = mw;
             best = k;
         }
@@ -1040,22 +1160,23 @@ static void print_backtest(const char *queue, const bt_month *bm, size_t n) {
     free(x);
 }
 
-/* Backtest months for one queue; rows stored under run_id. */
+/* Backtest months for one queue; rows stored under run_id. Every month with
+ * data is scored for the best pick's history, from the first one on, even
+ * when --from starts later. */
 static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, int64_t run_id,
                                 const kefu_fc_day *in, size_t n, int64_t as_of) {
-    kefu_fc_params base;
-    bt_month *bm = NULL;
-    size_t nb = 0;
+    kefu_fm_params fp = o->fm;
+    kefu_bt_row *bm = NULL;
+    kefu_fm_inner_month *hist = NULL;
+    size_t nb = 0, nh = 0;
     kefu_status st = KEFU_OK;
     int explicit_range = o->bt_from >= 0 || o->bt_to >= 0;
     int tmi = o->ty * 12 + o->tm - 1;
     int first_y, first_m, dd;
 
-    kefu_fc_params_default(&base, o->ty, o->tm);
-    base.S = o->S;
-    base.E = o->E;
-    base.outage_factor = o->outage_factor;
-    /* The first month with data bounds the default range. */
+    fp.base.S = o->S;
+    fp.base.E = o->E;
+    fp.base.outage_factor = o->outage_factor;
     size_t k0 = 0;
     while (k0 < n && isnan(in[k0].v))
         k0++;
@@ -1064,27 +1185,36 @@ static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, 
         return KEFU_OK;
     }
     kefu_civil_from_days(in[k0].day, &first_y, &first_m, &dd);
-    int from = o->bt_from >= 0 ? o->bt_from : first_y * 12 + first_m; /* month after the first */
+    int data_first = first_y * 12 + first_m; /* the month after the first with data */
+    int from = o->bt_from >= 0 ? o->bt_from : data_first;
     int to = o->bt_to >= 0 ? o->bt_to : tmi - 1;
     if (to < from) {
         kefu_warn(KL("队列 %s：回测范围内没有月份", "queue %s: no month in the backtest range"),
                   queue);
         return KEFU_OK;
     }
+    int lo = from < data_first ? from : data_first;
     bm = calloc((size_t)(to - from + 1), sizeof *bm);
-    if (!bm)
-        return KEFU_ERR_NOMEM;
-    for (int mi = from; mi <= to; mi++) {
+    hist = calloc((size_t)(to - lo + 1), sizeof *hist);
+    if (!bm || !hist) {
+        st = KEFU_ERR_NOMEM;
+        goto done;
+    }
+    for (int mi = lo; mi <= to; mi++) {
         int y = mi / 12, m = mi % 12 + 1;
         int64_t last = kefu_days_from_civil(y, m, kefu_days_in_month(y, m));
-        bt_month *x = &bm[nb];
-        memset(x, 0, sizeof *x);
-        /* a month after the as-of date has no actuals to score against */
-        kefu_status s2 = last > as_of ? KEFU_ERR_DATA : kefu_bt_month(in, n, &base, y, m, &x->row);
+        kefu_bt_row row;
+        if (last > as_of)
+            break; /* a month after the as-of date has no actuals to score against */
+        kefu_status s2 = kefu_bt_month(in, n, &fp, y, m, hist, nh, &row);
         if (s2 == KEFU_ERR_NOMEM) {
             st = s2;
             goto done;
         }
+        if (row.inner_ok)
+            hist[nh++] = row.inner;
+        if (mi < from)
+            continue;
         if (s2 != KEFU_OK) {
             if (explicit_range)
                 kefu_warn(KL("回测 %04d-%02d：该月实际数据不完整，跳过",
@@ -1092,11 +1222,12 @@ static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, 
                           y, m);
             continue;
         }
-        if (!explicit_range && !x->row.ok[KEFU_BT_95598])
-            continue; /* not enough history before this month for the method */
-        if ((st = backtest_normal(in, n, &base, x)))
-            goto done;
-        nb++;
+        int any = 0;
+        for (int k = 0; k < KEFU_BT_NMETHODS; k++)
+            any |= row.ok[k] && k != KEFU_BT_SEASONAL_NAIVE;
+        if (!explicit_range && !any)
+            continue; /* not enough history before this month for any method */
+        bm[nb++] = row;
     }
     if (nb == 0) {
         kefu_warn(KL("队列 %s：没有可回测的月份（需要完整的月份及其之前足够的历史）",
@@ -1110,6 +1241,7 @@ static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, 
     print_backtest(queue, bm, nb);
 done:
     free(bm);
+    free(hist);
     return st;
 }
 
@@ -1122,6 +1254,83 @@ static void add_warning(kefu_buf *w, const char *msg) {
     kefu_warn("%s", msg);
 }
 
+/* Every method's forecast of T with the data up to as_of, the best pick, and
+ * the recommended (or requested) forecast. KEFU_ERR_DATA when the requested
+ * method (or, for best, every method) could not run. */
+static kefu_status forecast_methods(const fc_opts *o, const char *queue, const kefu_fc_day *days,
+                                    size_t nd, int64_t as_of, const kefu_fc_result *res, int res_ok,
+                                    const char *res_msg, fc_methods *fm, kefu_buf *warn) {
+    kefu_fm_params fp = o->fm;
+    char tmp[512];
+    kefu_status st;
+    fp.base.S = o->S;
+    fp.base.E = o->E;
+    fp.base.outage_factor = o->outage_factor;
+    fm->len = kefu_days_in_month(o->ty, o->tm);
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+        memset(&fm->info[k], 0, sizeof fm->info[k]);
+        for (int d = 0; d < fm->len; d++)
+            fm->fc[k][d].fc = fm->fc[k][d].lo80 = fm->fc[k][d].hi80 = fm->fc[k][d].lo95 =
+                fm->fc[k][d].hi95 = NAN;
+    }
+    /* The 95598 method ran already (its factors are stored apart). */
+    fm->ok[KEFU_FM_95598] = res_ok;
+    if (res_ok)
+        for (int d = 0; d < fm->len; d++)
+            fm->fc[KEFU_FM_95598][d].fc = res->days.ptr[d].forecast;
+    else
+        snprintf(fm->info[KEFU_FM_95598].message, sizeof fm->info[KEFU_FM_95598].message, "%s",
+                 res_msg);
+    for (int k = KEFU_FM_REGRESSION; k < KEFU_FM_NMETHODS; k++) {
+        st = kefu_fm_forecast((kefu_fm_method)k, days, nd, as_of + 1, o->ty, o->tm, &fp, fm->fc[k],
+                              &fm->info[k]);
+        if (st == KEFU_ERR_NOMEM)
+            return st;
+        fm->ok[k] = st == KEFU_OK;
+    }
+    if ((st = kefu_fm_best(days, nd, as_of + 1, o->ty, o->tm, &fp, &fm->pick)))
+        return st;
+
+    if (o->method >= 0) {
+        fm->chosen = (kefu_fm_method)o->method;
+        fm->reason = "requested";
+        if (!fm->ok[fm->chosen]) {
+            kefu_error(KL("队列 %s：%s 方法无法预测 %04d-%02d：%s",
+                          "queue %s: the %s method cannot forecast %04d-%02d: %s"),
+                       queue, kefu_fm_name(fm->chosen), o->ty, o->tm, fm->info[fm->chosen].message);
+            kefu_hint("%s", KL("去掉 --method 让 kefu 选择可用的方法",
+                               "leave out --method to let kefu pick a method that can run"));
+            return KEFU_ERR_DATA;
+        }
+        return KEFU_OK;
+    }
+    fm->chosen = fm->pick.chosen;
+    fm->reason = fm->pick.reason == KEFU_FM_PICK_LOWEST ? "lowest_wape"
+                 : fm->pick.reason == KEFU_FM_PICK_ONLY ? "only"
+                                                        : "no_history";
+    if (fm->ok[fm->chosen])
+        return KEFU_OK;
+    for (int j = 0; j < KEFU_FM_NMETHODS; j++) {
+        kefu_fm_method m = kefu_fm_fallback[j];
+        if (!fm->ok[m])
+            continue;
+        snprintf(tmp, sizeof tmp,
+                 KL("推荐的 %s 方法无法预测目标月（%s），改用 %s",
+                    "the recommended %s method cannot forecast the target month (%s); %s is used"),
+                 kefu_fm_name(fm->chosen), fm->info[fm->chosen].message, kefu_fm_name(m));
+        add_warning(warn, tmp);
+        fm->chosen = m;
+        fm->reason = "fallback";
+        return KEFU_OK;
+    }
+    kefu_error(
+        KL("队列 %s：没有方法能预测 %04d-%02d", "queue %s: no method can forecast %04d-%02d"),
+        queue, o->ty, o->tm);
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++)
+        kefu_detail("%s: %s", kefu_fm_name((kefu_fm_method)k), fm->info[k].message);
+    return KEFU_ERR_DATA;
+}
+
 /* Forecast (and staffing, backtest) of queue index qi (-1 = total). */
 static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi, int64_t *run_id) {
     const char *queue = qi < 0 ? "*" : d->queues[qi];
@@ -1129,13 +1338,20 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
     kefu_fc_result res;
     kefu_fc_params p;
     fc_profile prof;
-    staff_summary ss = {0, 0, 0};
+    fc_methods *fm = NULL;
+    staff_summary ss = {0, 0, 0, 0};
     kefu_buf warn = {0};
     char tmp[512], ds[11];
+    unsigned char hol[31];
     kefu_status st;
-    int staffing = 0;
+    int staffing = 0, res_ok;
+    int64_t t_first = kefu_days_from_civil(o->ty, o->tm, 1);
 
     memset(&res, 0, sizeof res);
+    if (!(fm = calloc(1, sizeof *fm))) {
+        st = KEFU_ERR_NOMEM;
+        goto done;
+    }
     if ((st = make_days(d, qi, &days)))
         goto done;
     kefu_fc_params_default(&p, o->ty, o->tm);
@@ -1145,24 +1361,39 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
     p.outage_factor = o->outage_factor;
     p.quiet = 1; /* messages below carry the queue */
     st = kefu_fc_run(days, d->nd, &p, &res);
-    if (st) {
+    if (st == KEFU_ERR_NOMEM || st == KEFU_ERR_USAGE)
+        goto done;
+    res_ok = st == KEFU_OK;
+    if (!res_ok && o->method == KEFU_FM_95598) {
         kefu_error(
             KL("队列 %s：%04d-%02d 的预测失败：%s", "queue %s: forecast of %04d-%02d failed: %s"),
             queue, o->ty, o->tm, res.message);
         goto done;
     }
+    char res_msg[320];
+    snprintf(res_msg, sizeof res_msg, "%s", res.message);
+    if (!res_ok) {
+        kefu_fc_result_free(&res);
+        memset(&res, 0, sizeof res);
+        res.as_of = o->as_of;
+        snprintf(tmp, sizeof tmp, KL("95598 方法无法计算：%s", "the 95598 method cannot run: %s"),
+                 res_msg);
+        add_warning(&warn, tmp);
+    }
+    if ((st = forecast_methods(o, queue, days, d->nd, o->as_of, &res, res_ok, res_msg, fm, &warn)))
+        goto done;
 
-    if (res.r2_missing) {
+    if (res_ok && res.r2_missing) {
         snprintf(tmp, sizeof tmp,
                  KL("r2 = 0：%04d-%02d 或 %04d-%02d（去年同期）没有有数据的正常工作日",
                     "r2 = 0: no normal weekday with data in %04d-%02d or %04d-%02d (last year)"),
                  o->ty - 1, o->tm, o->tm == 1 ? o->ty - 2 : o->ty - 1, o->tm == 1 ? 12 : o->tm - 1);
         add_warning(&warn, tmp);
     }
-    if (res.h_from_w)
+    if (res_ok && res.h_from_w)
         add_warning(&warn, KL("h = w：T 前 13 个月没有可用的节假日",
                               "h = w: no usable holiday in the 13 months before T"));
-    if (res.h_skipped) {
+    if (res_ok && res.h_skipped) {
         snprintf(tmp, sizeof tmp,
                  KL("节假日系数 h 未计入 %d 个节假日（所在月份没有正常工作日数据）",
                     "holiday factor h left out %d holiday days (their month has no normal weekday "
@@ -1171,10 +1402,15 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
         add_warning(&warn, tmp);
     }
 
+    /* Holidays of T for the intraday profile. */
+    for (int k = 0; k < fm->len; k++) {
+        long di = (long)(t_first + k - d->d0);
+        hol[k] = di >= 0 && (size_t)di < d->nd && days[di].holiday;
+    }
     /* Staffing needs calls for the profile and AHT; daily totals alone cannot give them. */
-    if ((st = fetch_profile(c, o->centre, queue, res.as_of, &prof)))
+    if ((st = fetch_profile(c, o->centre, queue, o->as_of, &prof)))
         goto done;
-    kefu_format_date(res.as_of - PROFILE_DAYS + 1, ds);
+    kefu_format_date(o->as_of - PROFILE_DAYS + 1, ds);
     if (prof.calls <= 0) {
         snprintf(tmp, sizeof tmp,
                  KL("未计算排班：%s 起 8 周内没有话单（只有日话务总量时无法得到日内分布）",
@@ -1183,16 +1419,15 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
                  ds);
         add_warning(&warn, tmp);
     } else if (isnan(prof.aht_all)) {
-        snprintf(tmp, sizeof tmp,
+        snprintf(tmp, sizeof tmp, "%s",
                  KL("未计算排班：最近 4 周没有接通的来话，无法计算 AHT",
                     "staffing skipped: no answered call in the last 4 weeks, AHT unknown"));
         add_warning(&warn, tmp);
     } else {
         staffing = 1;
         int miss_hol = 0, miss_other = 0;
-        for (size_t k = 0; k < res.days.len; k++) {
-            int cls = res.days.ptr[k].cls == KEFU_DC_HOLIDAY ? CLS_HOLIDAY
-                                                             : kefu_weekday(res.days.ptr[k].day);
+        for (int k = 0; k < fm->len; k++) {
+            int cls = hol[k] ? CLS_HOLIDAY : kefu_weekday(t_first + k);
             if (!prof.cls_ok[cls] && cls == CLS_HOLIDAY)
                 miss_hol++;
             else if (!prof.cls_ok[cls])
@@ -1209,36 +1444,60 @@ static kefu_status run_one(PGconn *c, const fc_opts *o, const fc_data *d, int qi
                                   "profile of all days"));
     }
 
-    if ((st = store_run(c, o, queue, &res, warn.len ? warn.ptr : NULL, run_id)))
+    if ((st = store_run(c, o, queue, o->as_of, fm, warn.len ? warn.ptr : NULL, run_id)))
         goto done;
-    if ((st = store_factors(c, *run_id, &res)))
+    if (res_ok && (st = store_factors(c, *run_id, &res)))
         goto done;
-    if ((st = store_daily(c, *run_id, &res, days, d)))
+    if ((st = store_daily(c, *run_id, o, &res, res_ok, fm, days, d)))
         goto done;
-    if (staffing && (st = store_staffing(c, *run_id, &res, &prof, &o->staff, &ss)))
+    if ((st = store_methods(c, *run_id, fm, t_first)))
+        goto done;
+    if (staffing && (st = store_staffing(c, *run_id, t_first, fm->len, fm->fc[fm->chosen], hol,
+                                         &prof, &o->staff, &ss)))
         goto done;
 
-    kefu_format_date(res.as_of, ds);
+    kefu_format_date(o->as_of, ds);
     printf(KL("预测运行 %lld：目标月 %04d-%02d，队列 %s，数据截至 %s\n",
               "forecast run %lld: target %04d-%02d, queue %s, data up to %s\n"),
            (long long)*run_id, o->ty, o->tm, queue, ds);
-    printf(KL("  F_T = %.1f  日预测之和 = %.1f  r1 = %.4f  r2 = %.4f  M = %.1f  f = %.4f\n",
-              "  F_T = %.1f  daily sum = %.1f  r1 = %.4f  r2 = %.4f  M = %.1f  f = %.4f\n"),
-           res.F_T, res.daily_sum, res.r1, res.r2, res.M, res.f);
+    printf(KL("  推荐方法 %s（%s），月总量 %.1f\n", "  method %s (%s), month total %.1f\n"),
+           kefu_fm_name(fm->chosen), fm->reason, month_total(fm->fc[fm->chosen], fm->len));
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+        if (!fm->ok[k]) {
+            printf(KL("    %-10s 无法计算: %s\n", "    %-10s cannot run: %s\n"),
+                   kefu_fm_name((kefu_fm_method)k), fm->info[k].message);
+            continue;
+        }
+        if (isnan(fm->pick.mean_wape[k]))
+            printf(KL("    %-10s 月总量 %10.1f\n", "    %-10s month total %10.1f\n"),
+                   kefu_fm_name((kefu_fm_method)k), month_total(fm->fc[k], fm->len));
+        else
+            printf(KL("    %-10s 月总量 %10.1f  近 %zu 个月平均 WAPE %.2f%%\n",
+                      "    %-10s month total %10.1f  mean WAPE over %zu months %.2f%%\n"),
+                   kefu_fm_name((kefu_fm_method)k), month_total(fm->fc[k], fm->len),
+                   fm->pick.nmonths, 100 * fm->pick.mean_wape[k]);
+    }
+    if (res_ok)
+        printf(
+            KL("  95598: F_T = %.1f  日预测之和 = %.1f  r1 = %.4f  r2 = %.4f  M = %.1f  f = %.4f\n",
+               "  95598: F_T = %.1f  daily sum = %.1f  r1 = %.4f  r2 = %.4f  M = %.1f  f = %.4f\n"),
+            res.F_T, res.daily_sum, res.r1, res.r2, res.M, res.f);
     if (warn.len)
         printf(KL("  警告: %s\n", "  warnings: %s\n"), warn.ptr);
     if (staffing)
-        printf(KL("  排班需求: %zu 个半小时时段，峰值净需 %d 人，排班 %d 人（缺勤率 %.0f%%）\n",
+        printf(KL("  排班需求: %zu 个半小时时段，峰值净需 %d 人，排班 %d 人（缺勤率 %.0f%%），"
+                  "坐席工时 %.1f 小时\n",
                   "  staffing: %zu half-hour intervals, peak net %d agents, scheduled %d "
-                  "(shrinkage %.0f%%)\n"),
-               ss.rows, ss.peak_net, ss.peak_sched, 100 * o->staff.shrinkage);
+                  "(shrinkage %.0f%%), %.1f agent-hours\n"),
+               ss.rows, ss.peak_net, ss.peak_sched, 100 * o->staff.shrinkage, ss.agent_hours);
     if (o->backtest)
-        st = run_backtest(c, o, queue, *run_id, days, d->nd, res.as_of);
+        st = run_backtest(c, o, queue, *run_id, days, d->nd, o->as_of);
 
 done:
     kefu_fc_result_free(&res);
     kefu_buf_free(&warn);
     free(days);
+    free(fm);
     return st;
 }
 
@@ -1274,7 +1533,12 @@ kefu_status kefu_cmd_forecast(const kefu_db_opts *db, int argc, char **argv,
     /* The forecast needs T-13 .. as-of; the backtest every month with data. */
     int t13 = o.ty * 12 + o.tm - 1 - 13;
     int64_t window_lo = kefu_days_from_civil(t13 / 12, t13 % 12 + 1, 1);
-    int64_t query_lo = o.backtest ? kefu_days_from_civil(1900, 1, 1) : window_lo;
+    /* kefu's methods look back max_history days from each inner month of
+     * the best pick: that many days before the earliest inner month. */
+    int ti = o.ty * 12 + o.tm - 1 - o.fm.inner_months - 1;
+    int64_t methods_lo = kefu_days_from_civil(ti / 12, ti % 12 + 1, 1) - o.fm.max_history;
+    int64_t query_lo = o.backtest ? kefu_days_from_civil(1900, 1, 1)
+                                  : (methods_lo < window_lo ? methods_lo : window_lo);
     int64_t d1 = kefu_days_from_civil(o.ty, o.tm, kefu_days_in_month(o.ty, o.tm));
     if ((st = fetch_data(c, o.centre, query_lo, window_lo, d1, o.as_of, &d)))
         goto done;

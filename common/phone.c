@@ -391,7 +391,8 @@ static char digit_value(const unsigned char *s, size_t i) {
 
 #define MASK_MAX_DIGITS 64 /* longer runs are masked whole */
 
-size_t kefu_mask_phones(char *text, size_t n) {
+/* One pass over the text; returns the runs it masked. */
+static size_t mask_pass(char *text, size_t n) {
     unsigned char *s = (unsigned char *)text;
     size_t i = 0, runs = 0;
 
@@ -484,4 +485,14 @@ size_t kefu_mask_phones(char *text, size_t n) {
         i = end;
     }
     return runs;
+}
+
+/* Passes until one finds nothing: a masked run's visible tail may form a new
+ * run with the digits after it ("...0086 11-81362": a +86 number), which the
+ * first pass did not see because the tail belonged to the longer run. */
+size_t kefu_mask_phones(char *text, size_t n) {
+    size_t total = 0, k;
+    while ((k = mask_pass(text, n)) > 0)
+        total += k;
+    return total;
 }

@@ -145,23 +145,25 @@ static int at_next(kefu_source *base, kefu_record *rec) {
         badge[blen] = '\0';
 
         if (too_long) {
-            error = "line longer than 4096 bytes";
+            error = KL("行超过 4096 字节", "line longer than 4096 bytes");
             error_col = "line";
             error_val = "";
         } else if (nf < 2) {
-            error = "not an attlog line (expected badge TAB time TAB codes)";
+            error = KL("不是 attlog 行（应为 考勤号 TAB 时间 TAB 代码）",
+                       "not an attlog line (expected badge TAB time TAB codes)");
             error_col = "line";
             error_val = s->line;
         } else if (blen == 0) {
-            error = "empty badge number";
+            error = KL("考勤号为空", "empty badge number");
             error_col = "badge_no";
             error_val = "";
         } else if (strpbrk(badge, " \r")) {
-            error = "badge number contains a space";
+            error = KL("考勤号中有空格", "badge number contains a space");
             error_col = "badge_no";
             error_val = badge;
         } else if (!valid_time(f[1])) {
-            error = "bad punch time (YYYY-MM-DD HH:MM:SS expected)";
+            error = KL("打卡时间无效（应为 YYYY-MM-DD HH:MM:SS）",
+                       "bad punch time (YYYY-MM-DD HH:MM:SS expected)");
             error_col = "punched_at";
             error_val = f[1];
         }

@@ -47,6 +47,8 @@ typedef struct {
     size_t big_col;   /* 1-based column of a field over CSV_MAX_FIELD in it, 0 = none */
     long open_start;  /* line where the open record began, 0 = none */
     int cr_pending;   /* the last chunk ended in CR: an LF first in the next is its pair */
+    int skip_line;    /* after malformed quoting: drop the rest of the line, even
+                         when the reader's chunk ended inside it */
     long line;        /* physical line of the next byte fed */
 
     char *chunk; /* CSV_CHUNK bytes */
@@ -142,7 +144,7 @@ static csv_rec *push_rec(csv_source *s) {
         char col[24];
         snprintf(col, sizeof col, "%zu", s->big_col);
         s->big_col = 0;
-        r->error = "field longer than 16 MiB";
+        r->error = KL("字段超过 16 MiB", "field longer than 16 MiB");
         r->col = arena_put(s, col, strlen(col));
         r->val = arena_put(s, "", 0);
         if (r->col == SIZE_MAX || r->val == SIZE_MAX)
@@ -208,6 +210,15 @@ static int feed(csv_source *s, const char *buf, size_t n) {
         }
         size_t len = end - pos, done;
 
+        if (s->skip_line) {
+            if (nl) {
+                s->skip_line = 0;
+                s->line++;
+            }
+            pos = end;
+            continue;
+        }
+
         if (s->open_start == 0) {
             for (size_t i = pos; i < end; i++)
                 if (buf[i] != '\r' && buf[i] != '\n') {
@@ -230,8 +241,10 @@ static int feed(csv_source *s, const char *buf, size_t n) {
             while (vlen > 0 && (buf[pos + vlen - 1] == '\n' || buf[pos + vlen - 1] == '\r'))
                 vlen--;
             push_error(s,
-                       "malformed quoting (a quote inside an unquoted field, or text "
-                       "after a closing quote)",
+                       KL("引号格式错误（未加引号的字段中有引号，或右引号后还有文字）；"
+                          "字段内的引号要写成两个 \"\"",
+                          "malformed quoting (a quote inside an unquoted field, or text "
+                          "after a closing quote); write a quote inside a field as \"\""),
                        buf + pos, vlen);
             csv_free(&s->p);
             s->p_live = 0;
@@ -239,6 +252,9 @@ static int feed(csv_source *s, const char *buf, size_t n) {
                 s->cb_err = KEFU_ERR_NOMEM;
                 return -1;
             }
+            /* the line goes on in the next chunk: drop that part too */
+            if (!nl)
+                s->skip_line = 1;
         }
         /* The field being read (not the buffer libcsv keeps allocated
          * after a long field ended). */
@@ -261,7 +277,10 @@ static int finish(csv_source *s) {
     s->at_eof = 1;
     if (rc != 0 && !s->cb_err) {
         if (csv_error(&s->p) == CSV_EPARSE) {
-            push_error(s, "unterminated quoted field (runs to the end of the file)",
+            push_error(s,
+                       KL("引号没有闭合（一直到文件末尾）；检查该行的引号",
+                          "unterminated quoted field (runs to the end of the file); check "
+                          "the quotes on this line"),
                        (const char *)s->p.entry_buf, s->p.entry_pos);
         } else {
             kefu_error(KL("%s: CSV 解析失败: %s", "%s: CSV parsing failed: %s"), s->path,
@@ -386,7 +405,8 @@ static int csv_next(kefu_source *base, kefu_record *rec) {
             extra++;
         if (extra < n) {
             snprintf(s->colnum, sizeof s->colnum, "%zu", extra + 1);
-            rec->error = "too many fields";
+            rec->error = KL("字段比表头多；检查是否有未加引号的逗号",
+                            "too many fields (more than the header); look for an unquoted comma");
             rec->error_col = s->colnum;
             rec->error_value = s->outf[extra];
             rec->nfields = n;
@@ -488,14 +508,18 @@ kefu_status kefu_source_csv(const char *path, kefu_encoding enc, kefu_source **o
         }
     } while (rc > 0 && rec_blank(s, r));
     if (rc == 0) {
-        kefu_error(KL("%s: 文件为空, 没有表头行", "%s: the file is empty: no header line"), path);
+        kefu_error(
+            KL("%s 第 1 行: 文件为空，没有表头行", "%s line 1: the file is empty: no header line"),
+            path);
+        kefu_hint(KL("第一行应是列名（表头），其后是数据行",
+                     "the first line must name the columns (the header), the data rows follow"));
         st = KEFU_ERR_INPUT;
         goto done;
     }
     if (r->error) {
-        kefu_error(
-            KL("%s: 第 %ld 行: 表头无法解析: %s", "%s: line %ld: cannot parse the header: %s"),
-            path, r->line, r->error);
+        kefu_error(KL("%s 第 %ld 行: 表头无法解析: %s", "%s line %ld: cannot parse the header: %s"),
+                   path, r->line, r->error);
+        kefu_hint(KL("修正表头行后重新载入", "correct the header line, then load again"));
         st = KEFU_ERR_INPUT;
         goto done;
     }

@@ -55,6 +55,36 @@ static int is_attlog(const char *p, const char *end) {
     return 1;
 }
 
+const char *kefu_detect_not_text(const char *path) {
+    unsigned char b[8] = {0};
+    ssize_t n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    while (n < (ssize_t)sizeof b) {
+        ssize_t k = read(fd, b + n, sizeof b - (size_t)n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        n += k;
+    }
+    close(fd);
+    if (n >= 4 && memcmp(b, "PK\3\4", 4) == 0)
+        return KL("Excel 工作簿（.xlsx）或 zip 压缩包",
+                  "an Excel workbook (.xlsx) or a zip archive");
+    if (n >= 8 && memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return KL("旧版 Excel 工作簿（.xls）", "an old Excel workbook (.xls)");
+    if (n >= 2 && b[0] == 0x1F && b[1] == 0x8B)
+        return KL("gzip 压缩文件", "a gzip-compressed file");
+    if (n >= 4 && (memcmp(b, "\xFF\xFE\0\0", 4) == 0 || memcmp(b, "\0\0\xFE\xFF", 4) == 0))
+        return KL("UTF-32 文本", "UTF-32 text");
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        return KL("UTF-16 文本（Excel 的“Unicode 文本”）",
+                  "UTF-16 text (Excel's \"Unicode text\")");
+    return NULL;
+}
+
 const char *kefu_detect_format(const char *path) {
     char buf[DETECT_BYTES];
     size_t len = 0;

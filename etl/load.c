@@ -313,7 +313,9 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, kefu_spool *sp) {
                     " SELECT * FROM del ORDER BY 1",
                     f->key, keytext.ptr);
     PGresult *r = NULL;
-    st = kefu_db_query(c, q.ptr, 0, NULL, &r);
+    st = kefu_buf_status(&q) ? kefu_buf_status(&q) : kefu_buf_status(&keytext);
+    if (!st)
+        st = kefu_db_query(c, q.ptr, 0, NULL, &r);
     if (!st) {
         for (int i = 0; i < PQntuples(r); i++) {
             char reason[160];
@@ -349,6 +351,8 @@ static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
     kefu_buf sql = {0}, set = {0}, cmp_t = {0}, cmp_e = {0};
     /* Non-key columns: every stage column except centre, the key and batch_id. */
     char *cols = strdup(p->cols.ptr);
+    if (!cols)
+        return KEFU_ERR_NOMEM;
     char keys[256];
     snprintf(keys, sizeof keys, ",%s,", f->key);
     for (char *tok = strtok(cols, ", "); tok; tok = strtok(NULL, ", ")) {
@@ -373,7 +377,12 @@ static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
                     " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m",
                     f->table, p->cols.ptr, p->cols.ptr, f->key, set.ptr, cmp_t.ptr, cmp_e.ptr);
     PGresult *r = NULL;
-    kefu_status st = kefu_db_query(c, sql.ptr, 0, NULL, &r);
+    kefu_status st = KEFU_OK;
+    const kefu_buf *parts[4] = {&sql, &set, &cmp_t, &cmp_e};
+    for (int k = 0; k < 4 && !st; k++)
+        st = kefu_buf_status(parts[k]);
+    if (!st)
+        st = kefu_db_query(c, sql.ptr, 0, NULL, &r);
     if (!st) {
         n->inserted = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
         n->updated = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
@@ -535,6 +544,8 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         x.binary = plan.binary_ok && !getenv("KEFU_COPY_TEXT");
         kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN%s", f->table, plan.cols.ptr,
                         x.binary ? " WITH (FORMAT binary)" : "");
+        if ((st = kefu_buf_status(&sql)))
+            goto done;
         x.with_line = 0;
         st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
         kefu_buf_reset(&sql);
@@ -567,12 +578,14 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
                     "CREATE TEMP TABLE stage (LIKE kefu.%s INCLUDING DEFAULTS) ON COMMIT DROP;"
                     "ALTER TABLE stage ADD COLUMN _line bigint",
                     f->table);
-    if ((st = kefu_db_exec(c, sql.ptr)))
+    if ((st = kefu_buf_status(&sql)) || (st = kefu_db_exec(c, sql.ptr)))
         goto done;
     kefu_buf_reset(&sql);
     x.binary = plan.binary_ok && !getenv("KEFU_COPY_TEXT");
     kefu_buf_printf(&sql, "COPY stage (%s, _line) FROM STDIN%s", plan.cols.ptr,
                     x.binary ? " WITH (FORMAT binary)" : "");
+    if ((st = kefu_buf_status(&sql)))
+        goto done;
     x.with_line = 1;
     if ((st = stream_records(c, sql.ptr, src, &x, fi, n, NULL)))
         goto done;
@@ -590,6 +603,9 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
 
 loaded:
     n->skipped = n->read - n->rejected - n->inserted - n->updated;
+    if (n->read == 0)
+        kefu_warn(KL("%s: 没有数据行，没有可载入的内容", "%s: no data rows: nothing to load"),
+                  fi->path);
     if ((double)n->rejected > limit_of(o, n->read)) {
         st = KEFU_ERR_REJECTS;
         goto done;
@@ -795,6 +811,17 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         kefu_hint(KL("kefu 先计算文件内容的散列再载入，需要读两遍：请先把数据存成文件",
                      "kefu hashes a file's content before it loads it and reads it twice: save "
                      "the data to a file first"));
+        st = KEFU_ERR_INPUT;
+        goto out;
+    }
+    const char *what = kefu_detect_not_text(path);
+    if (what) {
+        kefu_error(KL("%s 是%s，不是 CSV 或文本文件", "%s is %s, not a CSV or text file"), path,
+                   what);
+        kefu_hint(
+            KL("在 Excel 中“另存为” CSV UTF-8（逗号分隔）(*.csv)，再载入该文件；压缩文件请先解压",
+               "in Excel, Save As \"CSV UTF-8 (Comma delimited) (*.csv)\" and load that file; "
+               "unpack a compressed file first"));
         st = KEFU_ERR_INPUT;
         goto out;
     }

@@ -126,6 +126,20 @@ static void spool_fields(char *line, char *f[4]) {
             copy_unescape(f[k]);
 }
 
+/* A value on one message line: newline, CR and tab shown as \n \r \t. */
+static void one_line(const char *s, char *out, size_t cap) {
+    size_t k = 0;
+    for (; *s && k + 3 < cap; s++) {
+        if (*s == '\n' || *s == '\r' || *s == '\t') {
+            out[k++] = '\\';
+            out[k++] = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
+        } else {
+            out[k++] = *s;
+        }
+    }
+    out[k] = 0;
+}
+
 void kefu_spool_show(kefu_spool *sp, const char *path) {
     if (!sp->fp || fflush(sp->fp) != 0)
         return;
@@ -137,10 +151,11 @@ void kefu_spool_show(kefu_spool *sp, const char *path) {
     while (shown < 5 && (n = getline(&line, &cap, sp->fp)) > 0) {
         if (line[n - 1] == '\n')
             line[--n] = 0;
-        char *f[4];
+        char *f[4], val[2 * KEFU_REJECT_VALUE_MAX + 4];
         spool_fields(line, f);
+        one_line(f[2] ? f[2] : "", val, sizeof val);
         kefu_detail(KL("%s 第 %s 行, 列 %s: '%s': %s", "%s line %s, column %s: '%s': %s"), path,
-                    f[0], f[1] ? f[1] : "-", f[2] ? f[2] : "", f[3] ? f[3] : "");
+                    f[0], f[1] ? f[1] : "-", val, f[3] ? f[3] : "");
         shown++;
     }
     free(line);

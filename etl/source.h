@@ -39,8 +39,9 @@ typedef struct {
                      source, valid until the next call */
     size_t *len;
     const char *error; /* non-NULL: the source could not make a record of
-                          this line; reason (static English text), the loader
-                          rejects it with error_col and error_value */
+                          this line; reason (static text in the current
+                          language), the loader rejects it with error_col
+                          and error_value */
     const char *error_col;
     const char *error_value;
     /* Bit i set: field i is a caller already hashed, "<64 hex> <masked>" (an
@@ -143,6 +144,12 @@ kefu_status kefu_source_attlog(const char *path, kefu_source **out);
 /* Guess the format of a file from its first bytes: "csv", "asterisk-queue-log"
  * or "zkteco-attlog". */
 const char *kefu_detect_format(const char *path);
+
+/* Files kefu cannot read as text, told by their first bytes (an Excel
+ * workbook saved instead of a CSV, a compressed file, UTF-16/32 text):
+ * NULL when the file may be text, else a static name of what it is
+ * (in the current language). */
+const char *kefu_detect_not_text(const char *path);
 
 static inline void kefu_source_close(kefu_source *s) {
     if (s)

@@ -306,6 +306,38 @@ static size_t utf8_chars(const char *s, size_t n) {
     return k;
 }
 
+/* "unknown value; use one of: in, out (or the Chinese names)": the stored
+ * values of an enum, each once. */
+static const char *enum_reason(kefu_row *r, const enum_map *m) {
+    size_t k = (size_t)snprintf(r->why, sizeof r->why, "%s",
+                                KL("未知的取值；可用: ", "unknown value; use one of: "));
+    for (const enum_map *e = m; e->in && k < sizeof r->why; e++) {
+        int seen = 0;
+        for (const enum_map *p = m; p < e; p++)
+            seen |= strcmp(p->out, e->out) == 0;
+        if (!seen)
+            k +=
+                (size_t)snprintf(r->why + k, sizeof r->why - k, "%s%s", e == m ? "" : ", ", e->out);
+    }
+    if (k < sizeof r->why)
+        snprintf(r->why + k, sizeof r->why - k, "%s",
+                 KL("（或其中文名称）", " (or the Chinese names)"));
+    return r->why;
+}
+
+static const char *range_reason(kefu_row *r, const feed_col *c) {
+    if (c->type == COL_INT)
+        snprintf(r->why, sizeof r->why,
+                 KL("不是 %.0f 到 %.0f 之间的整数", "not an integer in range %.0f to %.0f"), c->lo,
+                 c->hi);
+    else
+        snprintf(r->why, sizeof r->why,
+                 KL("不是 %.10g 到 %.10g 之间的数值（小数点用 .，不用指数）",
+                    "not a number in range %.10g to %.10g (a decimal point, no exponent)"),
+                 c->lo, c->hi);
+    return r->why;
+}
+
 static int reject(kefu_row *r, const char *col, const char *val, const char *reason) {
     r->bad_col = col;
     r->bad_val = val;
@@ -344,7 +376,8 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
                 continue;
             }
             if (c->required)
-                return reject(r, c->name, "", KL("必填字段为空", "required value is empty"));
+                return reject(r, c->name, "",
+                              KL("必填字段为空；请填写", "required value is empty; fill it in"));
             r->text[i] = c->dflt;
             continue;
         }
@@ -369,7 +402,7 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
         case COL_INT: {
             int64_t iv;
             if (parse_int(v, &iv) || iv < c->lo || iv > c->hi)
-                return reject(r, c->name, v, KL("不是范围内的整数", "not an integer in range"));
+                return reject(r, c->name, v, range_reason(r, c));
             r->num[i] = iv;
             r->has[i] = 1;
             r->text[i] = v;
@@ -378,7 +411,7 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
         case COL_NUM: {
             double d;
             if (parse_num(v, &d) || d < c->lo || d > c->hi)
-                return reject(r, c->name, v, KL("不是范围内的数值", "not a number in range"));
+                return reject(r, c->name, v, range_reason(r, c));
             r->text[i] = v;
             break;
         }
@@ -426,7 +459,9 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
         }
         case COL_BOOL:
             if (parse_bool(v, &r->text[i]))
-                return reject(r, c->name, v, KL("不是是/否值", "not a yes/no value"));
+                return reject(r, c->name, v,
+                              KL("不是是/否值（是/否、1/0、true/false）",
+                                 "not a yes/no value (yes/no, 1/0, true/false, 是/否)"));
             break;
         case COL_ENUM: {
             const enum_map *m = c->enums;
@@ -434,7 +469,7 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
                 if (strcasecmp(m->in, v) == 0)
                     break;
             if (!m->in)
-                return reject(r, c->name, v, KL("未知的取值", "unknown value"));
+                return reject(r, c->name, v, enum_reason(r, c->enums));
             r->text[i] = m->out;
             break;
         }

@@ -57,6 +57,7 @@ typedef struct {
      * read (may be NULL; not yet masked: see kefu_reject_value) and the
      * reason (static text in the current language). */
     const char *bad_col, *bad_val, *reason;
+    char why[256]; /* a reason made for this reject (the allowed values) */
 } kefu_row;
 
 kefu_status kefu_row_init(kefu_row *r, const kefu_plan *p, const char *centre,

@@ -23,10 +23,13 @@ static const code_label CLASS_LABELS[] = {
     {"weekday", "工作日", "weekday"},
 };
 static const code_label METHOD_LABELS[] = {
+    {"combo", "组合方法", "combination"},
+    {"regression", "回归模型", "regression"},
+    {"ets", "指数平滑", "exponential smoothing"},
     {"95598", "95598 方法", "95598 method"},
+    {"best", "择优推荐", "best pick"},
     {"seasonal_naive", "季节朴素", "seasonal naive"},
     {"last_year", "去年同期", "last year"},
-    {"regression", "回归模型", "regression"},
 };
 static const code_label SCOPE_LABELS[] = {
     {"all", "全部日", "all days"},
@@ -53,8 +56,9 @@ static int method_rank(const char *m) {
     return (int)NELEM(METHOD_LABELS);
 }
 #define METHOD_ORDER                                                                               \
-    "CASE method WHEN '95598' THEN 0 WHEN 'seasonal_naive' THEN 1 WHEN 'last_year' THEN 2 "        \
-    "WHEN 'regression' THEN 3 ELSE 4 END, method"
+    "CASE method WHEN 'combo' THEN 0 WHEN 'regression' THEN 1 WHEN 'ets' THEN 2 "                  \
+    "WHEN '95598' THEN 3 WHEN 'best' THEN 4 WHEN 'seasonal_naive' THEN 5 "                         \
+    "WHEN 'last_year' THEN 6 ELSE 7 END, method"
 
 /* Factor names the analytics stage stores: a plain label and a display
  * format. A key ending in '_' matches by prefix; the rest of the name (k, j
@@ -149,6 +153,7 @@ typedef struct {
     char ym[16];                              /* "YYYY-MM" of T */
     char suffix[160];                         /* sheet-name suffix ("" for one run) */
     char context[400];                        /* the line above each per-run table */
+    char title[96];                           /* the page header: "话务预测复核 2026-11" */
 } fb_run;
 
 static void runs_free(fb_run *r, size_t n) {
@@ -219,6 +224,8 @@ static kefu_status load_runs(PGconn *c, const int64_t *ids, size_t n, fb_run *ru
         kefu_civil_from_days(r->t_first, &r->ty, &r->tm, &d);
         r->t_last = r->t_first + kefu_days_in_month(r->ty, r->tm) - 1;
         snprintf(r->ym, sizeof r->ym, "%04d-%02d", r->ty, r->tm);
+        snprintf(r->title, sizeof r->title, KL("话务预测复核 %s · %s", "forecast review %s · %s"),
+                 r->ym, queue_label(r->queue));
         char asof[11];
         kefu_format_date(r->as_of, asof);
         int off = snprintf(r->context, sizeof r->context,
@@ -264,184 +271,520 @@ static kefu_status run_sheet(kefu_book *b, const fb_run *r, const char *zh, cons
 
 /* ---- 摘要 summary -------------------------------------------------------------- */
 
-typedef struct {
-    double ft, daily_sum, est_b, ly;
-    char best[32];
-} fb_summary;
+#define KEFU_FM_MAX_INNER_BOOK 12 /* inner-backtest months shown */
+#define KEFU_BOOK_MAX_BREAKS 64   /* page breaks of the summary (one per card) */
 
-static kefu_status summary_figures(PGconn *c, const fb_run *r, fb_summary *out) {
+/* What one run's card shows, read from the result tables. */
+typedef struct {
+    char method[32], requested[32], reason[32];
+    int pick_months;
+    double total;               /* the recommended forecast's month total */
+    double total_uplift;        /* of it, the campaign days' uplift */
+    double ft, sum95, uplift95; /* 95598: F_T, daily sum, campaign uplift */
+    int campaign_days;
+    char campaigns[200];          /* "11-09 +30%, 11-26 +30%" */
+    double est_b, ly;             /* est(B); last year's month actual */
+    double sl, sl_s, occ, shrink; /* staffing goals of the run */
+    int min_busiest, min_night, night_from, night_to;
+    double interval_s;
+    int staffed; /* interval rows exist */
+    double peak_net, peak_req, agent_hours;
+    int64_t peak_day;
+    char peak_iv[8];
+    double fte_hours; /* R3 monthly hours of one agent */
+} fb_card;
+
+static double change(double a, double base) {
+    return isnan(a) || isnan(base) || base == 0 ? NAN : a / base - 1;
+}
+
+static kefu_status card_figures(PGconn *c, const fb_run *r, fb_card *f) {
     int by, bm, ly, lm, ny, nm;
-    char bym[16], lyfirst[11], lynext[11];
+    char bym[16], lyfirst[11], lynext[11], tfirst[11];
     month_shift(r->ty, r->tm, -1, &by, &bm);
     month_shift(r->ty, r->tm, -12, &ly, &lm);
     month_shift(r->ty, r->tm, -11, &ny, &nm);
     snprintf(bym, sizeof bym, "%04d-%02d", by, bm);
     kefu_format_date(kefu_days_from_civil(ly, lm, 1), lyfirst);
     kefu_format_date(kefu_days_from_civil(ny, nm, 1), lynext);
-    const char *p[6] = {r->idtext, bym, r->centre, r->queue, lyfirst, lynext};
+    kefu_format_date(r->t_first, tfirst);
+    const char *p[7] = {r->idtext, bym, r->centre, r->queue, lyfirst, lynext, tfirst};
     PGresult *res = NULL;
     kefu_status st = kefu_db_query(
         c,
-        "SELECT (SELECT value FROM kefu.forecast_factor WHERE run_id = $1 AND name = 'F_T'), "
-        "(SELECT sum(forecast) FROM kefu.forecast_daily WHERE run_id = $1), "
+        "SELECT r.method, r.method_requested, coalesce(r.pick_reason, ''), "
+        "coalesce(r.pick_months, 0), "
+        "(SELECT value FROM kefu.forecast_factor WHERE run_id = $1 AND name = 'F_T'), "
         "(SELECT value FROM kefu.forecast_factor WHERE run_id = $1 AND name = 'est_' || $2::text), "
         "(SELECT sum(offered) FROM kefu.daily_offered o WHERE o.centre = $3 "
         "   AND ($4::text = '*' OR o.queue = $4::text) "
-        "   AND o.date >= $5::date AND o.date < $6::date)",
-        6, p, &res);
+        "   AND o.date >= $5::date AND o.date < $6::date), "
+        "d.total, d.total_up, d.sum95, d.up95, d.ncamp, d.camps, "
+        "coalesce((r.params->>'sl_target')::float8, 0.8), "
+        "coalesce((r.params->>'sl_seconds')::float8, 20), "
+        "coalesce((r.params->>'max_occupancy')::float8, 0.85), "
+        "coalesce((r.params->>'shrinkage')::float8, 0.3), "
+        "coalesce((r.params->>'min_busiest')::int, 8), coalesce((r.params->>'min_night')::int, 2), "
+        "coalesce((r.params->>'night_from_s')::int, 72000), "
+        "coalesce((r.params->>'night_to_s')::int, 28800), "
+        "coalesce((r.params->>'interval_s')::float8, 1800), "
+        "i.n, i.peak_net, i.peak_req, to_char(i.peak_date, 'YYYY-MM-DD'), i.peak_iv, i.req_sum, "
+        "kefu.policy_value('r3_month_hours', $7::date, r.centre) "
+        " * (extract(day FROM ($7::date + interval '1 month' - interval '1 day'))"
+        "    - kefu.policy_value('r3_rest_days', $7::date, r.centre))"
+        " / kefu.policy_value('r3_reference_days', $7::date, r.centre) "
+        "FROM kefu.forecast_run r, "
+        "LATERAL (SELECT sum(forecast) AS total, "
+        "   sum(CASE WHEN uplift IS NOT NULL THEN forecast * uplift / (1 + uplift) END) AS "
+        "total_up, "
+        "   sum(forecast_95598) AS sum95, "
+        "   sum(CASE WHEN uplift IS NOT NULL THEN forecast_95598 * uplift / (1 + uplift) END) AS "
+        "up95, "
+        "   count(uplift) AS ncamp, "
+        "   string_agg(to_char(date, 'MM-DD') || ' +' || round((100 * uplift)::numeric, 1)::text "
+        "     || '%', ', ' ORDER BY date) FILTER (WHERE uplift IS NOT NULL) AS camps "
+        "   FROM kefu.forecast_daily WHERE run_id = r.run_id) d, "
+        "LATERAL (SELECT count(*) AS n, max(net_agents) AS peak_net, "
+        "   max(required_agents) AS peak_req, sum(required_agents) AS req_sum, "
+        "   (array_agg(date ORDER BY required_agents DESC, date, interval_start))[1] AS peak_date, "
+        "   (array_agg(to_char(interval_start, 'HH24:MI') ORDER BY required_agents DESC, date, "
+        "     interval_start))[1] AS peak_iv "
+        "   FROM kefu.forecast_interval WHERE run_id = r.run_id) i "
+        "WHERE r.run_id = $1",
+        7, p, &res);
     if (st != KEFU_OK)
         return st;
-    out->ft = num_at(res, 0, 0);
-    out->daily_sum = num_at(res, 0, 1);
-    out->est_b = num_at(res, 0, 2);
-    out->ly = num_at(res, 0, 3);
+    snprintf(f->method, sizeof f->method, "%s", PQgetvalue(res, 0, 0));
+    snprintf(f->requested, sizeof f->requested, "%s", PQgetvalue(res, 0, 1));
+    snprintf(f->reason, sizeof f->reason, "%s", PQgetvalue(res, 0, 2));
+    f->pick_months = atoi(PQgetvalue(res, 0, 3));
+    f->ft = num_at(res, 0, 4);
+    f->est_b = num_at(res, 0, 5);
+    f->ly = num_at(res, 0, 6);
+    f->total = num_at(res, 0, 7);
+    f->total_uplift = num_at(res, 0, 8);
+    f->sum95 = num_at(res, 0, 9);
+    f->uplift95 = num_at(res, 0, 10);
+    f->campaign_days = atoi(PQgetvalue(res, 0, 11));
+    snprintf(f->campaigns, sizeof f->campaigns, "%s", PQgetvalue(res, 0, 12));
+    f->sl = num_at(res, 0, 13);
+    f->sl_s = num_at(res, 0, 14);
+    f->occ = num_at(res, 0, 15);
+    f->shrink = num_at(res, 0, 16);
+    f->min_busiest = atoi(PQgetvalue(res, 0, 17));
+    f->min_night = atoi(PQgetvalue(res, 0, 18));
+    f->night_from = atoi(PQgetvalue(res, 0, 19));
+    f->night_to = atoi(PQgetvalue(res, 0, 20));
+    f->interval_s = num_at(res, 0, 21);
+    f->staffed = atoi(PQgetvalue(res, 0, 22)) > 0;
+    f->peak_net = num_at(res, 0, 23);
+    f->peak_req = num_at(res, 0, 24);
+    f->peak_day = PQgetisnull(res, 0, 25) ? 0 : date_at(res, 0, 25);
+    snprintf(f->peak_iv, sizeof f->peak_iv, "%s", PQgetvalue(res, 0, 26));
+    f->agent_hours = num_at(res, 0, 27) * f->interval_s / 3600.0;
+    f->fte_hours = num_at(res, 0, 28);
+    if (isnan(f->total_uplift))
+        f->total_uplift = 0;
+    if (isnan(f->uplift95))
+        f->uplift95 = 0;
     PQclear(res);
     return KEFU_OK;
 }
 
-static double change(double a, double base) {
-    return isnan(a) || isnan(base) || base == 0 ? NAN : a / base - 1;
+static const char *reason_text(const char *reason) {
+    static const code_label R[] = {
+        {"lowest_wape", "内部回测平均 WAPE 最低", "the lowest mean WAPE in the inner backtest"},
+        {"only", "内部回测中唯一每月都能计算的方法",
+         "the only method that could run in every inner month"},
+        {"no_history", "没有可回测的月份，采用默认的组合方法",
+         "no month could be backtested: the default, the combination"},
+        {"fallback", "推荐的方法无法计算目标月，改用下一个可用的方法",
+         "the recommended method could not forecast the month; the next one that could is used"},
+        {"requested", "按 --method 指定", "as requested with --method"},
+    };
+    return reason[0] ? code_pick(R, NELEM(R), reason)
+                     : KL("95598 方法（默认）", "the 95598 method");
 }
 
-/* Row of the best method in a (scope, method, months, mape, wape) result: the
- * lowest mean WAPE over all days; ties go to the earlier method. -1: none. */
-static int best_method(const PGresult *bt) {
-    double best = NAN;
-    int bk = -1;
-    for (int k = 0; k < PQntuples(bt); k++) {
-        double w = num_at(bt, k, 4);
-        if (strcmp(PQgetvalue(bt, k, 0), "all") == 0 && !isnan(w) && (bk < 0 || w < best)) {
-            best = w;
-            bk = k;
-        }
-    }
-    return bk;
+/* The card's three columns: a label (A), a number (B), text (C, wrapped).
+ * Wrapped rows get their height from the text, since a reader does not
+ * recompute it. */
+#define CARD_A 30.0
+#define CARD_B 14.0
+#define CARD_C 64.0
+
+/* The card's formats: top-aligned, so a label sits beside the first line of
+ * a wrapped note. Owned by the workbook. */
+typedef struct {
+    lxw_format *label, *strong, *integer, *total, *pct, *dec1, *pct_left;
+} card_fmt;
+
+static lxw_format *top_format(kefu_book *b, const char *num, int bold) {
+    lxw_format *f = workbook_add_format(b->wb);
+    if (!f)
+        return NULL;
+    if (num)
+        format_set_num_format(f, num);
+    if (bold)
+        format_set_bold(f);
+    format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    return f;
 }
 
-static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, size_t n) {
-    static const kefu_label H[] = {
-        {"运行编号", "run"},
-        {"目标月份", "target month"},
-        {"技能组", "queue"},
-        {"中心", "centre"},
-        {"数据截止", "as of"},
-        {"方法", "method"},
-        {"目标月总量 F_T", "month total F_T"},
-        {"日预测之和", "sum of daily forecasts"},
-        {"本月估计 est(B)", "current month estimate est(B)"},
-        {"F_T 较 est(B)", "F_T vs est(B)"},
-        {"去年同月实际", "last year same month actual"},
-        {"F_T 较去年同月", "F_T vs last year"},
-        {"回测最佳方法", "best method in backtest"},
-        {"警告", "warnings"},
-    };
-    static const kefu_label HA[] = {
-        {"运行编号", "run"},        {"技能组", "queue"}, {"范围", "scope"},
-        {"方法", "method"},         {"月数", "months"},  {"平均 MAPE", "mean MAPE"},
-        {"平均 WAPE", "mean WAPE"}, {"最佳", "best"},
-    };
-    kefu_sheet *s;
-    PGresult **bt = NULL;
-    kefu_status st = kefu_book_sheet(b, KL("摘要", "Summary"), &s);
-    if (st != KEFU_OK)
-        return st;
-    bt = calloc(n, sizeof *bt);
-    if (!bt) {
+static kefu_status card_formats(kefu_book *b, card_fmt *cf) {
+    cf->label = top_format(b, NULL, 0);
+    cf->strong = top_format(b, NULL, 1);
+    cf->integer = top_format(b, "#,##0", 0);
+    cf->total = top_format(b, "#,##0", 1);
+    cf->pct = top_format(b, "0.0%", 0);
+    cf->dec1 = top_format(b, "#,##0.0", 0);
+    cf->pct_left = top_format(b, "0.0%", 0);
+    if (cf->pct_left)
+        format_set_align(cf->pct_left, LXW_ALIGN_LEFT);
+    if (!cf->label || !cf->strong || !cf->integer || !cf->total || !cf->pct || !cf->dec1 ||
+        !cf->pct_left) {
         kefu_error(KL("内存不足", "out of memory"));
         return KEFU_ERR_NOMEM;
     }
-    kefu_sheet_headers(s, 0, 0, H, NELEM(H));
-    worksheet_freeze_panes(s->ws, 1, 0);
-    kefu_sheet_cap(s, 13, 60);
-    size_t nbt = 0;
-    for (size_t i = 0; i < n; i++) {
-        const fb_run *r = &runs[i];
-        fb_summary f = {0};
-        lxw_row_t row = (lxw_row_t)(i + 1);
-        if ((st = summary_figures(c, r, &f)) != KEFU_OK)
-            goto done;
-        /* Accuracy per method: the mean of the monthly figures (DOMAIN §4). */
-        const char *p[1] = {r->idtext};
-        st = kefu_db_query(c,
-                           "SELECT scope, method, count(wape), avg(mape), avg(wape) "
-                           "FROM kefu.forecast_backtest WHERE run_id = $1 "
-                           "GROUP BY scope, method ORDER BY scope, " METHOD_ORDER,
-                           1, p, &bt[i]);
-        if (st != KEFU_OK)
-            goto done;
-        int bk = best_method(bt[i]);
-        if (bk >= 0)
-            snprintf(f.best, sizeof f.best, "%s", PQgetvalue(bt[i], bk, 1));
-        nbt += (size_t)PQntuples(bt[i]);
-        kefu_sheet_num(s, row, 0, (double)r->id, NULL);
-        kefu_sheet_str(s, row, 1, r->ym, NULL);
-        kefu_sheet_str(s, row, 2, queue_label(r->queue), NULL);
-        kefu_sheet_str(s, row, 3, r->centre, NULL);
-        kefu_sheet_date(s, row, 4, r->as_of, NULL);
-        kefu_sheet_str(s, row, 5, code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), r->method), NULL);
-        kefu_sheet_num(s, row, 6, f.ft, b->integer);
-        kefu_sheet_num(s, row, 7, f.daily_sum, b->integer);
-        kefu_sheet_num(s, row, 8, f.est_b, b->integer);
-        kefu_sheet_num(s, row, 9, change(f.ft, f.est_b), b->pct);
-        kefu_sheet_num(s, row, 10, f.ly, b->integer);
-        kefu_sheet_num(s, row, 11, change(f.ft, f.ly), b->pct);
-        kefu_sheet_str(s, row, 12,
-                       f.best[0] ? code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), f.best) : "",
-                       NULL);
-        kefu_sheet_str(s, row, 13, r->warnings, b->wrap);
-    }
+    return KEFU_OK;
+}
 
-    lxw_row_t row = (lxw_row_t)(n + 2);
-    kefu_sheet_str(s, row++, 0,
-                   KL("方法准确度（回测：逐月滚动、提前一个月；月度 MAPE/WAPE 的平均）",
-                      "method accuracy (backtest: rolling origin, one month ahead; mean of the "
-                      "monthly MAPE/WAPE)"),
-                   b->title_f);
-    if (nbt == 0) {
-        kefu_sheet_str(s, row++, 0, KL("没有回测数据", "no backtest rows"), b->note);
-    } else {
-        kefu_sheet_headers(s, row++, 0, HA, NELEM(HA));
-        for (size_t i = 0; i < n; i++) {
-            int bestk = best_method(bt[i]);
-            for (int k = 0; k < PQntuples(bt[i]); k++, row++) {
-                kefu_sheet_num(s, row, 0, (double)runs[i].id, NULL);
-                kefu_sheet_str(s, row, 1, queue_label(runs[i].queue), NULL);
-                kefu_sheet_str(
-                    s, row, 2,
-                    code_pick(SCOPE_LABELS, NELEM(SCOPE_LABELS), PQgetvalue(bt[i], k, 0)), NULL);
-                kefu_sheet_str(
-                    s, row, 3,
-                    code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(bt[i], k, 1)), NULL);
-                kefu_sheet_num(s, row, 4, num_at(bt[i], k, 2), NULL);
-                kefu_sheet_num(s, row, 5, num_at(bt[i], k, 3), b->pct);
-                kefu_sheet_num(s, row, 6, num_at(bt[i], k, 4), b->pct);
-                if (k == bestk)
-                    kefu_sheet_str(s, row, 7, KL("最佳", "best"), b->bold);
-            }
+static void card_note(kefu_book *b, kefu_sheet *s, lxw_row_t row, const char *note) {
+    if (!note || !*note)
+        return;
+    kefu_sheet_str(s, row, 2, note, b->wrap);
+    double lines = ceil(kefu_text_width(note) / (CARD_C - 2));
+    if (lines > 1)
+        worksheet_set_row(s->ws, row, 15 * lines, NULL);
+}
+
+static void card_num(kefu_book *b, const card_fmt *cf, kefu_sheet *s, lxw_row_t row,
+                     const char *label, double v, lxw_format *fmt, const char *note) {
+    kefu_sheet_str(s, row, 0, label, cf->label);
+    if (isnan(v))
+        kefu_sheet_str(s, row, 1, "—", cf->label);
+    else
+        kefu_sheet_num(s, row, 1, v, fmt);
+    card_note(b, s, row, note);
+}
+
+static void card_text(kefu_book *b, const card_fmt *cf, kefu_sheet *s, lxw_row_t row,
+                      const char *label, const char *text) {
+    kefu_sheet_str(s, row, 0, label, cf->label);
+    card_note(b, s, row, text);
+}
+
+static lxw_row_t card_section(kefu_book *b, kefu_sheet *s, lxw_row_t row, const char *title) {
+    kefu_sheet_str(s, row, 0, title, b->header);
+    worksheet_write_blank(s->ws, row, 1, b->header);
+    worksheet_write_blank(s->ws, row, 2, b->header);
+    return row + 1;
+}
+
+/* One run's card: the number the planner came for first, then why, then
+ * the 95598 bridge, the comparisons, the staffing assumptions and need, the
+ * methods' evidence and the warnings. *rowp: the first row, then the next
+ * free one. */
+static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, PGconn *c,
+                              const fb_run *r, lxw_row_t *rowp) {
+    fb_card f;
+    PGresult *m = NULL, *in = NULL, *bt = NULL;
+    char t[512];
+    kefu_buf tb = {0};
+    lxw_row_t row = *rowp;
+    kefu_status st;
+    memset(&f, 0, sizeof f);
+    if ((st = card_figures(c, r, &f)) != KEFU_OK)
+        return st;
+    const char *p[1] = {r->idtext};
+    if ((st = kefu_db_query(c,
+                            "SELECT method, ok, month_total, inner_wape, eligible, chosen, "
+                            "coalesce(message, '') FROM kefu.forecast_method WHERE run_id = $1 "
+                            "ORDER BY " METHOD_ORDER,
+                            1, p, &m)) != KEFU_OK)
+        goto done;
+    if ((st = kefu_db_query(
+             c,
+             "SELECT to_char(month, 'YYYY-MM'), method, wape FROM kefu.forecast_inner "
+             "WHERE run_id = $1 ORDER BY month, " METHOD_ORDER,
+             1, p, &in)) != KEFU_OK)
+        goto done;
+    if ((st = kefu_db_query(c,
+                            "SELECT method, count(wape), avg(mape), avg(wape), avg(cover80), "
+                            "avg(cover95) FROM kefu.forecast_backtest WHERE run_id = $1 "
+                            "AND scope = 'all' GROUP BY method ORDER BY " METHOD_ORDER,
+                            1, p, &bt)) != KEFU_OK)
+        goto done;
+
+    kefu_sheet_str(s, row++, 0, r->context, b->title_f);
+    const char *ml = code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), f.method);
+    /* 1. the number */
+    snprintf(t, sizeof t,
+             KL("按%s；排班需求与排班校验（R6）都按此预测", "by the %s; staffing and the roster "
+                                                            "check (R6) use it"),
+             ml);
+    kefu_sheet_str(s, row, 0, KL("推荐预测：目标月来话总量", "recommended forecast: month total"),
+                   cf->strong);
+    kefu_sheet_num(s, row, 1, f.total, cf->total);
+    card_note(b, s, row++, t);
+    if (f.campaign_days > 0) {
+        snprintf(t, sizeof t, KL("%d 个营销活动日：%s", "%d campaign days: %s"), f.campaign_days,
+                 f.campaigns);
+        card_num(b, cf, s, row++,
+                 KL("其中：不含营销上浮的基础量", "of it: the base without campaigns"),
+                 f.total - f.total_uplift, cf->integer, NULL);
+        card_num(b, cf, s, row++, KL("其中：营销活动上浮", "of it: the campaign uplift"),
+                 f.total_uplift, cf->integer, t);
+    }
+    /* 2. why */
+    kefu_buf_puts(&tb, reason_text(f.reason));
+    if (PQntuples(m) > 0 && f.pick_months > 0) {
+        kefu_buf_printf(&tb,
+                        KL("（近 %d 个月逐月回测，每月只用该月之前的数据）：",
+                           " (the %d months before, each forecast with the data before it): "),
+                        f.pick_months);
+        int first = 1;
+        for (int i = 0; i < PQntuples(m); i++) {
+            double w = num_at(m, i, 3);
+            if (isnan(w))
+                continue;
+            kefu_buf_printf(&tb, "%s%s %.1f%%", first ? "" : KL("，", ", "),
+                            code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, i, 0)),
+                            100 * w);
+            first = 0;
         }
     }
+    card_text(b, cf, s, row++, KL("推荐理由", "why this method"), tb.ptr ? tb.ptr : "");
     row++;
-    static const kefu_label NOTES[] = {
-        {"说明: est(B) 为本月（目标月前一月）按日历权重外推的月量估计；F_T 较 est(B) = F_T / "
-         "est(B) − 1。",
-         "notes: est(B) is the current month's (the month before T) total extrapolated by "
-         "calendar weight; F_T vs est(B) = F_T / est(B) − 1."},
-        {"去年同月实际 = kefu.daily_offered 中去年同月的来话之和（无数据则留空）。",
-         "last year same month actual = the sum of kefu.daily_offered over T−12 (empty when "
-         "there is none)."},
-        {"最佳方法 = 全部日范围内平均 WAPE 最低的方法；排班仍以 95598 方法为准。",
-         "best method = the lowest mean WAPE over all days; the 95598 method stays the one the "
-         "roster is drafted from."},
-    };
-    for (size_t i = 0; i < NELEM(NOTES); i++)
-        kefu_sheet_str(s, row++, 0, kefu_label_pick(NOTES[i].zh, NOTES[i].en), b->note);
-    worksheet_activate(s->ws);
+
+    /* 3. the 95598 method beside it, with the bridge F_T → daily sum */
+    row = card_section(b, s, row,
+                       KL("95598 方法（南方电网 95598 业务量预测办法）",
+                          "the 95598 method (China Southern Power Grid 95598 rules)"));
+    if (isnan(f.ft)) {
+        const char *why95 = "";
+        for (int i = 0; i < PQntuples(m); i++)
+            if (strcmp(PQgetvalue(m, i, 0), "95598") == 0)
+                why95 = PQgetvalue(m, i, 6);
+        card_text(b, cf, s, row++, KL("本次无法计算", "could not run"), why95);
+    } else {
+        card_num(b, cf, s, row++, KL("目标月总量 F_T", "month total F_T"), f.ft, cf->integer,
+                 KL("F_T = F × W(T) / R 的平均 W(m)，见“因子”表",
+                    "F_T = F × W(T) / mean W(m) over R; see Factors"));
+        if (f.campaign_days > 0) {
+            snprintf(t, sizeof t,
+                     KL("%d 个营销活动日：%s（当日预测 × (1 + 上浮)）",
+                        "%d campaign days: %s (the day's forecast × (1 + uplift))"),
+                     f.campaign_days, f.campaigns);
+            card_num(b, cf, s, row++, KL("加：营销活动上浮", "plus the campaign uplift"),
+                     f.uplift95, cf->integer, t);
+        }
+        card_num(b, cf, s, row++, KL("日预测之和", "sum of the daily forecasts"), f.sum95,
+                 cf->total, KL("= F_T + 营销活动上浮", "= F_T + the campaign uplift"));
+    }
+    row++;
+
+    /* 4. comparisons */
+    row = card_section(b, s, row, KL("比较", "comparison"));
+    card_num(b, cf, s, row++, KL("本月（目标月前一月）估计 est(B)", "the month before, est(B)"),
+             f.est_b, cf->integer,
+             KL("按日历权重外推的本月总量（95598 方法）",
+                "the month before T extrapolated by calendar weight (95598 method)"));
+    card_num(b, cf, s, row++, KL("推荐预测较本月估计", "recommended vs est(B)"),
+             change(f.total, f.est_b), cf->pct, NULL);
+    card_num(b, cf, s, row++, KL("去年同月实际", "last year's same month, actual"), f.ly,
+             cf->integer,
+             KL("kefu.daily_offered 中去年同月的来话之和", "sum of kefu.daily_offered over T−12"));
+    card_num(b, cf, s, row++, KL("推荐预测较去年同月", "recommended vs last year"),
+             change(f.total, f.ly), cf->pct, NULL);
+    row++;
+
+    /* 5. staffing: the assumptions and what they give */
+    row = card_section(
+        b, s, row, KL("排班需求（按推荐预测）", "staffing need (from the recommended forecast)"));
+    snprintf(t, sizeof t,
+             KL("%.0f%% 的来话在 %.0f 秒内接听（Erlang C）",
+                "%.0f%% of calls answered within %.0f s (Erlang C)"),
+             100 * f.sl, f.sl_s);
+    card_num(b, cf, s, row++, KL("服务目标", "service goal"), f.sl, cf->pct, t);
+    card_num(b, cf, s, row++, KL("最高占用率", "maximum occupancy"), f.occ, cf->pct, NULL);
+    snprintf(t, sizeof t,
+             KL("排班人数 = 净需求 ÷ (1 − %.0f%%)，向上取整", "scheduled = net ÷ (1 − %.0f%%), "
+                                                              "rounded up"),
+             100 * f.shrink);
+    card_num(b, cf, s, row++, KL("缺勤率（休假、培训、休息等）", "shrinkage"), f.shrink, cf->pct,
+             t);
+    snprintf(t, sizeof t,
+             KL("每天最忙时段至少 %d 人；%02d:%02d–%02d:%02d 每个时段至少 %d 人",
+                "at least %d in each day's busiest interval; %02d:%02d–%02d:%02d: at least %d "
+                "in every interval"),
+             f.min_busiest, f.night_from / 3600, f.night_from % 3600 / 60, f.night_to / 3600,
+             f.night_to % 3600 / 60, f.min_night);
+    card_num(b, cf, s, row++, KL("最少坐席（净）", "minimum agents (net)"), f.min_busiest,
+             cf->integer, t);
+    if (f.staffed) {
+        int y, mo, d;
+        kefu_civil_from_days(f.peak_day, &y, &mo, &d);
+        const kefu_label *wd = &WEEKDAYS[kefu_weekday(f.peak_day)];
+        snprintf(t, sizeof t,
+                 KL("净需求 %.0f 人；最忙时段 %02d-%02d %s %s", "net %.0f; busiest interval "
+                                                                "%02d-%02d %s %s"),
+                 f.peak_net, mo, d, kefu_label_pick(wd->zh, wd->en), f.peak_iv);
+        card_num(b, cf, s, row++, KL("峰值排班坐席", "peak scheduled agents"), f.peak_req,
+                 cf->integer, t);
+        snprintf(t, sizeof t,
+                 KL("Σ 每个时段的排班坐席 × %.0f 分钟", "Σ scheduled agents of each interval × "
+                                                        "%.0f minutes"),
+                 f.interval_s / 60);
+        card_num(b, cf, s, row++, KL("坐席工时（小时）", "agent-hours"), f.agent_hours, cf->integer,
+                 t);
+        snprintf(t, sizeof t,
+                 KL("坐席工时 ÷ 每人月标准工时 %.1f 小时（R3：176 × (当月天数 − 7) / 24）",
+                    "agent-hours ÷ %.1f standard hours per agent and month (R3: 176 × (days − "
+                    "7) / 24)"),
+                 f.fte_hours);
+        card_num(b, cf, s, row++, KL("折合全职人数 FTE", "full-time equivalents (FTE)"),
+                 f.fte_hours > 0 ? f.agent_hours / f.fte_hours : NAN, cf->dec1, t);
+    } else {
+        card_text(b, cf, s, row++, KL("峰值需求", "peak need"),
+                  KL("本次运行没有排班需求数据（原因见警告）",
+                     "this run has no staffing rows (see the warnings)"));
+    }
+    row++;
+
+    /* 6. the methods' evidence: this month's totals and the inner backtest */
+    if (PQntuples(m) > 0) {
+        row = card_section(b, s, row,
+                           KL("各方法：本月预测与近几个月的回测",
+                              "the methods: this month and the months before"));
+        kefu_sheet_str(s, row, 0, KL("方法", "method"), b->bold);
+        kefu_sheet_str(s, row, 1, KL("月总量", "month total"), b->bold);
+        kefu_sheet_str(s, row, 2, KL("平均 WAPE（或无法比较的原因）", "mean WAPE (or why not)"),
+                       b->bold);
+        row++;
+        for (int i = 0; i < PQntuples(m); i++, row++) {
+            int chosen = strcmp(PQgetvalue(m, i, 5), "t") == 0;
+            snprintf(t, sizeof t, "%s%s",
+                     code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, i, 0)),
+                     chosen ? KL("（推荐）", " (recommended)") : "");
+            kefu_sheet_str(s, row, 0, t, chosen ? cf->strong : cf->label);
+            if (strcmp(PQgetvalue(m, i, 1), "t") != 0) {
+                kefu_sheet_str(s, row, 1, "—", cf->label);
+                card_note(b, s, row, PQgetvalue(m, i, 6));
+            } else {
+                kefu_sheet_num(s, row, 1, num_at(m, i, 2), cf->integer);
+                if (isnan(num_at(m, i, 3)))
+                    card_note(b, s, row,
+                              KL("未参加比较：有的月份无法计算", "not compared: could not run in "
+                                                                 "every month"));
+                else
+                    kefu_sheet_num(s, row, 2, num_at(m, i, 3), cf->pct_left);
+            }
+        }
+        /* each inner month in one line: month, then every method's WAPE */
+        for (int i = 0; i < PQntuples(in);) {
+            const char *mo = PQgetvalue(in, i, 0);
+            kefu_buf_reset(&tb);
+            int first = 1;
+            for (; i < PQntuples(in) && strcmp(PQgetvalue(in, i, 0), mo) == 0; i++) {
+                double w = num_at(in, i, 2);
+                kefu_buf_printf(
+                    &tb, "%s%s ", first ? "" : KL("，", ", "),
+                    code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(in, i, 1)));
+                if (isnan(w))
+                    kefu_buf_puts(&tb, "—");
+                else
+                    kefu_buf_printf(&tb, "%.1f%%", 100 * w);
+                first = 0;
+            }
+            snprintf(t, sizeof t, KL("%s 月 WAPE", "WAPE of %s"), mo);
+            card_text(b, cf, s, row++, t, tb.ptr ? tb.ptr : "");
+        }
+        kefu_sheet_str(s, row++, 0,
+                       KL("WAPE = Σ|预测 − 实际| / Σ实际；没有数据的日期不计入。组合方法 = "
+                          "回归模型与指数平滑在对数尺度上的平均（几何平均）。",
+                          "WAPE = Σ|forecast − actual| / Σ actual; days without data are left "
+                          "out. Combination = the mean of regression and smoothing on the log "
+                          "scale (their geometric mean)."),
+                       b->note);
+        row++;
+    }
+
+    /* 7. the backtest, when the run has one */
+    if (PQntuples(bt) > 0) {
+        row = card_section(b, s, row,
+                           KL("回测（逐月滚动，提前一个月）：各月的平均",
+                              "backtest (rolling origin, a month ahead): means of the months"));
+        kefu_sheet_str(s, row, 0, KL("方法", "method"), b->bold);
+        kefu_sheet_str(s, row, 1, KL("平均 WAPE", "mean WAPE"), b->bold);
+        kefu_sheet_str(s, row, 2, KL("月数、MAPE、区间命中率", "months, MAPE, band hits"), b->bold);
+        row++;
+        for (int i = 0; i < PQntuples(bt); i++, row++) {
+            kefu_sheet_str(s, row, 0,
+                           code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(bt, i, 0)),
+                           cf->label);
+            kefu_sheet_num(s, row, 1, num_at(bt, i, 3), cf->pct);
+            snprintf(t, sizeof t, KL("%s 个月，MAPE %.1f%%", "%s months, MAPE %.1f%%"),
+                     PQgetvalue(bt, i, 1), 100 * num_at(bt, i, 2));
+            kefu_buf_reset(&tb);
+            kefu_buf_puts(&tb, t);
+            if (!isnan(num_at(bt, i, 4)))
+                kefu_buf_printf(&tb,
+                                KL("；实际落在 80%% 区间内 %.0f%%，95%% 区间内 %.0f%%",
+                                   "; actual inside the 80%% band %.0f%%, the 95%% band %.0f%%"),
+                                100 * num_at(bt, i, 4), 100 * num_at(bt, i, 5));
+            card_note(b, s, row, tb.ptr);
+        }
+        row++;
+    }
+
+    /* 8. warnings */
+    if (r->warnings[0]) {
+        row = card_section(b, s, row, KL("警告", "warnings"));
+        card_text(b, cf, s, row++, "", r->warnings);
+        row++;
+    }
+    *rowp = row;
     st = KEFU_OK;
 done:
-    for (size_t i = 0; i < n; i++)
-        PQclear(bt[i]);
-    free(bt);
+    kefu_buf_free(&tb);
+    PQclear(m);
+    PQclear(in);
+    PQclear(bt);
     return st;
+}
+
+static kefu_status write_summary(kefu_book *b, PGconn *c, const fb_run *runs, size_t n) {
+    kefu_sheet *s;
+    card_fmt cf;
+    kefu_status st = kefu_book_sheet(b, KL("摘要", "Summary"), &s);
+    if (st != KEFU_OK || (st = card_formats(b, &cf)) != KEFU_OK)
+        return st;
+    kefu_sheet_cap(s, 0, CARD_A);
+    kefu_sheet_cap(s, 1, CARD_B);
+    kefu_sheet_cap(s, 2, CARD_C);
+    lxw_row_t row = 0, breaks[KEFU_BOOK_MAX_BREAKS + 1];
+    size_t nbreaks = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && nbreaks < KEFU_BOOK_MAX_BREAKS)
+            breaks[nbreaks++] = row; /* one card a page */
+        if ((st = write_card(b, &cf, s, c, &runs[i], &row)) != KEFU_OK)
+            return st;
+        row++;
+    }
+    breaks[nbreaks] = 0;
+    if (nbreaks)
+        worksheet_set_h_pagebreaks(s->ws, breaks);
+    /* the signature line within the card's three columns */
+    static const kefu_label who[] = {
+        {"制表：", "Prepared by:"}, {"审核：", "Checked by:"}, {"日期：", "Date:"}};
+    for (size_t i = 0; i < NELEM(who); i++)
+        kefu_sheet_str(s, row, (lxw_col_t)i, kefu_label_pick(who[i].zh, who[i].en), b->bold);
+    kefu_print pr = {.portrait = 1};
+    pr.header_right = runs[0].title;
+    kefu_sheet_print(s, &pr);
+    worksheet_activate(s->ws);
+    return KEFU_OK;
 }
 
 /* ---- 因子 factors -------------------------------------------------------------- */
@@ -476,12 +819,23 @@ static kefu_status write_factors(kefu_book *b, PGconn *c, const fb_run *r) {
         kefu_sheet_str(s, row, 1, name, b->bold);
         kefu_sheet_str(s, row, 2, label, NULL);
         kefu_sheet_num(s, row, 3, num_at(res, i, 2), factor_format(b, name));
-        kefu_sheet_str(s, row, 4, kefu_label_pick(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)),
-                       b->wrap);
+        const char *formula = kefu_label_pick(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
+        kefu_sheet_str(s, row, 4, formula, b->wrap);
         kefu_sheet_str(s, row, 5, PQgetvalue(res, i, 5), b->wrap);
+        /* wrapped cells: the row as tall as its longest text needs */
+        double lines = fmax(ceil(kefu_text_width(formula) / 68),
+                            ceil(kefu_text_width(PQgetvalue(res, i, 5)) / 48));
+        if (lines > 1)
+            worksheet_set_row(s->ws, row, 15 * lines, NULL);
     }
     if (PQntuples(res) == 0)
-        kefu_sheet_str(s, 2, 0, KL("本次运行没有因子记录", "this run has no factor rows"), b->note);
+        kefu_sheet_str(s, 2, 0,
+                       KL("本次运行没有因子记录（95598 方法未能计算，原因见“摘要”）",
+                          "this run has no factor rows (the 95598 method could not run: see the "
+                          "summary)"),
+                       b->note);
+    kefu_print pr = {.repeat_first = 1, .repeat_last = 1, .header_right = r->title};
+    kefu_sheet_print(s, &pr);
     PQclear(res);
     return KEFU_OK;
 }
@@ -506,15 +860,22 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
         {"日期", "date"},
         {"星期", "weekday"},
         {"日类型", "day class"},
-        {"权重", "weight"},
+        {"推荐预测", "forecast"},
+        {"80% 下限", "80% low"},
+        {"80% 上限", "80% high"},
+        {"95% 下限", "95% low"},
+        {"95% 上限", "95% high"},
+        {"95598 方法", "95598 method"},
         {"营销上浮", "campaign uplift"},
-        {"预测来话", "forecast"},
-        {"去年同日", "last year same day"},
-        {"较去年同日", "vs last year"},
+        {"去年同期（364 天前，同星期）", "last year (364 days back, same weekday)"},
+        {"较去年同期", "vs last year"},
     };
-    static const kefu_label HC[] = {
-        {"日期", "date"}, {"实际来话", "actual offered"}, {"预测来话", "forecast"}};
-    enum { CD = 9 }; /* first column of the chart data */
+    static const kefu_label HC[] = {{"日期", "date"},
+                                    {"实际来话", "actual offered"},
+                                    {"推荐预测", "forecast"},
+                                    {"80% 下限", "80% low"},
+                                    {"80% 上限", "80% high"}};
+    enum { NCOLS = 12, CD = 14 }; /* CD: first column of the chart data */
     kefu_sheet *s;
     PGresult *res = NULL, *hist = NULL;
     kefu_status st = run_sheet(b, r, "日预测", "Daily", &s);
@@ -522,8 +883,9 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
         return st;
     const char *p[1] = {r->idtext};
     st = kefu_db_query(c,
-                       "SELECT to_char(date, 'YYYY-MM-DD'), class, weight, uplift, forecast, "
-                       "last_year FROM kefu.forecast_daily WHERE run_id = $1 ORDER BY date",
+                       "SELECT to_char(date, 'YYYY-MM-DD'), class, forecast, lo80, hi80, lo95, "
+                       "hi95, forecast_95598, uplift, last_year_364 FROM kefu.forecast_daily "
+                       "WHERE run_id = $1 ORDER BY date",
                        1, p, &res);
     if (st != KEFU_OK)
         goto done;
@@ -544,26 +906,34 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
         goto done;
 
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
+    kefu_sheet_cap(s, 10, 16);
     worksheet_freeze_panes(s->ws, 2, 1);
-    int nd = PQntuples(res);
-    double sum_f = 0, sum_ly = 0;
-    int n_ly = 0;
+    int nd = PQntuples(res), nband = 0;
+    double sum_f = 0, sum_95 = 0, sum_ly = 0;
+    int n_ly = 0, n_95 = 0;
     for (int i = 0; i < nd; i++) {
         lxw_row_t row = (lxw_row_t)(i + 2);
         int64_t day = date_at(res, i, 0);
         char cls[80];
         class_text(PQgetvalue(res, i, 1), day, cls, sizeof cls);
         const kefu_label *wd = &WEEKDAYS[kefu_weekday(day)];
-        double fc = num_at(res, i, 4), ly = num_at(res, i, 5);
+        double fc = num_at(res, i, 2), f95 = num_at(res, i, 7), ly = num_at(res, i, 9);
         kefu_sheet_date(s, row, 0, day, NULL);
         kefu_sheet_str(s, row, 1, kefu_label_pick(wd->zh, wd->en), NULL);
         kefu_sheet_str(s, row, 2, cls, NULL);
-        kefu_sheet_num(s, row, 3, num_at(res, i, 2), b->factor);
-        kefu_sheet_num(s, row, 4, num_at(res, i, 3), b->pct);
-        kefu_sheet_num(s, row, 5, fc, b->integer);
-        kefu_sheet_num(s, row, 6, ly, b->integer);
-        kefu_sheet_num(s, row, 7, change(fc, ly), b->pct);
+        kefu_sheet_num(s, row, 3, fc, b->integer);
+        for (int k = 0; k < 4; k++)
+            kefu_sheet_num(s, row, (lxw_col_t)(4 + k), num_at(res, i, 3 + k), b->integer);
+        nband += !PQgetisnull(res, i, 3);
+        kefu_sheet_num(s, row, 8, f95, b->integer);
+        kefu_sheet_num(s, row, 9, num_at(res, i, 8), b->pct);
+        kefu_sheet_num(s, row, 10, ly, b->integer);
+        kefu_sheet_num(s, row, 11, change(fc, ly), b->pct);
         sum_f += fc;
+        if (!isnan(f95)) {
+            sum_95 += f95;
+            n_95++;
+        }
         if (!isnan(ly)) {
             sum_ly += ly;
             n_ly++;
@@ -576,17 +946,24 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     }
     lxw_row_t trow = (lxw_row_t)(nd + 2);
     kefu_sheet_str(s, trow, 0, KL("合计", "total"), b->total);
-    for (lxw_col_t col = 1; col <= 7; col++)
-        if (col != 5 && col != 6)
-            worksheet_write_blank(s->ws, trow, col, b->total);
-    kefu_sheet_num(s, trow, 5, sum_f, b->total_int);
+    for (lxw_col_t col = 1; col < NCOLS; col++)
+        worksheet_write_blank(s->ws, trow, col, b->total);
+    kefu_sheet_num(s, trow, 3, sum_f, b->total_int);
+    if (n_95 == nd)
+        kefu_sheet_num(s, trow, 8, sum_95, b->total_int);
     if (n_ly == nd)
-        kefu_sheet_num(s, trow, 6, sum_ly, b->total_int);
-    else
-        worksheet_write_blank(s->ws, trow, 6, b->total);
+        kefu_sheet_num(s, trow, 10, sum_ly, b->total_int);
+    kefu_sheet_str(
+        s, trow + 1, 0,
+        KL("区间：预测方法给出的 80% / 95% 预测区间（95598 方法不给区间）；"
+           "去年同期取 364 天前（同一星期几）。",
+           "bands: the method's prediction intervals, 80% (inner) and 95% (outer; the 95598 method "
+           "gives none); last year is the day 364 days back (the same weekday)."),
+        b->note);
 
     /* Chart data: one continuous calendar from the start of R to the end of T,
-     * actuals before T and the forecast in T, so one date axis carries both. */
+     * actuals before T, the forecast and its band in T, so one date axis
+     * carries all. Outside the print area. */
     kefu_sheet_str(s, 0, CD, KL("图表数据", "chart data"), b->bold);
     kefu_sheet_headers(s, 1, CD, HC, NELEM(HC));
     int hi = 0, fi = 0, nh = PQntuples(hist);
@@ -599,29 +976,55 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
             kefu_sheet_num(s, crow, CD + 1, num_at(hist, hi, 1), b->integer);
         while (fi < nd && date_at(res, fi, 0) < day)
             fi++;
-        if (fi < nd && date_at(res, fi, 0) == day)
-            kefu_sheet_num(s, crow, CD + 2, num_at(res, fi, 4), b->integer);
+        if (fi < nd && date_at(res, fi, 0) == day) {
+            kefu_sheet_num(s, crow, CD + 2, num_at(res, fi, 2), b->integer);
+            double lo = num_at(res, fi, 3), up = num_at(res, fi, 4);
+            if (!isnan(lo) && !isnan(up)) {
+                kefu_sheet_num(s, crow, CD + 3, lo, b->integer);
+                kefu_sheet_num(s, crow, CD + 4, up, b->integer);
+            }
+        }
     }
     lxw_row_t clast = crow - 1;
 
+    /* The band: the low and high bounds as thin dashed lines, the first and
+     * the last series, with Excel's up-down bars filling the space between
+     * them day by day (libxlsxwriter 1.1 cannot combine an area chart). */
     lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_LINE);
     if (!ch) {
         st = KEFU_ERR_NOMEM;
         kefu_error(KL("内存不足", "out of memory"));
         goto done;
     }
-    for (int k = 0; k < 2; k++) {
+    static const kefu_label NAMES[4] = {{"80% 下限", "80% low"},
+                                        {"实际来话", "actual offered"},
+                                        {"推荐预测", "forecast"},
+                                        {"80% 上限", "80% high"}};
+    for (int k = nband ? 0 : 1; k < (nband ? 4 : 3); k++) {
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
         if (!se) {
             st = KEFU_ERR_NOMEM;
             kefu_error(KL("内存不足", "out of memory"));
             goto done;
         }
+        /* data columns: CD+1 actual, CD+2 forecast, CD+3 low, CD+4 high */
+        lxw_col_t col = (lxw_col_t)(k == 0 ? CD + 3 : k == 3 ? CD + 4 : CD + k);
         chart_series_set_categories(se, s->name, 2, CD, clast, CD);
-        chart_series_set_values(se, s->name, 2, (lxw_col_t)(CD + 1 + k), clast,
-                                (lxw_col_t)(CD + 1 + k));
-        chart_series_set_name(se, k == 0 ? kefu_label_pick(HC[1].zh, HC[1].en)
-                                         : kefu_label_pick(HC[2].zh, HC[2].en));
+        chart_series_set_values(se, s->name, 2, col, clast, col);
+        chart_series_set_name(se, kefu_label_pick(NAMES[k].zh, NAMES[k].en));
+        /* actual dark blue, forecast orange, the band's edges light orange */
+        lxw_chart_line ln = {.color = k == 1   ? 0x1F4E79
+                                      : k == 2 ? 0xED7D31
+                                               : 0xF4B183,
+                             .width = k == 0 || k == 3 ? 1.0 : 1.75};
+        if (k == 0 || k == 3)
+            ln.dash_type = LXW_CHART_LINE_DASH_DASH;
+        chart_series_set_line(se, &ln);
+    }
+    if (nband) {
+        lxw_chart_line edge = {.none = LXW_TRUE};
+        lxw_chart_fill up = {.color = 0xFBE5D6}, down = {.color = 0xFBE5D6};
+        chart_set_up_down_bars_format(ch, &edge, &up, &edge, &down);
     }
     chart_title_set_name(ch, KL("日来话：近三个月实际与目标月预测",
                                 "daily offered: last three months and the forecast"));
@@ -630,8 +1033,15 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     chart_axis_set_name(ch->y_axis, KL("来话量", "calls"));
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-    lxw_chart_options co = {.x_offset = 0, .y_offset = 10, .x_scale = 2.0, .y_scale = 1.4};
-    worksheet_insert_chart_opt(s->ws, trow + 2, 0, ch, &co);
+    /* The chart on a page of its own, below the table. */
+    lxw_row_t chart_row = trow + 3;
+    lxw_chart_options co = {.x_offset = 0, .y_offset = 10, .x_scale = 2.0, .y_scale = 1.6};
+    worksheet_insert_chart_opt(s->ws, chart_row, 0, ch, &co);
+    lxw_row_t breaks[2] = {chart_row, 0};
+    worksheet_set_h_pagebreaks(s->ws, breaks);
+    worksheet_print_area(s->ws, 0, 0, chart_row + 30, NCOLS - 1);
+    kefu_print pr = {.repeat_first = 1, .repeat_last = 1, .header_right = r->title};
+    kefu_sheet_print(s, &pr);
     st = KEFU_OK;
 done:
     PQclear(res);
@@ -728,6 +1138,8 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r) {
         lxw_chart_options co = {.x_offset = 10, .y_offset = 0, .x_scale = 1.2, .y_scale = 1.0};
         worksheet_insert_chart_opt(s->ws, 1, 5, ch, &co);
     }
+    kefu_print pr = {.one_page = 1, .header_right = r->title};
+    kefu_sheet_print(s, &pr);
     st = KEFU_OK;
 done:
     PQclear(res);
@@ -790,34 +1202,44 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r) {
             grid[(nd - 1) * NSLOTS + slot] = atoi(PQgetvalue(res, i, 7));
     }
 
-    /* Heat map: intervals down, days across; row 2 the day's peak need. */
-    kefu_sheet_str(s, 1, 0, KL("时段", "interval"), b->header);
-    kefu_sheet_str(s, 2, 0, KL("峰值需求", "peak need"), b->total);
+    /* Heat map: intervals down, days across (day of the month and weekday in
+     * two short heading rows, so a month fits a landscape page); row 4 the
+     * day's peak need. */
+    kefu_sheet_str(s, 1, 0, KL("日", "day"), b->header);
+    kefu_sheet_str(s, 2, 0, KL("星期 / 时段", "weekday / interval"), b->header);
+    kefu_sheet_str(s, 3, 0, KL("峰值需求", "peak need"), b->total);
     for (int k = 0; k < NSLOTS; k++) {
         char t[6];
         snprintf(t, sizeof t, "%02d:%02d", k / 2, k % 2 ? 30 : 0);
-        kefu_sheet_str(s, (lxw_row_t)(k + 3), 0, t, b->bold);
+        kefu_sheet_str(s, (lxw_row_t)(k + 4), 0, t, b->bold);
     }
     for (int j = 0; j < nd; j++) {
         int y, m, dd, peak = -1;
         char h[32];
         kefu_civil_from_days(days[j], &y, &m, &dd);
         const kefu_label *wd = &WEEKDAYS[kefu_weekday(days[j])];
-        snprintf(h, sizeof h, "%02d-%02d %s", m, dd, kefu_label_pick(wd->zh, wd->en));
+        snprintf(h, sizeof h, "%02d-%02d", m, dd);
         lxw_col_t col = (lxw_col_t)(j + 1);
         kefu_sheet_str(s, 1, col, h, b->header);
+        kefu_sheet_str(s, 2, col, kefu_label_pick(wd->zh, wd->en), b->header);
         for (int k = 0; k < NSLOTS; k++) {
             int v = grid[j * NSLOTS + k];
             if (v < 0)
                 continue;
-            kefu_sheet_num(s, (lxw_row_t)(k + 3), col, v, b->integer);
+            kefu_sheet_num(s, (lxw_row_t)(k + 4), col, v, b->integer);
             if (v > peak)
                 peak = v;
         }
         if (peak >= 0)
-            kefu_sheet_num(s, 2, col, peak, b->total_int);
+            kefu_sheet_num(s, 3, col, peak, b->total_int);
     }
-    worksheet_freeze_panes(s->ws, 3, 1);
+    worksheet_freeze_panes(s->ws, 4, 1);
+    {
+        /* a month of 48 intervals: one landscape page, headers repeated */
+        kefu_print pr = {
+            .one_page = 1, .repeat_first = 1, .repeat_last = 3, .header_right = r->title};
+        kefu_sheet_print(s, &pr);
+    }
     if (nd > 0) {
         lxw_conditional_format cf = {0};
         cf.type = LXW_CONDITIONAL_3_COLOR_SCALE;
@@ -825,26 +1247,41 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r) {
         cf.mid_color = 0xFFEB84;
         cf.max_color = 0xF8696B;
         lxw_error e =
-            worksheet_conditional_format_range(s->ws, 3, 1, NSLOTS + 2, (lxw_col_t)nd, &cf);
+            worksheet_conditional_format_range(s->ws, 4, 1, NSLOTS + 3, (lxw_col_t)nd, &cf);
         if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
             s->err = e;
-        kefu_sheet_str(s, NSLOTS + 4, 0,
+        kefu_sheet_str(s, NSLOTS + 5, 0,
                        KL("数值 = 排班坐席数（净坐席 ÷ (1 − 缺勤率) 向上取整）；明细见“排班明细”。",
                           "values = required agents (net ÷ (1 − shrinkage), rounded up); see the "
                           "staffing detail sheet."),
                        b->note);
     } else {
-        kefu_sheet_str(s, NSLOTS + 4, 0,
+        kefu_sheet_str(s, NSLOTS + 5, 0,
                        KL("本次运行没有排班需求数据", "this run has no staffing rows"), b->note);
     }
 
     /* Detail: one row per day and interval, filterable. */
     if ((st = run_sheet(b, r, "排班明细", "Staffing detail", &d)) != KEFU_OK)
         goto done;
-    kefu_sheet_headers(d, 1, 0, HD, NELEM(HD));
-    worksheet_freeze_panes(d->ws, 2, 0);
+    /* 31 × 48 rows are for filtering on screen, not for paper: the print
+     * area is the title, this note and the headings (the heat map on
+     * 排班需求 is the printed view). */
+    kefu_sheet_str(d, 1, 0,
+                   KL("本表供筛选查询，每天 48 个时段；打印时只打印本说明与表头，"
+                      "打印版见“排班需求”。需要打印全部明细时，请先清除打印区域。",
+                      "for filtering on screen, 48 intervals a day; printing gives this note and "
+                      "the headings only, the printed view is the staffing sheet. Clear the "
+                      "print area to print every row."),
+                   b->note);
+    kefu_sheet_headers(d, 2, 0, HD, NELEM(HD));
+    worksheet_freeze_panes(d->ws, 3, 0);
+    worksheet_print_area(d->ws, 0, 0, 2, (lxw_col_t)(NELEM(HD) - 1));
+    {
+        kefu_print pr = {.portrait = 1, .header_right = r->title};
+        kefu_sheet_print(d, &pr);
+    }
     for (int i = 0; i < nr; i++) {
-        lxw_row_t row = (lxw_row_t)(i + 2);
+        lxw_row_t row = (lxw_row_t)(i + 3);
         kefu_sheet_date(d, row, 0, date_at(res, i, 0), NULL);
         kefu_sheet_str(d, row, 1, PQgetvalue(res, i, 1), NULL);
         kefu_sheet_num(d, row, 2, num_at(res, i, 3), b->dec1);
@@ -856,7 +1293,7 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r) {
         kefu_sheet_num(d, row, 8, num_at(res, i, 9), b->pct);
     }
     if (nr > 0)
-        worksheet_autofilter(d->ws, 1, 0, (lxw_row_t)(nr + 1), (lxw_col_t)(NELEM(HD) - 1));
+        worksheet_autofilter(d->ws, 2, 0, (lxw_row_t)(nr + 2), (lxw_col_t)(NELEM(HD) - 1));
     st = KEFU_OK;
 done:
     free(days);
@@ -872,11 +1309,12 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
     PGresult *res = NULL;
     char **methods = NULL;
     const char *p[1] = {r->idtext};
-    kefu_status st = kefu_db_query(c,
-                                   "SELECT scope, to_char(month, 'YYYY-MM'), method, mape, wape "
-                                   "FROM kefu.forecast_backtest WHERE run_id = $1 "
-                                   "ORDER BY scope, month, " METHOD_ORDER,
-                                   1, p, &res);
+    kefu_status st =
+        kefu_db_query(c,
+                      "SELECT scope, to_char(month, 'YYYY-MM'), method, mape, wape, chosen "
+                      "FROM kefu.forecast_backtest WHERE run_id = $1 "
+                      "ORDER BY scope, month, " METHOD_ORDER,
+                      1, p, &res);
     if (st != KEFU_OK)
         return st;
     int nr = PQntuples(res), nm = 0;
@@ -913,11 +1351,14 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
     for (int k = 0; k < nm; k++) {
         char h[96];
         const char *ml = code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), methods[k]);
-        snprintf(h, sizeof h, "MAPE %s", ml);
-        kefu_sheet_str(s, 1, (lxw_col_t)(2 + k), h, b->header);
         snprintf(h, sizeof h, "WAPE %s", ml);
-        kefu_sheet_str(s, 1, (lxw_col_t)(2 + nm + k), h, b->header);
+        kefu_sheet_str(s, 1, (lxw_col_t)(2 + k), h, b->header);
+        snprintf(h, sizeof h, "MAPE %s", ml);
+        kefu_sheet_str(s, 1, (lxw_col_t)(3 + nm + k), h, b->header);
     }
+    lxw_col_t chosen_col = (lxw_col_t)(2 + nm);
+    kefu_sheet_str(s, 1, chosen_col, KL("择优推荐所选方法", "method the best pick chose"),
+                   b->header);
     worksheet_freeze_panes(s->ws, 2, 2);
 
     /* One row per scope and month; a mean row closes each scope. */
@@ -948,14 +1389,18 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
         while (k < nm && strcmp(methods[k], PQgetvalue(res, i, 2)) != 0)
             k++;
         double mape = num_at(res, i, 3), wape = num_at(res, i, 4);
-        kefu_sheet_num(s, row, (lxw_col_t)(2 + k), mape, b->pct);
-        kefu_sheet_num(s, row, (lxw_col_t)(2 + nm + k), wape, b->pct);
-        if (!isnan(mape)) {
-            sum[k] += mape;
+        kefu_sheet_num(s, row, (lxw_col_t)(2 + k), wape, b->pct);
+        kefu_sheet_num(s, row, (lxw_col_t)(3 + nm + k), mape, b->pct);
+        if (!PQgetisnull(res, i, 5))
+            kefu_sheet_str(s, row, chosen_col,
+                           code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(res, i, 5)),
+                           NULL);
+        if (!isnan(wape)) {
+            sum[k] += wape;
             cnt[k]++;
         }
-        if (!isnan(wape)) {
-            sum[nm + k] += wape;
+        if (!isnan(mape)) {
+            sum[nm + k] += mape;
             cnt[nm + k]++;
         }
         if (i + 1 == nr || strcmp(scope, PQgetvalue(res, i + 1, 0)) != 0) {
@@ -967,7 +1412,7 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
             worksheet_write_blank(s->ws, row, 1, b->total);
             for (int q = 0; q < 2 * nm; q++) {
                 if (cnt[q])
-                    kefu_sheet_num(s, row, (lxw_col_t)(2 + q), sum[q] / cnt[q], b->pct);
+                    kefu_sheet_num(s, row, (lxw_col_t)(2 + q + (q >= nm)), sum[q] / cnt[q], b->pct);
                 sum[q] = 0;
                 cnt[q] = 0;
             }
@@ -996,7 +1441,7 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
                 kefu_error(KL("内存不足", "out of memory"));
                 goto done;
             }
-            lxw_col_t col = (lxw_col_t)(2 + nm + k);
+            lxw_col_t col = (lxw_col_t)(2 + k);
             chart_series_set_categories(se, s->name, all_first, 1, all_last, 1);
             chart_series_set_values(se, s->name, all_first, col, all_last, col);
             chart_series_set_name(se, code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), methods[k]));
@@ -1006,9 +1451,16 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
                              KL("各方法月度 WAPE（全部日）", "monthly WAPE per method (all days)"));
         chart_axis_set_num_format(ch->y_axis, "0%");
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-        lxw_chart_options co = {.x_offset = 0, .y_offset = 10, .x_scale = 1.5, .y_scale = 1.2};
+        lxw_chart_options co = {.x_offset = 0, .y_offset = 10, .x_scale = 2.6, .y_scale = 1.8};
         worksheet_insert_chart_opt(s->ws, row + 2, 0, ch, &co);
+        /* the chart on a page of its own */
+        lxw_row_t breaks[2] = {row + 2, 0};
+        worksheet_set_h_pagebreaks(s->ws, breaks);
     }
+    /* On paper: the WAPE block and the pick's choice (MAPE stays on screen). */
+    worksheet_print_area(s->ws, 0, 0, row + 40, chosen_col);
+    kefu_print pr = {.repeat_first = 1, .repeat_last = 1, .header_right = r->title};
+    kefu_sheet_print(s, &pr);
     st = KEFU_OK;
 done:
     free(methods); /* the strings point into res */

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages kefu needs, only those missing. Uses sudo when
-# not root. Quiet when everything is present.
+# not root. Quiet when everything is present. Arguments name extra packages
+# (`make fuzz` adds clang and its sanitizer runtimes).
 set -e
 PKGS="build-essential pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libpq-dev
-postgresql postgresql-contrib liblunar-date-dev libglib2.0-dev python3 python3-openpyxl time"
+postgresql postgresql-contrib liblunar-date-dev libglib2.0-dev python3 python3-openpyxl time $*"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -58,6 +58,9 @@ calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 fac() { num "(SELECT value FROM kefu.forecast_factor WHERE run_id = $1 AND name = '$2')"; }
 
 # ---- the total for T = 2026-06 (as-of = 2026-05-31, the day before T) -----------
+# The 95598 method's arithmetic is checked here; its forecast is stored in
+# forecast_95598 whatever method is recommended (--method 95598 below makes it
+# the run's forecast too).
 run 0 "$KEFU" forecast --month 2026-06
 check_grep 'forecast run [0-9]+: target 2026-06, queue \*, data up to 2026-05-31' "$WORK/out" "summary line"
 check_grep 'F_T = ' "$WORK/out" "summary shows F_T"
@@ -87,14 +90,29 @@ check_eq "$(fac "$R1" F)" "$(calc 3964.84)" "F"
 FT="3964.84*(25.1+7*$W)*3/(76.6+21*$W)"
 check_eq "$(fac "$R1" F_T)" "$(calc "$FT")" "F_T"
 # Jun 10 is a campaign day (u = 0.3, weight 1): daily sum = F_T·(1 + 0.3/W(T))
-check_eq "$(num "(SELECT sum(forecast) FROM kefu.forecast_daily WHERE run_id = $R1)")" \
+check_eq "$(num "(SELECT sum(forecast_95598) FROM kefu.forecast_daily WHERE run_id = $R1)")" \
     "$(calc "($FT)*(1+0.3/(25.1+7*$W))")" "sum of daily forecasts"
 check_eq "$(fac "$R1" daily_sum)" "$(calc "($FT)*(1+0.3/(25.1+7*$W))")" "daily_sum factor"
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily WHERE run_id = $R1")" 30 "30 days of June"
 check_eq "$(q "SELECT class || ' ' || uplift FROM kefu.forecast_daily WHERE run_id = $R1 AND date = '2026-06-10'")" \
     "weekday 0.3" "campaign day of every queue"
-check_eq "$(num "(SELECT forecast FROM kefu.forecast_daily WHERE run_id = $R1 AND date = '2026-06-10')")" \
+check_eq "$(num "(SELECT forecast_95598 FROM kefu.forecast_daily WHERE run_id = $R1 AND date = '2026-06-10')")" \
     "$(calc "1.3*($FT)/(25.1+7*$W)")" "campaign day forecast"
+# the same numbers in the per-method table
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily d JOIN kefu.forecast_method_daily m USING (run_id, date) WHERE d.run_id = $R1 AND m.method = '95598' AND m.forecast = d.forecast_95598")" \
+    30 "95598 in forecast_method_daily"
+# the best pick's record: 4 methods, their month totals, the inner backtest
+check_eq "$(q "SELECT method_requested FROM kefu.forecast_run WHERE run_id = $R1")" best "default --method best"
+check_eq "$(q "SELECT string_agg(method, ',' ORDER BY method) FROM kefu.forecast_method WHERE run_id = $R1")" \
+    "95598,combo,ets,regression" "forecast_method rows"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_method WHERE run_id = $R1 AND chosen")" 1 "one method chosen"
+check_eq "$(q "SELECT m.method = r.method FROM kefu.forecast_method m JOIN kefu.forecast_run r USING (run_id) WHERE run_id = $R1 AND chosen")" \
+    t "chosen = the run's method"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_method m JOIN kefu.forecast_run r USING (run_id) JOIN (SELECT run_id, sum(forecast) s FROM kefu.forecast_daily GROUP BY run_id) d USING (run_id) WHERE run_id = $R1 AND chosen AND abs(month_total - d.s) < 1e-6")" \
+    1 "chosen method's month total = sum of forecast_daily"
+# the recommended forecast carries 80 %/95 % bands unless it is the 95598 method
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily d JOIN kefu.forecast_run r USING (run_id) WHERE run_id = $R1 AND (r.method = '95598' OR (lo95 <= lo80 AND lo80 <= forecast AND forecast <= hi80 AND hi80 <= hi95))")" \
+    30 "bands nest around the forecast"
 # a qb-only campaign does not lift the total
 check_eq "$(q "SELECT coalesce(uplift::text, 'null') FROM kefu.forecast_daily WHERE run_id = $R1 AND date = '2026-06-17'")" \
     "null" "one-queue campaign not applied to the total"
@@ -118,6 +136,18 @@ check_eq "$(q "SELECT warnings LIKE '%staffing skipped%' FROM kefu.forecast_run 
 run 0 "$KEFU" forecast --month 2026-06
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_run WHERE queue = '*' AND target_month = '2026-06-01' AND as_of = '2026-05-31'")" 2 "two runs kept"
 check_eq "$(q "SELECT count(DISTINCT value) FROM kefu.forecast_factor f JOIN kefu.forecast_run r USING (run_id) WHERE r.queue = '*' AND f.name = 'F_T'")" 1 "same F_T on re-run"
+
+# --method 95598: the run's forecast is the 95598 one
+run 0 "$KEFU" forecast --month 2026-06 --method 95598
+R95=$(q "SELECT max(run_id) FROM kefu.forecast_run")
+check_eq "$(q "SELECT method || ' ' || method_requested || ' ' || pick_reason FROM kefu.forecast_run WHERE run_id = $R95")" \
+    "95598 95598 requested" "--method 95598 stored"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily WHERE run_id = $R95 AND forecast = forecast_95598")" 30 "--method 95598: forecast = 95598"
+check_eq "$(num "(SELECT sum(forecast) FROM kefu.forecast_daily WHERE run_id = $R95)")" \
+    "$(calc "($FT)*(1+0.3/(25.1+7*$W))")" "--method 95598: daily sum"
+run 2 "$KEFU" forecast --month 2026-06 --method nosuch
+check_grep 'invalid value of --method: "nosuch"' "$WORK/err" "bad --method"
+check_grep 'one of 95598, regression, ets, combo, best' "$WORK/err" "--method hint"
 
 # ---- per queue ---------------------------------------------------------------
 run 0 "$KEFU" forecast --month 2026-06 --all-queues
@@ -154,28 +184,32 @@ RY=$(q "SELECT max(run_id) FROM kefu.forecast_run")
 check_eq "$(q "SELECT as_of FROM kefu.forecast_run WHERE run_id = $RY")" 2026-05-20 "default as-of = yesterday"
 check_eq "$(fac "$RY" F_T)" "$(calc "3964.84*28.6*3/87.1")" "yesterday's as-of: same F_T"
 
-# ---- coverage: inside the loaded daily_volumes coverage a missing row is V = 0 --
-# (DOMAIN §4 "within a source's loaded coverage a day without calls has V = 0").
-# Without qa's row of 2026-05-12 (Tue, 70): May stays complete, ADVwd(May) of qa
-# = (18·70 + 0)/19 = 1260/19 over 19 normal weekdays, ADVwd(Apr) = 60 over 15,
-# r1 = 1260/(19·60) - 1 = 1260/1140 - 1; est(May) = May's total 70 lower:
-# 19·70 + 6·35 + 3·105 + 3·84 = 2107 -> 2037 (complete month: the actual total).
+# ---- a date without a daily_volumes row is unknown, not 0 (DOMAIN §4 revised) -
+# Without qa's row of 2026-05-12 (Tue, 70): May is no longer complete, the day
+# is left out of every average: ADVwd(May) of qa = 70 over 18 normal weekdays,
+# r1 = 70/60 - 1 = 1/6 as before; est(May) extrapolates the 2107 - 70 = 2037
+# known calls by calendar weight: W(May) = 19 + 6·0.5 + 3·1.5 + 3·1.2 = 30.1
+# (weights from the complete months Mar, Apr), the known days weigh 30.1 - 1.
 q "DELETE FROM kefu.daily_volumes WHERE queue = 'qa' AND date = '2026-05-12'" >/dev/null
 run 0 "$KEFU" forecast --month 2026-06 --queue qa
 RG0=$(q "SELECT max(run_id) FROM kefu.forecast_run")
-check_eq "$(fac "$RG0" r1)" "$(calc "1260/1140-1")" "gap in daily_volumes coverage: r1 with V = 0"
+check_eq "$(fac "$RG0" r1)" "$(calc "70/60-1")" "gap in daily_volumes: r1 without the day"
 check_eq "$(q "SELECT months FROM kefu.forecast_factor WHERE run_id = $RG0 AND name = 'r1'")" \
-    "2026-05 (19 d), 2026-04 (15 d)" "gap day counted as a normal weekday with data"
-check_eq "$(fac "$RG0" est_2026-05)" "$(calc 2037)" "gap: est(May) = actual total"
+    "2026-05 (18 d), 2026-04 (15 d)" "gap day left out of r1"
+check_eq "$(fac "$RG0" est_2026-05)" "$(calc "2037*30.1/29.1")" "gap: est(May) extrapolated"
+# kefu's methods leave the day out as well: the inner backtest scores May
+# 2026 over its 30 known days (May is the last month before the as-of date)
+check_eq "$(q "SELECT days FROM kefu.forecast_inner WHERE run_id = $RG0 AND month = '2026-05-01' AND method = 'regression'")" \
+    30 "gap day out of the inner backtest"
 q "INSERT INTO kefu.daily_volumes (queue, date, offered, batch_id) SELECT 'qa', '2026-05-12', 70, max(batch_id) FROM kefu.daily_volumes" >/dev/null
 
 # ---- too short a history: exit 7, the step and the month named, nothing stored -
 before=$(q "SELECT count(*) FROM kefu.forecast_run")
 # T = 2025-06: B - 1 = 2025-04 lies before the daily_volumes coverage (2025-05-01 on): no data
-run 7 "$KEFU" forecast --month 2025-06
+run 7 "$KEFU" forecast --month 2025-06 --method 95598
 check_grep 'step 1 \(recent change r1\): no normal weekday with data in 2025-04' "$WORK/err" "failing step named"
-# T = 2026-04: B - 1 = 2026-02 lies inside the coverage without rows: V = 0 there, so
-# ADVwd(2026-02) = 0 is a zero denominator
+# T = 2026-04: B - 1 = 2026-02 lies inside the daily_volumes range without rows:
+# its days are unknown (not 0), so r1 has no normal weekday in 2026-02
 # ---- the forecast next to what happened (view kefu.forecast_vs_actual) -----------
 # June 1 arrives later: qa 100 + qb 50 = 150 for the total run R1; data after
 # the as-of date do not change R1 itself.
@@ -186,9 +220,19 @@ check_eq "$(q "SELECT count(*) FILTER (WHERE actual IS NOT NULL) FROM kefu.forec
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_vs_actual WHERE run_id = $R1 AND actual IS NOT NULL AND abs(error - (actual - forecast)) > 1e-9")" 0 "error = actual - forecast"
 q "DELETE FROM kefu.daily_volumes WHERE date = '2026-06-01'" >/dev/null
 
-run 7 "$KEFU" forecast --month 2026-04
-check_grep 'step 1 \(recent change r1\): zero denominator ADVwd\(2026-02\) = 0' "$WORK/err" "zero denominator named"
+run 7 "$KEFU" forecast --month 2026-04 --method 95598
+check_grep 'step 1 \(recent change r1\): no normal weekday with data in 2026-02' "$WORK/err" "unknown month named"
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_run")" "$before" "nothing stored on failure"
+# with the best pick the 95598 failure is a warning: another method forecasts
+run 0 "$KEFU" forecast --month 2026-04
+RW=$(q "SELECT max(run_id) FROM kefu.forecast_run")
+check_eq "$(q "SELECT method <> '95598' AND warnings LIKE '%95598 method cannot run: step 1%' FROM kefu.forecast_run WHERE run_id = $RW")" \
+    t "95598 failure stored as a warning"
+check_eq "$(q "SELECT ok::text || ' ' || (message LIKE 'step 1%') FROM kefu.forecast_method WHERE run_id = $RW AND method = '95598'")" \
+    "false true" "95598 row says why"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily WHERE run_id = $RW AND weight IS NULL AND forecast_95598 IS NULL")" \
+    30 "no 95598 weights without the method"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_factor WHERE run_id = $RW")" 0 "no 95598 factors without the method"
 run 2 "$KEFU" forecast
 check_grep 'month YYYY-MM is required' "$WORK/err" "--month required"
 run 2 "$KEFU" forecast --month 2026-13
@@ -223,11 +267,25 @@ check_eq "$(q "SELECT count(*) FROM (SELECT i.date FROM kefu.forecast_interval i
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_interval WHERE run_id = $RG AND aht_s <= 0")" 0 "AHT positive"
 # backtest: every method, both scopes, the same months
 check_eq "$(q "SELECT string_agg(DISTINCT method, ',' ORDER BY method) FROM kefu.forecast_backtest WHERE run_id = $RG")" \
-    "95598,last_year,regression,seasonal_naive" "backtest methods"
-check_eq "$(q "SELECT count(DISTINCT month) > 0 AND count(*) = 8 * count(DISTINCT month) FROM kefu.forecast_backtest WHERE run_id = $RG")" \
-    t "4 methods × 2 scopes per month"
-check_eq "$(q "SELECT count(*) FROM kefu.forecast_backtest WHERE run_id = $RG AND method = '95598' AND scope = 'all' AND (mape IS NULL OR mape < 0 OR wape < 0)")" \
-    0 "95598 scored every backtest month"
+    "95598,best,combo,ets,last_year,regression,seasonal_naive" "backtest methods"
+check_eq "$(q "SELECT count(DISTINCT month) > 0 AND count(*) = 14 * count(DISTINCT month) FROM kefu.forecast_backtest WHERE run_id = $RG")" \
+    t "7 methods × 2 scopes per month"
+# the 95598 method needs 13 months before T; the history has 24 + 14 months
+check_eq "$(q "SELECT count(*) >= 12 FROM kefu.forecast_backtest WHERE run_id = $RG AND method = '95598' AND scope = 'all' AND wape >= 0 AND mape >= 0")" \
+    t "95598 scored in the later months"
+# best: scored with the method it chose that month; chosen is one of the four
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_backtest b JOIN kefu.forecast_backtest o ON o.run_id = b.run_id AND o.month = b.month AND o.scope = b.scope AND o.method = b.chosen WHERE b.run_id = $RG AND b.method = 'best' AND b.wape IS NOT NULL AND abs(o.wape - b.wape) > 1e-12")" \
+    0 "best = its chosen method's WAPE"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_backtest WHERE run_id = $RG AND method = 'best' AND scope = 'all' AND wape IS NOT NULL AND chosen NOT IN ('95598', 'regression', 'ets', 'combo')")" \
+    0 "best chose a method"
+check_eq "$(q "SELECT count(*) > 0 AND bool_and(cover80 BETWEEN 0 AND 1 AND cover95 >= cover80) FROM kefu.forecast_backtest WHERE run_id = $RG AND method = 'combo' AND scope = 'all' AND wape IS NOT NULL")" \
+    t "band coverage stored"
+# the generated centre follows the 95598 assumptions: the pick goes to 95598
+check_eq "$(q "SELECT method || ' ' || pick_reason FROM kefu.forecast_run WHERE run_id = $RG")" "95598 lowest_wape" "generated data: 95598 recommended"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_inner WHERE run_id = $RG")" 24 "6 inner months × 4 methods"
+# last year 364 days back: the same weekday
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily d WHERE run_id = $RG AND last_year_364 IS DISTINCT FROM (SELECT sum(offered) FROM kefu.daily_offered o WHERE o.date = d.date - 364)")" \
+    0 "last_year_364 = the day 364 days earlier"
 check_eq "$(q "SELECT max(month) FROM kefu.forecast_backtest WHERE run_id = $RG")" 2026-10-01 "last backtest month is T-1"
 check_grep 'best \(lowest mean WAPE\)' "$WORK/out" "backtest table printed"
 # an explicit range
@@ -235,4 +293,14 @@ run 0 "$KEFU" forecast --month 2026-11 --backtest --from 2026-08 --to 2026-09
 RG2=$(q "SELECT max(run_id) FROM kefu.forecast_run")
 check_eq "$(q "SELECT string_agg(DISTINCT month::text, ',') FROM kefu.forecast_backtest WHERE run_id = $RG2")" \
     "2026-08-01,2026-09-01" "--from/--to months"
+# without --month the target is the month after --to
+run 0 "$KEFU" forecast --backtest --from 2026-08 --to 2026-09
+RG3=$(q "SELECT max(run_id) FROM kefu.forecast_run")
+check_eq "$(q "SELECT target_month || ' ' || as_of FROM kefu.forecast_run WHERE run_id = $RG3")" \
+    "2026-10-01 2026-09-30" "--backtest --to without --month: T = the month after"
+check_eq "$(q "SELECT string_agg(DISTINCT month::text, ',') FROM kefu.forecast_backtest WHERE run_id = $RG3")" \
+    "2026-08-01,2026-09-01" "its backtest months"
+# the same backtest month gives the same figures whatever the target
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_backtest a JOIN kefu.forecast_backtest b USING (month, method, scope) WHERE a.run_id = $RG2 AND b.run_id = $RG3 AND a.wape IS DISTINCT FROM b.wape")" \
+    0 "backtest rows do not depend on the target"
 finish

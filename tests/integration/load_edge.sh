@@ -33,7 +33,7 @@ check_grep "line 2, column uplift: '': a campaign day needs an uplift" "$WORK/er
 printf 'date,kind,queue,uplift\n2026-10-05,campaign,fee,0.3\n2026-10-06,campaign,fee,100\n' > "$WORK/special_big.csv"
 run 0 "$KEFU" load --max-rejects 100% special_days "$WORK/special_big.csv"
 check_grep 'read 2, inserted 1, updated 0, skipped 0, rejected 1' "$WORK/out" "uplift 100 rejected"
-check_grep '^3,special_days,uplift,100,not a number in range' "$WORK/special_big.csv.rejects.csv" "uplift reject line"
+check_grep '^3,special_days,uplift,100,"not a number in range -0.99 to 99.9999' "$WORK/special_big.csv.rejects.csv" "uplift reject line"
 check_eq "$(q "SELECT uplift FROM kefu.special_days WHERE date = '2026-10-05'")" "0.3000" "good row of that file"
 
 # -- key mismatch: refused (exit 6) without reading uninitialised memory

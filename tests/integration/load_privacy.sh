@@ -55,7 +55,7 @@ run 0 "$KEFU" load --max-rejects 100% calls "$WORK/calls.csv"; keep
 check_grep 'read 6, inserted 2, updated 0, skipped 0, rejected 4' "$WORK/out" "calls counts"
 R="$WORK/calls.csv.rejects.csv"
 check_grep "^3,calls,arrived_at,'\\+86 186 \*\*\*\* 7731,not a valid timestamp" "$R" "swapped columns: value masked (and, starting with +, neutralised)"
-check_grep '^4,calls,result,0086-150-\*\*\*\*-1379,unknown value' "$R" "number in the result column masked"
+check_grep '^4,calls,result,0086-150-\*\*\*\*-1379,"unknown value' "$R" "number in the result column masked"
 check_grep '^6,calls,.*88\*\*\*\*46' "$R" "malformed line excerpt masked"
 check_grep '^7,calls,7,１３９＊＊＊＊４４５５,too many fields' "$R" "full-width digits masked"
 check_grep 'ignoring 1 unknown columns: "139\*\*\*\*8426"' "$WORK/err" "header name masked in the notice"

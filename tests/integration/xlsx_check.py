@@ -13,6 +13,10 @@ Lines (fields separated by a tab):
   chart   PART                     xl/charts/chartN.xml parts of the package
   drawing SHEET  N                 number of charts anchored on a sheet
   prop    NAME  VALUE              document properties (title, creator, created)
+  print   SHEET  ORIENT PAPER FITW FITH AREA TITLES  page setup: orientation, paper
+                                   size (9 = A4), fit to pages wide/tall, print area
+                                   and repeated rows ("-" when not set)
+  footer  SHEET  TEXT              the centre footer (e.g. page &P of &N)
 Exit status 2 when the file cannot be read as a workbook.
 """
 import datetime
@@ -88,6 +92,21 @@ def main():
         name = (name.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
                 .replace("&quot;", '"').replace("&apos;", "'"))
         out.append(("drawing", name, str(n)))
+    for ws in wb.worksheets:
+        ps = ws.page_setup
+        fit = ws.sheet_properties.pageSetUpPr
+        fits = fit is not None and fit.fitToPage
+        # OOXML: an absent fitToWidth/fitToHeight means 1
+        fw = ps.fitToWidth if ps.fitToWidth is not None else 1
+        fh = ps.fitToHeight if ps.fitToHeight is not None else 1
+        area = ws.print_area
+        if isinstance(area, (list, tuple)):
+            area = ",".join(area)
+        out.append(("print", ws.title, ps.orientation or "-", str(ps.paperSize or "-"),
+                    str(fw) if fits else "-", str(fh) if fits else "-",
+                    (area or "-").replace("$", ""), (ws.print_title_rows or "-").replace("$", "")))
+        footer = ws.oddFooter.center.text if ws.oddFooter is not None else None
+        out.append(("footer", ws.title, footer or "-"))
     p = wb.properties
     out.append(("prop", "title", p.title or ""))
     out.append(("prop", "creator", p.creator or ""))

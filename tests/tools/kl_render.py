@@ -5,7 +5,7 @@ Every pair must have the same printf conversions in the same order (one
 argument list serves both). Where a pair has two or more conversions of one
 type, the compiler cannot tell a swapped Chinese sentence ("4 行中有 108 行被
 拒绝" for "4 of 108 rows rejected"); such pairs are rendered with distinct
-marker arguments (strings ‹A› ‹B› ..., integers 101 202 ..., floats 1.5 2.5
+marker arguments (strings ‹A› ‹B› ..., integers 101 202 ..., floats 1.25 2.25
 ...) and must match a reviewed rendering in tests/messages_reviewed.txt, where
 a person has read each Chinese line against its English twin.
 
@@ -26,7 +26,7 @@ def render(fmt, conv):
         elif t in 'diouxX':
             k_i += 1; args.append(101 * k_i)
         else:
-            k_f += 1; args.append(k_f + 0.5)
+            k_f += 1; args.append(k_f + 0.25)
     # Python's % has no length modifiers and no %zu/%llu
     py = CONV.sub(lambda m: m.group(0) if m.group(2) == '%' else
                   re.sub(r'(hh|h|ll|l|j|z|t|L)(?=[a-zA-Z]$)', '', m.group(0)).replace('u', 'd')

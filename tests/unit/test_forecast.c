@@ -564,23 +564,35 @@ static void test_backtest(void) {
         r->holiday = (unsigned char)hol;
     }
     put(2025, 8, 13, 500); /* a Wednesday, outside the months May 2026 looks at */
-    CHECK_INT(kefu_bt_regression(D.ptr, D.len, b, 2026, 6, 3, 3, out), KEFU_OK);
-    CHECK_NEAR(out[7], 100, 3);
-    CHECK_NEAR(out[5], 50, 1.5);
-    CHECK_NEAR(out[0], 150, 4.5);
+    kefu_fm_params fp;
+    kefu_fm_params_default(&fp);
+    kefu_fm_day fd[31];
+    CHECK_INT(kefu_fm_forecast(KEFU_FM_REGRESSION, D.ptr, D.len, b, 2026, 6, &fp, fd, NULL),
+              KEFU_OK);
+    CHECK_NEAR(fd[7].fc, 100, 3);
+    CHECK_NEAR(fd[5].fc, 50, 1.5);
+    CHECK_NEAR(fd[0].fc, 150, 4.5);
     /* far too little data */
-    CHECK_INT(kefu_bt_regression(D.ptr, D.len, a + 5, 2024, 7, 3, 3, out), KEFU_ERR_DATA);
+    CHECK_INT(kefu_fm_forecast(KEFU_FM_REGRESSION, D.ptr, D.len, a + 5, 2024, 7, &fp, fd, NULL),
+              KEFU_ERR_DATA);
 
     /* one backtest month end to end: May 2026 has its actuals; all methods run */
     kefu_fc_params p;
     kefu_fc_params_default(&p, 2026, 6);
+    fp.base = p;
     kefu_bt_row row;
-    CHECK_INT(kefu_bt_month(D.ptr, D.len, &p, 2026, 5, &row), KEFU_OK);
+    CHECK_INT(kefu_bt_month(D.ptr, D.len, &fp, 2026, 5, NULL, 0, &row), KEFU_OK);
     CHECK(row.ok[KEFU_BT_95598] && row.ok[KEFU_BT_SEASONAL_NAIVE] && row.ok[KEFU_BT_LAST_YEAR] &&
-          row.ok[KEFU_BT_REGRESSION]);
+          row.ok[KEFU_BT_REGRESSION] && row.ok[KEFU_BT_ETS] && row.ok[KEFU_BT_COMBO] &&
+          row.ok[KEFU_BT_BEST]);
     /* the data are the regression's own model, up to 1 % noise: small error */
     CHECK(row.wape[KEFU_BT_REGRESSION] < 0.05);
     CHECK(row.mape[KEFU_BT_95598] > 0 && row.mape[KEFU_BT_95598] < 1);
+    /* no earlier month scored: the best pick takes the default, the combination */
+    CHECK_INT(row.chosen, KEFU_FM_COMBO);
+    CHECK_NEAR(row.wape[KEFU_BT_BEST], row.wape[KEFU_BT_COMBO], 1e-15);
+    CHECK_INT(row.inner_ok, 1);
+    CHECK_NEAR(row.inner.wape[KEFU_FM_REGRESSION], row.wape[KEFU_BT_REGRESSION], 1e-15);
 
     /* data that are exactly the 95598 model (fill() at a = 100 for Mar..Jun):
      * the June forecast is 100 · W(Jun) spread by weight = the actuals, so
@@ -588,7 +600,7 @@ static void test_backtest(void) {
     reset();
     for (int m = 3; m <= 6; m++)
         fill(2026, m, 100);
-    CHECK_INT(kefu_bt_month(D.ptr, D.len, &p, 2026, 6, &row), KEFU_OK);
+    CHECK_INT(kefu_bt_month(D.ptr, D.len, &fp, 2026, 6, NULL, 0, &row), KEFU_OK);
     CHECK_INT(row.ok[KEFU_BT_95598], 1);
     CHECK_NEAR(row.mape[KEFU_BT_95598], 0.0, 1e-12);
     CHECK_NEAR(row.wape[KEFU_BT_95598], 0.0, 1e-12);
@@ -600,7 +612,7 @@ static void test_backtest(void) {
     CHECK(row.mape[KEFU_BT_SEASONAL_NAIVE] > 0.01);
     CHECK_STR(kefu_bt_method_name(KEFU_BT_LAST_YEAR), "last_year");
     /* July 2026 has no actuals */
-    CHECK_INT(kefu_bt_month(D.ptr, D.len, &p, 2026, 7, &row), KEFU_ERR_DATA);
+    CHECK_INT(kefu_bt_month(D.ptr, D.len, &fp, 2026, 7, NULL, 0, &row), KEFU_ERR_DATA);
 }
 
 int main(void) {

@@ -392,7 +392,7 @@ static void test_csv(void) {
     /* line 9: a 4th non-empty field */
     CHECK_INT(s->next(s, &r), 1);
     CHECK_INT(r.line, 9);
-    CHECK_STR(r.error, "too many fields");
+    CHECK(r.error && strncmp(r.error, "too many fields", 15) == 0);
     CHECK_STR(r.error_col, "4");
     CHECK_STR(r.error_value, "extra");
     /* line 10: trailing empty fields are not "too many" */
