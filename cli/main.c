@@ -35,7 +35,7 @@ static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv) {
 
 static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
 static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, char *outdir,
-                               char *fpath, char *apath);
+                               char *fpath, char *apath, char *lpath);
 static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
 
 static const command COMMANDS[] = {
@@ -116,17 +116,19 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv) {
                    "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu "
                    "load --dir），\n"
                    "预测 2026-11（含回测与工作簿）、校验 2026-10 排班、遵从度、考勤月结与 HR "
-                   "工作簿。\n",
+                   "工作簿，\n"
+                   "处罚台账（开具）、客诉、绩效奖金与处罚台账工作簿。\n",
                    "usage: kefu demo [gen options...]\n"
                    "Runs kefu init, generates a centre into $KEFU_HOME/demo (kefu gen) and loads "
                    "it\n"
                    "(kefu load --dir), forecasts 2026-11 (with backtest and workbook), checks the "
                    "2026-10\n"
-                   "roster, adherence, closes 2026-10 attendance and writes the HR workbook.\n"));
+                   "roster, adherence, closes 2026-10 attendance and writes the HR workbook, then\n"
+                   "the penalty ledger (issued), complaints, bonus and the ledger workbook.\n"));
             return KEFU_OK;
         }
     char *home = kefu_home();
-    char *outdir = NULL, *fpath = NULL, *apath = NULL;
+    char *outdir = NULL, *fpath = NULL, *apath = NULL, *lpath = NULL;
     kefu_status st = KEFU_OK;
     /* Paths of any length: a cut path would name another file. */
     if (!home || asprintf(&outdir, "%s/demo", home) < 0)
@@ -136,20 +138,23 @@ static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv) {
         fpath = NULL;
     if (!fpath || asprintf(&apath, "%s/attendance-2026-10.xlsx", outdir) < 0)
         apath = NULL;
-    if (!apath) {
+    if (!apath || asprintf(&lpath, "%s/ledger-2026-10.xlsx", outdir) < 0)
+        lpath = NULL;
+    if (!lpath) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
-    st = run_demo_in(db, argc, argv, outdir, fpath, apath);
+    st = run_demo_in(db, argc, argv, outdir, fpath, apath, lpath);
 done:
     free(outdir);
     free(fpath);
     free(apath);
+    free(lpath);
     return st;
 }
 
 static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, char *outdir,
-                               char *fpath, char *apath) {
+                               char *fpath, char *apath, char *lpath) {
     kefu_status st;
     char *iargv[] = {"init", NULL};
     if ((st = kefu_cmd_init(db, 1, iargv)))
@@ -193,6 +198,20 @@ static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, ch
         return st;
     if ((st = kefu_report_attendance(db, "2026-10", apath)))
         return st;
+    /* HR's money close: the penalty ledger issued on a fixed day (so the demo's
+     * appeal deadlines do not depend on the day it runs), complaints, bonus. */
+    char *pargv[] = {"penalties", "--month",          "2026-10", "--issue",
+                     "--at",      "2026-11-03 09:00", NULL};
+    if ((st = kefu_cmd_penalties(db, 6, pargv)))
+        return st;
+    char *cargv[] = {"complaints", "--month", "2026-10", NULL};
+    if ((st = kefu_cmd_complaints(db, 3, cargv)))
+        return st;
+    char *bargv[] = {"bonus", "--month", "2026-10", NULL};
+    if ((st = kefu_cmd_bonus(db, 3, bargv)))
+        return st;
+    if ((st = kefu_report_ledger(db, "2026-10", NULL, lpath)))
+        return st;
 
     PGconn *c = NULL;
     if ((st = kefu_db_connect(db, &c)))
@@ -212,6 +231,7 @@ static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, ch
         printf("\n%s %s\n", KL("输入文件:", "input files:"), outdir);
         printf("%s %s\n", KL("预测评审工作簿:", "forecast-review workbook:"), fpath);
         printf("%s %s\n", KL("考勤工作簿:", "attendance workbook:"), apath);
+        printf("%s %s\n", KL("处罚台账与绩效奖金工作簿:", "ledger and bonus workbook:"), lpath);
         if (kefu_db_is_embedded(db) && url)
             printf("%s %s\n%s\n", KL("数据库:", "database:"), url,
                    KL("查询: ./kefu db psql -c 'SELECT count(*) FROM kefu.calls'",
