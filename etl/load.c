@@ -1079,6 +1079,10 @@ static const char *DIR_ORDER[] = {
     "punches",  "calls",        "agent_states",  "call_rings", "complaints", "sales",
     NULL};
 
+const char *const *kefu_load_order(void) {
+    return DIR_ORDER;
+}
+
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     load_opts o = {"auto", KEFU_ENC_AUTO, "Asia/Shanghai", 0.01, 0, 0, NULL, NULL, 24 * 3600};
     const char *dir = NULL;
