@@ -1206,8 +1206,9 @@ static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, 
             continue;
         if (s2 != KEFU_OK) {
             if (explicit_range)
-                kefu_warn(KL("回测 %04d-%02d：该月实际数据不完整，跳过",
-                             "backtest %04d-%02d: the month's actuals are incomplete, skipped"),
+                kefu_warn(KL("回测 %04d-%02d：该月有数据的日期不到一半，跳过",
+                             "backtest %04d-%02d: fewer than half the month's days have data, "
+                             "skipped"),
                           y, m);
             continue;
         }

@@ -1,11 +1,10 @@
 /* run.c — `kefu run --month YYYY-MM --out DIR [--inbox DIR]`: the month close
- * as a table of steps (load the inbox, KPIs, attendance, adherence, next
- * month's forecast and roster check, every workbook), one progress line each,
- * then DIR/manifest.json. Every step is a stage's own command and commits on
- * its own; kefu.run_step remembers the fingerprint of what each completed step
- * read, so a re-run after a failure skips the completed, unchanged steps and
- * continues where it stopped. To add a step (e.g. penalties, complaints and
- * bonus of issue 9), add a row to STEPS: no other code changes. */
+ * as a table of steps (load the inbox, KPIs, attendance, adherence, penalties,
+ * complaints, bonus, next month's forecast and roster check, every workbook), one progress line
+ * each, then DIR/manifest.json. Every step is a stage's own command and commits on its own;
+ * kefu.run_step remembers the fingerprint of what each completed step read, so a re-run after a
+ * failure skips the completed, unchanged steps and continues where it stopped. To add a step, add a
+ * row to STEPS: no other code changes. */
 #include "cli.h"
 
 #include "../analytics/analytics.h"
@@ -380,29 +379,31 @@ static kefu_status step_adherence(run_ctx *x, step_res *r) {
     return month_cmd(x, kefu_cmd_adherence, "adherence", x->ym);
 }
 
-/* The HR money close of issue 9: penalty lines (P1–P7), complaints with their
- * SLA status, the bonus. A month already closed (exit 8) keeps its results. */
-static kefu_status closed_ok(run_ctx *x, step_res *r,
-                             kefu_status (*cmd)(const kefu_db_opts *, int, char **),
-                             const char *name) {
-    kefu_status st = month_cmd(x, cmd, name, x->ym);
+/* HR's money close (DOMAIN §8–§10): the ledger lines of violations, verified
+ * complaints and rings — computed, not issued: issuing opens the appeal
+ * window and is HR's decision (kefu penalties --month M --issue) — then the
+ * complaints' SLA and the bonus. A month HR has closed keeps its results. */
+static kefu_status step_penalties(run_ctx *x, step_res *r) {
+    kefu_status st = month_cmd(x, kefu_cmd_penalties, "penalties", x->ym);
     if (st == KEFU_ERR_CHECK_FAILED) {
-        r->message = xstrdup(KL("该月已关账，保留原结果", "the month is closed: results kept"));
+        r->message = xstrdup(KL("处罚台账已关账，保留原结果", "the ledger is closed: lines kept"));
         return KEFU_OK;
     }
     return st;
 }
 
-static kefu_status step_penalties(run_ctx *x, step_res *r) {
-    return closed_ok(x, r, kefu_cmd_penalties, "penalties");
-}
-
 static kefu_status step_complaints(run_ctx *x, step_res *r) {
-    return closed_ok(x, r, kefu_cmd_complaints, "complaints");
+    (void)r;
+    return month_cmd(x, kefu_cmd_complaints, "complaints", x->ym);
 }
 
 static kefu_status step_bonus(run_ctx *x, step_res *r) {
-    return closed_ok(x, r, kefu_cmd_bonus, "bonus");
+    kefu_status st = month_cmd(x, kefu_cmd_bonus, "bonus", x->ym);
+    if (st == KEFU_ERR_CHECK_FAILED) {
+        r->message = xstrdup(KL("奖金已关账，保留原结果", "the bonus is closed: results kept"));
+        return KEFU_OK;
+    }
+    return st;
 }
 
 /* Next month's forecast as of the month's last day (with backtest); and, when
@@ -505,6 +506,20 @@ static kefu_status step_book_attendance(run_ctx *x, step_res *r) {
     return kefu_report_attendance(x->db, x->ym, r->file);
 }
 
+static kefu_status step_book_ledger(run_ctx *x, step_res *r) {
+    char name[40];
+    if (strcmp(x->centre, "main") != 0) {
+        r->message = xstrdup(KL("处罚台账工作簿只有中心 main 的", "the ledger workbook covers "
+                                                                  "centre main only"));
+        return KEFU_OK;
+    }
+    snprintf(name, sizeof name, "ledger-%s.xlsx", x->ym);
+    r->file = path_join(x->out_dir, name);
+    if (!r->file)
+        return KEFU_ERR_NOMEM;
+    return kefu_report_ledger(x->db, x->ym, NULL, r->file);
+}
+
 static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
     /* The runs the forecast step made (this time or, skipped, the last time). */
     const char *p[2] = {x->centre, x->ms};
@@ -553,11 +568,12 @@ static const run_step STEPS[] = {
      "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance},
     {"adherence", "排班遵从", "adherence", "agent_states,roster,shifts,employees,pullouts,leaves",
      "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence},
-    {"penalties", "处罚台账", "penalty ledger", "violations,complaints,employees,calls",
-     "attendance,adherence", STEP_NODATA, "ledger", step_penalties},
+    {"penalties", "处罚台账", "penalty ledger",
+     "violations,complaints,call_rings,agent_states,employees,holidays", "attendance,adherence",
+     STEP_NODATA, "ledger", step_penalties},
     {"complaints", "客诉", "complaints", "complaints,holidays,employees", "load", STEP_NODATA,
      "complaint_status", step_complaints},
-    {"bonus", "绩效奖金", "bonus", "employees,sales", "attendance,adherence,penalties", STEP_NODATA,
+    {"bonus", "绩效奖金", "bonus", "sales,employees", "penalties,attendance", STEP_NODATA,
      "bonus_monthly", step_bonus},
     {"forecast", "下月预测", "next month's forecast", "calls,daily_volumes,holidays,special_days",
      "kpi", STEP_NODATA, NULL, step_forecast},
@@ -568,6 +584,8 @@ static const run_step STEPS[] = {
      "kpi,attendance,adherence,penalties,complaints,bonus,forecast", 0, NULL, step_book_monthly},
     {"book_attendance", "考勤工作簿", "attendance workbook", "employees",
      "attendance,adherence,penalties,roster_check", STEP_NODATA, NULL, step_book_attendance},
+    {"book_ledger", "处罚台账与奖金工作簿", "ledger and bonus workbook", "employees",
+     "penalties,complaints,bonus", STEP_NODATA, NULL, step_book_ledger},
     {"book_forecast", "预测评审工作簿", "forecast workbook", "", "forecast", STEP_NODATA, NULL,
      step_book_forecast},
 };

@@ -24,10 +24,10 @@ echo "not a feed" >"$IN/README.txt"
 
 # ---- 1. the bad file stops the run in its first step
 run 5 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
-check_grep '^\[1/12\] 载入收件: 失败' "$WORK/out" "load step failed"
-if grep -q '^\[2/12\]' "$WORK/out"; then bad "a step ran after the failed load"; else ok; fi
+check_grep '^\[1/13\] 载入收件: 失败' "$WORK/out" "load step failed"
+if grep -q '^\[2/13\]' "$WORK/out"; then bad "a step ran after the failed load"; else ok; fi
 check_grep 'calls-late\.csv' "$WORK/err" "the message names the bad file"
-check_grep 'run: 第 1/12 步（load）失败' "$WORK/err" "the run says which step failed"
+check_grep 'run: 第 1/13 步（load）失败' "$WORK/err" "the run says which step failed"
 check_grep '重新运行同一命令' "$WORK/err" "and what to do"
 check_grep 'README\.txt: 从文件名看不出是哪个数据源' "$WORK/err" "a file of no feed is named, not loaded"
 check_eq "$(q "SELECT count(*) > 30000 FROM kefu.calls")" "t" "the good files are loaded"
@@ -44,9 +44,9 @@ CSV
 hold_begin "LOCK TABLE kefu.attendance_daily IN ACCESS EXCLUSIVE MODE"
 run 3 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT" --lock-timeout 1
 hold_end ROLLBACK
-check_grep '^\[1/12\] 载入收件: 3 行' "$WORK/out" "only the fixed file loads (3 rows)"
-check_grep '^\[2/12\] 服务指标: [0-9,]+ 行' "$WORK/out" "KPIs ran (the calls changed)"
-check_grep '^\[3/12\] 考勤月结: 失败' "$WORK/out" "attendance failed on the lock"
+check_grep '^\[1/13\] 载入收件: 3 行' "$WORK/out" "only the fixed file loads (3 rows)"
+check_grep '^\[2/13\] 服务指标: [0-9,]+ 行' "$WORK/out" "KPIs ran (the calls changed)"
+check_grep '^\[3/13\] 考勤月结: 失败' "$WORK/out" "attendance failed on the lock"
 check_grep 'lock timeout|锁超时' "$WORK/err" "the server's reason is shown"
 check_eq "$(q "SELECT step || ':' || status FROM kefu.run_step WHERE step IN ('load', 'kpi', 'attendance', 'adherence') ORDER BY finished_at, step")" "load:done
 kpi:done
@@ -59,12 +59,12 @@ check_eq "$(q "SELECT count(*) FROM kefu.attendance_monthly")" "0" "attendance l
 
 # ---- 3. the resumed run skips the completed steps and finishes
 run 0 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
-check_grep '^\[1/12\] 载入收件: 0 行' "$WORK/out" "nothing new to load"
-check_grep '^\[2/12\] 服务指标: 已完成且输入未变，跳过' "$WORK/out" "KPIs skipped"
-check_grep '^\[3/12\] 考勤月结: [0-9,]+ 行' "$WORK/out" "attendance ran"
-check_grep '^\[12/12\] 预测评审工作簿: forecast-2026-11\.xlsx' "$WORK/out" "last step"
+check_grep '^\[1/13\] 载入收件: 0 行' "$WORK/out" "nothing new to load"
+check_grep '^\[2/13\] 服务指标: 已完成且输入未变，跳过' "$WORK/out" "KPIs skipped"
+check_grep '^\[3/13\] 考勤月结: [0-9,]+ 行' "$WORK/out" "attendance ran"
+check_grep '^\[13/13\] 预测评审工作簿: forecast-2026-11\.xlsx' "$WORK/out" "last step"
 check_grep '月结完成' "$WORK/out" "done"
-for f in monthly-2026-10.xlsx attendance-2026-10.xlsx forecast-2026-11.xlsx manifest.json; do
+for f in monthly-2026-10.xlsx attendance-2026-10.xlsx ledger-2026-10.xlsx forecast-2026-11.xlsx manifest.json; do
     [ -s "$OUT/$f" ] && ok || bad "$f not written"
 done
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_run WHERE target_month = '2026-11-01'")" "1" "one forecast of next month"
@@ -97,8 +97,8 @@ for k in ("kefu.kpi_interval", "kefu.kpi_daily", "kefu.attendance_monthly", "kef
     print("table", k, m["tables"][k])
 print("schema", m["schema_version"], "month", m["month"], "policy", len(m["policy_version"]))
 PYEOF
-check_grep '^steps load:ran,kpi:skipped,attendance:ran,adherence:ran,penalties:ran,complaints:ran,bonus:ran,forecast:ran,roster_check:(no data|ran),book_monthly:ran,book_attendance:ran,book_forecast:ran$' "$WORK/manifest.check" "manifest steps"
-check_eq "$(grep -c '^file .* True True$' "$WORK/manifest.check")" 3 "three files with matching SHA-256 and size"
+check_grep '^steps load:ran,kpi:skipped,attendance:ran,adherence:ran,penalties:ran,complaints:ran,bonus:ran,forecast:ran,roster_check:(no data|ran),book_monthly:ran,book_attendance:ran,book_ledger:ran,book_forecast:ran$' "$WORK/manifest.check" "manifest steps"
+check_eq "$(grep -c '^file .* True True$' "$WORK/manifest.check")" 4 "four files with matching SHA-256 and size"
 check_grep "^table kefu.kpi_interval $(q "SELECT count(*) FROM kefu.kpi_interval WHERE month = '2026-10-01'")\$" "$WORK/manifest.check" "kpi_interval count"
 check_grep "^table kefu.attendance_monthly $(q "SELECT count(*) FROM kefu.attendance_monthly WHERE month = '2026-10-01'")\$" "$WORK/manifest.check" "attendance count"
 check_grep "^table kefu.calls $(q "SELECT count(*) FROM kefu.calls")\$" "$WORK/manifest.check" "calls loaded"
@@ -108,8 +108,9 @@ check_grep "^schema $(q "SELECT max(version) FROM kefu.schema_migrations") month
 sha_before=$(sha256sum "$OUT/monthly-2026-10.xlsx" | cut -d' ' -f1)
 rm "$OUT/monthly-2026-10.xlsx"
 run 0 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
-check_eq "$(grep -c '已完成且输入未变，跳过' "$WORK/out")" 10 "ten steps skipped"
-check_grep '^\[10/12\] 月度运营报表: monthly-2026-10\.xlsx，' "$WORK/out" "the missing workbook is written again"
+# 13 steps: the inbox check is never skipped, the monthly book's file is gone
+check_eq "$(grep -c '已完成且输入未变，跳过' "$WORK/out")" 11 "eleven steps skipped"
+check_grep '^\[10/13\] 月度运营报表: monthly-2026-10\.xlsx，' "$WORK/out" "the missing workbook is written again"
 check_eq "$(sha256sum "$OUT/monthly-2026-10.xlsx" | cut -d' ' -f1)" "$sha_before" "byte for byte"
 
 # ---- 5. usage
