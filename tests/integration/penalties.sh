@@ -198,6 +198,11 @@ check_eq "$(P6)" "P6:ring:CR4:2026-10-05 10:00:00 warning 1 0 open | P6:V22 - 2 
 check_eq "$(q "SELECT evidence_en FROM kefu.ledger WHERE line_key = 'P6:ring:CR1:2026-10-20 10:00:00'")" \
     "call CR1 rang 17 s unanswered at 2026-10-20 10:00:00 (agent ready, queue_log), 4 in the month" "ring evidence"
 
+# ---- the evidence renderer: facts, labels, missing values, a lone brace ---------------------------
+check_eq "$(q "SELECT kefu.evidence_text('a {x} b {@halfdays} c {@cause} d {missing} e {@missing} f {', '{\"x\": 7, \"halfdays\": 1, \"cause\": \"unknown\"}', 'zh')")" \
+    "a 7 b 半天旷工 c unknown d - e  f {" "renderer: value, label, raw value without a label, '-', '' and a lone brace"
+check_eq "$(q "SELECT kefu.evidence_text('{@halfdays}', '{\"halfdays\": 2}', 'en')")" "full-day absence" "renderer: English label"
+
 # ---- usage ----------------------------------------------------------------------------------
 run 2 "$KEFU" penalties --month 2026-10 --at '2026-11-05'
 run 2 "$KEFU" penalties --month 2026-10 --issue --at 'yesterday'
