@@ -173,6 +173,10 @@ check_eq "$(L P03 2026-01-01)" "P3:C2 - 1 0 200.00 open" "one day earlier: the 1
 # the seed's first-list amount for this run only
 run 0 "$KEFU" penalties --month 2026-01 --policy p3_first_fine_yuan=seed_001_first_list
 check_eq "$(L P03 2026-01-01)" "P3:C2 - 1 0 100.00 open" "--policy seed_001_first_list: 100 yuan"
+# appeals counted in working days (the alternative): issued Friday 2026-01-30, the 3rd
+# working day after it is Wednesday 2026-02-04 (calendar days would give Monday 02-02)
+run 0 "$KEFU" penalties --month 2026-01 --issue --at '2026-01-30 10:00' --policy appeal_working_days=working_days
+check_eq "$(q "SELECT appeal_deadline FROM kefu.ledger WHERE line_key = 'P3:C2'")" "2026-02-04" "appeal deadline in working days"
 
 # ---- P6 from queue_log rings (kefu.call_rings) count with the registered ones -----------------
 # P02 is ready 09:00-12:00 on Oct 5, 20 and 21 and paused 09:30-10:30 on Oct 22.
