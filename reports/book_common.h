@@ -112,6 +112,11 @@ void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, 
 /* Headings of the current language in one row from col0 on, header format. */
 void kefu_sheet_headers(kefu_sheet *s, lxw_row_t row, lxw_col_t col0, const kefu_label *h,
                         size_t n);
+/* A formula with its cached result (shown by readers that do not recalculate,
+ * and what makes the bytes independent of the reader); the column is widened
+ * to the result as f shows it. */
+void kefu_sheet_formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *formula,
+                        double cached, lxw_format *f);
 /* Limit a column's fitted width (e.g. wrapped long text). */
 void kefu_sheet_cap(kefu_sheet *s, lxw_col_t col, double max_width);
 

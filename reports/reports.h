@@ -18,6 +18,11 @@ kefu_status kefu_report_attendance(const kefu_db_opts *db, const char *month, co
  * appeal answers are overdue. */
 kefu_status kefu_report_ledger(const kefu_db_opts *db, const char *month, const char *as_of,
                                const char *path);
+/* The operations manager's monthly workbook of a month ("YYYY-MM") and
+ * centre (NULL = main). role "reporter" makes it with kefu_reporter rights
+ * (no personal details); NULL or "hr" uses kefu_hr when the login may. */
+kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const char *centre,
+                                const char *role, const char *path);
 
 /* kefu report forecast --run ID[,ID...] --out FILE
  * kefu report attendance --month YYYY-MM --out FILE
