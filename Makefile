@@ -37,7 +37,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS     := $(wildcard common/*.h etl/*.h analytics/*.h reports/*.h cli/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test unit-bins check bench install clean format format-check fuzz fuzz-bins
+.PHONY: all deps demo test unit-bins check bench bench-forecast install clean format format-check \
+        fuzz fuzz-bins
 
 all: $(BIN)
 
@@ -73,7 +74,7 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/f
 
 unit-bins: $(UNIT_BIN) $(REPLAY_BIN)
 
-# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2]`: libFuzzer with clang under
+# `make fuzz [FUZZ_SECONDS=N] [FUZZ_PARALLEL=2] [FUZZ_ONLY="csv ts"]`: libFuzzer with clang under
 # ASan+UBSan, each harness N seconds (not part of `make test`).
 FUZZ_CC    ?= clang
 FUZZ_SECONDS ?= 60
@@ -92,11 +93,13 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
 	@$(if $(Q),echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
 	    $(shell pkg-config --libs libpq 2>/dev/null) -lcsv -lm
+# kept between runs (make would delete them as intermediates of fuzz_%)
+.SECONDARY: $(FUZZ_LIB_OBJ)
 fuzz-bins: $(FUZZ_BIN)
 fuzz:
 	$(Q)sh tests/install-deps.sh clang libclang-rt-14-dev
 	$(Q)$(MAKE) --no-print-directory fuzz-bins
-	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) sh tests/fuzz/run.sh
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_PARALLEL=$(FUZZ_PARALLEL) FUZZ_ONLY="$(FUZZ_ONLY)" sh tests/fuzz/run.sh
 
 # Debian packages the build, the demo and the tests need; installs what is missing.
 deps:
@@ -129,6 +132,13 @@ else
 	$(Q)sh tests/bench.sh $(SIZE) $(ROUNDS)
 endif
 
+# Forecast accuracy on the real series of ../shared/data against R's forecast
+# package (ets, stlf, tbats); skipped when either is missing.
+bench-forecast:
+	$(Q)sh tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/bench_forecast.sh
+
 install: kefu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kefu/sql
 	install -m 0755 kefu $(DESTDIR)$(PREFIX)/bin/kefu
@@ -142,6 +152,3 @@ format-check:
 clean:
 	rm -rf $(BUILD) $(BIN) $(FUZZ_BUILD)
 
-$(BUILD)/fc_bench: tests/bench/fc_bench.c $(BUILD)/libkefu.a $(HDRS)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)

@@ -42,4 +42,13 @@ kefu_status kefu_cmd_bonus(const kefu_db_opts *db, int argc, char **argv);
  * Refusals (a late appeal, a line in the wrong status): KEFU_ERR_CHECK_FAILED. */
 kefu_status kefu_cmd_ledger(const kefu_db_opts *db, int argc, char **argv);
 
+/* kefu kpi --month YYYY-MM [--to YYYY-MM] [--centre C]: the service KPIs of
+ * DOMAIN §5 (kefu.kpi_compute), one transaction per month. */
+kefu_status kefu_cmd_kpi(const kefu_db_opts *db, int argc, char **argv);
+
+/* After a load: record which months the new loads touched (kefu.kpi_sync)
+ * and warn about every month whose KPIs are now out of date; *stale_months
+ * (may be NULL) receives their number. */
+kefu_status kefu_kpi_after_load(const kefu_db_opts *db, int *stale_months);
+
 #endif

@@ -148,7 +148,9 @@ kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fm_params 
     /* kefu's methods and 95598 month-ahead: also this month's inner row */
     if ((st = kefu_fm_score_month(in, n, year, month, p, &row->inner, fm, &row->inner_ok)))
         return st;
-    if (kefu_bt_actuals(in, n, year, month, act) < len)
+    /* Unknown days are left out of the errors (DOMAIN §4): a month counts
+     * when at least half its days are known. */
+    if (2 * kefu_bt_actuals(in, n, year, month, act) < len)
         return KEFU_ERR_DATA;
 
     kefu_fc_params q = p->base;

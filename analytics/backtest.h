@@ -73,9 +73,9 @@ typedef struct {
  * before the month (the 95598 method with p->base's S, E and outage factor;
  * last year's baseline takes its r1); the best pick chooses from hist[0..nh)
  * (the scored months before this one, kefu_fm_choose) and is scored with the
- * chosen method's forecast. row->inner is filled whenever half the month has
- * actuals; KEFU_ERR_DATA when the month's actuals are incomplete (then only
- * row->inner counts); a method that cannot run just has ok = 0. */
+ * chosen method's forecast. Unknown days (no actual) are left out of every
+ * error; KEFU_ERR_DATA when fewer than half the month's days are known (then
+ * row->inner is not usable either); a method that cannot run has ok = 0. */
 kefu_status kefu_bt_month(const kefu_fc_day *in, size_t n, const kefu_fm_params *p, int year,
                           int month, const kefu_fm_inner_month *hist, size_t nh, kefu_bt_row *row);
 

@@ -51,7 +51,7 @@ static int kind_of(const fm_series *s, size_t i) {
         return K_AFTER;
     if (f & FM_BEFORE)
         return K_BEFORE;
-    int we = s->wd[i] >= 5;
+    int we = fm_is_quiet(s, i);
     if (s->dom[i] <= 3)
         return we ? K_START_WE : K_START;
     if (s->dfe[i] <= 3)

@@ -36,6 +36,9 @@ typedef struct {
     unsigned char *wd;  /* owned: weekday, 0 = Monday */
     int closed[7];      /* weekday without any volume in the 8 weeks before the origin */
     int hol_closed;     /* every known holiday in the last year had V = 0 */
+    int quiet[7];       /* the centre's quiet weekdays (its weekend, whichever
+                           days those are): mean volume of the 8 weeks before
+                           the origin below QUIET_SHARE of the busiest one's */
     int64_t t_first;    /* first day of the target month */
     int t_len;          /* days in it */
 } fm_series;
@@ -49,6 +52,15 @@ void fm_series_free(fm_series *s);
 /* Index of day d in s, or -1 when outside. */
 static inline long fm_idx(const fm_series *s, int64_t d) {
     return d < s->d0 || d >= s->d0 + (int64_t)s->nd ? -1 : (long)(d - s->d0);
+}
+
+/* A weekday is quiet below this share of the busiest weekday's volume. */
+#define QUIET_SHARE 0.75
+
+/* 1 when day i falls on one of the centre's quiet weekdays and is not an
+ * official working day. */
+static inline int fm_is_quiet(const fm_series *s, size_t i) {
+    return s->quiet[s->wd[i]] && !(s->flag[i] & FM_WORK);
 }
 
 /* 1 when the target day i is forecast as closed (0 calls). */

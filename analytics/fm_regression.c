@@ -35,8 +35,8 @@ enum {
     C_END1, /* last, second last, third last day */
     C_END2,
     C_END3,
-    C_START_WE,                  /* month start or end on a weekend: the billing days keep */
-    C_END_WE,                    /* the centre busy whatever the weekday (DOMAIN §4 classes) */
+    C_START_WE,                  /* month start or end on a quiet weekday: the billing */
+    C_END_WE,                    /* days keep the centre busy whatever the weekday */
     C_FOURIER,                   /* sin, cos of k = 1..NFOURIER */
     C_TREND = C_FOURIER + 2 * 3, /* years from the origin: the yearly pass only */
     NCOL
@@ -74,7 +74,7 @@ static void features(const fm_series *s, size_t i, double x[NCOL]) {
             x[C_DOM1 + d - 1] = 1;
         if (d > len - 3)
             x[C_END1 + len - d] = 1;
-        int we = kefu_weekday(day) >= 5 && !(f & FM_WORK);
+        int we = fm_is_quiet(s, i);
         x[C_START_WE] = we && d <= 3;
         x[C_END_WE] = we && d > len - 3;
     }

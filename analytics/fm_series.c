@@ -150,18 +150,29 @@ kefu_status fm_series_build(const kefu_fc_day *in, size_t n, int64_t origin, int
     /* Closed weekdays: no volume on any known day of that weekday in the 8
      * weeks before the origin (the centre is shut, or only weekdays were
      * recorded), provided the other days show the centre was working. */
-    int open[7] = {0}, any = 0;
+    int open[7] = {0}, any = 0, nw[7] = {0};
+    double sw[7] = {0}, busiest = 0;
     for (size_t i = s->origin > CLOSED_LOOKBACK ? s->origin - CLOSED_LOOKBACK : 0; i < s->origin;
          i++) {
-        if (isnan(s->v[i]) || (s->flag[i] & (FM_HOL | FM_WORK | FM_OUTAGE)))
+        if (isnan(s->v[i]) || (s->flag[i] & (FM_HOL | FM_WORK | FM_OUTAGE | FM_CAMPAIGN)))
             continue;
+        int w = s->wd[i];
+        sw[w] += s->v[i];
+        nw[w]++;
         if (s->v[i] > 0) {
-            open[kefu_weekday(s->d0 + (int64_t)i)] = 1;
+            open[w] = 1;
             any++;
         }
     }
-    for (int w = 0; w < 7; w++)
+    for (int w = 0; w < 7; w++) {
         s->closed[w] = any >= 7 && !open[w];
+        if (nw[w] && sw[w] / nw[w] > busiest)
+            busiest = sw[w] / nw[w];
+    }
+    /* The quiet weekdays (a Chinese centre's Saturday and Sunday, an Israeli
+     * one's Friday and Saturday): open, but well below the busiest weekday. */
+    for (int w = 0; w < 7; w++)
+        s->quiet[w] = !s->closed[w] && nw[w] > 0 && sw[w] / nw[w] < QUIET_SHARE * busiest;
     /* Holidays: closed when every known holiday of the last year had no calls. */
     int hk = 0, hz = 0;
     for (size_t i = s->origin > 366 ? s->origin - 366 : 0; i < s->origin; i++)

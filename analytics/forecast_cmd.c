@@ -369,22 +369,13 @@ static int64_t parse_day_or(const char *s, int64_t dflt) {
     return kefu_parse_date(s, strlen(s), &d) ? dflt : d;
 }
 
-/* The one daily aggregation: offered calls (inbound, not IVR) per queue and
- * day by GROUP BY, legacy daily totals where calls have no queue-day — the
- * definition of the view kefu.daily_offered with the date range applied
- * inside the aggregate, so PostgreSQL reads only the calls it needs. */
+/* The one daily aggregation, kefu.offered_days (sql/050_kpi.sql): offered
+ * calls (inbound, not IVR) per queue and day — read from the KPI roll-up
+ * kefu.kpi_daily for months whose KPIs are current, counted from calls only
+ * for the others (the current, partial month) — with legacy daily totals
+ * where calls have no queue-day; the definition behind kefu.daily_offered. */
 static const char SQL_DAILY[] =
-    "WITH c AS ("
-    "  SELECT queue, arrived_at::date AS date, count(*) AS offered"
-    "  FROM kefu.calls"
-    "  WHERE centre = $1 AND direction = 'in' AND result <> 'ivr'"
-    "    AND arrived_at >= $2::date AND arrived_at < $3::date + 1"
-    "  GROUP BY 1, 2)"
-    " SELECT queue, date, offered FROM c"
-    " UNION ALL"
-    " SELECT d.queue, d.date, d.offered FROM kefu.daily_volumes d"
-    " WHERE d.centre = $1 AND d.date BETWEEN $2::date AND $3::date"
-    "   AND NOT EXISTS (SELECT 1 FROM c WHERE c.queue = d.queue AND c.date = d.date)";
+    "SELECT queue, date, offered FROM kefu.offered_days($1, $2::date, $3::date)";
 
 /* Volumes of [query_lo, data_hi] into days d0 .. d1, d0 = the earlier of
  * window_lo and the first day with data. */
@@ -402,10 +393,8 @@ static kefu_status fetch_data(PGconn *c, const char *centre, int64_t query_lo, i
      * "a source's loaded coverage"). */
     const char *p1[1] = {centre};
     st = kefu_db_query(c,
-                       "SELECT (SELECT min(arrived_at)::date FROM kefu.calls WHERE centre = $1),"
-                       " (SELECT max(arrived_at)::date FROM kefu.calls WHERE centre = $1),"
-                       " (SELECT min(date) FROM kefu.daily_volumes WHERE centre = $1),"
-                       " (SELECT max(date) FROM kefu.daily_volumes WHERE centre = $1)",
+                       "SELECT calls_from, calls_to, volumes_from, volumes_to"
+                       " FROM kefu.offered_coverage($1)",
                        1, p1, &r);
     if (st)
         goto done;
@@ -1217,8 +1206,9 @@ static kefu_status run_backtest(PGconn *c, const fc_opts *o, const char *queue, 
             continue;
         if (s2 != KEFU_OK) {
             if (explicit_range)
-                kefu_warn(KL("回测 %04d-%02d：该月实际数据不完整，跳过",
-                             "backtest %04d-%02d: the month's actuals are incomplete, skipped"),
+                kefu_warn(KL("回测 %04d-%02d：该月有数据的日期不到一半，跳过",
+                             "backtest %04d-%02d: fewer than half the month's days have data, "
+                             "skipped"),
                           y, m);
             continue;
         }

@@ -17,7 +17,9 @@ kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w) {
                            "deduction numeric(12,2) NOT NULL DEFAULT 0, escalation_step int NOT "
                            "NULL DEFAULT 0, step text NOT NULL DEFAULT '', pending boolean NOT "
                            "NULL DEFAULT false, rule_id text, line_key text, evidence text, "
-                           "evidence_en text) ON COMMIT DROP");
+                           "evidence_en text) ON COMMIT DROP; "
+                           /* the set-based steps look lines up by employee */
+                           "CREATE INDEX ON ledger_new (emp_id, line_key)");
 }
 
 void kefu_fen_text(int64_t fen, char out[32]) {
@@ -62,9 +64,12 @@ kefu_status kefu_ledger_replace(PGconn *c, kefu_ledger_writer *w, const char *ce
     kefu_status st = kefu_ledger_flush(c, w, 0);
     if (st)
         return st;
-    /* The audit names the command as the actor of the statuses it sets. */
+    /* Every writer of ledger lines and statuses serialises on one lock (the
+     * replace reads the other sources' lines and HR's statuses). The audit names
+     * the command as the actor of the statuses it sets. */
     const char *p[3] = {centre, month, source};
-    if ((st = kefu_db_query(c, "SELECT set_config('kefu.actor', 'kefu ' || $1, true)", 1, p + 2,
+    if ((st = kefu_db_xact_lock(c, "ledger")) ||
+        (st = kefu_db_query(c, "SELECT set_config('kefu.actor', 'kefu ' || $1, true)", 1, p + 2,
                             NULL)) ||
         (st = kefu_db_query(c, "SELECT * FROM kefu.ledger_replace($1, $2::date, $3)", 3, p, &r)))
         return st;

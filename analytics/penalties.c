@@ -130,10 +130,12 @@ static kefu_status load_policy(const kefu_policy *pol, kefu_pen_policy *p) {
 /* ---- the facts --------------------------------------------------------------------- */
 
 /* Facts of the employees concerned, in (employee, date, id) byte order:
- * violations of the month (their canonical code), and every verified complaint
- * of category 投诉 or above up to the month's end of the employees who have one
- * in the month (P3 counts back 12 months and replays the one-review-per-period
- * rule from the first). withdrawn: a penalties line of the fact was withdrawn.
+ * violations of the month (their canonical code), every verified complaint of
+ * category 投诉 or above up to the month's end of the employees who have one in
+ * the month (P3 counts back 12 months and replays the one-review-per-period
+ * rule from the first), and the month's unanswered queue_log rings on ready
+ * agents (P6, kefu.call_rings). withdrawn: a penalties line of the fact was
+ * withdrawn.
  * Columns: emp_id, date, code, id, attitude, withdrawn, facts (json). */
 static const char *FACTS_SQL =
     "WITH cp AS (SELECT c.emp_id, c.received_at::date AS date, c.complaint_id AS id,"
@@ -160,6 +162,22 @@ static const char *FACTS_SQL =
     "  jsonb_build_object('complaint_id', cp.id, 'category', cp.category, 'cause', cp.cause,"
     "   'channel', cp.channel, 'received', to_char(cp.received_at, 'YYYY-MM-DD HH24:MI'))::text"
     " FROM cp"
+    /* P6 from queue_log: a ring of p6_ring_seconds or more, unanswered, on an
+     * agent whose phone-system state at that moment was ready */
+    " UNION ALL"
+    " SELECT r.agent_id, r.rang_at::date, 'ring', r.call_id || ' ' || to_char(r.rang_at,"
+    "  'HH24:MI:SS'), false,"
+    "  EXISTS (SELECT 1 FROM kefu.ledger l WHERE l.centre = $1 AND l.emp_id = r.agent_id"
+    "   AND l.source = 'penalties' AND l.status = 'withdrawn' AND l.facts ->> 'call_id' = r.call_id"
+    "   AND l.facts ->> 'rang_at' = to_char(r.rang_at, 'YYYY-MM-DD HH24:MI:SS')),"
+    "  jsonb_build_object('call_id', r.call_id, 'rang_at', to_char(r.rang_at,"
+    "   'YYYY-MM-DD HH24:MI:SS'), 'ring_s', r.ring_s)::text"
+    " FROM kefu.call_rings r"
+    " WHERE r.centre = $1 AND r.rang_at >= $2::date AND r.rang_at < $3::date"
+    "  AND r.ring_s >= (SELECT value FROM run_policy WHERE param = 'p6_ring_seconds')"
+    "  AND (SELECT s.state = 'ready' AND coalesce(s.ended_at, 'infinity') > r.rang_at"
+    "   FROM kefu.agent_states s WHERE s.centre = $1 AND s.agent_id = r.agent_id"
+    "   AND s.started_at <= r.rang_at ORDER BY s.started_at DESC LIMIT 1)"
     " ORDER BY 1, 2, 4";
 
 typedef struct {
@@ -185,7 +203,9 @@ static kefu_status judge_employee(pen_run *R, PGresult *r, int from, int to) {
     for (int i = from; i < to; i++) {
         kefu_pen_fact *x = &R->f[i - from];
         const char *code = PQgetvalue(r, i, 2);
-        int k = strcmp(code, "complaint") == 0 ? KEFU_PF_COMPLAINT : kefu_pen_kind_of_code(code);
+        int k = strcmp(code, "complaint") == 0 ? KEFU_PF_COMPLAINT
+                : strcmp(code, "ring") == 0    ? KEFU_PF_P6_QUEUE
+                                               : kefu_pen_kind_of_code(code);
         const char *d = PQgetvalue(r, i, 1);
         if (k < 0 || kefu_parse_date(d, strlen(d), &x->date) != 0) {
             kefu_error(KL("内部错误: 无法识别的事实 %s %s", "internal error: unknown fact %s %s"),

@@ -1,6 +1,8 @@
 /* main.c — the `kefu` command: global options, then git-style dispatch to the
  * stages. cli/ is the only code that includes the stages' public headers: it
  * stands above them; the stages themselves talk only through the database. */
+#include "cli.h"
+
 #include "../analytics/analytics.h"
 #include "../common/common.h"
 #include "../etl/etl.h"
@@ -24,7 +26,7 @@ static kefu_status run_gen(const kefu_db_opts *db, int argc, char **argv) {
 
 /* kefu forecast: analytics stores the runs, then the report stage writes the
  * workbook from the stored tables when --out is given. */
-static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv) {
+kefu_status kefu_cli_forecast(const kefu_db_opts *db, int argc, char **argv) {
     kefu_forecast_outcome out = {NULL, 0, NULL};
     kefu_status st = kefu_cmd_forecast(db, argc, argv, &out);
     if (!st && out.out_path && out.nruns)
@@ -33,20 +35,33 @@ static kefu_status run_forecast(const kefu_db_opts *db, int argc, char **argv) {
     return st;
 }
 
-static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv);
-static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, char *outdir,
-                               char *fpath, char *apath);
+/* kefu load, then the months whose KPIs the new rows made stale are named
+ * (the load itself stays in etl/, which knows nothing of KPIs). */
+kefu_status kefu_cli_load(const kefu_db_opts *db, int argc, char **argv) {
+    kefu_status st = kefu_cmd_load(db, argc, argv);
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return st;
+    if (st == KEFU_OK || st == KEFU_ERR_REJECTS) {
+        kefu_status s2 = kefu_kpi_after_load(db, NULL);
+        if (st == KEFU_OK)
+            st = s2;
+    }
+    return st;
+}
+
 static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv);
 
 static const command COMMANDS[] = {
     {"init", "创建或升级数据库结构，生成主叫号码密钥",
      "create or upgrade the schema; create the caller-hash key", kefu_cmd_init},
     {"load", "载入数据文件（话单、打卡、排班……）", "load feed files (calls, punches, roster, ...)",
-     kefu_cmd_load},
+     kefu_cli_load},
     {"gen", "生成示例呼叫中心数据（CSV）", "generate a synthetic centre as CSV files", run_gen},
-    {"demo", "端到端演示：建库、生成、载入", "end-to-end demo: init, generate, load", run_demo},
+    {"demo", "端到端演示：生成示例中心并月结（kefu run）",
+     "end-to-end demo: a generated centre closed by kefu run", kefu_cli_demo},
     {"forecast", "95598 话务预测、回测、排班需求与预测评审工作簿",
-     "95598 call-volume forecast, backtest, staffing need and review workbook", run_forecast},
+     "95598 call-volume forecast, backtest, staffing need and review workbook", kefu_cli_forecast},
     {"attendance", "月度考勤、扣款与处罚台账（HR 月结）",
      "monthly attendance, deductions and penalty ledger (HR close)", kefu_cmd_attendance},
     {"roster-check", "按 R1–R6 校验排班草稿", "check the draft roster against R1-R6",
@@ -60,8 +75,14 @@ static const command COMMANDS[] = {
      kefu_cmd_bonus},
     {"ledger", "台账行的申诉、维持、撤销、确认与查询",
      "appeal, uphold, withdraw, confirm and list ledger lines", kefu_cmd_ledger},
-    {"report", "从结果表生成工作簿（forecast / attendance）",
-     "write a workbook from result tables (forecast / attendance)", kefu_cmd_report},
+    {"kpi", "服务指标：接通率、服务水平、AHT、占用率……",
+     "service KPIs: answer rate, service level, AHT, occupancy, ...", kefu_cmd_kpi},
+    {"run", "月结：载入、指标、考勤、遵从、预测、排班校验与全部工作簿",
+     "month close: load, KPIs, attendance, adherence, forecast, roster check, every workbook",
+     kefu_cli_run},
+    {"report", "从结果表生成工作簿（forecast / attendance / ledger / monthly）",
+     "write a workbook from result tables (forecast / attendance / ledger / monthly)",
+     kefu_cmd_report},
     {"db", "内置数据库: start|stop|status|url|psql",
      "embedded database: start|stop|status|url|psql", kefu_cmd_db},
     {"help", "显示帮助", "show help", run_help},
@@ -106,123 +127,6 @@ static kefu_status run_help(const kefu_db_opts *db, int argc, char **argv) {
     return c->run(db, 2, hargv);
 }
 
-/* kefu demo: the whole pipeline on a generated centre. */
-static kefu_status run_demo(const kefu_db_opts *db, int argc, char **argv) {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf(
-                "%s",
-                KL("用法: kefu demo [gen 的选项...]\n"
-                   "建库（kefu init），在 $KEFU_HOME/demo 生成示例中心（kefu gen），载入（kefu "
-                   "load --dir），\n"
-                   "预测 2026-11（含回测与工作簿）、校验 2026-10 排班、遵从度、考勤月结与 HR "
-                   "工作簿。\n",
-                   "usage: kefu demo [gen options...]\n"
-                   "Runs kefu init, generates a centre into $KEFU_HOME/demo (kefu gen) and loads "
-                   "it\n"
-                   "(kefu load --dir), forecasts 2026-11 (with backtest and workbook), checks the "
-                   "2026-10\n"
-                   "roster, adherence, closes 2026-10 attendance and writes the HR workbook.\n"));
-            return KEFU_OK;
-        }
-    char *home = kefu_home();
-    char *outdir = NULL, *fpath = NULL, *apath = NULL;
-    kefu_status st = KEFU_OK;
-    /* Paths of any length: a cut path would name another file. */
-    if (!home || asprintf(&outdir, "%s/demo", home) < 0)
-        outdir = NULL;
-    free(home);
-    if (!outdir || asprintf(&fpath, "%s/forecast-2026-11.xlsx", outdir) < 0)
-        fpath = NULL;
-    if (!fpath || asprintf(&apath, "%s/attendance-2026-10.xlsx", outdir) < 0)
-        apath = NULL;
-    if (!apath) {
-        st = KEFU_ERR_NOMEM;
-        goto done;
-    }
-    st = run_demo_in(db, argc, argv, outdir, fpath, apath);
-done:
-    free(outdir);
-    free(fpath);
-    free(apath);
-    return st;
-}
-
-static kefu_status run_demo_in(const kefu_db_opts *db, int argc, char **argv, char *outdir,
-                               char *fpath, char *apath) {
-    kefu_status st;
-    char *iargv[] = {"init", NULL};
-    if ((st = kefu_cmd_init(db, 1, iargv)))
-        return st;
-
-    char **gargv = calloc((size_t)argc + 3, sizeof *gargv);
-    if (!gargv)
-        return KEFU_ERR_NOMEM;
-    int gn = 0;
-    gargv[gn++] = "gen";
-    gargv[gn++] = "--out";
-    gargv[gn++] = outdir;
-    for (int i = 1; i < argc; i++)
-        gargv[gn++] = argv[i];
-    st = kefu_cmd_gen(gn, gargv);
-    free(gargv);
-    if (st)
-        return st;
-
-    char *largv[] = {"load", "--dir", outdir, NULL};
-    if ((st = kefu_cmd_load(db, 3, largv)))
-        return st;
-
-    /* The three jobs of the users, on the generated centre: the planner's
-     * forecast review for the month after the data, the supervisors' roster
-     * check, and the HR close of the last month. Dates are fixed so that the
-     * demo's numbers do not depend on the day it runs. */
-    char *fargv[] = {"forecast",   "--month", "2026-11", "--as-of", "2026-10-31",
-                     "--backtest", "--out",   fpath,     NULL};
-    if ((st = run_forecast(db, 8, fargv)))
-        return st;
-    char *rargv[] = {"roster-check", "--month", "2026-10", NULL};
-    st = kefu_cmd_roster_check(db, 3, rargv);
-    if (st && st != KEFU_ERR_CHECK_FAILED)
-        return st;
-    char *dargv[] = {"adherence", "--month", "2026-10", NULL};
-    if ((st = kefu_cmd_adherence(db, 3, dargv)))
-        return st;
-    char *aargv[] = {"attendance", "--month", "2026-10", NULL};
-    if ((st = kefu_cmd_attendance(db, 3, aargv)))
-        return st;
-    if ((st = kefu_report_attendance(db, "2026-10", apath)))
-        return st;
-
-    PGconn *c = NULL;
-    if ((st = kefu_db_connect(db, &c)))
-        return st;
-    PGresult *r = NULL;
-    st = kefu_db_query(
-        c,
-        "SELECT feed, sum(rows_inserted + rows_updated + rows_skipped), sum(rows_rejected)"
-        " FROM kefu.load_batches WHERE status = 'loaded' GROUP BY feed ORDER BY feed",
-        0, NULL, &r);
-    if (!st) {
-        printf("\n%s\n", KL("kefu 演示数据已载入:", "kefu demo centre loaded:"));
-        for (int i = 0; i < PQntuples(r); i++)
-            printf("  kefu.%-20s %12s %s, %s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-                   KL("行", "rows"), PQgetvalue(r, i, 2), KL("行被拒绝", "rejected"));
-        char *url = kefu_pg_conninfo();
-        printf("\n%s %s\n", KL("输入文件:", "input files:"), outdir);
-        printf("%s %s\n", KL("预测评审工作簿:", "forecast-review workbook:"), fpath);
-        printf("%s %s\n", KL("考勤工作簿:", "attendance workbook:"), apath);
-        if (kefu_db_is_embedded(db) && url)
-            printf("%s %s\n%s\n", KL("数据库:", "database:"), url,
-                   KL("查询: ./kefu db psql -c 'SELECT count(*) FROM kefu.calls'",
-                      "query: ./kefu db psql -c 'SELECT count(*) FROM kefu.calls'"));
-        free(url);
-    }
-    PQclear(r);
-    PQfinish(c);
-    return st;
-}
-
 int main(int argc, char **argv) {
     kefu_db_opts db = {NULL};
     const char *lang = getenv("KEFU_LANG");
@@ -242,7 +146,7 @@ int main(int argc, char **argv) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("kefu 0.1\n");
+            printf("kefu %s\n", KEFU_VERSION);
             return 0;
         } else {
             usage(stderr);

@@ -15,6 +15,10 @@ kefu_status kefu_cmd_init(const kefu_db_opts *db, int argc, char **argv);
  * configured database gets "run kefu init first" and KEFU_ERR_DB. */
 kefu_status kefu_schema_ready(const kefu_db_opts *db, PGconn *c);
 
+/* The feeds in the order `kefu load --dir` loads them (referenced feeds
+ * first), NULL-terminated; static. */
+const char *const *kefu_load_order(void);
+
 /* kefu load FEED FILE... (argv[0] = "load"). */
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv);
 

@@ -35,7 +35,10 @@ enum {
     ST_HIST,
     ST_SPECIAL,
     ST_POOL,
-    ST_ABSENT
+    ST_ABSENT,
+    ST_CAUSE,      /* complaint causes: their own stream, so the calls stay as they were */
+    ST_VIOLATIONS, /* per month */
+    ST_SALES       /* per agent and day */
 };
 
 static uint64_t splitmix64(uint64_t *x) {
@@ -256,6 +259,8 @@ enum {
     F_CALLS,
     F_COMPLAINTS,
     F_VOLUMES,
+    F_VIOLATIONS,
+    F_SALES,
     F_COUNT
 };
 
@@ -288,9 +293,12 @@ static const struct {
      "话后处理时长"},
     {"complaints",
      "complaint_id,received_at,channel,category,emp_id,caller,description,verified,"
-     "closed_at",
-     "编号,受理时间,渠道,类别,被投诉工号,caller,内容,是否查实,办结时间"},
+     "closed_at,cause",
+     "编号,受理时间,渠道,类别,被投诉工号,caller,内容,是否查实,办结时间,原因"},
     {"daily_volumes", "queue,date,offered,answered", "queue,date,offered,answered"},
+    {"violations", "violation_id,emp_id,date,rule,note,registered_by",
+     "违规编号,工号,日期,规则,备注,登记人"},
+    {"sales", "emp_id,date,inquiries,orders,amount", "工号,日期,询单数,成交单数,销售额"},
 };
 
 /* ---- static tables ---------------------------------------------------------- */
@@ -1361,6 +1369,11 @@ static void gen_complaint(const gen_ctx *c, gen_out *o, gen_rng *r, int64_t d, i
     out_str(o, verified ? ",yes," : ",no,");
     if (closed >= 0)
         out_ts(o, closed);
+    /* the cause (DOMAIN §3) from its own stream: the calls' numbers stay as they were */
+    gen_rng rc;
+    rng_seed(&rc, c->seed, ST_CAUSE, ((uint64_t)d << 16) ^ (uint64_t)seq);
+    double uc = rng_unif(&rc);
+    out_str(o, uc < 0.45 ? ",服务态度" : uc < 0.80 ? ",业务差错" : ",其他");
     out_eol(o);
 }
 
@@ -1519,6 +1532,150 @@ cleanup:
     return st;
 }
 
+/* A complaint received on a Friday before a holiday (the latest in the range:
+ * a 投诉 due 3 working days later, after the holiday): the case the SLA
+ * calendar has to get right. Its own id series (TF...), after the others. */
+static void write_friday_complaint(const gen_ctx *c, gen_out *o) {
+    int64_t fri = -1;
+    /* the latest working Friday with a holiday in the next five days: its three
+     * working days run past the holiday */
+    for (int64_t d = c->d1; d >= c->d0 && fri < 0; d--) {
+        if (kefu_weekday(d) != 4 || (dflag(c, d) & DF_HOLIDAY))
+            continue;
+        for (int k = 1; k <= 5 && fri < 0; k++)
+            if (dflag(c, d + k) & DF_HOLIDAY)
+                fri = d;
+    }
+    int agent = -1;
+    for (int e = 0; e < c->nemp && agent < 0; e++)
+        if (c->emp[e].role == ROLE_PRESALES)
+            agent = e;
+    if (fri < 0 || agent < 0)
+        return;
+    out_str(o, "TF");
+    out_ymd(o, fri);
+    out_str(o, "001,");
+    out_ts(o, fri * 86400 + 17 * 3600 + 30 * 60);
+    out_str(o, ",电话,投诉,");
+    out_str(o, c->emp[agent].id);
+    /* closed at 16:00 of its due day, the 3rd working day after: on time only
+     * when the holidays are counted as they should be */
+    int64_t due = fri;
+    for (int wd = 0; wd < 3;) {
+        due++;
+        uint8_t fl = dflag(c, due);
+        wd += !(fl & DF_HOLIDAY) && (kefu_weekday(due) < 5 || (fl & DF_WORKDAY));
+    }
+    out_str(o, ",13800138000,节前来电，客户称坐席答复敷衍,yes,");
+    out_ts(o, due * 86400 + 16 * 3600);
+    out_str(o, ",服务态度");
+    out_eol(o);
+}
+
+/* Violations registered by supervisors (DOMAIN §3, §8), per month: 5S for a few
+ * agents (one with three or more, for the department notice), late for or
+ * absent from a meeting, unanswered rings, unpaid orders not chased (presales),
+ * supervisors' and monitors' P2 lapses. Registered by the group's supervisor. */
+static void write_violations(const gen_ctx *c, gen_out *o) {
+    for (int mi = c->from_mi; mi <= c->to_mi; mi++) {
+        int64_t first = mi_first(mi), last = mi_last(mi);
+        gen_rng r;
+        rng_seed(&r, c->seed, ST_VIOLATIONS, (uint64_t)mi);
+        int seq = 0;
+        /* how many of each rule this month, and who */
+        static const struct {
+            const char *code;
+            int role; /* -1: any phone agent */
+            int min, max;
+        } PLAN[] = {
+            {"5S", -1, 3, 8},
+            {"P4-late", -1, 1, 3},
+            {"P4-absent", -1, 0, 1},
+            {"P6-ring", -1, 1, 4},
+            {"P7-order", ROLE_PRESALES, 1, 4},
+            {"P2-register", ROLE_SUPERVISOR, 0, 2},
+            {"P2-monitor", ROLE_MONITOR, 0, 1},
+        };
+        static const char *const notes[] = {"桌面杂乱",     "周例会",     "新业务培训",
+                                            "铃响五声未接", "订单未跟进", "抽调未当日登记",
+                                            "漏报缺勤"};
+        int repeat = -1; /* the agent who collects 5S after 5S this month */
+        /* the plan is for the default 120 employees; a bigger centre has more */
+        int scale = (c->nemp + 119) / 120;
+        for (size_t k = 0; k < NELEM(PLAN); k++) {
+            int n = (int)rng_range(&r, PLAN[k].min, PLAN[k].max) * scale;
+            for (int i = 0; i < n; i++) {
+                int e = -1;
+                for (int tries = 0; tries < 50 && e < 0; tries++) {
+                    int cand = (int)rng_int(&r, c->nemp);
+                    const gen_emp *em = &c->emp[cand];
+                    int ok = PLAN[k].role < 0 ? is_agent(em) : em->role == PLAN[k].role;
+                    if (ok && em->hire <= first && em->last >= last)
+                        e = cand;
+                }
+                if (k == 0) { /* three 5S for one agent: the department notice */
+                    if (repeat < 0)
+                        repeat = e;
+                    else if (i < 3)
+                        e = repeat;
+                }
+                if (e < 0)
+                    continue;
+                int64_t d = first + rng_int(&r, last - first + 1);
+                out_ch(o, 'V');
+                out_ymd(o, first);
+                out_uint_w(o, (uint64_t)++seq, 3);
+                out_ch(o, ',');
+                out_str(o, c->emp[e].id);
+                out_ch(o, ',');
+                out_date(o, d);
+                out_ch(o, ',');
+                out_str(o, PLAN[k].code);
+                out_ch(o, ',');
+                out_str(o, notes[k]);
+                out_ch(o, ',');
+                out_str(o, approver(c, e));
+                out_eol(o);
+            }
+        }
+    }
+}
+
+/* Sales of the presales agents (DOMAIN §10): one row per worked day, inquiries
+ * and orders around the agent's own conversion rate, amounts per order. */
+static void write_sales(const gen_ctx *c, gen_out *o) {
+    for (int e = 0; e < c->nemp; e++) {
+        if (c->emp[e].role != ROLE_PRESALES)
+            continue;
+        gen_rng base;
+        rng_seed(&base, c->seed, ST_SALES, (uint64_t)e);
+        double conv = 0.55 + 0.30 * rng_unif(&base); /* 55–85 %: both sides of 70 % */
+        double ticket = 150 + 250 * rng_unif(&base);
+        for (int64_t d = c->d0; d <= c->d1; d++) {
+            if (!is_shift(roster_at(c, e, d)) || gen_absent(c, e, d))
+                continue;
+            gen_rng r;
+            rng_seed(&r, c->seed, ST_SALES, ((uint64_t)e << 32) ^ (uint64_t)d);
+            int64_t inq = rng_range(&r, 5, 30), ord = 0;
+            for (int64_t i = 0; i < inq; i++)
+                ord += rng_unif(&r) < conv;
+            int64_t cents = 0;
+            for (int64_t i = 0; i < ord; i++)
+                cents += (int64_t)(rng_lognorm(&r, ticket, 0.5) * 100);
+            out_str(o, c->emp[e].id);
+            out_ch(o, ',');
+            out_date(o, d);
+            out_ch(o, ',');
+            out_uint(o, (uint64_t)inq);
+            out_ch(o, ',');
+            out_uint(o, (uint64_t)ord);
+            out_ch(o, ',');
+            out_cents(o, cents);
+            out_eol(o);
+        }
+    }
+}
+
 /* Legacy daily totals before --from: offered (inbound, not IVR) and answered
  * per queue, with the same calendar effects as the calls. */
 static void write_volumes(const gen_ctx *c, gen_out *o) {
@@ -1570,7 +1727,7 @@ static void usage(FILE *f) {
            "  --help                显示本帮助\n"
            "数据源：holidays special_days shifts employees roster leaves punches\n"
            "        punch_confirmations agent_states calls complaints daily_volumes\n"
-           "        （--only queue_log：只写 queue_log）\n",
+           "        violations sales（--only queue_log：只写 queue_log）\n",
            "usage: kefu gen [OPTION]...\n"
            "Write a synthetic 95598-style customer-service centre, one UTF-8 CSV file per\n"
            "feed; the same seed and options give byte-identical files.\n"
@@ -1595,7 +1752,7 @@ static void usage(FILE *f) {
            "  --help                show this help\n"
            "feeds: holidays special_days shifts employees roster leaves punches\n"
            "       punch_confirmations agent_states calls complaints daily_volumes\n"
-           "       (--only queue_log: the queue_log alone)\n"),
+           "       violations sales (--only queue_log: the queue_log alone)\n"),
         f);
 }
 
@@ -1841,10 +1998,10 @@ static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help) {
             if (opt == 'O')
                 kefu_hint(KL("可用的数据源：holidays special_days shifts employees roster leaves "
                              "punches punch_confirmations agent_states calls complaints "
-                             "daily_volumes",
+                             "daily_volumes violations sales",
                              "feeds: holidays special_days shifts employees roster leaves "
                              "punches punch_confirmations agent_states calls complaints "
-                             "daily_volumes"));
+                             "daily_volumes violations sales"));
             return KEFU_ERR_USAGE;
         }
     }
@@ -1930,8 +2087,14 @@ kefu_status kefu_cmd_gen(int argc, char **argv) {
     if (out[F_CALLS].f || out[F_COMPLAINTS].f)
         if ((st = write_calls(&c, &out[F_CALLS], &out[F_COMPLAINTS])) != KEFU_OK)
             goto cleanup;
+    if (out[F_COMPLAINTS].f)
+        write_friday_complaint(&c, &out[F_COMPLAINTS]);
     if (out[F_VOLUMES].f)
         write_volumes(&c, &out[F_VOLUMES]);
+    if (out[F_VIOLATIONS].f)
+        write_violations(&c, &out[F_VIOLATIONS]);
+    if (out[F_SALES].f)
+        write_sales(&c, &out[F_SALES]);
     if (c.queue_log) {
         size_t n = strlen(c.out_dir) + 16;
         char *path = malloc(n);

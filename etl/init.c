@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -222,6 +223,10 @@ kefu_status kefu_schema_ready(const kefu_db_opts *db, PGconn *c) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
+    /* A load needs the migrations only to compare versions: without them
+     * (a binary copied alone) a database that has a schema is taken as is. */
+    if (have >= 0 && access(dir, R_OK) != 0)
+        goto done;
     if ((st = list_migrations(dir, &files, &nfiles)))
         goto done;
     long want = nfiles ? strtol(files[nfiles - 1], NULL, 10) : 0;

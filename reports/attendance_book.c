@@ -154,6 +154,37 @@ static const char *a12_kind_label(const char *kind) {
     return KL("A12 请假复核", "A12 leave to review");
 }
 
+/* What each roster check of kefu.roster_violation.check_code looks at. */
+static const struct {
+    const char *code, *zh, *en;
+} CHECKS[] = {
+    {"r1_streak_exception", "连续上班超过 5 天（须经批准）",
+     "more than 5 days in a row (needs approval)"},
+    {"r1_streak_over", "连续上班超过上限", "more days in a row than allowed"},
+    {"r2_rest_days", "月休息天数不足", "too few rest days in the month"},
+    {"r2_week_rest", "周休息天数不符", "rest days of a week"},
+    {"r2_not_alternating", "大小周未交替", "long and short weeks not alternating"},
+    {"r3_month_hours", "月排班工时超出范围", "monthly hours out of range"},
+    {"r3_daily_hours", "每日工时不在 7–8 小时", "daily hours outside 7-8"},
+    {"r4_notice", "调班未提前一天申请", "swap requested less than a day ahead"},
+    {"r4_unapproved", "调班未经批准", "swap not approved"},
+    {"r4_too_many", "调班超过每月 4 次", "more than 4 swaps in the month"},
+    {"r4_reswap", "已调换的班次再次调换", "a swapped shift swapped again"},
+    {"r5_tenure", "入职不满 3 个月连休", "consecutive leave before 3 months of tenure"},
+    {"r5_per_quarter", "每季度连休超过一次", "more than one consecutive leave a quarter"},
+    {"r5_too_long", "连休超过 15 天", "consecutive leave over 15 days"},
+    {"r5_leave_types", "连休合并三种假别", "consecutive leave of three leave types"},
+    {"r6_coverage", "时段人力不足", "interval understaffed"},
+    {"r6_peak_pullout", "高峰时段抽调", "pull-out in a peak interval"},
+};
+
+static const char *check_label(const char *code) {
+    for (size_t i = 0; i < NELEM(CHECKS); i++)
+        if (strcmp(CHECKS[i].code, code) == 0)
+            return kefu_label_pick(CHECKS[i].zh, CHECKS[i].en);
+    return code;
+}
+
 static const struct {
     const char *key, *zh, *en;
 } STATUSES[] = {
@@ -200,6 +231,7 @@ typedef struct {
     int y, m, ndays;
     int64_t first_day;      /* days since 1970-01-01 */
     char context[160];      /* the line above each table */
+    char header_right[96];  /* printed on every page: book and month */
     const char *params[2];  /* $1 centre, $2 month */
     const char *params3[3]; /* the same and $3 the language ("zh"/"en") of the texts */
 } ab_month;
@@ -314,12 +346,24 @@ static void total_label(kefu_sheet *s, lxw_row_t row, lxw_col_t col0, lxw_col_t 
         blank(s, row, c, s->book->total);
 }
 
-/* Printed on A4 landscape, one page wide, the headings repeated. */
-static void print_setup(kefu_sheet *s, lxw_row_t first_head, lxw_row_t last_head) {
-    worksheet_set_landscape(s->ws);
-    worksheet_set_paper(s->ws, 9);
-    worksheet_fit_to_pages(s->ws, 1, 0);
-    worksheet_repeat_rows(s->ws, first_head, last_head);
+/* Printed on A4 landscape (the house setup of book_common: the sheet name and
+ * the book's month in the header, page x of y in the footer), the headings
+ * repeated. A wide sheet is fitted to pages_wide pages across with its first
+ * three columns (id, name, group) repeated, so it stays readable (the 考勤表's
+ * 41 columns on one page came out at about 5 pt). */
+static void print_setup(kefu_sheet *s, const ab_month *M, lxw_row_t first_head, lxw_row_t last_head,
+                        int pages_wide) {
+    kefu_print p = {.repeat_first = first_head,
+                    .repeat_last = last_head,
+                    .repeat_header = first_head == 0 && last_head == 0,
+                    .header_right = M->header_right};
+    kefu_sheet_print(s, &p);
+    if (pages_wide > 1) {
+        worksheet_fit_to_pages(s->ws, (uint16_t)pages_wide, 0);
+        lxw_error e = worksheet_repeat_columns(s->ws, 0, 2);
+        if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
+            s->err = e;
+    }
 }
 
 static kefu_status month_sheet(kefu_book *b, const ab_month *M, const char *zh, const char *en,
@@ -334,8 +378,8 @@ static kefu_status month_sheet(kefu_book *b, const ab_month *M, const char *zh, 
  * (byte order, so the book does not depend on the database's collation). */
 #define EMPS_CTE                                                                                   \
     "WITH emps AS (SELECT m.emp_id, coalesce(e.name, '') AS name, "                                \
-    "coalesce(e.group_name, '') AS grp, row_number() OVER (ORDER BY coalesce(e.group_name, '') "   \
-    "COLLATE \"C\", m.emp_id COLLATE \"C\") AS rn "                                                \
+    "coalesce(e.group_name, '') AS grp, row_number() OVER (ORDER BY "                              \
+    "kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\", m.emp_id COLLATE \"C\") AS rn "   \
     "FROM kefu.attendance_monthly m LEFT JOIN kefu.employees e ON e.centre = m.centre "            \
     "AND e.emp_id = m.emp_id WHERE m.centre = $1 AND m.month = $2::date) "
 
@@ -378,7 +422,8 @@ enum {
     MQ_ANNUAL_LEFT, /* entitlement − used; NULL with the entitlement */
     MQ_MATERNITY,   /* 生育津贴: paid by the social-insurance fund, not in pay */
     MQ_COMP_BAL,    /* hours at the month's end */
-    MQ_LEAVE_FLAGS  /* A12 ledger lines of the month */
+    MQ_LEAVE_FLAGS, /* A12 ledger lines of the month */
+    MQ_PENDING      /* absence deductions of lines pending a supervisor: not in MQ_ABS_DED */
 };
 
 static kefu_status monthly_query(PGconn *c, const ab_month *M, PGresult **res) {
@@ -388,19 +433,159 @@ static kefu_status monthly_query(PGconn *c, const ab_month *M, PGresult **res) {
         "SELECT grouping(m.emp_id), min(o.rn), m.emp_id, min(o.name), min(o.grp), count(*), "
         "sum(m.scheduled_days), sum(m.scheduled_hours), sum(m.worked_days), sum(m.worked_hours), "
         "sum(m.late_count), sum(m.late_minutes), sum(m.early_count), sum(m.early_minutes), "
-        "sum(m.absence_days), sum(m.absence_deduction), sum(m.leave_days), sum(m.leave_pay), "
+        "sum(m.absence_days), sum(m.absence_deduction - coalesce(pd.pending, 0)), "
+        "sum(m.leave_days), sum(m.leave_pay), "
         "sum(m.leave_deduction), sum(m.small_nights), sum(m.big_nights), sum(m.holiday_hours), "
         "sum(m.holiday_pay), sum(m.overtime_hours), sum(m.overtime_pay), sum(m.fines), "
-        "sum(m.points), sum(m.absence_deduction + m.leave_deduction + m.fines), "
+        "sum(m.points), "
+        "sum(m.absence_deduction - coalesce(pd.pending, 0) + m.leave_deduction + m.fines), "
         "sum(m.missing_punches), sum(m.incidents), "
         /* sum() skips NULL entitlements: each total is the sum of the rows shown */
         "sum(m.annual_entitlement_days), sum(m.annual_used_days), "
         "sum(m.annual_entitlement_days - m.annual_used_days), sum(m.maternity_allowance), "
-        "sum(m.comp_balance_hours), sum(m.leave_flags) "
+        "sum(m.comp_balance_hours), sum(m.leave_flags), sum(coalesce(pd.pending, 0)) "
         "FROM kefu.attendance_monthly m JOIN emps o ON o.emp_id = m.emp_id "
+        /* a deduction awaiting a supervisor (an unconfirmed missing punch) is shown
+         * apart and left out of what payroll deducts until it is confirmed */
+        "LEFT JOIN (SELECT emp_id, sum(deduction) AS pending FROM kefu.ledger "
+        "WHERE centre = $1 AND month = $2::date AND source = 'attendance' AND status = 'pending' "
+        "GROUP BY emp_id) pd ON pd.emp_id = m.emp_id "
         "WHERE m.centre = $1 AND m.month = $2::date "
         "GROUP BY GROUPING SETS ((m.emp_id), ()) ORDER BY grouping(m.emp_id), min(o.rn)",
         2, M->params, res);
+}
+
+/* ---- 摘要 the summary card ----------------------------------------------------------------- */
+
+/* One portrait page read top to bottom: is the month closed, with which pay
+ * divisor and alternatives, what it costs, and what still needs a person. */
+static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M,
+                                 const PGresult *mon) {
+    kefu_sheet *s;
+    PGresult *r = NULL;
+    kefu_status st = month_sheet(b, M, "摘要", "Summary", &s);
+    if (st != KEFU_OK)
+        return st;
+    if ((st = kefu_db_query(
+             c,
+             "SELECT (SELECT to_char(closed_at, 'YYYY-MM-DD HH24:MI') || ' ' || closed_by"
+             "   FROM kefu.attendance_close WHERE centre = $1 AND month = $2::date),"
+             " (SELECT string_agg(DISTINCT pay_divisor_days::text, ' / ') FROM "
+             "kefu.attendance_monthly"
+             "   WHERE centre = $1 AND month = $2::date),"
+             " (SELECT string_agg(DISTINCT ot_standard_hours::text, ' / ') FROM"
+             "   kefu.attendance_monthly WHERE centre = $1 AND month = $2::date),"
+             " (SELECT string_agg(DISTINCT nullif(policy, ''), '; ') FROM kefu.attendance_monthly"
+             "   WHERE centre = $1 AND month = $2::date),"
+             " (SELECT count(*) FROM kefu.attendance_daily WHERE centre = $1 AND month = $2::date"
+             "   AND missing_punch AND NOT confirmed),"
+             " (SELECT count(*) FROM kefu.ledger WHERE centre = $1 AND month = $2::date"
+             "   AND status = 'pending' AND rule_id = 'A8'),"
+             " (SELECT count(*) FROM kefu.ledger WHERE centre = $1 AND month = $2::date"
+             "   AND status NOT IN ('withdrawn', 'void') AND step = 'dismissal_review'),"
+             " (SELECT count(*) FROM kefu.ledger WHERE centre = $1 AND month = $2::date"
+             "   AND status NOT IN ('withdrawn', 'void') AND rule_id = 'A12'),"
+             " (SELECT count(*) FROM kefu.attendance_unmatched WHERE centre = $1 AND month = "
+             "$2::date),"
+             " (SELECT violations FROM kefu.roster_check_run WHERE centre = $1 AND month = "
+             "$2::date),"
+             " (SELECT sum(in_adherence_s)::float8 / nullif(sum(scheduled_s), 0)"
+             "   FROM kefu.adherence_daily WHERE centre = $1 AND month = $2::date)",
+             2, M->params, &r)) != KEFU_OK)
+        return st;
+    int t = PQntuples(mon) - 1; /* the totals row */
+    lxw_row_t row = 2;
+    kefu_sheet_str(s, row++, 0, KL("月结", "month close"), b->title_f);
+    char line[256];
+    if (!PQgetisnull(r, 0, 0))
+        snprintf(line, sizeof line, KL("已月结关闭（%s）", "closed (%s)"), PQgetvalue(r, 0, 0));
+    else
+        snprintf(line, sizeof line, "%s",
+                 KL("未月结：可能重算（kefu attendance --close 关闭）",
+                    "open: may be recomputed (kefu attendance --close closes it)"));
+    kefu_sheet_str(s, row, 0, KL("状态", "status"), b->bold);
+    kefu_sheet_str(s, row++, 1, line, PQgetisnull(r, 0, 0) ? F->warn : NULL);
+    kefu_sheet_str(s, row, 0, KL("计薪天数", "pay divisor (days)"), b->bold);
+    kefu_sheet_str(s, row++, 1, PQgetvalue(r, 0, 1), NULL);
+    kefu_sheet_str(s, row, 0, KL("月标准工时（A13）", "monthly standard hours (A13)"), b->bold);
+    kefu_sheet_str(s, row++, 1, PQgetvalue(r, 0, 2), NULL);
+    kefu_sheet_str(s, row, 0, KL("备选方案", "policy alternatives"), b->bold);
+    kefu_sheet_str(s, row++, 1,
+                   PQgetisnull(r, 0, 3) ? KL("无（全部默认）", "none (all defaults)")
+                                        : PQgetvalue(r, 0, 3),
+                   NULL);
+    row++;
+    static const struct {
+        const char *zh, *en;
+        int col;
+        int money;
+    } FIG[] = {
+        {"员工数", "employees", MQ_COUNT, 0},
+        {"排班天数", "scheduled days", MQ_SCHED_D, 0},
+        {"出勤天数", "worked days", MQ_WORK_D, 0},
+        {"迟到次数", "lates", MQ_LATE_N, 0},
+        {"早退次数", "early leaves", MQ_EARLY_N, 0},
+        {"旷工天数", "absence days", MQ_ABS_D, 0},
+        {"旷工扣款（元，已确认）", "absence deductions (yuan, confirmed)", MQ_ABS_DED, 1},
+        {"待确认扣款（元，未计入）", "deductions awaiting confirmation (yuan, not counted)",
+         MQ_PENDING, 1},
+        {"请假扣款（元）", "leave deductions (yuan)", MQ_LEAVE_DED, 1},
+        {"罚款（元）", "fines (yuan)", MQ_FINES, 1},
+        {"扣款合计（元）", "total deductions (yuan)", MQ_DEDUCT, 1},
+        {"扣分", "points", MQ_POINTS, 0},
+        {"法定节假日工资（元，A11）", "statutory-holiday pay (yuan, A11)", MQ_HOL_PAY, 1},
+        {"加班工资（元，A13）", "overtime pay (yuan, A13)", MQ_OT_PAY, 1},
+    };
+    kefu_sheet_str(s, row++, 0, KL("本月合计", "the month"), b->title_f);
+    for (size_t k = 0; k < NELEM(FIG); k++, row++) {
+        kefu_sheet_str(s, row, 0, kefu_label_pick(FIG[k].zh, FIG[k].en), b->bold);
+        kefu_sheet_num(s, row, 1, t >= 0 ? num_at(mon, t, FIG[k].col) : NAN,
+                       FIG[k].money ? F->money : NULL);
+    }
+    row++;
+    static const struct {
+        const char *zh, *en;
+        int col;
+    } TODO[] = {
+        {"漏打卡待主管确认", "missing punches to confirm", 4},
+        {"A8 人工考勤记录待审核", "A8 records pending review", 5},
+        {"解除劳动合同审查（A7/A9）", "dismissal reviews (A7/A9)", 6},
+        {"请假复核（A12）", "leave to review (A12)", 7},
+        {"未匹配打卡", "unmatched punches", 8},
+    };
+    kefu_sheet_str(s, row++, 0, KL("待复核（见“待复核”表）", "to review (see To review)"),
+                   b->title_f);
+    for (size_t k = 0; k < NELEM(TODO); k++, row++) {
+        kefu_sheet_str(s, row, 0, kefu_label_pick(TODO[k].zh, TODO[k].en), b->bold);
+        double v = num_at(r, 0, TODO[k].col);
+        kefu_sheet_num(s, row, 1, v, v > 0 ? F->warn : NULL);
+    }
+    row++;
+    kefu_sheet_str(s, row, 0, KL("排班校验违规", "roster check violations"), b->bold);
+    if (PQgetisnull(r, 0, 9))
+        kefu_sheet_str(s, row++, 1, KL("本月未校验", "not checked this month"), NULL);
+    else
+        kefu_sheet_num(s, row++, 1, num_at(r, 0, 9), NULL);
+    kefu_sheet_str(s, row, 0, KL("排班遵从率", "schedule adherence"), b->bold);
+    if (PQgetisnull(r, 0, 10))
+        kefu_sheet_str(s, row++, 1, KL("本月未计算", "not computed this month"), NULL);
+    else
+        kefu_sheet_num(s, row++, 1, num_at(r, 0, 10), b->pct2);
+    row++;
+    kefu_sheet_str(
+        s, row++, 0,
+        KL("扣款合计 = 旷工扣款（已确认）+ 请假扣款 + 罚款；待确认扣款确认前不计入。金额单位：元。",
+           "total deductions = absence deductions (confirmed) + leave deductions + "
+           "fines; deductions awaiting confirmation are not counted until confirmed. "
+           "Yuan."),
+        b->note);
+    row++;
+    kefu_sheet_signatures(s, row, 0);
+    kefu_print pr = {.portrait = 1, .one_page = 1, .header_right = M->header_right};
+    kefu_sheet_print(s, &pr);
+    kefu_sheet_cap(s, 0, 30);
+    PQclear(r);
+    return KEFU_OK;
 }
 
 /* ---- 考勤表 the grid ----------------------------------------------------------- */
@@ -549,9 +734,9 @@ static kefu_status write_grid(kefu_book *b, const ab_formats *F, PGconn *c, cons
            "blank = no roster row that day. Totals come from the monthly totals; missing "
            "punches include confirmed ones."),
         b->note);
+    kefu_sheet_signatures(s, row + 2, 0);
 
-    print_setup(s, 1, 2);
-    worksheet_activate(s->ws);
+    print_setup(s, M, 1, 2, 2);
     st = KEFU_OK;
 done:
     PQclear(days);
@@ -594,7 +779,7 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
         {"早退次数", "early leaves", MQ_EARLY_N, K_INT},
         {"早退分钟", "early minutes", MQ_EARLY_MIN, K_INT},
         {"旷工天数", "absence days", MQ_ABS_D, K_DEC1},
-        {"旷工扣款", "absence deduction", MQ_ABS_DED, K_MONEY},
+        {"旷工扣款（已确认）", "absence deduction (confirmed)", MQ_ABS_DED, K_MONEY},
         {"请假天数", "leave days", MQ_LEAVE_D, K_DEC1},
         /* the leave types of the month go here */
         {"请假工资", "leave pay", MQ_LEAVE_PAY, K_MONEY},
@@ -616,6 +801,9 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
          "maternity allowance (paid by social insurance, not payroll)", MQ_MATERNITY, K_MONEY},
         {"调休余额（小时）", "comp-time balance (hours)", MQ_COMP_BAL, K_HOURS},
         {"请假复核标记 (A12)", "leave flags to review (A12)", MQ_LEAVE_FLAGS, K_INT},
+        /* at the right, so the columns payroll reads keep their place */
+        {"待确认扣款（未计入）", "deductions awaiting confirmation (not counted)", MQ_PENDING,
+         K_MONEY},
     };
     enum { LEAVE_AFTER = 10 }; /* index in COLS of 请假天数 */
     kefu_sheet *s;
@@ -679,7 +867,7 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
         }
     worksheet_set_row(s->ws, 1, 30, NULL);
     worksheet_freeze_panes(s->ws, 2, 3);
-    print_setup(s, 1, 1);
+    print_setup(s, M, 1, 1, 3);
 
     lxw_row_t row = 2;
     for (int i = 0; i < nm; i++, row++) {
@@ -709,9 +897,13 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
         worksheet_autofilter(s->ws, 1, 0, (lxw_row_t)(nemp + 1), last);
     row++;
     static const kefu_label NOTES[] = {
-        {"扣款合计 = 旷工扣款 + 请假扣款 + 罚款；金额单位：元，逐行四舍五入到分，合计为各行之和。",
-         "total deductions = absence deduction + leave deduction + fines; yuan, each line rounded "
-         "half-up to 0.01 once, totals are sums of the lines."},
+        {"扣款合计 = 旷工扣款（已确认）+ 请假扣款 + "
+         "罚款；金额单位：元，逐行四舍五入到分，合计为各行之和。"
+         "待主管确认的漏打卡扣款单列（最右列），确认前不扣。",
+         "total deductions = absence deduction (confirmed) + leave deduction + fines; yuan, each "
+         "line rounded half-up to 0.01 once, totals are sums of the lines. Deductions of missing "
+         "punches awaiting a supervisor are shown apart (last column), not deducted until "
+         "confirmed."},
         {"日工资 = (基本工资 + 绩效工资) ÷ 计薪天数；小时工资 = 日工资 ÷ 8；当月扣款不超过基本工资 "
          "+ 绩效工资。",
          "day rate = (base + performance wage) ÷ pay divisor days; hourly rate = day rate ÷ 8; a "
@@ -739,6 +931,7 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
     };
     for (size_t i = 0; i < NELEM(NOTES); i++)
         kefu_sheet_str(s, row++, 0, kefu_label_pick(NOTES[i].zh, NOTES[i].en), b->note);
+    kefu_sheet_signatures(s, row + 1, 0);
     st = KEFU_OK;
 done:
     free(cell);
@@ -747,6 +940,12 @@ done:
 }
 
 /* ---- 处罚台账 penalty ledger ------------------------------------------------------ */
+
+/* Counted in the month's totals: not pending a supervisor, not withdrawn, not void. */
+static int counted(const char *status) {
+    return strcmp(status, "pending") != 0 && strcmp(status, "withdrawn") != 0 &&
+           strcmp(status, "void") != 0;
+}
 
 static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M,
                                 const PGresult *mon) {
@@ -764,64 +963,115 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
     kefu_status st = month_sheet(b, M, "处罚台账", "Penalty ledger", &s);
     if (st != KEFU_OK)
         return st;
+    /* Lines in the order of the other sheets (rn of the month's employees),
+     * then lines of employees without attendance rows. */
     st = kefu_db_query(
         c,
+        EMPS_CTE
         "SELECT l.emp_id, coalesce(e.name, ''), coalesce(e.group_name, ''), "
         "to_char(l.date, 'YYYY-MM-DD'), l.rule_id, CASE WHEN $3 = 'en' THEN l.evidence_en ELSE "
-        "l.evidence END, l.fine, l.points, l.deduction, "
-        "l.status, l.source FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
-        "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
-        "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
-        "l.rule_id COLLATE \"C\", l.source COLLATE \"C\", l.line_key COLLATE \"C\"",
+        "l.evidence END, l.fine, l.points, l.deduction, l.status, l.source, coalesce(o.rn, 0) "
+        "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
+        "AND e.emp_id = l.emp_id LEFT JOIN emps o ON o.emp_id = l.emp_id "
+        "WHERE l.centre = $1 AND l.month = $2::date "
+        "ORDER BY o.rn IS NULL, o.rn, kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\", "
+        "l.emp_id COLLATE \"C\", l.date, l.rule_id COLLATE \"C\", l.source COLLATE \"C\", "
+        "l.line_key COLLATE \"C\"",
         3, M->params3, &res);
     if (st != KEFU_OK)
         return st;
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
     kefu_sheet_cap(s, 6, 60);
     worksheet_freeze_panes(s->ws, 2, 2);
-    print_setup(s, 1, 1);
+    print_setup(s, M, 1, 1, 1);
 
-    /* Lines, a subtotal after each employee, the grand total. */
+    /* Per employee (the monthly rows' order): the lines, the A12 leave
+     * deduction as a line of its own (it is withheld wage too, in 月度汇总),
+     * the subtotal of what counts, the pending lines apart. */
+    int nm = PQntuples(mon), nr = PQntuples(res), i = 0;
     lxw_row_t row = 2;
-    long long sub_fine = 0, sub_ded = 0, tot_fine = 0, tot_ded = 0;
-    long sub_pts = 0, tot_pts = 0;
-    int nr = PQntuples(res);
-    for (int i = 0; i < nr; i++, row++) {
-        const char *emp = PQgetvalue(res, i, 0);
-        kefu_sheet_str(s, row, 0, emp, NULL);
-        kefu_sheet_str(s, row, 1, PQgetvalue(res, i, 1), NULL);
-        kefu_sheet_str(s, row, 2, PQgetvalue(res, i, 2), NULL);
-        kefu_sheet_date(s, row, 3, date_at(res, i, 3), NULL);
-        kefu_sheet_str(s, row, 4, PQgetvalue(res, i, 4), NULL);
-        kefu_sheet_str(s, row, 5, rule_name(PQgetvalue(res, i, 4)), NULL);
-        kefu_sheet_str(s, row, 6, PQgetvalue(res, i, 5), b->wrap);
-        kefu_sheet_num(s, row, L_FINE, num_at(res, i, 6), F->money);
-        kefu_sheet_num(s, row, L_POINTS, num_at(res, i, 7), NULL);
-        kefu_sheet_num(s, row, L_DED, num_at(res, i, 8), F->money);
-        kefu_sheet_str(s, row, 10, status_label(PQgetvalue(res, i, 9)), NULL);
-        kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
-        if (strcmp(PQgetvalue(res, i, 9), "void") != 0) { /* a void line counts for nothing */
-            sub_fine += fen_at(res, i, 6);
-            sub_pts += atol(PQgetvalue(res, i, 7));
-            sub_ded += fen_at(res, i, 8);
+    long long tot_fine = 0, tot_ded = 0, tot_pend = 0;
+    long tot_pts = 0, npend = 0;
+    for (int k = 0; k <= nm && (k < nm || i < nr); k++) {
+        int rn = 0;
+        const char *emp = NULL, *name = "";
+        long long leave = 0;
+        if (k < nm) {
+            if (atoi(PQgetvalue(mon, k, MQ_TOTAL)) != 0)
+                continue;
+            rn = atoi(PQgetvalue(mon, k, MQ_RN));
+            emp = PQgetvalue(mon, k, MQ_EMP);
+            name = PQgetvalue(mon, k, MQ_NAME);
+            leave = fen_at(mon, k, MQ_LEAVE_DED);
+        } else {
+            emp = PQgetvalue(res, i, 0); /* an employee without attendance rows */
+            name = PQgetvalue(res, i, 1);
         }
-        if (i + 1 == nr || strcmp(emp, PQgetvalue(res, i + 1, 0)) != 0) {
-            char label[96];
+        long long sub_fine = 0, sub_ded = 0, pend = 0;
+        long sub_pts = 0, lines = 0;
+        for (; i < nr && (k < nm ? atoi(PQgetvalue(res, i, 11)) == rn
+                                 : strcmp(PQgetvalue(res, i, 0), emp) == 0);
+             i++, row++) {
+            const char *status = PQgetvalue(res, i, 9);
+            kefu_sheet_str(s, row, 0, PQgetvalue(res, i, 0), NULL);
+            kefu_sheet_str(s, row, 1, PQgetvalue(res, i, 1), NULL);
+            kefu_sheet_str(s, row, 2, PQgetvalue(res, i, 2), NULL);
+            kefu_sheet_date(s, row, 3, date_at(res, i, 3), NULL);
+            kefu_sheet_str(s, row, 4, PQgetvalue(res, i, 4), NULL);
+            kefu_sheet_str(s, row, 5, rule_name(PQgetvalue(res, i, 4)), NULL);
+            /* wrapped: a print keeps the whole evidence, the out-punch time too */
+            kefu_sheet_str(s, row, 6, PQgetvalue(res, i, 5), b->wrap);
+            kefu_sheet_num(s, row, L_FINE, num_at(res, i, 6), F->money);
+            kefu_sheet_num(s, row, L_POINTS, num_at(res, i, 7), NULL);
+            kefu_sheet_num(s, row, L_DED, num_at(res, i, 8), F->money);
+            kefu_sheet_str(s, row, 10, status_label(status), NULL);
+            kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
+            lines++;
+            if (counted(status)) {
+                sub_fine += fen_at(res, i, 6);
+                sub_pts += atol(PQgetvalue(res, i, 7));
+                sub_ded += fen_at(res, i, 8);
+            } else if (strcmp(status, "pending") == 0) {
+                pend += fen_at(res, i, 8);
+                npend++;
+            }
+        }
+        if (leave > 0) {
+            kefu_sheet_str(s, row, 0, emp, NULL);
+            kefu_sheet_str(s, row, 1, name, NULL);
+            kefu_sheet_str(s, row, 4, "A12", NULL);
+            kefu_sheet_str(s, row, 5, rule_name("A12"), NULL);
+            kefu_sheet_str(s, row, 6,
+                           KL("请假扣款（见月度汇总、请假天数与系数）",
+                              "leave deduction (see Monthly totals: leave days and factors)"),
+                           b->wrap);
+            kefu_sheet_num(s, row, L_DED, (double)leave / 100, F->money);
+            sub_ded += leave;
             row++;
-            snprintf(label, sizeof label, KL("%s %s 小计", "%s %s subtotal"), emp,
-                     PQgetvalue(res, i, 1));
-            total_label(s, row, 0, L_LAST, label);
-            kefu_sheet_num(s, row, L_FINE, (double)sub_fine / 100, F->money_t);
-            kefu_sheet_num(s, row, L_POINTS, (double)sub_pts, b->total_int);
-            kefu_sheet_num(s, row, L_DED, (double)sub_ded / 100, F->money_t);
-            tot_fine += sub_fine;
-            tot_pts += sub_pts;
-            tot_ded += sub_ded;
-            sub_fine = sub_ded = 0;
-            sub_pts = 0;
+            lines++;
         }
+        if (!lines)
+            continue;
+        total_label(s, row, 0, L_LAST, "");
+        kefu_sheet_strf(s, row, 0, b->total, KL("%s %s 小计", "%s %s subtotal"), emp, name);
+        kefu_sheet_num(s, row, L_FINE, (double)sub_fine / 100, F->money_t);
+        kefu_sheet_num(s, row, L_POINTS, (double)sub_pts, b->total_int);
+        kefu_sheet_num(s, row, L_DED, (double)sub_ded / 100, F->money_t);
+        row++;
+        if (pend > 0) {
+            kefu_sheet_strf(s, row++, 0, b->note,
+                            KL("%s 待主管确认的扣款 %.2f 元，确认前不计入",
+                               "%s: %.2f yuan of deductions await a supervisor and are not "
+                               "counted yet"),
+                            emp, (double)pend / 100);
+        }
+        row++;
+        tot_fine += sub_fine;
+        tot_pts += sub_pts;
+        tot_ded += sub_ded;
+        tot_pend += pend;
     }
-    if (nr == 0)
+    if (nr == 0 && row == 2)
         kefu_sheet_str(s, row++, 0, KL("本月没有台账记录", "no ledger lines this month"), b->note);
     total_label(s, row, 0, L_LAST, KL("合计", "total"));
     kefu_sheet_num(s, row, L_FINE, (double)tot_fine / 100, F->money_t);
@@ -829,32 +1079,60 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
     kefu_sheet_num(s, row, L_DED, (double)tot_ded / 100, F->money_t);
     row += 2;
 
-    /* The check payroll relies on: ledger fines = the monthly fines total. */
-    int nm = PQntuples(mon);
-    long long mfines = nm > 0 ? fen_at(mon, nm - 1, MQ_FINES) : 0;
-    char line[256];
-    if (mfines == tot_fine) {
+    /* The check payroll relies on: fines + deductions of the ledger = the
+     * monthly total deductions (absence + leave deductions + fines). */
+    long long mtot = nm > 0 ? fen_at(mon, nm - 1, MQ_DEDUCT) : 0;
+    long long mpend = 0, afine = 0, aded = 0;
+    char line[320];
+    /* only the attendance lines: 月度汇总 knows nothing of the other sources */
+    for (int k = 0; k < nr; k++) {
+        const char *status = PQgetvalue(res, k, 9);
+        if (strcmp(PQgetvalue(res, k, 10), "attendance") != 0)
+            continue;
+        if (strcmp(status, "pending") == 0)
+            mpend += fen_at(res, k, 8);
+        else if (counted(status)) {
+            afine += fen_at(res, k, 6);
+            aded += fen_at(res, k, 8);
+        }
+    }
+    for (int k = 0; k < nm; k++)
+        if (atoi(PQgetvalue(mon, k, MQ_TOTAL)) == 0)
+            aded += fen_at(mon, k, MQ_LEAVE_DED);
+    /* 月度汇总's total leaves the deductions awaiting a supervisor out, as the
+     * subtotals here do */
+    if (afine + aded == mtot) {
         snprintf(line, sizeof line,
-                 KL("核对：台账罚款合计 %.2f 元 = 月度汇总罚款合计 %.2f 元",
-                    "check: ledger fines %.2f yuan = monthly fines total %.2f yuan"),
-                 (double)tot_fine / 100, (double)mfines / 100);
+                 KL("核对：考勤台账罚款 %.2f + 扣款（含请假）%.2f = 月度汇总扣款合计 %.2f "
+                    "元；待确认扣款 %.2f 元单列",
+                    "check: attendance fines %.2f + deductions (leave included) %.2f = monthly "
+                    "total deductions %.2f yuan; %.2f yuan awaiting confirmation shown apart"),
+                 (double)afine / 100, (double)aded / 100, (double)mtot / 100, (double)mpend / 100);
         kefu_sheet_str(s, row++, 0, line, b->note);
     } else {
-        snprintf(
-            line, sizeof line,
-            KL("不一致：台账罚款合计 %.2f 元 ≠ 月度汇总罚款合计 %.2f 元（台账含其他来源的行？）",
-               "mismatch: ledger fines %.2f yuan ≠ monthly fines total %.2f yuan (lines of "
-               "another source in the ledger?)"),
-            (double)tot_fine / 100, (double)mfines / 100);
+        snprintf(line, sizeof line,
+                 KL("不一致：考勤台账罚款 %.2f + 扣款（含请假）%.2f ≠ 月度汇总扣款合计 %.2f "
+                    "元（有已撤销的考勤行？待确认扣款 %.2f 元）",
+                    "mismatch: attendance fines %.2f + deductions (leave included) %.2f ≠ monthly "
+                    "total deductions %.2f yuan (withdrawn attendance lines? %.2f yuan awaiting "
+                    "confirmation)"),
+                 (double)afine / 100, (double)aded / 100, (double)mtot / 100, (double)mpend / 100);
         kefu_sheet_str(s, row++, 0, line, F->warn);
-        kefu_warn("%s", line);
     }
-    kefu_sheet_str(s, row++, 0,
-                   KL("扣款为旷工扣除的工资（A4–A6/A9），不是罚款；申诉期 3 天，一周内答复。",
-                      "deductions are wages withheld for absences (A4–A6/A9), not fines; appeals "
-                      "within 3 days, answered within a week."),
-                   b->note);
+    kefu_sheet_str(
+        s, row++, 0,
+        KL("扣款为旷工和请假扣除的工资（A4–A6/A9、A12），不是罚款；待审核的行（A8、可确认的"
+           "漏打卡）确认前单列、不计入小计；已撤销、作废的行不计。申诉期 3 天，一周内答复。",
+           "deductions are wages withheld for absences and leave (A4–A6/A9, A12), not "
+           "fines; lines pending review (A8, missing punches that may still be "
+           "confirmed) are shown apart and not in the subtotals until confirmed; "
+           "withdrawn and void lines count for nothing. Appeals within 3 days, "
+           "answered within a week."),
+        b->note);
+    row++;
+    kefu_sheet_signatures(s, row, 0);
     PQclear(res);
+    (void)tot_pend;
     return KEFU_OK;
 }
 
@@ -883,7 +1161,8 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "FROM kefu.attendance_daily d LEFT JOIN kefu.employees e ON e.centre = d.centre "
              "AND e.emp_id = d.emp_id WHERE d.centre = $1 AND d.month = $2::date "
              "AND d.missing_punch AND NOT d.confirmed "
-             "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", d.emp_id COLLATE \"C\", "
+             "ORDER BY kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\", d.emp_id "
+             "COLLATE \"C\", "
              "d.work_date",
              2, M->params, &miss)) != KEFU_OK)
         goto done;
@@ -894,7 +1173,8 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "u.known_employee FROM kefu.attendance_unmatched u LEFT JOIN kefu.employees e "
              "ON e.centre = u.centre AND e.emp_id = u.emp_id AND u.known_employee "
              "WHERE u.centre = $1 AND u.month = $2::date "
-             "ORDER BY u.known_employee DESC, coalesce(e.group_name, '') COLLATE \"C\", "
+             "ORDER BY u.known_employee DESC, kefu.natural_key(coalesce(e.group_name, '')) COLLATE "
+             "\"C\", "
              "u.emp_id COLLATE \"C\", u.punched_at, u.device COLLATE \"C\"",
              2, M->params, &unm)) != KEFU_OK)
         goto done;
@@ -907,7 +1187,8 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
              "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
              "AND (l.rule_id = 'A7' OR (l.rule_id = 'A9' AND l.line_key LIKE '%:review')) "
-             "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
+             "ORDER BY kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\", l.emp_id "
+             "COLLATE \"C\", l.date, "
              "l.rule_id COLLATE \"C\", l.line_key COLLATE \"C\"",
              3, M->params3, &rev)) != KEFU_OK)
         goto done;
@@ -925,7 +1206,8 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "AND e.emp_id = l.emp_id LEFT JOIN kefu.adherence_a8 a ON a.centre = l.centre "
              "AND a.month = l.month AND a.emp_id = l.emp_id AND a.work_date = l.date "
              "WHERE l.centre = $1 AND l.month = $2::date AND l.rule_id = 'A8' "
-             "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
+             "ORDER BY kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\", l.emp_id "
+             "COLLATE \"C\", l.date, "
              "l.source COLLATE \"C\"",
              3, M->params3, &a8)) != KEFU_OK)
         goto done;
@@ -938,7 +1220,8 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
              "FROM kefu.ledger l LEFT JOIN kefu.employees e ON e.centre = l.centre "
              "AND e.emp_id = l.emp_id WHERE l.centre = $1 AND l.month = $2::date "
              "AND l.rule_id = 'A12' "
-             "ORDER BY coalesce(e.group_name, '') COLLATE \"C\", l.emp_id COLLATE \"C\", l.date, "
+             "ORDER BY kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\", l.emp_id "
+             "COLLATE \"C\", l.date, "
              "l.line_key COLLATE \"C\", l.source COLLATE \"C\"",
              3, M->params3, &a12)) != KEFU_OK)
         goto done;
@@ -946,7 +1229,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
     kefu_sheet_cap(s, 7, 60);
     worksheet_freeze_panes(s->ws, 2, 1);
-    print_setup(s, 1, 1);
+    print_setup(s, M, 1, 1, 1);
     lxw_row_t row = 2;
     char t[256], d[384];
     const char *kind = KL("漏打卡待确认", "missing punch to confirm");
@@ -993,13 +1276,12 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
     }
     kind = KL("解除劳动合同审查", "dismissal review");
     for (int i = 0; i < PQntuples(rev); i++, row++) {
-        snprintf(d, sizeof d, "%s %s", PQgetvalue(rev, i, 4), PQgetvalue(rev, i, 5));
         kefu_sheet_str(s, row, 0, kind, NULL);
         kefu_sheet_str(s, row, 1, PQgetvalue(rev, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(rev, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(rev, i, 2), NULL);
         kefu_sheet_date(s, row, 4, date_at(rev, i, 3), NULL);
-        kefu_sheet_str(s, row, 7, d, b->wrap);
+        kefu_sheet_strf(s, row, 7, b->wrap, "%s %s", PQgetvalue(rev, i, 4), PQgetvalue(rev, i, 5));
         kefu_sheet_str(s, row, 8, status_label(PQgetvalue(rev, i, 6)), NULL);
     }
     kind = KL("A8 人工考勤记录", "A8 manual attendance record");
@@ -1051,6 +1333,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
                       "or multiple birth or a grandparent's death is not in the data: HR checks); "
                       "after a supervisor confirms a missing punch, run kefu attendance again."),
                    b->note);
+    kefu_sheet_signatures(s, row + 2, 0);
     st = KEFU_OK;
 done:
     PQclear(miss);
@@ -1063,7 +1346,7 @@ done:
 
 /* ---- 排班校验 roster check ---------------------------------------------------------- */
 
-static kefu_status write_roster(kefu_book *b, PGconn *c, const ab_month *M) {
+static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M) {
     static const kefu_label H[] = {
         {"序号", "no."},        {"规则", "rule"},   {"规则名称", "rule name"},
         {"检查项", "check"},    {"工号", "emp id"}, {"姓名", "name"},
@@ -1113,8 +1396,19 @@ static kefu_status write_roster(kefu_book *b, PGconn *c, const ab_month *M) {
                  : "");
     kefu_sheet_str(s, 1, 0, line, b->bold);
     lxw_row_t row = 2;
-    if (*PQgetvalue(run, 0, 3))
-        kefu_sheet_str(s, row++, 0, PQgetvalue(run, 0, 3), b->note);
+    /* What could not be checked. kefu.roster_check_run.notes is English; the
+     * Chinese book says the same from the run's own facts. */
+    if (kefu_current_lang == KEFU_LANG_EN) {
+        if (*PQgetvalue(run, 0, 3))
+            kefu_sheet_str(s, row++, 0, PQgetvalue(run, 0, 3), b->note);
+    } else {
+        if (PQgetisnull(run, 0, 4))
+            kefu_sheet_str(
+                s, row++, 0,
+                "R6：没有全部技能组（'*'）的时段话务预测，未检查时段人力覆盖与高峰抽调。", b->note);
+        kefu_sheet_str(s, row++, 0,
+                       "R1：没有例外审批数据，连续上班 6–7 天一律列为“须经批准的例外”。", b->note);
+    }
     lxw_row_t hrow = row++;
     kefu_sheet_headers(s, hrow, 0, H, NELEM(H));
     kefu_sheet_cap(s, 12, 70);
@@ -1124,14 +1418,14 @@ static kefu_status write_roster(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_num(s, row, 0, num_at(res, i, 0), NULL);
         kefu_sheet_str(s, row, 1, PQgetvalue(res, i, 1), NULL);
         kefu_sheet_str(s, row, 2, rule_name(PQgetvalue(res, i, 1)), NULL);
-        kefu_sheet_str(s, row, 3, PQgetvalue(res, i, 2), NULL);
+        kefu_sheet_str(s, row, 3, check_label(PQgetvalue(res, i, 2)), NULL);
         kefu_sheet_str(s, row, 4, PQgetvalue(res, i, 3), NULL);
         kefu_sheet_str(s, row, 5, PQgetvalue(res, i, 4), NULL);
         kefu_sheet_date(s, row, 6, date_at(res, i, 5), NULL);
         kefu_sheet_date(s, row, 7, date_at(res, i, 6), NULL);
         kefu_sheet_str(s, row, 8, PQgetvalue(res, i, 7), NULL);
-        kefu_sheet_num(s, row, 9, num_at(res, i, 8), NULL);
-        kefu_sheet_num(s, row, 10, num_at(res, i, 9), NULL);
+        kefu_sheet_num(s, row, 9, num_at(res, i, 8), F->money);
+        kefu_sheet_num(s, row, 10, num_at(res, i, 9), F->money);
         kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
         kefu_sheet_str(s, row, 12, kefu_label_pick(PQgetvalue(res, i, 11), PQgetvalue(res, i, 12)),
                        b->wrap);
@@ -1140,6 +1434,7 @@ static kefu_status write_roster(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_str(s, row++, 0, KL("未发现违规", "no violations"), b->note);
     else
         worksheet_autofilter(s->ws, hrow, 0, (lxw_row_t)(row - 1), (lxw_col_t)(NELEM(H) - 1));
+    print_setup(s, M, hrow, hrow, 1);
     st = KEFU_OK;
 done:
     PQclear(run);
@@ -1192,7 +1487,8 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
              "''), " ADH_SUMS
              "FROM kefu.adherence_daily a LEFT JOIN kefu.employees e ON e.centre = a.centre "
              "AND e.emp_id = a.emp_id WHERE a.centre = $1 AND a.month = $2::date "
-             "GROUP BY a.emp_id ORDER BY coalesce(min(e.group_name), '') COLLATE \"C\", "
+             "GROUP BY a.emp_id ORDER BY kefu.natural_key(coalesce(min(e.group_name), '')) COLLATE "
+             "\"C\", "
              "a.emp_id COLLATE \"C\"",
              2, M->params, &ag)) != KEFU_OK)
         goto done;
@@ -1203,7 +1499,7 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
              "FROM kefu.adherence_daily a LEFT JOIN kefu.employees e ON e.centre = a.centre "
              "AND e.emp_id = a.emp_id WHERE a.centre = $1 AND a.month = $2::date "
              "GROUP BY GROUPING SETS ((coalesce(e.group_name, '')), ()) "
-             "ORDER BY 1, coalesce(e.group_name, '') COLLATE \"C\"",
+             "ORDER BY 1, kefu.natural_key(coalesce(e.group_name, '')) COLLATE \"C\"",
              2, M->params, &gr)) != KEFU_OK)
         goto done;
 #undef ADH_SUMS
@@ -1290,6 +1586,7 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
         b->note);
     st = KEFU_OK;
 done:
+    print_setup(s, M, 0, 0, 1);
     PQclear(kpi);
     PQclear(ag);
     PQclear(gr);
@@ -1312,6 +1609,8 @@ static kefu_status parse_month(const char *month, ab_month *M) {
     kefu_format_date(M->first_day, M->first);
     snprintf(M->context, sizeof M->context, KL("%d 年 %d 月 · 中心 %s", "%04d-%02d · centre %s"), y,
              m, CENTRE);
+    snprintf(M->header_right, sizeof M->header_right, KL("考勤 %04d-%02d", "attendance %04d-%02d"),
+             y, m);
     M->params[0] = M->params3[0] = CENTRE;
     M->params[1] = M->params3[1] = M->first;
     M->params3[2] = KL("zh", "en");
@@ -1363,11 +1662,12 @@ kefu_status kefu_report_attendance(const kefu_db_opts *db, const char *month, co
     if ((st = kefu_book_open(&book, path, &props, 0)) != KEFU_OK)
         goto done;
     if ((st = add_formats(&book, &F)) != KEFU_OK ||
+        (st = write_summary(&book, &F, c, &M, mon)) != KEFU_OK ||
         (st = write_grid(&book, &F, c, &M, mon)) != KEFU_OK ||
         (st = write_monthly(&book, &F, c, &M, mon)) != KEFU_OK ||
         (st = write_ledger(&book, &F, c, &M, mon)) != KEFU_OK ||
         (st = write_review(&book, c, &M)) != KEFU_OK ||
-        (st = write_roster(&book, c, &M)) != KEFU_OK ||
+        (st = write_roster(&book, &F, c, &M)) != KEFU_OK ||
         (st = write_adherence(&book, &F, c, &M)) != KEFU_OK)
         goto done;
     if ((st = kefu_db_exec(c, "COMMIT")) != KEFU_OK)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -92,7 +93,20 @@ static double number_width(double v, const lxw_format *f) {
     double ip = fabs(v) >= 1 ? floor(log10(fabs(v))) + 1 : 1;
     if (strchr(nf, ','))
         n += (int)((ip - 1) / 3);
-    return n + pct;
+    /* Literal text of the format's first section ("+0.0\" pp\"") shows too. */
+    double lit = 0;
+    for (const char *q = nf; *q && *q != ';'; q++) {
+        if (*q != '"')
+            continue;
+        const char *e = strchr(q + 1, '"');
+        if (!e)
+            break;
+        char tmp2[64];
+        snprintf(tmp2, sizeof tmp2, "%.*s", (int)(e - q - 1), q + 1);
+        lit += kefu_text_width(tmp2);
+        q = e;
+    }
+    return n + pct + lit + (nf[0] == '+' ? 1 : 0);
 }
 
 static kefu_status grow_cols(kefu_sheet *s, lxw_col_t col) {
@@ -140,11 +154,34 @@ void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *tex
         note_width(s, col, w);
 }
 
+void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f, const char *fmt,
+                     ...) {
+    char *t = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&t, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    kefu_sheet_str(s, row, col, t, f);
+    free(t);
+}
+
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
     if (isnan(v) || isinf(v))
         return;
     note_err(s, worksheet_write_number(s->ws, row, col, v, f));
     note_width(s, col, number_width(v, f));
+}
+
+void kefu_sheet_formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *formula,
+                        double cached, lxw_format *f) {
+    if (isnan(cached) || isinf(cached))
+        cached = 0;
+    note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
+    note_width(s, col, number_width(cached, f) + 1);
 }
 
 void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, lxw_format *f) {

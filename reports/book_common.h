@@ -101,6 +101,10 @@ void kefu_book_discard(kefu_book *b);
 /* ---- cell writers: record widths; errors are kept in s->err -------------- */
 
 void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f);
+/* A text cell from a printf format, built in an allocated string: no fixed
+ * buffer can cut a long text (or a UTF-8 character) short. */
+void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f, const char *fmt,
+                     ...) __attribute__((format(printf, 5, 6)));
 /* NAN writes nothing (an empty cell). */
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f);
 /* A date cell from days since 1970-01-01 (f NULL = the book's date format). */
@@ -108,6 +112,11 @@ void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, 
 /* Headings of the current language in one row from col0 on, header format. */
 void kefu_sheet_headers(kefu_sheet *s, lxw_row_t row, lxw_col_t col0, const kefu_label *h,
                         size_t n);
+/* A formula with its cached result (shown by readers that do not recalculate,
+ * and what makes the bytes independent of the reader); the column is widened
+ * to the result as f shows it. */
+void kefu_sheet_formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *formula,
+                        double cached, lxw_format *f);
 /* Limit a column's fitted width (e.g. wrapped long text). */
 void kefu_sheet_cap(kefu_sheet *s, lxw_col_t col, double max_width);
 

@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 SECS=${1:-${FUZZ_SECONDS:-60}}
 PAR=${FUZZ_PARALLEL:-1}
-NAMES=${FUZZ_NAMES:-"csv feed queue_log attlog ts phone"}
+NAMES=${FUZZ_ONLY:-"csv feed queue_log attlog ts phone"}
 B=build-fuzz
 one() {
     n=$1

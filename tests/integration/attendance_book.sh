@@ -69,7 +69,7 @@ if [ "$have_py" -eq 1 ]; then
     X="$WORK/att.dump"
     "$PY" "$CHECK" "$B" > "$X"; rc=$?
     check_eq "$rc" 0 "xlsx_check reads the workbook"
-    check_eq "$(sheets "$X")" "考勤表,月度汇总,处罚台账,待复核,排班校验,遵从度" "sheet names"
+    check_eq "$(sheets "$X")" "摘要,考勤表,月度汇总,处罚台账,待复核,排班校验,遵从度" "sheet names"
     check_eq "$(field "$X" prop created)" "2025-10-01T00:00:00" "created = first day of the month"
     check_eq "$(field "$X" prop title)" "考勤表 2025-10" "title property"
 
@@ -107,11 +107,14 @@ if [ "$have_py" -eq 1 ]; then
     M=月度汇总
     check_eq "$(cell "$X" $M O2)/$(cell "$X" $M P2)" "年休假天数/病假天数" "leave types of the month as columns"
     check_eq "$(cell "$X" $M A8)" "合计（5 人）" "totals row label"
-    # absence deduction (attendance.sh): 1001 6350/21.75 = 291.95; 1002 103.45 + 206.90
-    # = 310.35; 1004 3000/21.75 = 137.93; 1005 3000/21.75/2 = 68.97 -> 291.95 + 310.35
-    # + 137.93 + 68.97 = 809.20
-    check_eq "$(cell "$X" $M M3)/$(cell "$X" $M M4)/$(cell "$X" $M M5)/$(cell "$X" $M M6)/$(cell "$X" $M M7)/$(cell "$X" $M M8)" "291.95/310.35/0/137.93/68.97/809.2" "absence deductions and total"
-    check_eq "$(colsum "$X" $M M 3 7)" "809.20" "absence deduction total = sum of rows"
+    # absence deduction (attendance.sh): 1001 6350/21.75 = 291.95; 1002 103.45 + 206.90;
+    # 1004 3000/21.75 = 137.93; 1005 3000/21.75/2 = 68.97. The unconfirmed missing
+    # punches (1002's 103.45, 1005's 68.97) await a supervisor: not deducted yet, in the
+    # last column. Confirmed: 291.95 + 206.90 + 137.93 = 636.78
+    check_eq "$(cell "$X" $M M3)/$(cell "$X" $M M4)/$(cell "$X" $M M5)/$(cell "$X" $M M6)/$(cell "$X" $M M7)/$(cell "$X" $M M8)" "291.95/206.9/0/137.93/0/636.78" "absence deductions and total"
+    check_eq "$(colsum "$X" $M M 3 7)" "636.78" "absence deduction total = sum of rows"
+    # pending 103.45 + 68.97 = 172.42
+    check_eq "$(cell "$X" $M AH2)/$(cell "$X" $M AH4)/$(cell "$X" $M AH7)/$(cell "$X" $M AH8)" "待确认扣款（未计入）/103.45/68.97/172.42" "deductions awaiting confirmation apart"
     check_eq "$(numfmt "$X" $M M8)" "#,##0.00" "money format"
     # leave pay: 1002 sick 4500 × 0.4 / 21.75 = 82.76; 1004 annual 3000 / 21.75 = 137.93
     # -> 220.69; leave deduction: 1002 4500 × 0.6 / 21.75 = 124.14
@@ -122,8 +125,8 @@ if [ "$have_py" -eq 1 ]; then
     check_eq "$(cell "$X" $M S5)/$(cell "$X" $M S8)" "1/1" "small night of 1003"
     check_eq "$(cell "$X" $M Y3)/$(cell "$X" $M Y8)/$(colsum "$X" $M Y 3 7)" "30/30/30.00" "fines: 10 + 20 yuan of 1001"
     check_eq "$(cell "$X" $M Z3)/$(cell "$X" $M Z8)" "9/9" "points: 2 + 2 + 5"
-    # total deductions: 809.20 + 124.14 + 30.00 = 963.34
-    check_eq "$(cell "$X" $M AA8)/$(colsum "$X" $M AA 3 7)" "963.34/963.34" "total deductions = sum"
+    # total deductions: 636.78 + 124.14 + 30.00 = 790.92
+    check_eq "$(cell "$X" $M AA8)/$(colsum "$X" $M AA 3 7)" "790.92/790.92" "total deductions = sum"
     # 1001: 9 + 10 + 13 + 14 + 15 -> 5 scheduled days, 5 × 8 = 40 h
     check_eq "$(cell "$X" $M D3)/$(cell "$X" $M E3)" "5/40" "1001 scheduled days and hours"
     # scheduled days: 1001 5, 1002 4, 1003 3, 1004 1 (10-10 is a leave row), 1005 1 -> 14
@@ -152,13 +155,24 @@ if [ "$have_py" -eq 1 ]; then
     tot=$(find "$X" $L 合计 | sed 's/^A//')
     check_eq "$(cell "$X" $L H$tot)" 30 "ledger fines total (10 + 20)"
     check_eq "$(cell "$X" $L H$tot)" "$(cell "$X" $M Y8)" "ledger fines total = monthly fines total"
-    # points 2 + 2 + 5 = 9; deductions = the monthly absence deductions 809.20
-    check_eq "$(cell "$X" $L I$tot)/$(cell "$X" $L J$tot)" "9/809.2" "ledger points and deductions total"
+    # points 2 + 2 + 5 = 9; deductions counted: 1001 A4 291.95 + 1002 A6 206.90 + 1004 A9
+    # 137.93 = 636.78, and 1002's sick-leave deduction 124.14 -> 760.92. The unconfirmed
+    # missing punches (1002 10-13 103.45, 1005 10-31 68.97 = 172.42) await a supervisor:
+    # shown apart, not counted.
+    check_eq "$(cell "$X" $L I$tot)/$(cell "$X" $L J$tot)" "9/760.92" "ledger points and deductions total"
+    check_eq "$(q "SELECT string_agg(emp_id || ' ' || rule_id || ' ' || status, ', ' ORDER BY emp_id) FROM kefu.ledger WHERE status = 'pending' AND rule_id = 'A5'")" \
+        "1002 A5 pending, 1005 A5 pending" "unconfirmed missing punches are pending"
+    has "$X" 处罚台账 A '^1002 待主管确认的扣款 103.45 元，确认前不计入' "pending amount shown apart"
+    has "$X" 处罚台账 G '^请假扣款' "leave deduction in the employee's subtotal"
     check_eq "$(cell "$X" $L A3)/$(cell "$X" $L D3)/$(cell "$X" $L E3)/$(cell "$X" $L F3)" "1001/2025-10-09/A2/迟到早退次数与扣分" "first ledger line"
     has "$X" 处罚台账 A '^1001 甲 小计' "per-employee subtotal"
     sub=$(find "$X" $L "1001 甲 小计" | sed 's/^A//')
     check_eq "$(cell "$X" $L H$sub)/$(cell "$X" $L I$sub)" "30/9" "1001 subtotal"
-    has "$X" 处罚台账 A '^核对：台账罚款合计 30.00 元 = 月度汇总罚款合计 30.00 元' "check line"
+    # 1002: A6 206.90 counted + sick leave 124.14 = 331.04 (A5 103.45 pending)
+    sub=$(find "$X" $L "1002 乙 小计" | sed 's/^A//')
+    check_eq "$(cell "$X" $L J$sub)" "331.04" "1002 subtotal with the leave deduction"
+    # 30.00 + 760.92 = 790.92 = 月度汇总 扣款合计; 172.42 awaiting confirmation apart
+    has "$X" 处罚台账 A '^核对：考勤台账罚款 30.00 \+ 扣款（含请假）760.92 = 月度汇总扣款合计 790.92 元；待确认扣款 172.42 元单列' "check line"
     has "$X" 处罚台账 E '^A8' "A8 line listed"
 
     # -- 待复核: unconfirmed missing punches 1002 10-13 and 1005 10-31, the unmatched
@@ -191,14 +205,63 @@ if [ "$have_py" -eq 1 ]; then
     check_eq "$(cell "$X" $A B$grow)/$(cell "$X" $A K$grow)" "1/0.9848148148" "all-groups row"
 fi
 
+# ---- the book as users print it (issue: readable pages, the month on each, page
+# numbers, signatures, a summary, natural group order, no English in Chinese) ------
+if [ "$have_py" -eq 1 ]; then
+    P="$WORK/att.print"
+    "$PY" tests/tools/xlsx_print.py "$B" >"$P"
+    pr() { awk -F'\t' -v k="$2" -v s="$3" '$1 == k && $2 == s { $1 = ""; $2 = ""; sub(/^\t\t/, ""); print }' OFS='\t' "$1"; }
+    # 考勤表: 41 columns on two pages across with id, name and group repeated (one page
+    # across printed them at about 5 pt); 月度汇总's 33 columns on three
+    check_eq "$(pr "$P" setup 考勤表)" "landscape	2	0	9	\$2:\$3	\$A:\$C" "考勤表 on two pages across, names repeated"
+    check_eq "$(pr "$P" setup 月度汇总)" "landscape	3	0	9	\$2:\$2	\$A:\$C" "月度汇总 on three pages across, names repeated"
+    check_eq "$(pr "$P" setup 摘要 | cut -f1-4)" "portrait	1	1	9" "the summary on one portrait page"
+    check_eq "$(awk -F'\t' '$1 == "header" && $3 ~ /[|]考勤 2025-10$/' "$P" | wc -l | tr -d ' ')" 7 "the month in the header of every sheet"
+    check_eq "$(awk -F'\t' '$1 == "footer" && $3 ~ /第 &P 页，共 &N 页/' "$P" | wc -l | tr -d ' ')" 7 "page x of y on every sheet"
+    check_grep "^wrap	处罚台账	G3$" "$P" "ledger evidence wraps (the out-punch time is kept in print)"
+    check_eq "$(awk -F'\t' '$1 == "cell" && $4 == "制表：" { print $2 }' "$X" | tr '\n' ',')" "摘要,考勤表,月度汇总,处罚台账,待复核," "制表/审核 signature lines"
+    # 摘要: open month, divisor, the money, what still needs a person
+    check_eq "$(cell "$X" 摘要 B4)" "未月结：可能重算（kefu attendance --close 关闭）" "summary: not closed"
+    check_eq "$(cell "$X" 摘要 B5)/$(cell "$X" 摘要 B16)/$(cell "$X" 摘要 B17)/$(cell "$X" 摘要 B18)/$(cell "$X" 摘要 B19)/$(cell "$X" 摘要 B20)" \
+        "21.75/636.78/172.42/124.14/30/790.92" "summary: divisor, confirmed and pending deductions, leave, fines, total"
+    # missing punches to confirm 2 (1002, 1005), A8 pending 1 (1001 10-10), unmatched 1
+    check_eq "$(cell "$X" 摘要 B26)/$(cell "$X" 摘要 B27)/$(cell "$X" 摘要 B30)" "2/1/1" "summary: items to review"
+    # 排班校验: check names, not internal codes; value and limit as numbers with two decimals
+    has "$X" 排班校验 D '^月休息天数不足$' "check named in Chinese"
+    if awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^D[0-9]+$/ && $4 ~ /^r[0-9]_/ { f = 1 } END { exit !f }' "$X"; then bad "internal check codes shown"; else ok; fi
+    vrow=$(awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^J[0-9]+$/ && $4 ~ /^[0-9.]+$/ { sub(/^J/, "", $3); print $3; exit }' "$X")
+    check_eq "$(numfmt "$X" 排班校验 J$vrow)" "#,##0.00" "roster values with two decimals"
+    # no English sentence anywhere in the Chinese workbook (the R6 note used to be English)
+    if grep -q '^ascii' "$P"; then bad "English text in the Chinese workbook:"; grep '^ascii' "$P" | head; else ok; fi
+fi
+# natural group order: 一组, 二组, 三组, ..., 十组, 十一组, then Group 2 before Group 10
+check_eq "$(q "SELECT string_agg(g, ',' ORDER BY kefu.natural_key(g) COLLATE \"C\") FROM unnest(ARRAY['十一组', '二组', 'Group 10', '一组', '十组', '三组', 'Group 2', '二十组']) g")" \
+    "一组,二组,三组,十组,十一组,二十组,Group 2,Group 10" "natural group order"
+
 # ---- English names ---------------------------------------------------------------
 run 0 "$KEFU" --lang en report attendance --month 2025-10 --out "$WORK/en.xlsx"
 if [ "$have_py" -eq 1 ]; then
     "$PY" "$CHECK" "$WORK/en.xlsx" > "$WORK/en.dump"
-    check_eq "$(sheets "$WORK/en.dump")" "Attendance,Monthly totals,Penalty ledger,To review,Roster check,Adherence" "English sheet names"
+    check_eq "$(sheets "$WORK/en.dump")" "Summary,Attendance,Monthly totals,Penalty ledger,To review,Roster check,Adherence" "English sheet names"
     check_eq "$(cell "$WORK/en.dump" Attendance A2)/$(cell "$WORK/en.dump" Attendance L4)$(cell "$WORK/en.dump" Attendance M4)" "emp id/LA" "English headings and codes"
     check_eq "$(cell "$WORK/en.dump" "Monthly totals" A8)" "total (5 employees)" "English totals label"
     check_eq "$(cell "$WORK/en.dump" "Monthly totals" AE2)" "maternity allowance (paid by social insurance, not payroll)" "English allowance heading"
+    # the ledger's evidence in English whatever the language of the run (it ran in Chinese)
+    check_eq "$(cell "$WORK/en.dump" "Penalty ledger" G3)" "late 5 min, incident 1 of the month (shift D 09:00-18:00, in 09:05:30, out 18:00:10)" "English evidence"
+fi
+
+# ---- a supervisor confirms 1005's missing-punch absence: it counts from then on ----------
+L5=$(q "SELECT ledger_id FROM kefu.ledger WHERE emp_id = '1005' AND rule_id = 'A5'")
+run 0 "$KEFU" ledger confirm "$L5" --by 王主管 --note "当晚未下班打卡，核实为早走" --at '2025-11-02 10:00'
+check_eq "$(q "SELECT status || ' ' || confirmed_by FROM kefu.ledger WHERE ledger_id = $L5")" "open 王主管" "confirmed: open"
+run 0 "$KEFU" attendance --month 2025-10
+check_eq "$(q "SELECT ledger_id || ' ' || status FROM kefu.ledger WHERE emp_id = '1005' AND rule_id = 'A5'")" "$L5 open" "a re-run keeps the line and the confirmation"
+run 0 "$KEFU" report attendance --month 2025-10 --out "$WORK/confirmed.xlsx"
+if [ "$have_py" -eq 1 ]; then
+    "$PY" "$CHECK" "$WORK/confirmed.xlsx" > "$WORK/confirmed.dump"
+    # 1005: 68.97 now deducted; pending only 1002's 103.45; total 790.92 + 68.97 = 859.89
+    check_eq "$(cell "$WORK/confirmed.dump" 月度汇总 M7)/$(cell "$WORK/confirmed.dump" 月度汇总 AH8)/$(cell "$WORK/confirmed.dump" 月度汇总 AA8)" \
+        "68.97/103.45/859.89" "the confirmed deduction counts"
 fi
 
 # ---- errors: a month without results, a bad month, unwritable output ---------------

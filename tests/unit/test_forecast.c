@@ -613,6 +613,19 @@ static void test_backtest(void) {
     CHECK_STR(kefu_bt_method_name(KEFU_BT_LAST_YEAR), "last_year");
     /* July 2026 has no actuals */
     CHECK_INT(kefu_bt_month(D.ptr, D.len, &fp, 2026, 7, NULL, 0, &row), KEFU_ERR_DATA);
+
+    /* Unknown days of the month are left out of its errors, not read as 0:
+     * June without the 5 days of its second week (NAN) is scored over the
+     * other 25, still exactly (WAPE 0); with 16 of 30 days unknown, fewer
+     * than half are known and the month is not scored. */
+    for (int d = 8; d <= 12; d++)
+        put(2026, 6, d, NAN);
+    CHECK_INT(kefu_bt_month(D.ptr, D.len, &fp, 2026, 6, NULL, 0, &row), KEFU_OK);
+    CHECK_INT(row.days[KEFU_BT_95598], 25);
+    CHECK_NEAR(row.wape[KEFU_BT_95598], 0.0, 1e-12);
+    for (int d = 13; d <= 23; d++)
+        put(2026, 6, d, NAN);
+    CHECK_INT(kefu_bt_month(D.ptr, D.len, &fp, 2026, 6, NULL, 0, &row), KEFU_ERR_DATA);
 }
 
 int main(void) {

@@ -14,10 +14,11 @@
 #include <unistd.h>
 
 static const char *const feeds[] = {
-    "employees", "shifts",       "roster",     "punches",  "punch_confirmations", "leaves",
-    "calls",     "agent_states", "complaints", "holidays", "special_days",        "daily_volumes",
+    "employees",    "shifts",        "roster",       "punches",    "punch_confirmations",
+    "leaves",       "calls",         "agent_states", "complaints", "holidays",
+    "special_days", "daily_volumes", "violations",   "sales",
 };
-#define NFEEDS 12
+#define NFEEDS 14
 
 /* ---- a whole CSV file as rows of NUL-terminated fields (rows[0] = header) ---- */
 
@@ -447,20 +448,51 @@ static void check_other_feeds(const char *dir) {
     CHECK_INT(bad_state, 0);
     table_free(&t);
 
-    /* complaints: 9 columns after RFC 4180 unquoting, categories of DOMAIN §9 */
+    /* complaints: 10 columns after RFC 4180 unquoting, categories of DOMAIN §9, causes
+     * of DOMAIN §3; one received on a Friday before a holiday (TF...) */
     CHECK_INT(load_csv(dir, "complaints", &t), 0);
-    int bad_cat = 0, bad_width = 0;
+    int bad_cat = 0, bad_width = 0, bad_cause = 0, friday = 0, verified = 0;
     for (size_t i = 1; i < t.n; i++) {
-        if (t.rows[i].n != 9) {
+        if (t.rows[i].n != 10) {
             bad_width++;
             continue;
         }
-        const char *c = t.rows[i].f[3];
+        const char *c = t.rows[i].f[3], *cause = t.rows[i].f[9];
         bad_cat += strcmp(c, "情况反馈") && strcmp(c, "建议") && strcmp(c, "不满意") &&
                    strcmp(c, "投诉") && strcmp(c, "纠纷") && strcmp(c, "事故");
+        bad_cause +=
+            strcmp(cause, "服务态度") && strcmp(cause, "业务差错") && strcmp(cause, "其他");
+        friday += strncmp(t.rows[i].f[0], "TF", 2) == 0;
+        verified += strcmp(t.rows[i].f[7], "yes") == 0;
     }
     CHECK_INT(bad_width, 0);
     CHECK_INT(bad_cat, 0);
+    CHECK_INT(bad_cause, 0);
+    CHECK_INT(friday, 1);
+    CHECK(verified > 0);
+    table_free(&t);
+
+    /* violations: codes of DOMAIN §8, unique ids; sales: orders never above inquiries */
+    CHECK_INT(load_csv(dir, "violations", &t), 0);
+    int bad_code = 0, dup = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const char *r = t.rows[i].f[3];
+        bad_code += strcmp(r, "5S") && strcmp(r, "P2-register") && strcmp(r, "P2-monitor") &&
+                    strcmp(r, "P4-late") && strcmp(r, "P4-absent") && strcmp(r, "P6-ring") &&
+                    strcmp(r, "P7-order");
+        if (i > 1 && strcmp(t.rows[i].f[0], t.rows[i - 1].f[0]) == 0)
+            dup++;
+    }
+    CHECK(t.n > 2);
+    CHECK_INT(bad_code, 0);
+    CHECK_INT(dup, 0);
+    table_free(&t);
+    CHECK_INT(load_csv(dir, "sales", &t), 0);
+    int over = 0;
+    for (size_t i = 1; i < t.n; i++)
+        over += atoll(t.rows[i].f[3]) > atoll(t.rows[i].f[2]);
+    CHECK(t.n > 2);
+    CHECK_INT(over, 0);
     table_free(&t);
 }
 
