@@ -18,9 +18,10 @@
 -- unique across months of the centre (etl/partition.c: a call_id range test
 -- per month, then a join of the overlapping slice only).
 --
--- Text keys are COLLATE "C": byte order is code-point order for UTF-8 (the
--- same order as the database's C.UTF-8), and btree comparisons and index
--- builds use memcmp and abbreviated keys instead of strcoll.
+-- calls.call_id is COLLATE "C": byte order is code-point order for UTF-8 (the
+-- same order as the database's C.UTF-8), and the month's key index is built
+-- and probed with memcmp and abbreviated keys instead of strcoll. Other
+-- columns keep their collation (views over them keep their column types).
 
 -- Names in saved view definitions come out schema-qualified under this path;
 -- the caller's path is restored at the end.
@@ -208,8 +209,8 @@ BEGIN
             -- FOR VALUES FROM ('main', ...) TO ('main', ...); MINVALUE, MAXVALUE: open
             c_lo := replace((regexp_match(child.bound, $re$FROM \('((?:[^']|'')*)'$re$))[1], $q$''$q$, $q$'$q$);
             c_hi := replace((regexp_match(child.bound, $re$TO \('((?:[^']|'')*)'$re$))[1], $q$''$q$, $q$'$q$);
-            CONTINUE WHEN (c_lo IS NOT NULL AND centre COLLATE "C" < c_lo COLLATE "C")
-                       OR (c_hi IS NOT NULL AND centre COLLATE "C" > c_hi COLLATE "C");
+            CONTINUE WHEN (c_lo IS NOT NULL AND centre < c_lo)
+                       OR (c_hi IS NOT NULL AND centre > c_hi);
         END IF;
         part := child.oid;
         EXECUTE format('SELECT min(%I)::text, max(%I)::text FROM %s WHERE centre = $1',
@@ -342,9 +343,9 @@ BEGIN
 END
 $$;
 
-SELECT pg_temp.repartition('calls', 'arrived_at', ARRAY['centre', 'call_id', 'queue', 'agent_id']);
-SELECT pg_temp.repartition('agent_states', 'started_at', ARRAY['centre', 'agent_id']);
-SELECT pg_temp.repartition('punches', 'punched_at', ARRAY['centre', 'emp_id', 'device']);
+SELECT pg_temp.repartition('calls', 'arrived_at', ARRAY['call_id']);
+SELECT pg_temp.repartition('agent_states', 'started_at', ARRAY[]::text[]);
+SELECT pg_temp.repartition('punches', 'punched_at', ARRAY[]::text[]);
 
 -- A default partition each: a row inserted by SQL (a test fixture, a
 -- correction by hand) for a month without its partition lands there, and

@@ -39,11 +39,38 @@ calls_sum() { # centre
     q "SELECT count(*) || ' ' || md5(string_agg(call_id || arrived_at || coalesce(ended_at::text, ''), '|' ORDER BY call_id)) FROM kefu.calls WHERE centre = '$1'"
 }
 
+# The KPI tables of south's month (kpi_month, with its computing time, aside).
+kpi_result() {
+    for t in kpi_interval kpi_agent_daily kpi_slot_staff kpi_daily kpi_queue kpi_agent kpi_group; do
+        printf '%s ' "$t:$(q "SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM kefu.$t x WHERE centre = 'south'")"
+    done
+}
+# Every cell of every sheet of a workbook, one line each (Debian's python3-openpyxl).
+PY=/usr/bin/python3
+cells() {
+    "$PY" - "$1" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for ws in wb.worksheets:
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None:
+                print(ws.title, c.coordinate, repr(c.value), sep="\t")
+PY
+}
+has() { "$KEFU" help "$1" >/dev/null 2>&1; }
+
 # -- one database with both centres: the reference
 new_db t_scale_single
 load_both single
 run 0 "$KEFU" forecast --centre south --month 2026-11 --as-of 2026-10-31
 want_fc=$(fc_result south)
+if has kpi && "$PY" -c 'import openpyxl' 2>/dev/null; then
+    run 0 "$KEFU" kpi --centre south --month 2026-10
+    want_kpi=$(kpi_result)
+    run 0 "$KEFU" report monthly --centre south --month 2026-10 --out "$WORK/single.xlsx"
+    cells "$WORK/single.xlsx" > "$WORK/single.cells"
+fi
 want_calls=$(calls_sum south)
 want_daily=$(q "SELECT md5(string_agg(date || queue || offered || source, '|' ORDER BY date, queue, source)) FROM kefu.daily_offered WHERE centre = 'south'")
 check_eq "$(q "SELECT count(*) > 0 FROM kefu.forecast_daily")" t "reference forecast made"
@@ -93,4 +120,17 @@ run 0 "$KEFU" forecast --centre south --month 2026-11 --as-of 2026-10-31
 check_eq "$(fc_result south)" "$want_fc" "kefu forecast of south: same factors, days and intervals as in one database"
 run 0 "$KEFU" forecast --centre main --month 2026-11 --as-of 2026-10-31
 check_eq "$(q "SELECT count(*) > 0 FROM kefu.forecast_daily d JOIN kefu.forecast_run r USING (run_id) WHERE r.centre = 'main'")" t "main's forecast, local, still runs"
+if has kpi && "$PY" -c 'import openpyxl' 2>/dev/null; then
+    run 0 "$KEFU" kpi --centre south --month 2026-10
+    check_eq "$(kpi_result)" "$want_kpi" "kefu kpi of south: the same KPI rows as in one database"
+    case "$want_kpi" in *"kpi_daily:0:"*) bad "the reference KPIs are empty: $want_kpi" ;; *) ok ;; esac
+    run 0 "$KEFU" report monthly --centre south --month 2026-10 --out "$WORK/coord.xlsx"
+    cells "$WORK/coord.xlsx" > "$WORK/coord.cells"
+    if cmp -s "$WORK/single.cells" "$WORK/coord.cells"; then ok; else
+        bad "kefu report monthly of south differs from one database's:"; diff "$WORK/single.cells" "$WORK/coord.cells" | head -n 10
+    fi
+    check_eq "$(test -s "$WORK/single.cells" && wc -l < "$WORK/single.cells" | awk '$1 > 100 { print "cells" }')" cells "the monthly report has its cells"
+else
+    skip "kefu kpi not in this build, or python3-openpyxl missing: KPIs and the monthly report not compared"
+fi
 finish
