@@ -17,7 +17,9 @@ kefu_status kefu_ledger_begin(PGconn *c, kefu_ledger_writer *w) {
                            "deduction numeric(12,2) NOT NULL DEFAULT 0, escalation_step int NOT "
                            "NULL DEFAULT 0, step text NOT NULL DEFAULT '', pending boolean NOT "
                            "NULL DEFAULT false, rule_id text, line_key text, evidence text, "
-                           "evidence_en text) ON COMMIT DROP");
+                           "evidence_en text) ON COMMIT DROP; "
+                           /* the set-based steps look lines up by employee */
+                           "CREATE INDEX ON ledger_new (emp_id, line_key)");
 }
 
 void kefu_fen_text(int64_t fen, char out[32]) {

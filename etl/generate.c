@@ -1600,8 +1600,10 @@ static void write_violations(const gen_ctx *c, gen_out *o) {
                                             "铃响五声未接", "订单未跟进", "抽调未当日登记",
                                             "漏报缺勤"};
         int repeat = -1; /* the agent who collects 5S after 5S this month */
+        /* the plan is for the default 120 employees; a bigger centre has more */
+        int scale = (c->nemp + 119) / 120;
         for (size_t k = 0; k < NELEM(PLAN); k++) {
-            int n = (int)rng_range(&r, PLAN[k].min, PLAN[k].max);
+            int n = (int)rng_range(&r, PLAN[k].min, PLAN[k].max) * scale;
             for (int i = 0; i < n; i++) {
                 int e = -1;
                 for (int tries = 0; tries < 50 && e < 0; tries++) {

@@ -1052,20 +1052,18 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
         }
         if (!lines)
             continue;
-        char label[160];
-        snprintf(label, sizeof label, KL("%s %s 小计", "%s %s subtotal"), emp, name);
-        total_label(s, row, 0, L_LAST, label);
+        total_label(s, row, 0, L_LAST, "");
+        kefu_sheet_strf(s, row, 0, b->total, KL("%s %s 小计", "%s %s subtotal"), emp, name);
         kefu_sheet_num(s, row, L_FINE, (double)sub_fine / 100, F->money_t);
         kefu_sheet_num(s, row, L_POINTS, (double)sub_pts, b->total_int);
         kefu_sheet_num(s, row, L_DED, (double)sub_ded / 100, F->money_t);
         row++;
         if (pend > 0) {
-            snprintf(label, sizeof label,
-                     KL("%s 待主管确认的扣款 %.2f 元，确认前不计入", "%s: %.2f yuan of deductions "
-                                                                     "await a supervisor and are "
-                                                                     "not counted yet"),
-                     emp, (double)pend / 100);
-            kefu_sheet_str(s, row++, 0, label, b->note);
+            kefu_sheet_strf(s, row++, 0, b->note,
+                            KL("%s 待主管确认的扣款 %.2f 元，确认前不计入",
+                               "%s: %.2f yuan of deductions await a supervisor and are not "
+                               "counted yet"),
+                            emp, (double)pend / 100);
         }
         row++;
         tot_fine += sub_fine;
@@ -1278,13 +1276,12 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
     }
     kind = KL("解除劳动合同审查", "dismissal review");
     for (int i = 0; i < PQntuples(rev); i++, row++) {
-        snprintf(d, sizeof d, "%s %s", PQgetvalue(rev, i, 4), PQgetvalue(rev, i, 5));
         kefu_sheet_str(s, row, 0, kind, NULL);
         kefu_sheet_str(s, row, 1, PQgetvalue(rev, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(rev, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(rev, i, 2), NULL);
         kefu_sheet_date(s, row, 4, date_at(rev, i, 3), NULL);
-        kefu_sheet_str(s, row, 7, d, b->wrap);
+        kefu_sheet_strf(s, row, 7, b->wrap, "%s %s", PQgetvalue(rev, i, 4), PQgetvalue(rev, i, 5));
         kefu_sheet_str(s, row, 8, status_label(PQgetvalue(rev, i, 6)), NULL);
     }
     kind = KL("A8 人工考勤记录", "A8 manual attendance record");

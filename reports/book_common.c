@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -151,6 +152,21 @@ void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *tex
     /* A block title spills over empty neighbours; do not widen its column. */
     if (f != s->book->title_f && f != s->book->note)
         note_width(s, col, w);
+}
+
+void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f, const char *fmt,
+                     ...) {
+    char *t = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&t, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    kefu_sheet_str(s, row, col, t, f);
+    free(t);
 }
 
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {

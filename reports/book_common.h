@@ -101,6 +101,10 @@ void kefu_book_discard(kefu_book *b);
 /* ---- cell writers: record widths; errors are kept in s->err -------------- */
 
 void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f);
+/* A text cell from a printf format, built in an allocated string: no fixed
+ * buffer can cut a long text (or a UTF-8 character) short. */
+void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f, const char *fmt,
+                     ...) __attribute__((format(printf, 5, 6)));
 /* NAN writes nothing (an empty cell). */
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f);
 /* A date cell from days since 1970-01-01 (f NULL = the book's date format). */

@@ -7,7 +7,6 @@
 #include "reports.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,25 +187,6 @@ static void note_err(kefu_sheet *s, lxw_error e) {
         s->err = e;
 }
 
-/* A text cell from a printf format, built in an allocated string: no fixed
- * buffer can cut a long line (or a UTF-8 character) short. */
-static void cellf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void cellf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f, const char *fmt,
-                  ...) {
-    char *t = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&t, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
-    }
-    kefu_sheet_str(s, row, col, t, f);
-    free(t);
-}
-
 /* A column letter pair for formulas: 0 -> "A", 26 -> "AA". */
 static void col_name(lxw_col_t col, char out[4]) {
     if (col < 26) {
@@ -275,7 +255,8 @@ static kefu_status new_sheet(lb *x, const char *zh, const char *en, int portrait
     kefu_status st = kefu_book_sheet(x->b, kefu_label_pick(zh, en), s);
     if (st)
         return st;
-    cellf(*s, 0, 0, x->b->title_f, KL("%s · 中心 %s", "%s · centre %s"), x->ym, x->centre);
+    kefu_sheet_strf(*s, 0, 0, x->b->title_f, KL("%s · 中心 %s", "%s · centre %s"), x->ym,
+                    x->centre);
     kefu_print pr = {.portrait = portrait,
                      .repeat_first = repeat_row,
                      .repeat_last = repeat_row,
@@ -383,16 +364,16 @@ static kefu_status write_ledger(lb *x) {
         if (i + 1 == nr || strcmp(emp, PQgetvalue(r, i + 1, 1)) != 0) {
             row++;
             total_row(x, s, row, "", &sub);
-            cellf(s, row, 0, x->b->total,
-                  KL("%s %s 小计（%ld 行计入）", "%s %s subtotal (%ld lines)"), emp,
-                  PQgetvalue(r, i, 2), sub.lines);
+            kefu_sheet_strf(s, row, 0, x->b->total,
+                            KL("%s %s 小计（%ld 行计入）", "%s %s subtotal (%ld lines)"), emp,
+                            PQgetvalue(r, i, 2), sub.lines);
             if (sub.pending) {
                 row++;
-                cellf(s, row, 0, x->b->note,
-                      KL("%s 待审核 %ld 行，扣款 %.2f 元（待主管确认，未计入）",
-                         "%s: %ld lines pending review, deductions %.2f yuan (awaiting a "
-                         "supervisor, not counted)"),
-                      emp, sub.pending, (double)sub.pend_ded / 100);
+                kefu_sheet_strf(s, row, 0, x->b->note,
+                                KL("%s 待审核 %ld 行，扣款 %.2f 元（待主管确认，未计入）",
+                                   "%s: %ld lines pending review, deductions %.2f yuan (awaiting a "
+                                   "supervisor, not counted)"),
+                                emp, sub.pending, (double)sub.pend_ded / 100);
             }
             tot.fine += sub.fine;
             tot.points += sub.points;
@@ -410,13 +391,13 @@ static kefu_status write_ledger(lb *x) {
     else
         worksheet_autofilter(s->ws, 1, 0, (lxw_row_t)(row - 1), LC_LAST);
     total_row(x, s, row, "", &tot);
-    cellf(s, row++, 0, x->b->total, KL("合计（%ld 行计入）", "total (%ld lines counted)"),
-          tot.lines);
-    cellf(s, row++, 0, x->b->note,
-          KL("待审核 %ld 行（扣款 %.2f 元）单列，未计入合计；已撤销、作废 %ld 行不计。",
-             "%ld lines pending review (deductions %.2f yuan) are shown apart and not "
-             "counted; %ld withdrawn or void lines count for nothing."),
-          tot.pending, (double)tot.pend_ded / 100, tot.excluded);
+    kefu_sheet_strf(s, row++, 0, x->b->total, KL("合计（%ld 行计入）", "total (%ld lines counted)"),
+                    tot.lines);
+    kefu_sheet_strf(s, row++, 0, x->b->note,
+                    KL("待审核 %ld 行（扣款 %.2f 元）单列，未计入合计；已撤销、作废 %ld 行不计。",
+                       "%ld lines pending review (deductions %.2f yuan) are shown apart and not "
+                       "counted; %ld withdrawn or void lines count for nothing."),
+                    tot.pending, (double)tot.pend_ded / 100, tot.excluded);
     row++;
 
     /* Totals by rule */
@@ -513,13 +494,14 @@ static kefu_status write_slips(lb *x) {
         note_err(
             s, worksheet_merge_range(s->ws, row, 0, row, 7, KL("处罚单", "Penalty slip"), x->big));
         row += 2;
-        cellf(s, row++, 0, x->b->bold,
-              KL("月份 %s　　工号 %s　　姓名 %s　　组别 %s", "month %s    emp id %s    name %s    "
-                                                             "group %s"),
-              x->ym, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+        kefu_sheet_strf(s, row++, 0, x->b->bold,
+                        KL("月份 %s　　工号 %s　　姓名 %s　　组别 %s",
+                           "month %s    emp id %s    name %s    "
+                           "group %s"),
+                        x->ym, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
         const char *issued = PQgetvalue(r, i, 10), *deadline = PQgetvalue(r, i, 11);
         if (*issued)
-            cellf(
+            kefu_sheet_strf(
                 s, row++, 0, NULL,
                 KL("开具日期 %s　　申诉截止 %s（对本单有异议的，请于截止日前书面申诉，7 日内答复）",
                    "issued %s    appeal by %s (to contest this slip, appeal in writing by then; "
@@ -539,7 +521,7 @@ static kefu_status write_slips(lb *x) {
             const char *rule = PQgetvalue(r, k, 4);
             int ri = rule_ix(rule);
             kefu_sheet_date(s, row, 0, date_at(r, k, 3), NULL);
-            cellf(s, row, 1, x->box_wrap, "%s %s", rule, rule_name(rule));
+            kefu_sheet_strf(s, row, 1, x->box_wrap, "%s %s", rule, rule_name(rule));
             kefu_sheet_str(s, row, 2, ri < 0 ? "" : RULES[ri].src, x->box_wrap);
             kefu_sheet_str(s, row, 3, PQgetvalue(r, k, 6), x->box_wrap);
             kefu_sheet_str(s, row, 4, step_label(PQgetvalue(r, k, 5)), x->box);
@@ -625,11 +607,12 @@ static kefu_status write_appeals(lb *x) {
              " ORDER BY l.appealed_at, l.ledger_id",
              3, p, &r)))
         return st;
-    cellf(s, 1, 0, x->b->note,
-          KL("申诉期：开具后 3 个日历日内书面申诉；答复期限：申诉后 7 日。截至 %s。",
-             "appeals in writing within 3 calendar days of the issue; answer due 7 days after the "
-             "appeal. As of %s."),
-          x->asof);
+    kefu_sheet_strf(
+        s, 1, 0, x->b->note,
+        KL("申诉期：开具后 3 个日历日内书面申诉；答复期限：申诉后 7 日。截至 %s。",
+           "appeals in writing within 3 calendar days of the issue; answer due 7 days after the "
+           "appeal. As of %s."),
+        x->asof);
     kefu_sheet_headers(s, 2, 0, H, NELEM(H));
     kefu_sheet_cap(s, 10, 40);
     kefu_sheet_cap(s, 14, 40);
@@ -661,8 +644,8 @@ static kefu_status write_appeals(lb *x) {
         kefu_sheet_str(s, row++, 0, KL("本月台账没有申诉", "no appeals against this month's lines"),
                        x->b->note);
     row++;
-    cellf(s, row, 0, overdue ? x->warn : x->b->bold,
-          KL("逾期未答复的申诉 %d 件", "%d appeals with an overdue answer"), overdue);
+    kefu_sheet_strf(s, row, 0, overdue ? x->warn : x->b->bold,
+                    KL("逾期未答复的申诉 %d 件", "%d appeals with an overdue answer"), overdue);
     PQclear(r);
     return KEFU_OK;
 }
@@ -732,13 +715,13 @@ static kefu_status write_complaints(lb *x) {
                             2, x->p2, &meta)))
         goto done;
     if (atol(PQgetvalue(meta, 0, 0)) == 0) {
-        cellf(s, 1, 0, x->b->note,
-              KL("本月没有客诉结果：kefu complaints --month %s",
-                 "no complaint results this month: kefu complaints --month %s"),
-              x->ym);
+        kefu_sheet_strf(s, 1, 0, x->b->note,
+                        KL("本月没有客诉结果：kefu complaints --month %s",
+                           "no complaint results this month: kefu complaints --month %s"),
+                        x->ym);
         goto done;
     }
-    cellf(
+    kefu_sheet_strf(
         s, 1, 0, x->b->note,
         KL("本月受理 %s 件；状态截至 %s。办结期限 = 受理日（第 0 天）后第 N 个工作日（节假日安排："
            "情况反馈、建议、不满意 1 天，投诉 3 天，纠纷、事故 7 天）；SLA 达成率 = 按时办结 ÷ "
@@ -826,7 +809,8 @@ static kefu_status write_complaints(lb *x) {
         kefu_sheet_str(s, row, 9, PQgetvalue(r, i, 9), NULL);
         kefu_sheet_str(s, row, 10, sla_label(sla), strcmp(sla, "overdue") == 0 ? x->warn : NULL);
         if (PQgetvalue(r, i, 11)[0] == 't') {
-            cellf(s, row, 11, NULL, KL("是（前次 %s）", "yes (before: %s)"), PQgetvalue(r, i, 12));
+            kefu_sheet_strf(s, row, 11, NULL, KL("是（前次 %s）", "yes (before: %s)"),
+                            PQgetvalue(r, i, 12));
         }
     }
     worksheet_autofilter(s->ws, hrow, 0, (lxw_row_t)(row - 1), (lxw_col_t)(NELEM(HL) - 1));
@@ -907,10 +891,11 @@ static kefu_status write_bonus(lb *x) {
              2, x->p2, &r)))
         goto done;
     if (PQntuples(r) == 0) {
-        cellf(s, 1, 0, x->b->note,
-              KL("本月没有奖金结果：kefu bonus --month %s", "no bonus results this month: kefu "
-                                                            "bonus --month %s"),
-              x->ym);
+        kefu_sheet_strf(s, 1, 0, x->b->note,
+                        KL("本月没有奖金结果：kefu bonus --month %s",
+                           "no bonus results this month: kefu "
+                           "bonus --month %s"),
+                        x->ym);
         goto done;
     }
     if ((st = kefu_db_query(x->c,
@@ -937,8 +922,8 @@ static kefu_status write_bonus(lb *x) {
     static const kefu_label LEAD[] = {{"工号", "emp id"}, {"姓名", "name"}, {"组别", "group"}};
     kefu_sheet_headers(s, 1, 0, LEAD, NELEM(LEAD));
     for (int k = 0; k < nrules; k++) {
-        cellf(s, 1, (lxw_col_t)(c0 + k), x->b->header, KL("%s 扣分", "%s points"),
-              PQgetvalue(rules, k, 0));
+        kefu_sheet_strf(s, 1, (lxw_col_t)(c0 + k), x->b->header, KL("%s 扣分", "%s points"),
+                        PQgetvalue(rules, k, 0));
     }
     kefu_sheet_headers(s, 1, cx, H, B_NCOLS);
     worksheet_set_row(s->ws, 1, 30, NULL);
@@ -1023,8 +1008,9 @@ static kefu_status write_bonus(lb *x) {
         if (i + 1 == n || strcmp(PQgetvalue(r, i, 2), PQgetvalue(r, i + 1, 2)) != 0) {
             unsigned a = grp_first + 1, z = row + 1;
             row++;
-            cellf(s, row, 0, x->b->total, KL("%s 合计", "%s total"),
-                  *PQgetvalue(r, i, 2) ? PQgetvalue(r, i, 2) : KL("（未分组）", "(no group)"));
+            kefu_sheet_strf(s, row, 0, x->b->total, KL("%s 合计", "%s total"),
+                            *PQgetvalue(r, i, 2) ? PQgetvalue(r, i, 2)
+                                                 : KL("（未分组）", "(no group)"));
             for (lxw_col_t c = 1; c < cx + B_NCOLS; c++)
                 note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
             double gv[NELEM(SUMMED)];
@@ -1046,8 +1032,9 @@ static kefu_status write_bonus(lb *x) {
             }
             row++;
             /* B8: Σ pay − Σ bonus − Σ recovered = 0 */
-            cellf(s, row, 0, x->b->note, KL("%s B8 核对（应为 0）", "%s B8 check (must be 0)"),
-                  *PQgetvalue(r, i, 2) ? PQgetvalue(r, i, 2) : KL("（未分组）", "(no group)"));
+            kefu_sheet_strf(
+                s, row, 0, x->b->note, KL("%s B8 核对（应为 0）", "%s B8 check (must be 0)"),
+                *PQgetvalue(r, i, 2) ? PQgetvalue(r, i, 2) : KL("（未分组）", "(no group)"));
             snprintf(f, sizeof f, "=%s%u-%s%u-%s%u", cn[B_PAY], row, cn[B_BONUS], row, cn[B_REC],
                      row);
             formula(s, row, cx + B_PAY, f, x->money, 0);

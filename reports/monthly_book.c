@@ -70,8 +70,9 @@ typedef struct {
     char header_right[96];
     int interval_min, sl_seconds, short_s;
     double repeat_h, band;
-    int hr;               /* may read the per-person HR tables */
-    long long stale_rows; /* rows loaded into the month after its KPIs */
+    int hr;                 /* may read the per-person HR tables */
+    int has_sla, has_bonus; /* kefu complaints / kefu bonus results of the month */
+    long long stale_rows;   /* rows loaded into the month after its KPIs */
     int stale;
     kdef *defs; /* owned */
     size_t ndefs;
@@ -555,7 +556,7 @@ static kefu_status write_summary(mb *x) {
     }
     row++;
     kefu_sheet_signatures(s, row, 0);
-    kefu_sheet_cap(s, 0, 24);
+    kefu_sheet_cap(s, 0, 34);
     worksheet_freeze_panes(s->ws, first, 1);
     print_setup(x, s, 1, 1, 0, 0);
     return KEFU_OK;
@@ -1268,10 +1269,16 @@ static kefu_status write_groups(mb *x) {
         {"迟到早退", "late/early", U_COUNT, 0, NULL},
         {"投诉", "complaints", U_COUNT, 0, NULL},
         {"查实", "verified", U_COUNT, 0, NULL},
+        {"超期", "overdue", U_COUNT, 0, NULL},
         {"台账行", "ledger lines", U_COUNT, 0, NULL},
         {"罚款（元）", "fines (yuan)", U_COUNT, 0, NULL},
         {"扣分", "points", U_COUNT, 0, NULL},
         {"扣款（元）", "deductions (yuan)", U_COUNT, 0, NULL},
+        {"待确认行", "pending lines", U_COUNT, 0, NULL},
+        {"待确认金额（元）", "pending amounts (yuan)", U_COUNT, 0, NULL},
+        {"绩效工资（元）", "performance pay (yuan)", U_COUNT, 0, NULL},
+        {"奖金（元）", "bonus (yuan)", U_COUNT, 0, NULL},
+        {"实发（元）", "pay-out (yuan)", U_COUNT, 0, NULL},
     };
     kefu_status st;
     lxw_row_t next;
@@ -1300,19 +1307,23 @@ static kefu_status write_groups(mb *x) {
                    x->b->title_f);
     if ((st = table_block(x, s, top + 1, PEOPLE, NELEM(PEOPLE),
                           "SELECT group_name, adherence, employees, absence_days, absence_rate,"
-                          "       incidents, complaints, complaints_verified, ledger_lines,"
-                          "       to_char(fines, 'FM9999999990.00'), points,"
-                          "       to_char(deductions, 'FM9999999990.00')"
+                          "       incidents, complaints, complaints_verified, complaints_overdue,"
+                          "       ledger_lines, to_char(fines, 'FM9999999990.00'), points,"
+                          "       to_char(deductions, 'FM9999999990.00'), pending_lines,"
+                          "       to_char(pending_fines, 'FM9999999990.00'),"
+                          "       to_char(perf_pay, 'FM9999999990.00'),"
+                          "       to_char(bonus, 'FM9999999990.00'),"
+                          "       to_char(payout, 'FM9999999990.00')"
                           " FROM kefu.report_group_people($1, $2::date)",
                           0, 1, &next, NULL)))
         return st;
     kefu_sheet_str(
         s, next, 0,
-        KL("班组按自然顺序（一组、二组……）。本月合计，不含个人；台账中撤销的行不计；空白 = "
-           "本月没有考勤或遵从结果。",
+        KL("班组按自然顺序（一组、二组……）。本月合计，不含个人；台账中撤销、作废的行不计，"
+           "待主管确认的行另列；奖金为 kefu bonus 的结果；空白 = 本月没有相应结果。",
            "groups in natural order (by the number in the name). The month's totals, no names; "
-           "withdrawn ledger lines excluded; blank = no attendance or adherence results "
-           "this month."),
+           "withdrawn and void ledger lines excluded, lines awaiting a supervisor apart; the "
+           "bonus is kefu bonus's; blank = no such results this month."),
         x->b->note);
     worksheet_freeze_panes(s->ws, 1, 2);
     print_setup(x, s, 0, 0, 0, 0);
@@ -1355,16 +1366,22 @@ static kefu_status write_people(mb *x) {
         {"罚款（元）", "fines (yuan)", U_COUNT, 0, NULL},
         {"扣分", "points", U_COUNT, 0, NULL},
         {"扣款（元）", "deductions (yuan)", U_COUNT, 0, NULL},
+        {"待确认行", "pending lines", U_COUNT, 0, NULL},
+        {"奖金（元）", "bonus (yuan)", U_COUNT, 0, NULL},
+        {"实发（元）", "pay-out (yuan)", U_COUNT, 0, NULL},
     };
     return write_table(
         x, "人员明细", "People", C, NELEM(C),
         "SELECT emp_id, coalesce(name, ''), group_name, scheduled_days, absence_days, incidents,"
         "       adherence, ledger_lines, to_char(fines, 'FM9999999990.00'), points,"
-        "       to_char(deductions, 'FM9999999990.00')"
+        "       to_char(deductions, 'FM9999999990.00'), pending_lines,"
+        "       to_char(bonus, 'FM9999999990.00'), to_char(payout, 'FM9999999990.00')"
         " FROM kefu.report_people($1, $2::date)"
         " ORDER BY absence_days DESC, fines DESC, emp_id",
-        "按缺勤天数、罚款排序。含个人工资扣款与罚款：仅限 HR（kefu_hr）。",
-        "ordered by absence days, then fines. Personal deductions and fines: HR (kefu_hr) only.");
+        "按缺勤天数、罚款排序。含个人工资扣款、罚款与奖金：仅限 "
+        "HR（kefu_hr）。待确认行不计入罚款。",
+        "ordered by absence days, then fines. Personal deductions, fines and bonus: HR (kefu_hr) "
+        "only. Pending lines are not in the fines.");
 }
 
 /* ---- 投诉 complaints ------------------------------------------------------------------ */
@@ -1376,11 +1393,29 @@ static kefu_status write_complaints(mb *x) {
     if (!s)
         return st;
     kefu_book *b = x->b;
-    static const kefu_label HD[] = {
-        {"类别", "category"}, {"件数", "complaints"}, {"查实", "verified"}, {"已办结", "closed"}};
-    const char *p[2] = {x->centre, x->ms};
-    lxw_row_t row = 0;
-    static const char *const SQL[3] = {
+    /* With the results of kefu complaints: SLA status per complaint (DOMAIN §9);
+     * without: the counts of the feed. */
+    static const kefu_label HD[] = {{"件数", "complaints"},          {"查实", "verified"},
+                                    {"按时办结", "closed on time"},  {"逾期办结", "closed late"},
+                                    {"未到期", "open, not due"},     {"已超期", "open, overdue"},
+                                    {"按时办结率", "SLA compliance"}};
+    static const kefu_label HD_RAW[] = {
+        {"件数", "complaints"}, {"查实", "verified"}, {"已办结", "closed"}};
+#define SLA_COLS                                                                                   \
+    "sum(complaints), sum(verified), sum(closed_on_time), sum(closed_late), sum(open_not_due),"    \
+    " sum(overdue)"
+    static const char *const SQL_SLA[3] = {
+        "SELECT category, " SLA_COLS " FROM kefu.complaint_summary"
+        " WHERE centre = $1 AND month = $2::date GROUP BY category"
+        " ORDER BY array_position(ARRAY['feedback', 'suggestion', 'dissatisfaction', 'complaint',"
+        "   'dispute', 'incident'], category), category",
+        "SELECT channel, " SLA_COLS " FROM kefu.complaint_summary"
+        " WHERE centre = $1 AND month = $2::date GROUP BY channel ORDER BY sum(complaints) DESC, 1",
+        "SELECT group_name, " SLA_COLS " FROM kefu.complaint_summary"
+        " WHERE centre = $1 AND month = $2::date GROUP BY group_name"
+        " ORDER BY sum(complaints) DESC, 1"};
+#undef SLA_COLS
+    static const char *const SQL_RAW[3] = {
         "SELECT category, count(*), count(*) FILTER (WHERE verified),"
         "       count(*) FILTER (WHERE closed_at IS NOT NULL)"
         " FROM kefu.complaints WHERE centre = $1 AND received_at >= $2::date"
@@ -1401,14 +1436,19 @@ static kefu_status write_complaints(mb *x) {
         {"按班组（被投诉坐席的班组）", "by group (of the agent complained about)"}};
     static const kefu_label FIRST[3] = {
         {"类别", "category"}, {"渠道", "channel"}, {"班组", "group"}};
+    const char *p[2] = {x->centre, x->ms};
+    lxw_row_t row = 0;
+    int nv = x->has_sla ? 6 : 3; /* numeric columns of the query */
     for (int t = 0; t < 3; t++) {
-        if ((st = kefu_db_query(x->c, SQL[t], 2, p, &r)))
+        int ncol = x->has_sla ? nv : (t == 2 ? 2 : 3);
+        if ((st = kefu_db_query(x->c, x->has_sla ? SQL_SLA[t] : SQL_RAW[t], 2, p, &r)))
             return st;
         kefu_sheet_str(s, row++, 0, kefu_label_pick(TITLES[t].zh, TITLES[t].en), b->title_f);
         kefu_sheet_str(s, row, 0, kefu_label_pick(FIRST[t].zh, FIRST[t].en), b->header);
-        kefu_sheet_headers(s, row, 1, HD + 1, t == 2 ? 2 : 3);
+        kefu_sheet_headers(s, row, 1, x->has_sla ? HD : HD_RAW,
+                           x->has_sla ? NELEM(HD) : (size_t)ncol);
         row++;
-        double tot[3] = {0};
+        double tot[6] = {0};
         for (int i = 0; i < PQntuples(r); i++, row++) {
             const char *key = PQgetvalue(r, i, 0);
             const char *label = key;
@@ -1419,32 +1459,80 @@ static kefu_status write_complaints(mb *x) {
             if (t == 2 && !*key)
                 label = KL("（未分组）", "(no group)");
             kefu_sheet_str(s, row, 0, label, NULL);
-            for (int k = 0; k < (t == 2 ? 2 : 3); k++) {
+            for (int k = 0; k < ncol; k++) {
                 kefu_sheet_num(s, row, (lxw_col_t)(k + 1), num_at(r, i, k + 1), b->integer);
                 tot[k] += num_at(r, i, k + 1);
+            }
+            if (x->has_sla) {
+                double on = num_at(r, i, 3), late = num_at(r, i, 4);
+                put(x, s, row, 7, on + late > 0 ? on / (on + late) : NAN, U_RATE);
             }
         }
         if (PQntuples(r) == 0)
             kefu_sheet_str(s, row++, 0, KL("本月没有投诉", "no complaints this month"), b->note);
-        else if (t < 2) {
+        else if (ncol >= 3) {
             kefu_sheet_str(s, row, 0, KL("合计", "total"), b->total);
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < ncol; k++)
                 kefu_sheet_num(s, row, (lxw_col_t)(k + 1), tot[k], b->total_int);
+            if (x->has_sla)
+                put(x, s, row, 7, tot[2] + tot[3] > 0 ? tot[2] / (tot[2] + tot[3]) : NAN, U_RATE);
             row++;
         }
         PQclear(r);
         r = NULL;
         row++;
     }
+    if (x->has_sla && x->hr) {
+        /* The overdue list: complaint ids and due dates, for follow-up. */
+        static const kefu_label OD[] = {{"编号", "complaint"},
+                                        {"类别", "category"},
+                                        {"班组", "group"},
+                                        {"受理时间", "received"},
+                                        {"办结期限", "due"}};
+        if ((st = kefu_db_query(x->c,
+                                "SELECT complaint_id, category, coalesce(group_name, ''),"
+                                "       to_char(received_at, 'YYYY-MM-DD HH24:MI'),"
+                                "       to_char(due_date, 'YYYY-MM-DD')"
+                                " FROM kefu.complaint_status WHERE centre = $1"
+                                "   AND month = $2::date AND sla_status = 'overdue'"
+                                " ORDER BY due_date, complaint_id",
+                                2, p, &r)))
+            return st;
+        kefu_sheet_str(s, row++, 0, KL("超期未办结清单", "Overdue list"), b->title_f);
+        kefu_sheet_headers(s, row++, 0, OD, NELEM(OD));
+        for (int i = 0; i < PQntuples(r); i++, row++) {
+            const char *cat = PQgetvalue(r, i, 1);
+            for (size_t k = 0; k < NELEM(CATEGORIES); k++)
+                if (strcmp(CATEGORIES[k].key, cat) == 0)
+                    cat = kefu_label_pick(CATEGORIES[k].zh, CATEGORIES[k].en);
+            kefu_sheet_str(s, row, 0, PQgetvalue(r, i, 0), NULL);
+            kefu_sheet_str(s, row, 1, cat, NULL);
+            kefu_sheet_str(s, row, 2, PQgetvalue(r, i, 2), NULL);
+            kefu_sheet_str(s, row, 3, PQgetvalue(r, i, 3), NULL);
+            kefu_sheet_str(s, row, 4, PQgetvalue(r, i, 4), NULL);
+        }
+        if (PQntuples(r) == 0)
+            kefu_sheet_str(s, row++, 0, KL("没有超期未办结的投诉", "no complaint is overdue"),
+                           b->note);
+        PQclear(r);
+        r = NULL;
+        row++;
+    }
     kefu_sheet_str(
         s, row++, 0,
-        KL("按受理时间归月。办结时限（SLA）、按时办结率与超期清单需要 kefu complaints 的结果"
-           "（DOMAIN §9），尚未提供。",
-           "by the month of receipt. SLA status, on-time rate and the overdue list need "
-           "the results of kefu complaints (DOMAIN §9), not available yet."),
+        x->has_sla
+            ? KL("按受理时间归月。办结期限与状态来自 kefu complaints（DOMAIN §9：受理当天为第 "
+                 "0 天，按节假日表的工作日计）；按时办结率 = 按时办结 ÷ 已办结。",
+                 "by the month of receipt. Due dates and statuses from kefu complaints "
+                 "(DOMAIN §9: the day of receipt is day 0, working days of the holidays "
+                 "feed); SLA compliance = closed on time / closed.")
+            : KL("按受理时间归月。办结时限（SLA）与超期清单需要本月的 kefu complaints "
+                 "结果。",
+                 "by the month of receipt. SLA status and the overdue list need this "
+                 "month's kefu complaints results."),
         b->note);
     kefu_sheet_cap(s, 0, 30);
-    print_setup(x, s, 1, 0, 0, 0);
+    print_setup(x, s, x->has_sla ? 0 : 1, 0, 0, 0);
     return KEFU_OK;
 }
 
@@ -1640,14 +1728,34 @@ kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const
                       "workbook was made with kefu_reporter rights: group totals are on the "
                       "Groups sheet"))) != KEFU_OK)
         goto done;
-    if ((st = omit(&x, KL("投诉办结时限与超期清单", "Complaint SLA and overdue list"),
-                   KL("需要 kefu complaints 的结果（DOMAIN §9），尚未提供；投诉件数见「投诉」",
-                      "needs the results of kefu complaints (DOMAIN §9), not available yet; "
-                      "complaint counts are on the Complaints sheet"))) != KEFU_OK ||
-        (st = omit(&x, KL("绩效奖金", "Bonus"),
-                   KL("需要 kefu bonus 的结果（DOMAIN §10），尚未提供；罚款与扣分合计见「班组」",
-                      "needs the results of kefu bonus (DOMAIN §10), not available yet; fine and "
-                      "point totals are on the Groups sheet"))) != KEFU_OK)
+    if ((st = kefu_db_query(x.c,
+                            "SELECT EXISTS (SELECT 1 FROM kefu.complaint_summary"
+                            "               WHERE centre = $1 AND month = $2::date),"
+                            "       EXISTS (SELECT 1 FROM kefu.report_group_people($1, $2::date)"
+                            "               WHERE bonus IS NOT NULL)",
+                            2, p, &r)) != KEFU_OK)
+        goto done;
+    x.has_sla = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    x.has_bonus = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+    PQclear(r);
+    r = NULL;
+    char why[256];
+    snprintf(
+        why, sizeof why,
+        KL("没有本月的 kefu complaints 结果（运行 kefu complaints --month %s）；投诉件数见「投诉」",
+           "no kefu complaints results for the month (run kefu complaints --month %s); "
+           "complaint counts are on the Complaints sheet"),
+        x.ym);
+    if (!x.has_sla && (st = omit(&x, KL("投诉办结时限与超期清单", "Complaint SLA and overdue list"),
+                                 why)) != KEFU_OK)
+        goto done;
+    snprintf(
+        why, sizeof why,
+        KL("没有本月的 kefu bonus 结果（运行 kefu bonus --month %s）；罚款与扣分合计见「班组」",
+           "no kefu bonus results for the month (run kefu bonus --month %s); fine and point "
+           "totals are on the Groups sheet"),
+        x.ym);
+    if (!x.has_bonus && (st = omit(&x, KL("绩效奖金", "Bonus"), why)) != KEFU_OK)
         goto done;
 
     char title[96], comments[160];

@@ -523,9 +523,11 @@ $$;
 -- kpi_daily for the months whose KPIs are current, counted from calls for the
 -- others (one range scan per such month); legacy daily totals fill the
 -- queue-days calls do not cover.
+-- (jit off: the plan looks expensive — a range scan per month it may need —
+-- and compiling it cost more than running it.)
 CREATE FUNCTION kefu.offered_days(p_centre text, p_from date, p_to date)
 RETURNS TABLE (queue text, date date, offered bigint, source text)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET jit = off AS $$
     WITH cov AS (
         SELECT greatest(p_from, v.calls_from) AS lo, least(p_to, v.calls_to) AS hi
         FROM kefu.offered_coverage(p_centre) v

@@ -88,8 +88,10 @@ check_eq "$(q "SELECT sum(deduction) FROM kefu.ledger")" "$(q "SELECT sum(absenc
 # ---- re-run: identical tables; an appealed line keeps its status ----------------
 q "UPDATE kefu.ledger SET status = 'appealed' WHERE emp_id = '1001' AND escalation_step = 2 AND rule_id = 'A2'" >/dev/null
 before=$(snapshot)
+ids=$(q "SELECT string_agg(ledger_id || ':' || line_key, ',' ORDER BY ledger_id) FROM kefu.ledger")
 run 0 "$KEFU" attendance --month 2025-10
 check_eq "$(snapshot)" "$before" "re-run gives identical tables"
+check_eq "$(q "SELECT string_agg(ledger_id || ':' || line_key, ',' ORDER BY ledger_id) FROM kefu.ledger")" "$ids" "re-run keeps every line's id"
 check_eq "$(q "SELECT status FROM kefu.ledger WHERE emp_id = '1001' AND escalation_step = 2 AND rule_id = 'A2'")" "appealed" "status kept across re-runs"
 # roster rows of October: 1001 6 + 1002 4 + 1003 3 + 1004 2 + 1005 1 = 16
 check_eq "$(q "SELECT count(*) FROM kefu.attendance_daily")" "16" "one daily row per roster row"

@@ -48,7 +48,7 @@ check_grep '^\[1/13\] 载入收件: 3 行' "$WORK/out" "only the fixed file load
 check_grep '^\[2/13\] 服务指标: [0-9,]+ 行' "$WORK/out" "KPIs ran (the calls changed)"
 check_grep '^\[3/13\] 考勤月结: 失败' "$WORK/out" "attendance failed on the lock"
 check_grep 'lock timeout|锁超时' "$WORK/err" "the server's reason is shown"
-check_eq "$(q "SELECT step || ':' || status FROM kefu.run_step ORDER BY finished_at, step")" "load:done
+check_eq "$(q "SELECT step || ':' || status FROM kefu.run_step WHERE step IN ('load', 'kpi', 'attendance', 'adherence') ORDER BY finished_at, step")" "load:done
 kpi:done
 attendance:failed" "journal after the second run"
 # the KPIs of October hold the three late calls (abandoned after 30 s)
@@ -70,6 +70,19 @@ done
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_run WHERE target_month = '2026-11-01'")" "1" "one forecast of next month"
 # no forecast had been made for October: the run made one as of 09-30 for the report
 check_eq "$(q "SELECT as_of FROM kefu.forecast_run WHERE target_month = '2026-10-01'")" "2026-09-30" "reference forecast of the closed month"
+
+# ---- the monthly workbook has the HR close's results (kefu complaints, kefu bonus)
+"$PY" tests/integration/xlsx_check.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.dump"
+cellv() { awk -F'\t' -v s="$1" -v c="$2" '$1 == "cell" && $2 == s && $3 == c { print $4 }' "$WORK/monthly.dump"; }
+check_eq "$(cellv 摘要 A17)" "投诉按时办结率" "row 17 is the complaint SLA"
+check_eq "$(cellv 摘要 B17)" "$(q "SELECT round((sum(closed_on_time)::numeric / sum(closed_on_time + closed_late)), 10)::float8 FROM kefu.complaint_summary WHERE month = '2026-10-01'")" "SLA compliance from kefu complaints"
+if grep -q '绩效奖金: 没有本月' "$WORK/monthly.dump"; then bad "bonus left out although kefu bonus ran"; else ok; fi
+check_grep '班组	[A-Z]+[0-9]+	奖金（元）' "$WORK/monthly.dump" "group bonus column"
+check_eq "$(awk -F'\t' '$1 == "cell" && $2 == "班组" && $4 == "奖金（元）" { print $3 }' "$WORK/monthly.dump" | sed 's/[0-9]*$//')" "Q" "bonus in column Q"
+check_eq "$(q "SELECT sum(bonus) FROM kefu.bonus_monthly WHERE month = '2026-10-01'")" \
+    "$(awk -F'\t' -v r="$(awk -F'\t' '$1 == "cell" && $2 == "班组" && $4 == "奖金（元）" { sub(/[A-Z]+/, "", $3); print $3 }' "$WORK/monthly.dump")" \
+        '$1 == "cell" && $2 == "班组" && $3 ~ /^Q[0-9]+$/ { n = substr($3, 2) + 0; if (n > r && $4 ~ /^[0-9.]+$/) s += $4 } END { printf "%.2f", s }' "$WORK/monthly.dump")" \
+    "Σ group bonus = Σ kefu.bonus_monthly"
 
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"

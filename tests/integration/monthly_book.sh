@@ -99,7 +99,7 @@ if [ "$have_py" -eq 1 ]; then
     # 16/35 − 1 = −54.3 %; Σ|error| = 23 days without calls × 1 + |1−1| + |2−1| + |7−5| + |1−1| +
     # |2−1| + |1−1| + |1−1| + |1−1| = 27 → WAPE 27/16 = 168.8 %
     check_grep '预测运行 900（数据截至 2026-02-28）：预测 35，实际 16，误差 -54\.3%，WAPE 168\.8%' "$D" "forecast of the month"
-    check_grep '投诉办结时限与超期清单: 需要 kefu complaints' "$D" "left-out list names the complaint SLA"
+    check_grep '投诉办结时限与超期清单: 没有本月的 kefu complaints 结果（运行 kefu complaints --month 2026-03）' "$D" "left-out list names the complaint SLA and the command"
 
     # ---- daily: 03-10 is row 11
     check_eq "$(cell "$D" 日报 C11)/$(cell "$D" 日报 D11)/$(cell "$D" 日报 E11)/$(cell "$D" 日报 F11)/$(cell "$D" 日报 G11)" "7/3/4/2/2" "03-10 offered/answered/abandoned/short/in SL"

@@ -173,6 +173,10 @@ check_eq "$(L P03 2026-01-01)" "P3:C2 - 1 0 200.00 open" "one day earlier: the 1
 # the seed's first-list amount for this run only
 run 0 "$KEFU" penalties --month 2026-01 --policy p3_first_fine_yuan=seed_001_first_list
 check_eq "$(L P03 2026-01-01)" "P3:C2 - 1 0 100.00 open" "--policy seed_001_first_list: 100 yuan"
+# appeals counted in working days (the alternative): issued Friday 2026-01-30, the 3rd
+# working day after it is Wednesday 2026-02-04 (calendar days would give Monday 02-02)
+run 0 "$KEFU" penalties --month 2026-01 --issue --at '2026-01-30 10:00' --policy appeal_working_days=working_days
+check_eq "$(q "SELECT appeal_deadline FROM kefu.ledger WHERE line_key = 'P3:C2'")" "2026-02-04" "appeal deadline in working days"
 
 # ---- P6 from queue_log rings (kefu.call_rings) count with the registered ones -----------------
 # P02 is ready 09:00-12:00 on Oct 5, 20 and 21 and paused 09:30-10:30 on Oct 22.
@@ -197,6 +201,11 @@ P6() { q "SELECT string_agg(concat_ws(' ', line_key, coalesce(nullif(step, ''), 
 check_eq "$(P6)" "P6:ring:CR4:2026-10-05 10:00:00 warning 1 0 open | P6:V22 - 2 1 upheld | P6:V23 - 3 1 issued | P6:ring:CR1:2026-10-20 10:00:00 - 4 1 open" "P6: queue_log rings and registered rings counted together"
 check_eq "$(q "SELECT evidence_en FROM kefu.ledger WHERE line_key = 'P6:ring:CR1:2026-10-20 10:00:00'")" \
     "call CR1 rang 17 s unanswered at 2026-10-20 10:00:00 (agent ready, queue_log), 4 in the month" "ring evidence"
+
+# ---- the evidence renderer: facts, labels, missing values, a lone brace ---------------------------
+check_eq "$(q "SELECT kefu.evidence_text('a {x} b {@halfdays} c {@cause} d {missing} e {@missing} f {', '{\"x\": 7, \"halfdays\": 1, \"cause\": \"unknown\"}', 'zh')")" \
+    "a 7 b 半天旷工 c unknown d - e  f {" "renderer: value, label, raw value without a label, '-', '' and a lone brace"
+check_eq "$(q "SELECT kefu.evidence_text('{@halfdays}', '{\"halfdays\": 2}', 'en')")" "full-day absence" "renderer: English label"
 
 # ---- usage ----------------------------------------------------------------------------------
 run 2 "$KEFU" penalties --month 2026-10 --at '2026-11-05'
