@@ -394,6 +394,12 @@ static kefu_status card_figures(PGconn *c, const fb_run *r, fb_card *f) {
 
 static const char *reason_text(const char *reason) {
     static const code_label R[] = {
+        {"default", "默认的组合方法：内部回测中没有方法比它的平均 WAPE 低出一个标准误以上",
+         "the default, the combination: no method's mean WAPE in the inner backtest was lower "
+         "than its by more than one standard error"},
+        {"better", "内部回测平均 WAPE 比组合方法低出一个标准误以上",
+         "its mean WAPE in the inner backtest was lower than the combination's by more than "
+         "one standard error"},
         {"lowest_wape", "内部回测平均 WAPE 最低", "the lowest mean WAPE in the inner backtest"},
         {"only", "内部回测中唯一每月都能计算的方法",
          "the only method that could run in every inner month"},
@@ -500,7 +506,8 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
     const char *p[1] = {r->idtext};
     if ((st = kefu_db_query(c,
                             "SELECT method, ok, month_total, inner_wape, eligible, chosen, "
-                            "coalesce(message, '') FROM kefu.forecast_method WHERE run_id = $1 "
+                            "coalesce(message, ''), inner_se FROM kefu.forecast_method "
+                            "WHERE run_id = $1 "
                             "ORDER BY " METHOD_ORDER,
                             1, p, &m)) != KEFU_OK)
         goto done;
@@ -553,6 +560,33 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                             code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, i, 0)),
                             100 * w);
             first = 0;
+        }
+        /* the margin the one-standard-error rule measured: the chosen
+         * method's, or the closest challenger's when the combination stayed */
+        int is_better = strcmp(f.reason, "better") == 0;
+        if (is_better || strcmp(f.reason, "default") == 0) {
+            int ci = -1, ki = -1;
+            double best_d = -INFINITY;
+            for (int i = 0; i < PQntuples(m); i++)
+                if (strcmp(PQgetvalue(m, i, 0), "combo") == 0)
+                    ci = i;
+            for (int i = 0; ci >= 0 && i < PQntuples(m); i++) {
+                double d = num_at(m, ci, 3) - num_at(m, i, 3), se = num_at(m, i, 7);
+                if (i == ci || isnan(d) || isnan(se))
+                    continue;
+                if (is_better ? PQgetvalue(m, i, 5)[0] == 't' : d > best_d) {
+                    best_d = d;
+                    ki = i;
+                }
+            }
+            if (ki >= 0 && best_d > 0)
+                kefu_buf_printf(
+                    &tb,
+                    KL("。%s比组合方法低 %.1f 个百分点，标准误 %.1f 个百分点",
+                       ". The %s was %.1f points below the combination, standard error %.1f "
+                       "points"),
+                    code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, ki, 0)),
+                    100 * best_d, 100 * num_at(m, ki, 7));
         }
     }
     card_text(b, cf, s, row++, KL("推荐理由", "why this method"), tb.ptr ? tb.ptr : "");
