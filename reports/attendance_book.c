@@ -1112,10 +1112,10 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
     } else {
         snprintf(line, sizeof line,
                  KL("不一致：考勤台账罚款 %.2f + 扣款（含请假）%.2f ≠ 月度汇总扣款合计 %.2f "
-                    "元（有已撤销的考勤行？待确认扣款 %.2f 元）",
+                    "元（考勤计算后又撤销了考勤行？请重算 kefu attendance；待确认扣款 %.2f 元）",
                     "mismatch: attendance fines %.2f + deductions (leave included) %.2f ≠ monthly "
-                    "total deductions %.2f yuan (withdrawn attendance lines? %.2f yuan awaiting "
-                    "confirmation)"),
+                    "total deductions %.2f yuan (attendance lines withdrawn since the month was "
+                    "computed? re-run kefu attendance; %.2f yuan awaiting confirmation)"),
                  (double)afine / 100, (double)aded / 100, (double)mtot / 100, (double)mpend / 100);
         kefu_sheet_str(s, row++, 0, line, F->warn);
     }
