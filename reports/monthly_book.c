@@ -515,13 +515,14 @@ static kefu_status write_summary(mb *x) {
     if (x->has_fc) {
         PGresult *r = NULL;
         const char *p[3] = {x->fc_id, x->centre, x->ms};
-        if ((st = kefu_db_query(x->c,
-                                "SELECT sum(f.forecast), sum(coalesce(d.offered, 0)),"
-                                "       sum(abs(coalesce(d.offered, 0) - f.forecast))"
-                                " FROM kefu.forecast_daily f LEFT JOIN kefu.kpi_day_rates d"
-                                "   ON d.centre = $2 AND d.month = $3::date AND d.date = f.date"
-                                " WHERE f.run_id = $1",
-                                3, p, &r)))
+        if ((st = kefu_db_query(
+                 x->c,
+                 "SELECT sum(f.forecast ORDER BY f.date), sum(coalesce(d.offered, 0)),"
+                 "       sum(abs(coalesce(d.offered, 0) - f.forecast) ORDER BY f.date)"
+                 " FROM kefu.forecast_daily f LEFT JOIN kefu.kpi_day_rates d"
+                 "   ON d.centre = $2 AND d.month = $3::date AND d.date = f.date"
+                 " WHERE f.run_id = $1",
+                 3, p, &r)))
             return st;
         double fsum = num_at(r, 0, 0), asum = num_at(r, 0, 1), abs_e = num_at(r, 0, 2);
         PQclear(r);
@@ -837,12 +838,18 @@ static kefu_status write_slots(mb *x) {
     }
     PQclear(r);
     r = NULL;
-    if ((st = kefu_db_query(x->c,
-                            "SELECT (extract(epoch FROM interval_start) / 60)::int,"
-                            "       sum(staffed_agents), sum(agents_with_states)"
-                            " FROM kefu.kpi_slot_staffing WHERE centre = $1 AND month = $2::date"
-                            " GROUP BY 1",
-                            2, p, &r)))
+    if ((st =
+             kefu_db_query(x->c,
+                           /* Whole seconds summed, then divided: a sum of floats
+                            * depends on the order the plan feeds the rows, and
+                            * the same tables must give the same bytes. */
+                           "SELECT (extract(epoch FROM a.interval_start) / 60)::int,"
+                           "       sum(a.staffed_s)::float8 / (min(m.interval_min) * 60),"
+                           "       sum(a.agents_with_states)"
+                           " FROM kefu.kpi_slot_staff a JOIN kefu.kpi_month m USING (centre, month)"
+                           " WHERE a.centre = $1 AND a.month = $2::date"
+                           " GROUP BY 1",
+                           2, p, &r)))
         goto done;
     int has_states = 0;
     for (int i = 0; i < PQntuples(r); i++) {
