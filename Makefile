@@ -59,6 +59,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkefu.a $(HDRS)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkefu.a $(LDLIBS)
 
+# The caller hash checked against OpenSSL's HMAC (libssl-dev); kefu itself
+# does not link libcrypto.
+$(BUILD)/tests/test_hmac_openssl: LDLIBS += -lcrypto
+
 # The fuzz harnesses replayed over their seeds and regression fixtures with
 # the ordinary compiler: part of `make test`.
 FUZZ_NAMES := csv feed queue_log attlog ts phone
@@ -113,10 +117,20 @@ test check:
 	$(Q)$(MAKE) --no-print-directory all unit-bins
 	$(Q)BUILD=$(BUILD) KEFU_BIN=$(abspath $(BIN)) sh tests/run.sh
 
+# make bench [SIZE=N] [ROUNDS=R]: the loader against psql \copy, then the
+# analytics steps. make bench SCALE=provincial: 12 months at 10 M calls a
+# month, 5,000 employees (long: hours; ~40 GB of disk at its peak).
+SIZE   ?= 1000000
+ROUNDS ?= 3
+SCALE  ?=
 bench:
 	$(Q)sh tests/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)sh tests/bench.sh $(SIZE)
+ifeq ($(SCALE),provincial)
+	$(Q)sh tests/bench_provincial.sh
+else
+	$(Q)sh tests/bench.sh $(SIZE) $(ROUNDS)
+endif
 
 # Forecast accuracy on the real series of ../shared/data against R's forecast
 # package (ets, stlf, tbats); skipped when either is missing.

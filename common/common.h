@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- status ------------------------------------------------------------ */
 
@@ -94,6 +95,22 @@ void kefu_buf_free(kefu_buf *b);  /* kefu_buf_free of a zeroed buf is a no-op */
 /* Grow an array *p of elem-sized items to hold at least need items (capacity
  * doubles from 64). *p stays valid and unchanged when memory runs out. */
 kefu_status kefu_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* Number of leading ASCII bytes (< 0x80) of p[0..n), eight at a time: the
+ * loaders' UTF-8 checks spend most of their time on ASCII. */
+static inline size_t kefu_ascii_prefix(const void *p, size_t n) {
+    const unsigned char *s = p;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
 
 /* ---- SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104) --------------------- */
 

@@ -109,10 +109,29 @@ static int clock_part(const char *s, size_t n, size_t *i, int *h, int *mi, int *
     return 0;
 }
 
+/* Two digits at s, or -1. */
+static int dd(const char *s) {
+    unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
 int kefu_parse_ts(const char *s, size_t n, kefu_ts *out) {
     size_t i = 0;
     int64_t days;
     int h, mi, sec, has_sec;
+
+    /* The canonical "YYYY-MM-DD HH:MM:SS" of nearly every row, directly. */
+    if (n == 19 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' && s[16] == ':') {
+        int y1 = dd(s), y2 = dd(s + 2), m = dd(s + 5), d = dd(s + 8);
+        h = dd(s + 11), mi = dd(s + 14), sec = dd(s + 17);
+        if (y1 >= 0 && y2 >= 0 && m >= 1 && m <= 12 && d >= 1 &&
+            d <= kefu_days_in_month(y1 * 100 + y2, m) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
+            sec >= 0 && sec <= 59) {
+            *out = kefu_days_from_civil(y1 * 100 + y2, m, d) * 86400 + h * 3600 + mi * 60 + sec;
+            return 0;
+        }
+        return -1;
+    }
 
     if (date_part(s, n, &i, &days) < 0 || i >= n || (s[i] != ' ' && s[i] != 'T'))
         return -1;

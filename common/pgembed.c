@@ -109,6 +109,22 @@ static kefu_status shell_quote(kefu_buf *b, const char *s, size_t n) {
     return st == KEFU_OK ? kefu_buf_puts(b, "'") : st;
 }
 
+/* Server settings of the embedded cluster (never of a configured database).
+ * wal_level = minimal: a table created in the loading transaction (a new
+ * month's partition) is written without WAL and synced at commit; there are
+ * no WAL archives or replicas to feed (max_wal_senders = 0 is required by it).
+ * Larger WAL buffers and fewer checkpoints during bulk loads; memory for the
+ * index builds when a partition is attached. fsync, full_page_writes and
+ * synchronous_commit keep their safe defaults: a committed load survives a
+ * crash or a power cut. */
+static const char *const EMBEDDED_SETTINGS[][2] = {{"wal_level", "minimal"},
+                                                   {"max_wal_senders", "0"},
+                                                   {"wal_buffers", "64MB"},
+                                                   {"max_wal_size", "4GB"},
+                                                   {"checkpoint_timeout", "15min"},
+                                                   {"maintenance_work_mem", "512MB"},
+                                                   {NULL, NULL}};
+
 /* Append " -c 'name=value'" to out. */
 static kefu_status add_setting(kefu_buf *out, const char *name, size_t nlen, const char *value,
                                size_t vlen) {
@@ -838,6 +854,13 @@ kefu_status kefu_pg_start(void) {
             st = add_setting(&opts, "unix_socket_directories", 23, sock.ptr, sock.len);
         if (st == KEFU_OK)
             st = add_setting(&opts, "unix_socket_permissions", 23, "0700", 4);
+        /* The cluster is kefu's own: settings for bulk loads (README "The
+         * embedded cluster's settings" says what each one changes for
+         * durability). Given at every start, so an existing cluster gets
+         * them at its next start; KEFU_PG_CONF, added after, overrides. */
+        for (size_t i = 0; st == KEFU_OK && EMBEDDED_SETTINGS[i][0]; i++)
+            st = add_setting(&opts, EMBEDDED_SETTINGS[i][0], strlen(EMBEDDED_SETTINGS[i][0]),
+                             EMBEDDED_SETTINGS[i][1], strlen(EMBEDDED_SETTINGS[i][1]));
         kefu_buf_free(&sock);
         if (st == KEFU_OK && extra && *extra)
             st = kefu_pg_conf_options(extra, &opts);

@@ -197,9 +197,11 @@ static int feed(csv_source *s, const char *buf, size_t n) {
         }
     }
     while (pos < n) {
-        size_t k = pos;
-        while (k < n && buf[k] != '\n' && buf[k] != '\r')
-            k++;
+        /* The first CR or LF (memchr: the common line has neither for ~100 bytes). */
+        const char *lf = memchr(buf + pos, '\n', n - pos);
+        size_t lim = lf ? (size_t)(lf - buf) : n;
+        const char *cr = memchr(buf + pos, '\r', lim - pos);
+        size_t k = cr ? (size_t)(cr - buf) : lim;
         int nl = k < n;
         size_t end = nl ? k + 1 : n;
         if (nl && buf[k] == '\r') {
@@ -215,6 +217,28 @@ static int feed(csv_source *s, const char *buf, size_t n) {
                 s->skip_line = 0;
                 s->line++;
             }
+            pos = end;
+            continue;
+        }
+
+        /* A whole line without quotes, outside any record: split at the
+         * commas here, exactly as libcsv would (no quoting, no trimming),
+         * without its byte-by-byte state machine. */
+        if (s->open_start == 0 && nl && k > pos && !(buf[k] == '\r' && k + 1 == n) &&
+            k - pos <= CSV_MAX_FIELD && !memchr(buf + pos, '"', k - pos)) {
+            s->open_start = s->line;
+            for (size_t a = pos;;) {
+                const char *comma = memchr(buf + a, ',', k - a);
+                size_t b = comma ? (size_t)(comma - buf) : k;
+                cb_field((void *)(buf + a), b - a, s);
+                if (!comma)
+                    break;
+                a = b + 1;
+            }
+            cb_row('\n', s);
+            if (s->cb_err)
+                return -1;
+            s->line++;
             pos = end;
             continue;
         }

@@ -190,9 +190,8 @@ static int step_utf8(kefu_reader *r) {
         int k;
 
         if (p[0] < 0x80) {
-            size_t n = 1, lim = avail < room ? avail : room;
-            while (n < lim && p[n] < 0x80)
-                n++;
+            size_t lim = avail < room ? avail : room;
+            size_t n = kefu_ascii_prefix(p, lim);
             memcpy(r->out + r->out_len, p, n);
             r->out_len += n;
             consume(r, n);

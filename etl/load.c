@@ -5,6 +5,7 @@
  * the feed table set-based (insert new, replace changed, skip identical). */
 #include "etl.h"
 #include "feeds.h"
+#include "partition.h"
 #include "rejects.h"
 #include "source.h"
 #include "validate.h"
@@ -40,7 +41,8 @@ typedef struct {
 typedef struct {
     int64_t batch_id;
     uint64_t read, inserted, updated, skipped, rejected;
-    kefu_buf note; /* the source's clause for the summary line (queue_log) */
+    kefu_buf note;    /* the source's clause for the summary line (queue_log) */
+    kefu_buf analyze; /* tables written, comma separated: ANALYZE after the commit */
 } load_counts;
 
 /* Decimal digits of v (v >= 0) appended to b. */
@@ -76,31 +78,11 @@ static void put16(kefu_buf *b, int v) {
     kefu_buf_append(b, o, 2);
 }
 
-static void put32(kefu_buf *b, int64_t v) {
-    uint32_t u = (uint32_t)v;
-    unsigned char o[4] = {(unsigned char)(u >> 24), (unsigned char)(u >> 16),
-                          (unsigned char)(u >> 8), (unsigned char)u};
-    kefu_buf_append(b, o, 4);
-}
-
-static void put64(kefu_buf *b, int64_t v) {
-    put32(b, (int64_t)((uint64_t)v >> 32));
-    put32(b, (int64_t)((uint64_t)v & 0xffffffffu));
-}
-
-static void put_text(kefu_buf *b, const char *s) {
-    if (!s) {
-        put32(b, -1);
-        return;
-    }
-    size_t n = strlen(s);
-    put32(b, (int64_t)n);
-    kefu_buf_append(b, s, n);
-}
-
-static int hexval(char h) {
-    return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
-}
+/* Value of a lower-case hex digit (the validator writes only those). */
+static const unsigned char HEXVAL[256] = {
+    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,  ['7'] = 7,
+    ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+    ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15};
 
 /* PostgreSQL's epoch is 2000-01-01: 946684800 s, 10957 days after 1970. */
 #define PG_EPOCH_SECS 946684800LL
@@ -108,11 +90,58 @@ static int hexval(char h) {
 
 /* The accepted row in binary COPY format. Only for plans without numeric or
  * extra columns (plan.binary_ok). */
+static unsigned char *w16(unsigned char *w, int v) {
+    w[0] = (unsigned char)(v >> 8);
+    w[1] = (unsigned char)v;
+    return w + 2;
+}
+
+static unsigned char *w32(unsigned char *w, int64_t v) {
+    uint32_t u = (uint32_t)v;
+    w[0] = (unsigned char)(u >> 24);
+    w[1] = (unsigned char)(u >> 16);
+    w[2] = (unsigned char)(u >> 8);
+    w[3] = (unsigned char)u;
+    return w + 4;
+}
+
+static unsigned char *w64(unsigned char *w, int64_t v) {
+    return w32(w32(w, (int64_t)((uint64_t)v >> 32)), (int64_t)((uint64_t)v & 0xffffffffu));
+}
+
+static unsigned char *wbytes(unsigned char *w, const void *s, size_t n) {
+    memcpy(w, s, n);
+    return w + n;
+}
+
+/* The accepted row in binary COPY format. Only for plans without numeric or
+ * extra columns (plan.binary_ok). The row's size is worked out first and the
+ * buffer grown once: this runs for every row of a load. */
 static void emit_binary(row_ctx *x) {
     const feed_def *f = x->p->f;
     const kefu_row *r = &x->row;
     kefu_buf *b = &x->out;
-    put16(b, (int)x->p->nfields + (x->with_line ? 1 : 0));
+    size_t lens[64];
+    size_t need = 2 + 12 + 12;
+    if (f->ncols > sizeof lens / sizeof lens[0]) {
+        b->err = KEFU_ERR_INTERNAL;
+        return;
+    }
+    for (size_t i = 0; i < f->ncols; i++) {
+        const feed_col *c = &f->cols[i];
+        lens[i] = 0;
+        if (c->type == COL_PHONE && r->text[i])
+            lens[i] = strlen(r->norm[i] + 65);
+        else if ((c->type == COL_TEXT || c->type == COL_FREE || c->type == COL_ENUM ||
+                  c->type == COL_NUM) &&
+                 r->text[i])
+            lens[i] = strlen(r->text[i]);
+        need += 8 + 36 + lens[i];
+    }
+    if (kefu_buf_reserve(b, need))
+        return;
+    unsigned char *w = (unsigned char *)b->ptr + b->len;
+    w = w16(w, (int)x->p->nfields + (x->with_line ? 1 : 0));
     for (size_t i = 0; i < f->ncols; i++) {
         const feed_col *c = &f->cols[i];
         const char *db = c->db ? c->db : c->name;
@@ -123,70 +152,51 @@ static void emit_binary(row_ctx *x) {
         case COL_FREE:
         case COL_ENUM:
         case COL_NUM: /* never here: binary_ok excludes it */
-            put_text(b, r->text[i]);
+            if (!r->text[i])
+                w = w32(w, -1);
+            else
+                w = wbytes(w32(w, (int64_t)lens[i]), r->text[i], lens[i]);
             break;
         case COL_BOOL:
             if (!r->text[i]) {
-                put32(b, -1);
+                w = w32(w, -1);
             } else {
-                put32(b, 1);
-                kefu_buf_append(b, r->text[i][0] == 't' ? "\1" : "\0", 1);
+                w = w32(w, 1);
+                *w++ = r->text[i][0] == 't';
             }
             break;
         case COL_INT:
-            if (!r->has[i])
-                put32(b, -1);
-            else {
-                put32(b, 4);
-                put32(b, r->num[i]);
-            }
+            w = r->has[i] ? w32(w32(w, 4), r->num[i]) : w32(w, -1);
             break;
         case COL_TS:
-            if (!r->has[i])
-                put32(b, -1);
-            else {
-                put32(b, 8);
-                put64(b, (r->num[i] - PG_EPOCH_SECS) * 1000000);
-            }
+            w = r->has[i] ? w64(w32(w, 8), (r->num[i] - PG_EPOCH_SECS) * 1000000) : w32(w, -1);
             break;
         case COL_DATE:
-            if (!r->has[i])
-                put32(b, -1);
-            else {
-                put32(b, 4);
-                put32(b, r->num[i] - PG_EPOCH_DAYS);
-            }
+            w = r->has[i] ? w32(w32(w, 4), r->num[i] - PG_EPOCH_DAYS) : w32(w, -1);
             break;
         case COL_TIME:
-            if (!r->has[i])
-                put32(b, -1);
-            else {
-                put32(b, 8);
-                put64(b, r->num[i] * 1000000);
-            }
+            w = r->has[i] ? w64(w32(w, 8), r->num[i] * 1000000) : w32(w, -1);
             break;
         case COL_PHONE:
             if (!r->text[i]) {
-                put32(b, -1);
-                put32(b, -1);
+                w = w32(w32(w, -1), -1);
             } else {
-                unsigned char raw[32];
+                /* the validator's hex hash back to its 32 bytes */
+                const unsigned char *h = (const unsigned char *)r->norm[i];
+                w = w32(w, 32);
                 for (int k = 0; k < 32; k++)
-                    raw[k] = (unsigned char)(hexval(r->norm[i][2 * k]) << 4 |
-                                             hexval(r->norm[i][2 * k + 1]));
-                put32(b, 32);
-                kefu_buf_append(b, raw, 32);
-                put_text(b, r->norm[i] + 65);
+                    w[k] = (unsigned char)(HEXVAL[h[2 * k]] << 4 | HEXVAL[h[2 * k + 1]]);
+                w += 32;
+                w = wbytes(w32(w, (int64_t)lens[i]), r->norm[i] + 65, lens[i]);
             }
             break;
         }
     }
-    put32(b, 8);
-    put64(b, x->batch_id);
-    if (x->with_line) {
-        put32(b, 8);
-        put64(b, x->line);
-    }
+    w = w64(w32(w, 8), x->batch_id);
+    if (x->with_line)
+        w = w64(w32(w, 8), x->line);
+    b->len = (size_t)((char *)w - b->ptr);
+    b->ptr[b->len] = '\0';
 }
 
 /* Validate rec and append its COPY data to x->out; or spool a reject.
@@ -344,9 +354,11 @@ static kefu_status stage_checks(PGconn *c, const feed_def *f, kefu_spool *sp) {
     return KEFU_OK;
 }
 
-/* Merge stage into the feed table: new keys inserted, changed rows replaced,
- * identical rows left alone. */
-static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
+/* Merge stage into target (kefu.<table> or one of its partitions): new keys
+ * inserted, changed rows replaced, identical rows left alone. where: a filter
+ * on stage ("" = every row) with parameters $1... */
+static kefu_status merge_into(PGconn *c, const kefu_plan *p, const char *target, const char *where,
+                              int nparams, const char *const *params, load_counts *n) {
     const feed_def *f = p->f;
     kefu_buf sql = {0}, set = {0}, cmp_t = {0}, cmp_e = {0};
     /* Non-key columns: every stage column except centre, the key and batch_id. */
@@ -371,27 +383,70 @@ static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
     }
     free(cols);
     kefu_buf_printf(&sql,
-                    "WITH m AS (INSERT INTO kefu.%s AS t (%s) SELECT %s FROM stage ORDER BY _line"
+                    "WITH m AS (INSERT INTO %s AS t (%s) SELECT %s FROM stage %s ORDER BY _line"
                     " ON CONFLICT (centre, %s) DO UPDATE SET %s, batch_id = EXCLUDED.batch_id"
                     " WHERE (%s) IS DISTINCT FROM (%s) RETURNING (xmax = 0) AS ins)"
                     " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m",
-                    f->table, p->cols.ptr, p->cols.ptr, f->key, set.ptr, cmp_t.ptr, cmp_e.ptr);
+                    target, p->cols.ptr, p->cols.ptr, where, f->key, set.ptr, cmp_t.ptr, cmp_e.ptr);
     PGresult *r = NULL;
     kefu_status st = KEFU_OK;
     const kefu_buf *parts[4] = {&sql, &set, &cmp_t, &cmp_e};
     for (int k = 0; k < 4 && !st; k++)
         st = kefu_buf_status(parts[k]);
     if (!st)
-        st = kefu_db_query(c, sql.ptr, 0, NULL, &r);
+        st = kefu_db_query(c, sql.ptr, nparams, params, &r);
     if (!st) {
-        n->inserted = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-        n->updated = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+        n->inserted += strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+        n->updated += strtoull(PQgetvalue(r, 0, 1), NULL, 10);
     }
     PQclear(r);
     kefu_buf_free(&sql);
     kefu_buf_free(&set);
     kefu_buf_free(&cmp_t);
     kefu_buf_free(&cmp_e);
+    return st;
+}
+
+/* Merge stage into the feed table. A partitioned table (partition.c) gets
+ * the partitions the staged rows need first and is merged partition by
+ * partition (RETURNING xmax needs a plain table; calls have no key on the
+ * partitioned table), calls after those that moved to another month left
+ * their old one (counted as updated). */
+static kefu_status merge_stage(PGconn *c, const kefu_plan *p, load_counts *n) {
+    const part_spec *spec = part_spec_for(p->f->table);
+    kefu_status st;
+    char target[80];
+    if (!spec) {
+        snprintf(target, sizeof target, "kefu.%s", p->f->table);
+        if ((st = merge_into(c, p, target, "", 0, NULL, n)))
+            return st;
+        return kefu_buf_printf(&n->analyze, "%s", target);
+    }
+    part_groups g;
+    if ((st = part_stage_groups(c, spec, &g)))
+        return st;
+    for (size_t i = 0; i < g.n && !st; i++)
+        st = kefu_buf_printf(&n->analyze, "%s%s", n->analyze.len ? ", " : "", g.part[i]);
+    uint64_t moved = 0;
+    if (!st)
+        st = part_move_local_keys(c, spec, &g, &moved);
+    kefu_buf where = {0};
+    if (!st)
+        st = kefu_buf_printf(&where,
+                             "WHERE centre = $1 AND %s >= $2::date"
+                             " AND %s < $2::date + interval '1 month'",
+                             spec->time_col, spec->time_col);
+    for (size_t i = 0; i < g.n && !st; i++) {
+        const char *qp[2] = {g.centre[i], g.month[i]};
+        st = merge_into(c, p, g.part[i], where.ptr, 2, qp, n);
+    }
+    kefu_buf_free(&where);
+    if (!st) {
+        /* A moved call is a new row of its new month: an update, not an insert. */
+        n->inserted -= moved;
+        n->updated += moved;
+    }
+    part_groups_free(&g);
     return st;
 }
 
@@ -463,6 +518,60 @@ static kefu_status stream_records(PGconn *c, const char *copy_sql, kefu_source *
     if (!st)
         st = kefu_copy_send(c, &x->out);
     kefu_status st2 = kefu_copy_end(c, st ? "kefu: load aborted" : NULL, sqlstate);
+    if (src->encoding == KEFU_ENC_GB18030)
+        x->encoding = KEFU_ENC_GB18030;
+    return st ? st : st2;
+}
+
+/* The fast path into a partitioned table: every accepted row goes to the
+ * partition of its centre and month (partition.c). On a duplicate key the
+ * SQLSTATE 23505 is left in sqlstate and nothing is printed. */
+static kefu_status stream_routed(PGconn *c, const part_spec *spec, const kefu_plan *p,
+                                 kefu_source *src, row_ctx *x, const file_info *fi, load_counts *n,
+                                 char *sqlstate) {
+    const feed_def *f = p->f;
+    int tix = kefu_feed_match_header(f, spec->time_col);
+    int kix = spec->local_key ? kefu_feed_match_header(f, spec->local_key) : -1;
+    part_router *r = NULL;
+    kefu_status st = part_router_open(c, spec, p->cols.ptr, x->binary, &r);
+    if (st)
+        return st;
+    kefu_progress prog;
+    kefu_progress_start(&prog, fi->name);
+    kefu_record rec;
+    int got;
+    uint64_t next_progress = 0;
+    while ((got = src->next(src, &rec)) == 1) {
+        n->read++;
+        size_t start = x->out.len;
+        if (!process_record(x, &rec)) {
+            n->rejected++;
+            continue;
+        }
+        if ((st = kefu_buf_status(&x->out)))
+            break;
+        st = part_router_row(r, x->row.text[0], x->row.num[tix], kix >= 0 ? x->row.text[kix] : NULL,
+                             x->out.ptr + start, x->out.len - start);
+        x->out.len = start;
+        if (st)
+            break;
+        if (n->read >= next_progress) {
+            kefu_progress_update(&prog, n->read, src->bytes_done, src->bytes_total);
+            next_progress = n->read + 4096;
+        }
+    }
+    kefu_progress_end(&prog);
+    if (got < 0 && !st)
+        st = KEFU_ERR_INPUT;
+    kefu_status st2 =
+        part_router_finish(r, n->batch_id, st ? "kefu: load aborted" : NULL, sqlstate);
+    if (!st && !st2) {
+        const char *const *names;
+        size_t k = part_router_targets(r, &names);
+        for (size_t i = 0; i < k && !st; i++)
+            st = kefu_buf_printf(&n->analyze, "%s%s", n->analyze.len ? ", " : "", names[i]);
+    }
+    part_router_free(r);
     if (src->encoding == KEFU_ENC_GB18030)
         x->encoding = KEFU_ENC_GB18030;
     return st ? st : st2;
@@ -542,13 +651,20 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         if ((st = kefu_db_exec(c, "SAVEPOINT kefu_fast")))
             goto done;
         x.binary = plan.binary_ok && !getenv("KEFU_COPY_TEXT");
-        kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN%s", f->table, plan.cols.ptr,
-                        x.binary ? " WITH (FORMAT binary)" : "");
-        if ((st = kefu_buf_status(&sql)))
-            goto done;
         x.with_line = 0;
-        st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
-        kefu_buf_reset(&sql);
+        const part_spec *spec = part_spec_for(f->table);
+        if (spec) {
+            st = stream_routed(c, spec, &plan, src, &x, fi, n, sqlstate);
+        } else {
+            kefu_buf_printf(&sql, "COPY kefu.%s (%s) FROM STDIN%s", f->table, plan.cols.ptr,
+                            x.binary ? " WITH (FORMAT binary)" : "");
+            if ((st = kefu_buf_status(&sql)))
+                goto done;
+            st = stream_records(c, sql.ptr, src, &x, fi, n, sqlstate);
+            kefu_buf_reset(&sql);
+            if (!st)
+                st = kefu_buf_printf(&n->analyze, "kefu.%s", f->table);
+        }
         if (!st) {
             n->inserted = n->read - n->rejected;
             if ((st = kefu_db_exec(c, "RELEASE SAVEPOINT kefu_fast")))
@@ -566,6 +682,7 @@ static kefu_status load_feed(PGconn *c, const load_opts *o, const feed_def *f, c
         kefu_spool_close(&x.spool);
         memset(&x.spool, 0, sizeof x.spool);
         n->read = n->rejected = 0;
+        kefu_buf_reset(&n->analyze);
         kefu_buf_reset(&x.out);
         kefu_source_close(src);
         src = NULL;
@@ -915,13 +1032,15 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
      * employees 79 s before ANALYZE, 6 s after). ANALYZE needs the owner, not
      * kefu_loader; where the session user is not the owner it is skipped. */
     for (int i = 0; i < FILE_FEEDS && feeds[i]; i++) {
-        if (!counts[i].inserted && !counts[i].updated)
+        if ((!counts[i].inserted && !counts[i].updated) || !counts[i].analyze.len)
             continue;
+        /* Only the partitions this load wrote: ANALYZE of a partitioned
+         * table would sample every month again. */
         kefu_buf sql = {0};
         kefu_buf_printf(&sql,
-                        "RESET ROLE; SET client_min_messages = error; ANALYZE kefu.%s;"
+                        "RESET ROLE; SET client_min_messages = error; ANALYZE %s;"
                         " SET client_min_messages = warning",
-                        feeds[i]->table);
+                        counts[i].analyze.ptr);
         if (!kefu_buf_status(&sql) && kefu_db_exec(c, sql.ptr) == KEFU_OK)
             kefu_db_set_role(c, "kefu_loader");
         kefu_buf_free(&sql);
@@ -983,6 +1102,7 @@ out:
     for (int k = 0; k < FILE_FEEDS; k++) {
         kefu_spool_close(&spools[k]);
         kefu_buf_free(&counts[k].note);
+        kefu_buf_free(&counts[k].analyze);
     }
     free(rpath);
     return st;

@@ -20,7 +20,7 @@ int kefu_utf8_valid(const unsigned char *s, size_t n) {
     while (i < n) {
         unsigned char c = s[i];
         if (c < 0x80) {
-            i++;
+            i += kefu_ascii_prefix(s + i, n - i);
             continue;
         }
         size_t len;
@@ -388,7 +388,7 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
         case COL_TEXT:
         case COL_FREE: {
             size_t max = c->type == COL_FREE ? KEFU_FREE_MAX_CHARS : KEFU_TEXT_MAX_CHARS;
-            if (utf8_chars(v, n) > max)
+            if (n > max && utf8_chars(v, n) > max) /* never more characters than bytes */
                 return reject(r, c->name, v,
                               c->type == COL_FREE
                                   ? KL("文本超过 2000 个字符", "text longer than 2000 characters")
@@ -492,7 +492,7 @@ int kefu_validate(kefu_row *r, const kefu_record *rec) {
                 return reject(r, c->name, "***", KL("不是电话号码", "not a phone number"));
             kefu_phone_hash(r->key, digits, (size_t)dn, r->norm[i]);
             kefu_phone_mask(digits, (size_t)dn, masked);
-            snprintf(r->norm[i] + 65, NORM_BYTES - 65, "%s", masked);
+            memcpy(r->norm[i] + 65, masked, (size_t)dn + 1); /* dn < 64 <= NORM_BYTES - 65 */
             r->text[i] = r->norm[i];
             r->has[i] = 1;
             break;

@@ -582,9 +582,9 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
             if (ki >= 0 && best_d > 0)
                 kefu_buf_printf(
                     &tb,
-                    KL("。%s比组合方法低 %.1f 个百分点，标准误 %.1f 个百分点",
+                    KL("。%s比组合方法低 %.1f 个百分点，标准误 %.1f 个百分点。",
                        ". The %s was %.1f points below the combination, standard error %.1f "
-                       "points"),
+                       "points."),
                     code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, ki, 0)),
                     100 * best_d, 100 * num_at(m, ki, 7));
         }

@@ -211,5 +211,6 @@ at the month's first day); both read the centre's daily total from kefu.daily_of
 without data is left out of every score (kefu also leaves it out of fitting, R fills it by
 na.interp for fitting, as ets/stlf/tbats need a regular series; a weekday-only series gives R a
 5-day week); the mean is over the months both kefu's best pick and all three R peers scored.
-kefu also gets the centre's holiday calendar; R gets the plain series, as an R user calls it.""")
+kefu also gets the centre's holiday calendar; R gets the plain series, as an R user calls it.
+R fits all the history before the month; kefu at most the last 3 years (its smoothing 2).""")
 PY

@@ -4,7 +4,7 @@
 # (`make fuzz` adds clang and its sanitizer runtimes).
 set -e
 PKGS="build-essential pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libpq-dev
-postgresql postgresql-contrib liblunar-date-dev libglib2.0-dev python3 python3-openpyxl time $*"
+postgresql postgresql-contrib liblunar-date-dev libglib2.0-dev python3 python3-openpyxl time libssl-dev $*"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

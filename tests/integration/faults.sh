@@ -61,10 +61,12 @@ else
     nbig=$(($(wc -l < "$big") - 1))
     before=$(snap)
     mid=$(sed -n "$((nbig / 2 + 1))p" "$big")
+    # the mid row's month exists, so the load COPYs into it and waits there
+    q "SELECT kefu.partition_create('kefu.calls', 'main', '$(echo "$mid" | cut -d, -f5)'::date)" >/dev/null
     hold_begin "INSERT INTO kefu.calls (call_id, queue, direction, arrived_at, result, batch_id) VALUES ('${mid%%,*}', 'q', 'in', '$(echo "$mid" | cut -d, -f5)', 'abandoned', 0)"
     "$KEFU" load calls "$big" > "$WORK/l1.out" 2> "$WORK/l1.err" &
     pid=$!
-    if wait_for "the load to wait mid-COPY" "SELECT count(*) > 0 FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) WHERE p.relid = 'kefu.calls'::regclass AND p.tuples_processed > 0 AND a.wait_event_type = 'Lock'"; then
+    if wait_for "the load to wait mid-COPY" "SELECT count(*) > 0 FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) WHERE p.relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'kefu.calls'::regclass) AND p.tuples_processed > 0 AND a.wait_event_type = 'Lock'"; then
         stop_now
         wait "$pid"; rc=$?
         check_eq "$rc" 3 "server stopped mid-COPY: exit 3"

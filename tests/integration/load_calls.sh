@@ -112,14 +112,16 @@ before=$(sum); nb=$(q "SELECT count(*) FROM kefu.load_batches")
 loader_pid() { q "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kefu' AND query LIKE '$1%' AND wait_event_type = 'Lock'"; }
 
 # (a) mid-COPY: a row of the file's middle, inserted by another transaction
-# that stays open, makes the COPY wait at that row on the unique index.
+# that stays open, makes the COPY wait at that row on the unique index (of
+# its month's partition, made beforehand so the load COPYs into it).
 mid=$(sed -n "$((nbig / 2 + 1))p" "$big")
 mid_id=${mid%%,*}
 mid_at=$(echo "$mid" | cut -d, -f5)
+q "SELECT kefu.partition_create('kefu.calls', 'main', '$mid_at'::date)" >/dev/null
 hold_begin "INSERT INTO kefu.calls (call_id, queue, direction, arrived_at, result, batch_id) VALUES ('$mid_id', 'q', 'in', '$mid_at', 'abandoned', 0)"
 "$KEFU" load calls "$big" >/dev/null 2>&1 &
 pid=$!
-if wait_for "the load to wait mid-COPY" "SELECT count(*) > 0 FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) WHERE p.relid = 'kefu.calls'::regclass AND p.tuples_processed > 0 AND a.wait_event_type = 'Lock'"; then
+if wait_for "the load to wait mid-COPY" "SELECT count(*) > 0 FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) WHERE p.relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'kefu.calls'::regclass) AND p.tuples_processed > 0 AND a.wait_event_type = 'Lock'"; then
     bpid=$(loader_pid "COPY kefu.calls")
     kill -9 "$pid"; wait "$pid"; rc=$?
     check_eq "$rc" 137 "loader killed while blocked mid-COPY (precondition)"

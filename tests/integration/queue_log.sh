@@ -228,7 +228,10 @@ kb=$(q "SELECT count(*) FROM kefu.load_batches")
 hold_begin "LOCK TABLE kefu.agent_states IN ACCESS EXCLUSIVE MODE"
 "$KEFU" load calls "$WORK/kill/queue_log" >/dev/null 2>&1 &
 pid=$!
-if wait_for "the load to wait for kefu.agent_states" "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kefu' AND query LIKE 'COPY kefu.agent_states%' AND wait_event_type = 'Lock'"; then
+# (the statement that waits depends on whether agent_states' month has its
+# partition already; what counts is a lock on kefu.agent_states or one of its
+# partitions, which the LOCK TABLE covers)
+if wait_for "the load to wait for kefu.agent_states" "SELECT count(*) > 0 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted WHERE a.datname = current_database() AND a.application_name = 'kefu' AND l.relation IN (SELECT 'kefu.agent_states'::regclass UNION ALL SELECT inhrelid FROM pg_inherits WHERE inhparent = 'kefu.agent_states'::regclass)"; then
     bpid=$(q "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kefu' AND wait_event_type = 'Lock'")
     kill -9 "$pid"; wait "$pid"; rc=$?
     check_eq "$rc" 137 "loader killed after its calls, before COMMIT (precondition)"
