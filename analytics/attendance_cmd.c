@@ -299,6 +299,7 @@ typedef struct {
                         * (leave = 2), −1 when not computed */
     long shift_ix;     /* index into shifts, −1 */
     long day_ix;       /* index into the judged days, −1 */
+    int withdrawn;     /* KEFU_ATT_W_* bits: the day's attendance lines HR withdrew */
 } roster_row;
 
 typedef struct {
@@ -311,6 +312,7 @@ typedef struct {
     kefu_buf strs; /* NUL-separated strings of this employee */
     int64_t base_fen, perf_fen;
     int wage_missing;
+    int extra_withdrawn; /* the month's A2 extra-points line was withdrawn */
     struct {
         roster_row *ptr;
         size_t len, cap;
@@ -347,6 +349,7 @@ static void emp_reset(emp_data *e) {
     e->punches.len = 0;
     e->base_fen = e->perf_fen = 0;
     e->wage_missing = 0;
+    e->extra_withdrawn = 0;
 }
 
 static void emp_free(emp_data *e) {
@@ -529,11 +532,12 @@ static kefu_status judge_month(att_run *R, emp_data *e, kefu_att_month *m) {
         rr->day_ix = (long)nd;
         kefu_att_day_from_pair(&e->shifts[rr->shift_ix], &e->pairs[rr->shift_ix], rr->leave >= 0,
                                rr->confirmed, rr->work_date, &e->days[nd]);
+        e->days[nd].withdrawn = rr->withdrawn;
         nd++;
     }
     e->ndays = nd;
 
-    kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0, 0};
+    kefu_att_month_input in = {e->base_fen, e->perf_fen, 0, 0, 0, e->extra_withdrawn};
     prior_lookup(&R->prior, emp, &in.prior_streak, &in.prior_window_halfdays);
     /* A11 at most holiday_max_hours a day: the previous month's last night
      * shift already took its share of this month's first day (capped there). */
@@ -561,6 +565,8 @@ static int apply_a9(att_run *R, emp_data *e, kefu_att_month *m) {
         if (rr->day_ix < 0 || !rr->unswapped)
             continue;
         kefu_att_verdict *v = &m->days[rr->day_ix];
+        if (v->withdrawn_rule && strcmp(v->withdrawn_rule, "A6") == 0)
+            v->withdrawn_rule = "A9"; /* the day's A9 line was withdrawn */
         if (v->status != KEFU_ATT_ABSENT_FULL || !v->cause || strcmp(v->cause, "A6") != 0)
             continue;
         v->cause = "A9";
@@ -696,6 +702,23 @@ static void day_rules(const kefu_att_month *m, const roster_row *rr, const kefu_
 #undef ADD_RULE
 }
 
+/* The kinds of the day's ledger lines HR withdrew (their facts counted for
+ * nothing), comma-separated, into out. */
+static void withdrawn_kinds(const kefu_att_verdict *v, char *out, size_t cap) {
+    const char *k[3];
+    int n = 0;
+    if (v->withdrawn & KEFU_ATT_W_LATE)
+        k[n++] = "A2_late";
+    if (v->withdrawn & KEFU_ATT_W_EARLY)
+        k[n++] = "A2_early";
+    if ((v->withdrawn & KEFU_ATT_W_ABSENCE) && v->withdrawn_rule)
+        k[n++] = v->withdrawn_rule;
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "", k[i]);
+}
+
 /* Daily rows of the month (shift, rest and leave days) and their counts. */
 static void write_daily_rows(att_run *R, const emp_data *e, const kefu_att_month *m,
                              month_counts *n) {
@@ -721,7 +744,7 @@ static void write_daily_rows(att_run *R, const emp_data *e, const kefu_att_month
             ob_printf(o, "\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t0\t%s\t",
                       rr->kind == R_REST ? "rest" : "leave");
             ob_text(o, rr->kind == R_LEAVE ? str_at(e, rr->code) : NULL, 1);
-            ob_printf(o, "\t\\N\t0\t\\N\t\\N\tf\t\\N\t%s\t\\N\t0.00\t0.00\t%s\n",
+            ob_printf(o, "\t\\N\t0\t\\N\t\\N\tf\t\\N\t%s\t\\N\t0.00\t0.00\t%s\t\n",
                       rr->confirmed ? "t" : "f", rr->kind == R_LEAVE ? "A12" : "");
             o->rows++;
             R->days_rows++;
@@ -775,6 +798,8 @@ static void write_daily_rows(att_run *R, const emp_data *e, const kefu_att_month
                   wh, hh);
         day_rules(m, rr, dy, v, rules, sizeof rules);
         ob_text(o, rules, 1);
+        withdrawn_kinds(v, rules, sizeof rules);
+        ob_text(o, rules, 0);
         ob_raw(o, "\n", 1);
         o->rows++;
         R->days_rows++;
@@ -887,11 +912,19 @@ static const char *STREAM_SQL =
     " sw AS (SELECT DISTINCT emp_id, d FROM (SELECT emp_a AS emp_id, date_a AS d FROM kefu.swaps"
     "  WHERE centre = $1 AND coalesce(approved_by, '') = '' UNION ALL SELECT emp_b, date_b FROM "
     "kefu.swaps"
-    "  WHERE centre = $1 AND coalesce(approved_by, '') = '') x)"
+    "  WHERE centre = $1 AND coalesce(approved_by, '') = '') x),"
+    /* the month's attendance lines HR withdrew, as KEFU_ATT_W_* bits per day
+     * (8: the A2 extra points): their facts count for nothing on a re-run */
+    " wd AS (SELECT emp_id, date, bit_or(CASE kind WHEN 'A2_late' THEN 1 WHEN 'A2_early' THEN 2"
+    "  WHEN 'A2_extra' THEN 8 ELSE 4 END) AS bits FROM kefu.ledger"
+    "  WHERE centre = $1 AND month = $2::date AND source = 'attendance' AND status = 'withdrawn'"
+    "  AND kind IN ('A2_late', 'A2_early', 'A2_extra', 'A4', 'A5', 'A6', 'A9')"
+    "  GROUP BY emp_id, date)"
     " SELECT emp_id COLLATE \"C\" AS emp, 0 AS k, NULL::bigint AS t1, NULL::bigint AS t2, "
     "NULL::int AS paid,"
     "  NULL::text AS code, NULL::text AS kind, base_wage::text AS x1, perf_wage::text AS x2,"
-    "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held, NULL::int AS prev FROM emp"
+    "  NULL::boolean AS f1, NULL::boolean AS f2, NULL::text AS held, NULL::int AS prev,"
+    "  (SELECT bit_or(bits) & 8 FROM wd WHERE wd.emp_id = emp.emp_id) AS w FROM emp"
     " UNION ALL"
     " SELECT r.emp_id, 1,"
     "  extract(epoch FROM r.work_date + coalesce(s.start_time, time '00:00'))::bigint,"
@@ -904,7 +937,8 @@ static const char *STREAM_SQL =
     "  CASE WHEN r.work_date < $2::date THEN (SELECT CASE WHEN pd.status = 'leave' THEN 2"
     "   ELSE pd.absence_halfdays END FROM kefu.attendance_daily pd WHERE pd.centre = r.centre"
     "   AND pd.month = date_trunc('month', r.work_date)::date AND pd.emp_id = r.emp_id"
-    "   AND pd.work_date = r.work_date AND pd.shift_start IS NOT NULL) END"
+    "   AND pd.work_date = r.work_date AND pd.shift_start IS NOT NULL) END,"
+    "  CASE WHEN r.work_date >= $2::date AND r.work_date < $3::date THEN wd.bits & 7 END"
     " FROM kefu.roster r JOIN emp USING (emp_id)"
     " LEFT JOIN kefu.shifts s ON s.centre = r.centre AND s.code = r.shift_code AND r.kind = 'shift'"
     " LEFT JOIN lv ON lv.emp_id = r.emp_id AND lv.d = r.work_date"
@@ -912,11 +946,12 @@ static const char *STREAM_SQL =
     "  AND pc.work_date = r.work_date"
     " LEFT JOIN sw ON sw.emp_id = r.emp_id AND sw.d = r.work_date"
     " LEFT JOIN kefu.holidays h ON h.centre = r.centre AND h.date = r.work_date"
+    " LEFT JOIN wd ON wd.emp_id = r.emp_id AND wd.date = r.work_date"
     " WHERE r.centre = $1 AND r.work_date BETWEEN $2::date - 1 AND $3::date"
     " UNION ALL"
     " SELECT p.emp_id, 2, extract(epoch FROM p.punched_at)::bigint, NULL, NULL, p.device, NULL, "
     "NULL, NULL,"
-    "  NULL, NULL, NULL, NULL"
+    "  NULL, NULL, NULL, NULL, NULL"
     " FROM kefu.punches p JOIN emp USING (emp_id)"
     " WHERE p.centre = $1 AND p.punched_at >= $2::date - 2 AND p.punched_at < $3::date + 2"
     " ORDER BY 1, 2, 3, 6";
@@ -934,6 +969,7 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
                        e->emp.ptr, b, pf);
             return KEFU_ERR_DATA;
         }
+        e->extra_withdrawn = !PQgetisnull(r, i, 13) && atoi(PQgetvalue(r, i, 13)) != 0;
         return KEFU_OK;
     }
     if (k == 2) {
@@ -964,6 +1000,7 @@ static kefu_status add_row(att_run *R, emp_data *e, PGresult *r, int i) {
     rr->unswapped = PQgetvalue(r, i, 10)[0] == 't';
     rr->day_type = PQgetisnull(r, i, 11) ? 0 : PQgetvalue(r, i, 11)[0];
     rr->prev_halfdays = PQgetisnull(r, i, 12) ? -1 : atoi(PQgetvalue(r, i, 12));
+    rr->withdrawn = PQgetisnull(r, i, 13) ? 0 : atoi(PQgetvalue(r, i, 13));
     rr->leave = -1;
     if ((st = str_add(e, PQgetvalue(r, i, 5), &rr->code)))
         return st;
@@ -1104,8 +1141,8 @@ kefu_status kefu_cmd_attendance(const kefu_db_opts *db, int argc, char **argv) {
         "shift_start,"
         " shift_end, paid_hours, first_in, last_out, punches, late_min, early_min, status,"
         " leave_type, absence_rule, absence_halfdays, late_incident, early_incident,"
-        " missing_punch, missing_no, confirmed, night_class, worked_hours, holiday_hours, rules)"
-        " FROM STDIN";
+        " missing_punch, missing_no, confirmed, night_class, worked_hours, holiday_hours, rules,"
+        " withdrawn) FROM STDIN";
     R.monthly.copy_sql =
         "COPY kefu.attendance_monthly (centre, month, emp_id, base_wage, perf_wage, "
         "pay_divisor_days,"

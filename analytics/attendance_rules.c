@@ -307,8 +307,9 @@ static int64_t tier_fine(const kefu_att_policy *p, int minutes) {
 }
 
 /* A2/A3: one counted late or early; returns the incident number. */
-static kefu_status add_incident(const kefu_att_policy *p, kefu_att_month *m, long day, int64_t date,
-                                int late, int minutes, int *number) {
+static kefu_status add_incident(const kefu_att_policy *p, const kefu_att_month_input *in,
+                                kefu_att_month *m, long day, int64_t date, int late, int minutes,
+                                int *number) {
     kefu_status st;
     kefu_att_line x = {0};
     x.kind = KEFU_ATT_L_INCIDENT;
@@ -327,7 +328,7 @@ static kefu_status add_incident(const kefu_att_policy *p, kefu_att_month *m, lon
     m->points += x.points;
     m->fines_fen += x.fine_fen;
     *number = x.incident_no;
-    if (x.incident_no == p->extra_at_incident) {
+    if (x.incident_no == p->extra_at_incident && !in->extra_withdrawn) {
         kefu_att_line e = {0};
         e.kind = KEFU_ATT_L_EXTRA_POINTS;
         e.rule = "A2";
@@ -438,6 +439,11 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             v->status = KEFU_ATT_LEAVE;
             continue; /* leave neither counts nor breaks an A7 streak */
         case KEFU_ATT_DAY_NO_PUNCH:
+            if (d->withdrawn & KEFU_ATT_W_ABSENCE) {
+                v->withdrawn |= KEFU_ATT_W_ABSENCE; /* paid as a worked shift */
+                v->withdrawn_rule = "A6";
+                break;
+            }
             halfdays = 2;
             v->cause = "A6";
             break;
@@ -445,17 +451,32 @@ kefu_status kefu_att_month_judge(const kefu_att_policy *p, int year, int month,
             int late = d->has_in ? d->late_min : 0;
             int early = d->has_out ? d->early_min : 0;
             if (late > p->absence_over_min || early > p->absence_over_min) {
-                halfdays = 2; /* A4, before A5; not an incident */
-                v->cause = "A4";
+                /* A4, before A5; not an incident. Withdrawn: the day's lateness
+                 * counts for nothing, neither as an absence nor as an incident. */
+                if (d->withdrawn & KEFU_ATT_W_ABSENCE) {
+                    v->withdrawn |= KEFU_ATT_W_ABSENCE;
+                    v->withdrawn_rule = "A4";
+                } else {
+                    halfdays = 2;
+                    v->cause = "A4";
+                }
                 break;
             }
-            if (late > p->grace_min && (st = add_incident(p, out, (long)i, d->work_date, 1, late,
-                                                          &v->late_incident)) != KEFU_OK)
+            /* A withdrawn late or early is no incident: the later ones move up. */
+            if (late > p->grace_min && (d->withdrawn & KEFU_ATT_W_LATE))
+                v->withdrawn |= KEFU_ATT_W_LATE;
+            else if (late > p->grace_min && (st = add_incident(p, in, out, (long)i, d->work_date, 1,
+                                                               late, &v->late_incident)) != KEFU_OK)
                 goto done;
-            if (early > 0 && (st = add_incident(p, out, (long)i, d->work_date, 0, early,
-                                                &v->early_incident)) != KEFU_OK)
+            if (early > 0 && (d->withdrawn & KEFU_ATT_W_EARLY))
+                v->withdrawn |= KEFU_ATT_W_EARLY;
+            else if (early > 0 && (st = add_incident(p, in, out, (long)i, d->work_date, 0, early,
+                                                     &v->early_incident)) != KEFU_OK)
                 goto done;
-            if (!(d->has_in && d->has_out)) {
+            if (!(d->has_in && d->has_out) && (d->withdrawn & KEFU_ATT_W_ABSENCE)) {
+                v->withdrawn |= KEFU_ATT_W_ABSENCE; /* not numbered, no absence */
+                v->withdrawn_rule = "A5";
+            } else if (!(d->has_in && d->has_out)) {
                 v->missing_no = ++missing;
                 if (!d->confirmed || missing > p->missing_confirmed_limit) {
                     halfdays = p->missing_halfdays;

@@ -139,7 +139,18 @@ typedef struct {
     int has_in, has_out;     /* from pairing */
     int late_min, early_min; /* A1 on the punches present (0 when absent) */
     int confirmed;           /* a punch_confirmations row exists for work_date */
+    int withdrawn;           /* KEFU_ATT_W_* bits: this day's ledger lines HR withdrew */
 } kefu_att_day;
+
+/* Facts of a day whose ledger line was withdrawn (DOMAIN §8: a withdrawn line
+ * counts for nothing — points, fines, nth counts). The line keeps its row and
+ * status; a re-run judges the day as if the fact were not there. */
+enum {
+    KEFU_ATT_W_LATE = 1,    /* the A2 late line (A2:date:late): no incident, not numbered */
+    KEFU_ATT_W_EARLY = 2,   /* the A2 early-leave line (A2:date:early) */
+    KEFU_ATT_W_ABSENCE = 4, /* the day's A4/A5/A6/A9 line: no absence, no deduction, no
+                             * A7 count; a missing punch is not numbered (A5) */
+};
 
 /* Build a day from a shift and its pair: WORKED when the window holds a punch
  * (punches win over leave), else LEAVE when on approved leave, else NO_PUNCH;
@@ -160,10 +171,12 @@ typedef struct {
     const char *cause; /* static rule id of an absence: "A4", "A5", "A6"; else NULL */
     int late_incident; /* A2 incident number of the late, 0 = none */
     int early_incident;
-    int missing_no;    /* A5: n-th missing punch of the month, 0 = none */
-    int night_class;   /* A10 (counted only when not fully absent) */
-    int64_t paid_s;    /* paid seconds worked (paid × (1 − absent fraction)) */
-    int64_t holiday_s; /* A11 paid seconds inside statutory days, before the cap */
+    int missing_no;             /* A5: n-th missing punch of the month, 0 = none */
+    int night_class;            /* A10 (counted only when not fully absent) */
+    int withdrawn;              /* KEFU_ATT_W_* bits of the day's facts that counted for nothing */
+    const char *withdrawn_rule; /* static: the absence rule withdrawn ("A4", "A5", "A6") */
+    int64_t paid_s;             /* paid seconds worked (paid × (1 − absent fraction)) */
+    int64_t holiday_s;          /* A11 paid seconds inside statutory days, before the cap */
 } kefu_att_verdict;
 
 typedef enum {
@@ -206,6 +219,7 @@ typedef struct {
     int64_t prior_first_day_holiday_s; /* A11 seconds the previous month's shifts already
                                         * paid on this month's first day (its night shift
                                         * runs past midnight): the day's cap is shared */
+    int extra_withdrawn; /* HR withdrew the month's A2 extra-points line: not charged again */
 } kefu_att_month_input;
 
 typedef struct {

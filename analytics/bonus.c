@@ -118,7 +118,10 @@ static int64_t fen_of(const PGresult *r, int row, int col) {
 
 /* Lines counted by a closed month's bonus and withdrawn since, whose refund this
  * month pays: the month is the first after theirs that is not closed. Lines a
- * closed month has refunded already are only the base. $1 centre, $2 month. */
+ * closed month has refunded already are only the base. $1 centre, $2 month.
+ * Columns: 0 for_month, 1 emp_id, 2 perf_wage, 3 points, 4 fines, 5 points and
+ * 6 fines refunded before, 7 points and 8 fines to refund, 9 their line ids,
+ * 10 the closed month's policy alternatives. */
 static const char *REFUND_SQL =
     "WITH cand AS (SELECT c.month FROM kefu.bonus_close c WHERE c.centre = $1 AND c.month < "
     "$2::date"
@@ -137,16 +140,61 @@ static const char *REFUND_SQL =
     "  coalesce(sum(w.fine) FILTER (WHERE w.refunded), 0)::text,"
     "  sum(w.points) FILTER (WHERE NOT w.refunded), sum(w.fine) FILTER (WHERE NOT "
     "w.refunded)::text,"
-    "  array_agg(w.ledger_id ORDER BY w.ledger_id) FILTER (WHERE NOT w.refunded)::text"
+    "  array_agg(w.ledger_id ORDER BY w.ledger_id) FILTER (WHERE NOT w.refunded)::text,"
+    "  min(b.policy)"
     " FROM w JOIN kefu.bonus_monthly b ON b.centre = $1 AND b.month = w.for_month"
     "  AND b.emp_id = w.emp_id"
     " GROUP BY w.for_month, w.emp_id HAVING bool_or(NOT w.refunded)"
     " ORDER BY w.emp_id COLLATE \"C\", w.for_month";
 
-static kefu_status stage_refunds(PGconn *c, const kefu_bonus_policy *p, const char *const *p2,
-                                 int64_t *total_fen, int *nrefunds) {
+/* The B2–B4 rules a closed month was computed with: the policy rows in force
+ * on its first day with the alternatives its rows name (not today's rows nor
+ * today's --policy). A few distinct months at most: kept in a small cache. */
+typedef struct {
+    char month[11];
+    char *alternatives; /* owned */
+    kefu_bonus_policy p;
+} closed_policy;
+
+static kefu_status closed_month_policy(PGconn *c, closed_policy *cache, size_t *n, size_t cap,
+                                       const char *month, const char *alternatives,
+                                       const kefu_bonus_policy **out) {
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(cache[i].month, month) == 0 &&
+            strcmp(cache[i].alternatives, alternatives) == 0) {
+            *out = &cache[i].p;
+            return KEFU_OK;
+        }
+    if (*n == cap) {
+        kefu_error(KL("退还涉及的已月结月份过多（超过 %zu 个）",
+                      "refunds for too many closed months (more than %zu)"),
+                   cap);
+        return KEFU_ERR_DATA;
+    }
+    kefu_policy pol = {0};
+    closed_policy *x = &cache[*n];
+    kefu_status st = kefu_policy_load_as(c, month, alternatives, &pol);
+    if (!st)
+        st = load_policy(&pol, &x->p);
+    kefu_policy_free(&pol);
+    if (st) {
+        kefu_detail(KL("已月结月份 %.7s 的策略", "the policy of the closed month %.7s"), month);
+        return st;
+    }
+    if (!(x->alternatives = strdup(alternatives)))
+        return KEFU_ERR_NOMEM;
+    snprintf(x->month, sizeof x->month, "%s", month);
+    (*n)++;
+    *out = &x->p;
+    return KEFU_OK;
+}
+
+static kefu_status stage_refunds(PGconn *c, const char *const *p2, int64_t *total_fen,
+                                 int *nrefunds) {
     PGresult *r = NULL;
     kefu_buf rows = {0};
+    closed_policy cache[64];
+    size_t ncache = 0;
     kefu_status st = kefu_db_exec(c, "CREATE TEMP TABLE bonus_adj_new (emp_id text, for_month date,"
                                      " ledger_ids bigint[], points int, fines numeric(12,2),"
                                      " amount numeric(12,2)) ON COMMIT DROP");
@@ -161,6 +209,10 @@ static kefu_status stage_refunds(PGconn *c, const kefu_bonus_policy *p, const ch
         int64_t base_fines = fines - fen_of(r, i, 6);
         int w_pts = atoi(PQgetvalue(r, i, 7));
         int64_t w_fines = fen_of(r, i, 8);
+        const kefu_bonus_policy *p = NULL;
+        if ((st = closed_month_policy(c, cache, &ncache, sizeof cache / sizeof cache[0],
+                                      PQgetvalue(r, i, 0), PQgetvalue(r, i, 10), &p)))
+            goto done;
         kefu_bonus_pay before, after;
         kefu_bonus_pay_of(p, perf, base_pts, base_fines, &before);
         kefu_bonus_pay_of(p, perf, base_pts - w_pts, base_fines - w_fines, &after);
@@ -185,6 +237,8 @@ static kefu_status stage_refunds(PGconn *c, const kefu_bonus_policy *p, const ch
 done:
     PQclear(r);
     kefu_buf_free(&rows);
+    for (size_t i = 0; i < ncache; i++)
+        free(cache[i].alternatives);
     return st;
 }
 
@@ -424,12 +478,41 @@ kefu_status kefu_cmd_bonus(const kefu_db_opts *db, int argc, char **argv) {
     }
     PQclear(r);
     r = NULL;
+    /* A late or early-leave line withdrawn since the month's attendance was
+     * computed: the later incidents keep their old numbers (and fines) until
+     * kefu attendance judges the month again. */
+    if ((st =
+             kefu_db_query(c,
+                           "SELECT count(*), min(l.emp_id COLLATE \"C\") FROM kefu.ledger l"
+                           " JOIN kefu.attendance_monthly m ON m.centre = l.centre"
+                           "  AND m.month = l.month AND m.emp_id = l.emp_id"
+                           " WHERE l.centre = $1 AND l.month = $2::date AND l.source = 'attendance'"
+                           "  AND l.status = 'withdrawn' AND l.kind IN ('A2_late', 'A2_early')"
+                           "  AND l.updated_at > m.computed_at",
+                           2, p2, &r)))
+        goto done;
+    if (atol(PQgetvalue(r, 0, 0)) > 0) {
+        kefu_error(KL("%s（中心 %s）有 %s 条迟到早退行在考勤计算之后撤销（例如员工 %s）：其后的"
+                      "迟到早退尚未重新编号，奖金不予计算",
+                      "%s (centre %s): %s late or early-leave lines were withdrawn after the "
+                      "attendance was computed (e.g. employee %s): the later incidents are not "
+                      "renumbered yet; the bonus is not computed"),
+                   ym, a.m.centre, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+        kefu_hint(KL("先重算考勤：kefu attendance --month %s（已月结关闭的加 --reopen）",
+                     "re-run the attendance first: kefu attendance --month %s (--reopen when "
+                     "it was closed)"),
+                  ym);
+        st = KEFU_ERR_CHECK_FAILED;
+        goto done;
+    }
+    PQclear(r);
+    r = NULL;
     if ((st = kefu_policy_load(c, a.m.centre, ms, a.m.alts, a.m.nalts, &pol)) ||
         (st = load_policy(&pol, &bp)))
         goto done;
     int64_t refunds = 0;
     int nrefunds = 0;
-    if ((st = stage_refunds(c, &bp, p2, &refunds, &nrefunds)) ||
+    if ((st = stage_refunds(c, p2, &refunds, &nrefunds)) ||
         (st = stage_month(c, &bp, p3, pol.alternatives, &T)))
         goto done;
     /* B8 before anything is written: raises (exit 3) naming the group. */

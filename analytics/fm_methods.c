@@ -27,7 +27,9 @@ int kefu_fm_parse(const char *s) {
 void kefu_fm_params_default(kefu_fm_params *p) {
     memset(p, 0, sizeof *p);
     kefu_fc_params_default(&p->base, 1970, 1);
-    p->inner_months = 6;
+    p->inner_months = 12;
+    p->pick_min_months = 3;
+    p->pick_se = 1;
     p->reg_halflife = 91;
     p->ridge = 0.1;
     p->max_history = 1096;
@@ -96,7 +98,7 @@ kefu_status kefu_fm_forecast(kefu_fm_method m, const kefu_fc_day *in, size_t n, 
     if (!info)
         info = &local;
     memset(info, 0, sizeof *info);
-    info->alpha = info->beta = info->gamma = info->phi = NAN;
+    info->alpha = info->beta = info->gamma = info->phi = info->trend = NAN;
     int len = kefu_days_in_month(year, month);
     for (int k = 0; k < len; k++)
         out[k].fc = out[k].lo80 = out[k].hi80 = out[k].lo95 = out[k].hi95 = NAN;
@@ -208,11 +210,12 @@ kefu_status kefu_fm_score_month(const kefu_fc_day *in, size_t n, int year, int m
 void kefu_fm_choose(const kefu_fm_inner_month *rows, size_t n, const kefu_fm_params *p,
                     kefu_fm_pick *out) {
     size_t want = p->inner_months < KEFU_FM_MAX_INNER ? (size_t)p->inner_months : KEFU_FM_MAX_INNER;
+    const kefu_fm_method dflt = KEFU_FM_DEFAULT;
     memset(out, 0, sizeof *out);
-    out->chosen = KEFU_FM_COMBO;
+    out->chosen = dflt;
     out->reason = KEFU_FM_PICK_NO_HISTORY;
     for (int k = 0; k < KEFU_FM_NMETHODS; k++)
-        out->mean_wape[k] = NAN;
+        out->mean_wape[k] = out->se_diff[k] = NAN;
     /* the latest `want` rows, oldest first (selection by month index) */
     int last_taken = 1 << 30;
     size_t nt = 0;
@@ -231,35 +234,62 @@ void kefu_fm_choose(const kefu_fm_inner_month *rows, size_t n, const kefu_fm_par
         tmp[nt++] = rows[bi];
         last_taken = bm;
     }
-    out->nmonths = nt;
+    /* the months the combination ran in, or all when it ran in none */
+    size_t nd = 0;
     for (size_t i = 0; i < nt; i++)
-        out->months[i] = tmp[nt - 1 - i];
-    if (nt == 0)
+        nd += !isnan(tmp[i].wape[dflt]);
+    for (size_t i = nt; i-- > 0;)
+        if (nd == 0 || !isnan(tmp[i].wape[dflt]))
+            out->months[out->nmonths++] = tmp[i];
+    size_t nm = out->nmonths;
+    if (nm == 0)
         return;
     int neligible = 0;
     for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
         double s = 0;
         out->eligible[k] = 1;
-        for (size_t i = 0; i < nt; i++) {
+        for (size_t i = 0; i < nm; i++) {
             if (isnan(out->months[i].wape[k]))
                 out->eligible[k] = 0;
             else
                 s += out->months[i].wape[k];
         }
         if (out->eligible[k]) {
-            out->mean_wape[k] = s / (double)nt;
+            out->mean_wape[k] = s / (double)nm;
             neligible++;
         }
     }
-    int best = -1;
-    for (int j = 0; j < KEFU_FM_NMETHODS; j++) {
-        int k = (int)kefu_fm_fallback[j];
-        if (out->eligible[k] && (best < 0 || out->mean_wape[k] < out->mean_wape[best]))
-            best = k;
+    if (nd == 0) {
+        /* no combination to measure against: the lowest mean */
+        int best = -1;
+        for (int j = 0; j < KEFU_FM_NMETHODS; j++) {
+            int k = (int)kefu_fm_fallback[j];
+            if (out->eligible[k] && (best < 0 || out->mean_wape[k] < out->mean_wape[best]))
+                best = k;
+        }
+        if (best >= 0) {
+            out->chosen = (kefu_fm_method)best;
+            out->reason = neligible == 1 ? KEFU_FM_PICK_ONLY : KEFU_FM_PICK_LOWEST;
+        }
+        return;
     }
-    if (best >= 0) {
-        out->chosen = (kefu_fm_method)best;
-        out->reason = neligible == 1 ? KEFU_FM_PICK_ONLY : KEFU_FM_PICK_LOWEST;
+    out->reason = KEFU_FM_PICK_DEFAULT;
+    for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
+        if (k == (int)dflt || !out->eligible[k] || nm < 2)
+            continue;
+        /* d_i = WAPE(combination) − WAPE(k): mean = the difference of the
+         * means; se = sd(d) / √n */
+        double md = out->mean_wape[dflt] - out->mean_wape[k], ss = 0;
+        for (size_t i = 0; i < nm; i++) {
+            double e = out->months[i].wape[dflt] - out->months[i].wape[k] - md;
+            ss += e * e;
+        }
+        out->se_diff[k] = sqrt(ss / (double)(nm - 1) / (double)nm);
+        if (nm >= (size_t)p->pick_min_months && md > p->pick_se * out->se_diff[k] &&
+            out->mean_wape[k] < out->mean_wape[out->chosen]) {
+            out->chosen = (kefu_fm_method)k;
+            out->reason = KEFU_FM_PICK_BETTER;
+        }
     }
 }
 

@@ -5,8 +5,11 @@
  * by iteratively reweighted least squares). Calendar effects carry a small
  * ridge penalty: an effect seen on two days is shrunk rather than taken at
  * face value. Yearly seasonality (Fourier terms) needs years, not weeks: with
- * more than a year of history it is fitted first with a long memory and
- * enters the recent fit as a fixed offset. */
+ * more than a year of history it is fitted first with a long memory, together
+ * with a trend, and both enter the recent fit as a fixed offset. The trend
+ * matters beyond the season: the decayed weights put the recent fit's level at
+ * their mean age, 1/λ = half-life / ln 2 ≈ 131 days before the origin, and the
+ * long-memory growth carries it from there to the target. */
 #include "fm_internal.h"
 
 #include <math.h>
@@ -396,19 +399,29 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
     double scale;
     int gs;
     /* Yearly pass: every column plus the Fourier terms and a trend (growth
-     * is not season), long memory; its Fourier part becomes an offset of the
-     * recent fit. */
-    double fyear[2 * NFOURIER] = {0};
+     * is not season), long memory; its Fourier part and its trend become an
+     * offset of the recent fit (the trend's variance, var_trend, joins the
+     * forecast's). */
+    double fyear[2 * NFOURIER] = {0}, trend = 0, var_trend = 0;
     if (yearly) {
+        double fscale;
         if ((gs = irls(&d, fidx, nf, FOURIER_HALFLIFE, s->origin, p->ridge, hol_prior, fbeta, fcov,
-                       &scale, res, w)) != GSL_SUCCESS)
+                       &fscale, res, w)) != GSL_SUCCESS)
             goto gsl_failed;
-        for (size_t j = 0; j < nf; j++)
-            if (fidx[j] >= C_FOURIER)
+        for (size_t j = 0; j < nf; j++) {
+            if (fidx[j] == C_TREND) {
+                trend = fbeta[j];
+                var_trend = fscale * fscale * gsl_matrix_get(fcov, j, j);
+            } else if (fidx[j] >= C_FOURIER) {
                 fyear[fidx[j] - C_FOURIER] = fbeta[j];
-        for (size_t t = 0; t < d.nt; t++)
+            }
+        }
+        for (size_t t = 0; t < d.nt; t++) {
+            const double *xt = &d.x[t * NCOL];
             for (int k = 0; k < 2 * NFOURIER; k++)
-                d.y[t] -= fyear[k] * d.x[t * NCOL + C_FOURIER + k];
+                d.y[t] -= fyear[k] * xt[C_FOURIER + k];
+            d.y[t] -= trend * xt[C_TREND];
+        }
     }
     if ((gs = irls(&d, idx, np, halflife, s->origin, p->ridge, hol_prior, beta, cov, &scale, res,
                    w)) != GSL_SUCCESS)
@@ -423,7 +436,7 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
             info->closed_weekdays |= 1 << k;
     }
     info->holiday = info->before = info->after = info->bridge = info->workday = NAN;
-    info->trend = NAN;
+    info->trend = yearly ? trend : NAN;
     info->dow[ref] = 0;
     for (size_t j = 0; j < np; j++) {
         int col = idx[j];
@@ -441,9 +454,9 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
             info->workday = beta[j];
     }
 
-    /* Forecasts: x·β plus the yearly offset; variance scale²(1 + x'Cov x)
-     * (cov is (X'WX)^-1 with the weights taken as inverse variances) plus
-     * the level wander. */
+    /* Forecasts: x·β plus the yearly offset (season and trend); variance
+     * scale²(1 + x'Cov x) (cov is (X'WX)^-1 with the weights taken as inverse
+     * variances) plus the level wander and the trend's own uncertainty. */
     for (int k = 0; k < s->t_len; k++) {
         size_t i = t0 + (size_t)k;
         if (fm_is_closed(s, i)) {
@@ -452,7 +465,7 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
             continue;
         }
         features(s, i, x);
-        double m = 0, q = 0;
+        double m = trend * x[C_TREND], q = 0;
         for (int f = 0; f < 2 * NFOURIER; f++)
             m += fyear[f] * x[C_FOURIER + f];
         for (size_t a = 0; a < np; a++) {
@@ -461,7 +474,7 @@ kefu_status fm_regression(const fm_series *s, const kefu_fm_params *p, double *m
                 q += x[idx[a]] * gsl_matrix_get(cov, a, b) * x[idx[b]];
         }
         mu[k] = m;
-        sd[k] = sqrt(scale * scale * (1 + q) + lv);
+        sd[k] = sqrt(scale * scale * (1 + q) + lv + var_trend * x[C_TREND] * x[C_TREND]);
     }
     goto done;
 gsl_failed:

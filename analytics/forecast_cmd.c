@@ -737,8 +737,8 @@ typedef struct {
     kefu_fm_info info[KEFU_FM_NMETHODS];  /* its fit, or why it failed */
     kefu_fm_pick pick;                    /* the inner backtest */
     kefu_fm_method chosen;                /* the forecast stored as the run's */
-    const char *reason;                   /* requested, lowest_wape, only, no_history,
-                                             fallback */
+    const char *reason;                   /* requested, default, better, lowest_wape,
+                                             only, no_history, fallback */
 } fc_methods;
 
 static double month_total(const kefu_fm_day *f, int len) {
@@ -769,13 +769,13 @@ static kefu_status store_run(PGconn *c, const fc_opts *o, const char *queue, int
                     " \"max_occupancy\": %.15g, \"shrinkage\": %.15g, \"interval_s\": %.15g,"
                     " \"min_busiest\": %d, \"min_night\": %d, \"night_from_s\": %d,"
                     " \"night_to_s\": %d, \"profile_weeks\": %d, \"aht_weeks\": %d,"
-                    " \"inner_months\": %d, \"reg_halflife_days\": %.15g, \"ridge\": %.15g,"
-                    " \"max_history_days\": %d}",
+                    " \"inner_months\": %d, \"pick_min_months\": %d, \"pick_se\": %.15g,"
+                    " \"reg_halflife_days\": %.15g, \"ridge\": %.15g, \"max_history_days\": %d}",
                     o->as_of_given ? "true" : "false", o->staff.sl_target, o->staff.sl_seconds,
                     o->staff.max_occ, o->staff.shrinkage, o->staff.interval_s, o->staff.min_busiest,
                     o->staff.min_night, o->staff.night_from_s, o->staff.night_to_s,
-                    PROFILE_DAYS / 7, AHT_DAYS / 7, o->fm.inner_months, o->fm.reg_halflife,
-                    o->fm.ridge, o->fm.max_history);
+                    PROFILE_DAYS / 7, AHT_DAYS / 7, o->fm.inner_months, o->fm.pick_min_months,
+                    o->fm.pick_se, o->fm.reg_halflife, o->fm.ridge, o->fm.max_history);
     if (!js.ptr) {
         st = KEFU_ERR_NOMEM;
         goto done;
@@ -849,8 +849,8 @@ static kefu_status store_methods(PGconn *c, int64_t run_id, const fc_methods *fm
     kefu_buf b = {0};
     char ds[11];
     kefu_status st = kefu_copy_begin(c, "COPY kefu.forecast_method (run_id, method, ok,"
-                                        " month_total, inner_wape, eligible, chosen, message,"
-                                        " detail) FROM STDIN");
+                                        " month_total, inner_wape, inner_se, eligible, chosen,"
+                                        " message, detail) FROM STDIN");
     if (st)
         return st;
     for (int k = 0; k < KEFU_FM_NMETHODS; k++) {
@@ -860,6 +860,8 @@ static kefu_status store_methods(PGconn *c, int64_t run_id, const fc_methods *fm
         copy_num(&b, fm->ok[k] ? month_total(fm->fc[k], fm->len) : NAN, 1);
         kefu_buf_puts(&b, "\t");
         copy_num(&b, fm->pick.mean_wape[k], 1);
+        kefu_buf_puts(&b, "\t");
+        copy_num(&b, fm->pick.se_diff[k], 1);
         kefu_buf_printf(&b, "\t%s\t%s\t", fm->pick.eligible[k] ? "t" : "f",
                         (int)fm->chosen == k ? "t" : "f");
         if (!fm->ok[k] && in->message[0])
@@ -869,10 +871,11 @@ static kefu_status store_methods(PGconn *c, int64_t run_id, const fc_methods *fm
         kefu_buf_puts(&b, "\t");
         if (fm->ok[k] && k != KEFU_FM_95598) {
             /* the fit's figures; JSON numbers only (NaN has no JSON spelling) */
-            static const char *const key[] = {"alpha",   "beta",   "gamma", "phi",    "scale",
-                                              "holiday", "before", "after", "bridge", "workday"};
-            double val[] = {in->alpha,   in->beta,   in->gamma, in->phi,    in->scale,
-                            in->holiday, in->before, in->after, in->bridge, in->workday};
+            static const char *const key[] = {"alpha",  "beta",    "gamma",  "phi",
+                                              "scale",  "holiday", "before", "after",
+                                              "bridge", "workday", "trend"};
+            double val[] = {in->alpha,  in->beta,  in->gamma,  in->phi,     in->scale, in->holiday,
+                            in->before, in->after, in->bridge, in->workday, in->trend};
             kefu_buf_printf(&b, "{\"train_days\": %d, \"closed_weekdays\": %d", in->train_days,
                             in->closed_weekdays);
             for (size_t j = 0; j < sizeof val / sizeof val[0]; j++)
@@ -1295,9 +1298,23 @@ static kefu_status forecast_methods(const fc_opts *o, const char *queue, const k
         return KEFU_OK;
     }
     fm->chosen = fm->pick.chosen;
-    fm->reason = fm->pick.reason == KEFU_FM_PICK_LOWEST ? "lowest_wape"
-                 : fm->pick.reason == KEFU_FM_PICK_ONLY ? "only"
-                                                        : "no_history";
+    switch (fm->pick.reason) {
+    case KEFU_FM_PICK_DEFAULT:
+        fm->reason = "default";
+        break;
+    case KEFU_FM_PICK_BETTER:
+        fm->reason = "better";
+        break;
+    case KEFU_FM_PICK_LOWEST:
+        fm->reason = "lowest_wape";
+        break;
+    case KEFU_FM_PICK_ONLY:
+        fm->reason = "only";
+        break;
+    case KEFU_FM_PICK_NO_HISTORY:
+        fm->reason = "no_history";
+        break;
+    }
     if (fm->ok[fm->chosen])
         return KEFU_OK;
     for (int j = 0; j < KEFU_FM_NMETHODS; j++) {

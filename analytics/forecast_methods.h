@@ -40,7 +40,11 @@ typedef struct {
  * method's S, E and outage factor. */
 typedef struct {
     kefu_fc_params base;
-    int inner_months;    /* months of the inner backtest of the best pick (6) */
+    int inner_months;    /* months of the inner backtest of the best pick (12) */
+    int pick_min_months; /* months another method needs to replace the
+                            combination (3: a spread from fewer is no spread) */
+    double pick_se;      /* ... and its margin, in standard errors of the
+                            monthly differences (1) */
     double reg_halflife; /* regression: weight halves every this many days (91) */
     double ridge;        /* regression: ridge penalty of the calendar effects,
                             in days of weight (0.1) */
@@ -56,7 +60,9 @@ typedef struct {
     double scale;        /* residual scale on the log scale (robust) */
     /* regression: effects on log(1 + V) (NAN when not estimated) */
     double dow[7]; /* relative to the weekday with most training days */
-    double holiday, before, after, bridge, workday, trend;
+    double holiday, before, after, bridge, workday;
+    double trend; /* regression: growth per year on the log scale (long-memory
+                     pass; NAN with less than 400 days of history) */
     /* ets: smoothing parameters (NAN for other methods) */
     double alpha, beta, gamma, phi;
     char message[320]; /* why the method could not run */
@@ -78,10 +84,18 @@ kefu_status kefu_fm_forecast(kefu_fm_method m, const kefu_fc_day *in, size_t n, 
 
 #define KEFU_FM_MAX_INNER 12
 
+/* The default of the best pick: the combination (forecast combinations are
+ * hard to beat, and six to twelve months are little evidence). */
+#define KEFU_FM_DEFAULT KEFU_FM_COMBO
+
 typedef enum {
-    KEFU_FM_PICK_LOWEST = 0, /* lowest mean WAPE over the inner months */
-    KEFU_FM_PICK_NO_HISTORY, /* no inner month could be scored: the default (combo) */
-    KEFU_FM_PICK_ONLY        /* one method could run in every inner month */
+    KEFU_FM_PICK_DEFAULT = 0, /* the combination: no method beat it by more than
+                                 pick_se standard errors (or too few months) */
+    KEFU_FM_PICK_BETTER,      /* a method beat the combination by more than that */
+    KEFU_FM_PICK_LOWEST,      /* the combination ran in no inner month: the lowest
+                                 mean WAPE among the methods that ran in all */
+    KEFU_FM_PICK_NO_HISTORY,  /* no inner month could be scored: the combination */
+    KEFU_FM_PICK_ONLY         /* one method could run in every inner month */
 } kefu_fm_pick_reason;
 
 /* One scored month: every method's month-ahead WAPE (over all its days with
@@ -95,10 +109,14 @@ typedef struct {
 typedef struct {
     kefu_fm_method chosen;
     kefu_fm_pick_reason reason;
-    size_t nmonths;
+    size_t nmonths;                                /* months compared */
     kefu_fm_inner_month months[KEFU_FM_MAX_INNER]; /* oldest first */
     double mean_wape[KEFU_FM_NMETHODS];            /* NAN when not eligible */
-    int eligible[KEFU_FM_NMETHODS];                /* ran in every inner month */
+    int eligible[KEFU_FM_NMETHODS];                /* ran in every month compared */
+    /* Standard error of the mean of the monthly differences WAPE(combination)
+     * − WAPE(method), sd / √n: the margin a method's mean has to beat; NAN
+     * for the combination itself, a method not eligible, or n < 2. */
+    double se_diff[KEFU_FM_NMETHODS];
 } kefu_fm_pick;
 
 /* Score year-month month-ahead: each method forecasts it from the days
@@ -111,9 +129,16 @@ kefu_status kefu_fm_score_month(const kefu_fc_day *in, size_t n, int year, int m
                                 kefu_fm_day fc[KEFU_FM_NMETHODS][31], int *ok);
 
 /* The best pick from scored months (any order of rows[0..n), each a month
- * before the target): the p->inner_months latest; a method is eligible when
- * it ran in all of them; the eligible method with the lowest mean WAPE wins,
- * ties to the combination, then regression, exponential smoothing, 95598. */
+ * before the target). Of the p->inner_months latest, those in which the
+ * combination ran are compared (all of them when it ran in none); a method is
+ * eligible when it ran in every month compared. The combination stays unless
+ * an eligible method's mean WAPE is lower by more than p->pick_se standard
+ * errors of the monthly differences, over at least p->pick_min_months months
+ * (the one-standard-error rule: a noisy lead over a few months is no reason
+ * to leave the combination); of those that are, the lowest mean wins. When
+ * the combination ran in no month, the eligible method with the lowest mean
+ * wins (ties in the order combination, regression, exponential smoothing,
+ * 95598). */
 void kefu_fm_choose(const kefu_fm_inner_month *rows, size_t n, const kefu_fm_params *p,
                     kefu_fm_pick *out);
 

@@ -118,7 +118,8 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
                             "SELECT ledger_id, centre, emp_id, month::text, status, rule_id,"
                             " coalesce(to_char(issued_at, 'YYYY-MM-DD HH24:MI'), ''),"
                             " coalesce(appeal_deadline::text, ''), coalesce(answer_due::text, ''),"
-                            " to_char(date, 'YYYY-MM-DD')"
+                            " to_char(date, 'YYYY-MM-DD'), source = 'attendance' AND kind IN"
+                            " ('A2_late', 'A2_early', 'A2_extra', 'A4', 'A5', 'A6', 'A9')"
                             " FROM kefu.ledger WHERE ledger_id = $1::bigint FOR UPDATE",
                             1, p1, &r)))
         goto done;
@@ -148,6 +149,29 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
                      "the appeal period is policy appeal_days / appeal_working_days"));
         st = KEFU_ERR_CHECK_FAILED;
         goto done;
+    }
+    /* A pending line is charged only by its own month: once the month's bonus
+     * is closed the supervisor's confirmation comes too late (DOMAIN §10 B4:
+     * nothing is carried to a later month), unlike a withdrawal, which is
+     * refunded in the next open month. */
+    if (strcmp(MOVES[mv].verb, "confirm") == 0) {
+        int closed = 0;
+        char closed_at[32];
+        if ((st = kefu_ledger_bonus_closed(c, centre, PQgetvalue(r, 0, 3), &closed, closed_at)))
+            goto done;
+        if (closed) {
+            kefu_error(KL("ledger: 第 %s 行属于 %.7s，该月奖金已于 %s 月结：待审核的行在月结后"
+                          "确认不再扣款，也不在以后的月份补扣",
+                          "ledger: line %s belongs to %.7s, whose bonus was closed on %s: a "
+                          "pending line confirmed after the close is not charged, neither "
+                          "then nor in a later month"),
+                       line, PQgetvalue(r, 0, 3), closed_at);
+            kefu_hint(KL("确需扣款时先重新打开该月：kefu bonus --month %.7s --reopen",
+                         "to charge it, reopen the month first: kefu bonus --month %.7s --reopen"),
+                      PQgetvalue(r, 0, 3));
+            st = KEFU_ERR_CHECK_FAILED;
+            goto done;
+        }
     }
     if ((st = kefu_policy_load(c, centre, PQgetvalue(r, 0, 3), NULL, 0, &pol)))
         goto done;
@@ -199,6 +223,15 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
                       "the bonus of %.7s was closed on %s: this line's fine and points are "
                       "refunded in the next open month's bonus\n"),
                    PQgetvalue(r, 0, 3), closed_at);
+        else if (PQgetvalue(r, 0, 10)[0] == 't')
+            /* The attendance rules number the month's incidents and missing
+             * punches: the later ones move up only when the month is judged again. */
+            printf(KL("请重算 %.7s 的考勤（kefu attendance --month %.7s）：该行不再计次，其后的"
+                      "迟到早退与漏打卡重新编号；重算前不能计算该月奖金\n",
+                      "re-run the attendance of %.7s (kefu attendance --month %.7s): this line "
+                      "no longer counts, the later incidents and missing punches are renumbered; "
+                      "the month's bonus waits for the re-run\n"),
+                   PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 3));
     } else if (PQgetvalue(u, 0, 2)[0] == 't' && strcmp(status, "appealed") == 0)
         kefu_warn(KL("答复晚于期限 %s", "the answer is later than its due date %s"),
                   PQgetvalue(u, 0, 1));

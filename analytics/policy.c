@@ -147,6 +147,30 @@ done:
     return st;
 }
 
+/* The values in force on $1 with exactly the choices of $2 ("param=alt,...";
+ * every other parameter its default): no --policy, no kefu.policy_choice. */
+static const char *POLICY_AS_SQL =
+    "WITH arg AS (SELECT split_part(x, '=', 1) AS k, split_part(x, '=', 2) AS v"
+    "  FROM unnest(string_to_array(nullif($2, ''), ',')) AS u(x)),"
+    " pick AS (SELECT p.param, coalesce((SELECT a.v FROM arg a WHERE a.k = p.param LIMIT 1),"
+    "  'default') AS alternative FROM (SELECT DISTINCT param FROM kefu.policy) p)"
+    " SELECT DISTINCT ON (k.param COLLATE \"C\") k.param, k.alternative, p.value::text"
+    " FROM pick k JOIN kefu.policy p ON p.param = k.param AND p.alternative = k.alternative"
+    "  AND p.effective_from <= $1::date AND p.province = ''"
+    " ORDER BY k.param COLLATE \"C\", p.effective_from DESC";
+
+kefu_status kefu_policy_load_as(PGconn *c, const char *day, const char *alternatives,
+                                kefu_policy *out) {
+    const char *p[2] = {day, alternatives ? alternatives : ""};
+    memset(out, 0, sizeof *out);
+    kefu_status st = kefu_db_query(c, POLICY_AS_SQL, 2, p, &out->r);
+    if (!st && !(out->alternatives = strdup(p[1])))
+        st = KEFU_ERR_NOMEM;
+    if (st)
+        kefu_policy_free(out);
+    return st;
+}
+
 void kefu_policy_free(kefu_policy *p) {
     PQclear(p->r);
     free(p->alternatives);

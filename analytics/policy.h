@@ -21,6 +21,13 @@ typedef struct {
  * transaction and read run_policy. day: "YYYY-MM-DD". */
 kefu_status kefu_policy_load(PGconn *c, const char *centre, const char *day,
                              const char *const *alts, size_t nalts, kefu_policy *out);
+/* The values in force on day with exactly the choices alternatives names
+ * ("param=alt,..." as kefu_policy.alternatives and the result tables' policy
+ * columns keep them; every other parameter its default): the policy an earlier
+ * run used, e.g. a closed month's bonus. No temporary tables, no
+ * kefu.policy_choice; may be called several times in a transaction. */
+kefu_status kefu_policy_load_as(PGconn *c, const char *day, const char *alternatives,
+                                kefu_policy *out);
 void kefu_policy_free(kefu_policy *p);
 
 /* The value text of a parameter in force, NULL when it has no row. */

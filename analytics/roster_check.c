@@ -281,15 +281,9 @@ static kefu_status check_r6(PGconn *c, const char *centre, int64_t mf, int64_t m
                             2, p2, &r)))
         return st;
     if (PQntuples(r) == 0 || strcmp(PQgetvalue(r, 0, 1), "0") == 0) {
-        kefu_info(KL("注意: 没有 %.7s 的全部技能组（'*'）话务预测时段数据，跳过 R6 "
-                     "人力覆盖和高峰抽调检查",
-                     "notice: no interval forecast of %.7s for all queues ('*'); R6 coverage and "
-                     "peak pull-outs not checked"),
-                  ms);
-        kefu_hint(KL("先运行 kefu forecast --month %.7s", "run kefu forecast --month %.7s first"),
-                  ms);
-        st = kefu_buf_puts(notes, "R6: no forecast_interval rows for queue '*'; coverage and peak "
-                                  "pull-outs not checked. ");
+        /* a note of the run (kefu.roster_note_format), printed with the others */
+        st = kefu_buf_printf(notes, "%s{\"kind\": \"r6_no_forecast\", \"month\": \"%.7s\"}",
+                             notes->len > 1 ? ", " : "", ms);
         PQclear(r);
         return st;
     }
@@ -661,6 +655,28 @@ static kefu_status list(const kefu_roster_findings *f, const kefu_roster_params 
     return st;
 }
 
+/* What the check could not check, in the user's language: the notes stored
+ * with the run, one line each, rendered from their facts. */
+static kefu_status print_notes(PGconn *c, const char *facts, int r6_skipped, const char *month) {
+    PGresult *r = NULL;
+    const char *p[2] = {facts, KL("zh", "en")};
+    kefu_status st = kefu_db_query(
+        c,
+        "SELECT kefu.evidence_text(CASE WHEN $2 = 'en' THEN f.format_en ELSE f.format_zh END,"
+        " e.x, $2) FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, n)"
+        " JOIN kefu.roster_note_format f ON f.kind = e.x ->> 'kind' ORDER BY e.n",
+        2, p, &r);
+    if (st)
+        return st;
+    for (int i = 0; i < PQntuples(r); i++)
+        kefu_info(KL("注意: %s", "notice: %s"), PQgetvalue(r, i, 0));
+    if (r6_skipped)
+        kefu_hint(KL("先运行 kefu forecast --month %s", "run kefu forecast --month %s first"),
+                  month);
+    PQclear(r);
+    return KEFU_OK;
+}
+
 kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv) {
     kefu_month_args a = {0};
     kefu_roster_params p;
@@ -709,17 +725,18 @@ kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
     }
     if ((st = check_swaps(c, a.centre, mf, ml, &p, &swaps, &f)))
         goto done;
-    if ((st = check_r6(c, a.centre, mf, ml, peak_share, &cov, &peak, fc_run, &f, &notes)))
+    if ((st = kefu_buf_puts(&notes, "[")) ||
+        (st = check_r6(c, a.centre, mf, ml, peak_share, &cov, &peak, fc_run, &f, &notes)))
         goto done;
     /* There is no feed of approved R1 exceptions: runs of 6–7 days are listed
-     * as needing one, for the planner to confirm. */
-    if ((st = kefu_buf_puts(&notes, "R1: no exception feed; runs within the exception limit are "
-                                    "listed as needing an approved exception.")))
+     * as needing one, for the planner to confirm. The notes are facts (jsonb);
+     * kefu.roster_notes_text renders them in both languages (067). */
+    if ((st = kefu_buf_printf(&notes,
+                              "%s{\"kind\": \"r1_no_exception_feed\", \"from\": %d, "
+                              "\"to\": %d}]",
+                              notes.len > 1 ? ", " : "", p.r1_max_days + 1,
+                              p.r1_max_days_exception)))
         goto done;
-    kefu_info(KL("注意: 没有 R1 例外审批数据源，连续上班 %d–%d 天一律列为“须经批准的例外”",
-                 "notice: there is no feed of approved R1 exceptions; runs of %d-%d days are "
-                 "listed as needing one"),
-              p.r1_max_days + 1, p.r1_max_days_exception);
     if (f.len)
         qsort(f.ptr, f.len, sizeof *f.ptr, cmp_finding);
 
@@ -735,14 +752,17 @@ kefu_status kefu_cmd_roster_check(const kefu_db_opts *db, int argc, char **argv)
     if ((st = kefu_db_query(
              c,
              "INSERT INTO kefu.roster_check_run (centre, month, employees, violations, "
-             "forecast_run_id, notes)"
-             " VALUES ($1, $2::date, $3::int, $4::int, $5::bigint, $6) RETURNING run_id",
+             "forecast_run_id, note_facts, notes, notes_zh, notes_en)"
+             " VALUES ($1, $2::date, $3::int, $4::int, $5::bigint, $6::jsonb,"
+             " kefu.roster_notes_text($6::jsonb, 'en'), kefu.roster_notes_text($6::jsonb, 'zh'),"
+             " kefu.roster_notes_text($6::jsonb, 'en')) RETURNING run_id",
              6, pins, &r)))
         goto done;
     snprintf(run_id, sizeof run_id, "%s", PQgetvalue(r, 0, 0));
     if (f.len && (st = store(c, run_id, a.centre, ms, &f, &p)))
         goto done;
-    if ((st = kefu_db_exec(c, "COMMIT")))
+    if ((st = print_notes(c, notes.ptr, fc_run[0] == '\0', month)) ||
+        (st = kefu_db_exec(c, "COMMIT")))
         goto done;
     if ((st = list(&f, &p, month, a.centre, nemp)))
         goto done;

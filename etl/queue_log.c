@@ -606,7 +606,9 @@ static void close_idle_call(ql_source *s, call_state *c) {
     else if (c->has_enq)
         push_call(s, c, c->last, 1, NULL, 0);
     else
-        push_call(s, c, c->last, 1, "call has no ENTERQUEUE (closed after the pending limit)",
+        push_call(s, c, c->last, 1,
+                  KL("通话没有 ENTERQUEUE 事件（超过挂起时限后结束）",
+                     "call has no ENTERQUEUE (closed after the pending limit)"),
                   K_OTHER);
 }
 
@@ -659,7 +661,9 @@ static int call_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status 
         /* Entered a queue again without leaving the first: report the first. */
         lru_unlink(&s->oldest, &s->newest, c);
         ht_unlink(&s->open, &c->h);
-        push_call(s, c, -1, 0, "call entered a queue again before it ended", K_ENQ_ERROR);
+        push_call(s, c, -1, 0,
+                  KL("通话尚未结束又进入队列", "call entered a queue again before it ended"),
+                  K_ENQ_ERROR);
         call_free(c);
         c = NULL;
     }
@@ -716,7 +720,9 @@ static int call_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status 
             s->before_log++; /* the log began during the call: nothing to load */
         else
             push_call(s, c, t, 0,
-                      c->has_enq ? NULL : "call has no ENTERQUEUE (a file of the source missing?)",
+                      c->has_enq ? NULL
+                                 : KL("通话没有 ENTERQUEUE 事件（缺少该来源的某个文件？）",
+                                      "call has no ENTERQUEUE (a file of the source missing?)"),
                       K_OTHER);
         call_free(c);
     }
@@ -758,13 +764,15 @@ static int ring_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status 
         return 0;
     agent_id(f[3], agent, sizeof agent);
     if (!*agent || !strcmp(agent, "NONE")) {
-        q_error(s, s->lr.lineno, K_OTHER, "event names no agent", "agent", f[3]);
+        q_error(s, s->lr.lineno, K_OTHER, KL("事件未指明坐席", "event names no agent"), "agent",
+                f[3]);
         return 0;
     }
     for (i = 0; data1[i] >= '0' && data1[i] <= '9' && i < 10; i++)
         ms = ms * 10 + (data1[i] - '0');
     if (i == 0 || data1[i]) {
-        q_error(s, s->lr.lineno, K_OTHER, "ring time is not a number of milliseconds", "ring_ms",
+        q_error(s, s->lr.lineno, K_OTHER,
+                KL("振铃时长不是毫秒数", "ring time is not a number of milliseconds"), "ring_ms",
                 data1);
         return 0;
     }
@@ -889,7 +897,8 @@ static int agent_event(ql_source *s, int64_t t, char **f, size_t nf, kefu_status
         who = data1;
     agent_id(who, id, sizeof id);
     if (!*id || !strcmp(id, "NONE")) {
-        q_error(s, s->lr.lineno, K_OTHER, "event names no agent", "agent", f[3]);
+        q_error(s, s->lr.lineno, K_OTHER, KL("事件未指明坐席", "event names no agent"), "agent",
+                f[3]);
         return 0;
     }
     a = (agent_state *)ht_find(&s->open, id);
@@ -1036,7 +1045,8 @@ static int ql_next(kefu_source *base, kefu_record *rec) {
             continue;
         }
         if (too_long) {
-            q_error(s, s->lr.lineno, K_OTHER, "line longer than 1 MiB", "line", "");
+            q_error(s, s->lr.lineno, K_OTHER, KL("行长超过 1 MiB", "line longer than 1 MiB"),
+                    "line", "");
             continue;
         }
         while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
@@ -1056,12 +1066,16 @@ static int ql_next(kefu_source *base, kefu_record *rec) {
             /* Restore the separators to show the line as it was. */
             for (size_t i = 1; i < nf; i++)
                 f[i][-1] = '|';
-            q_error(s, s->lr.lineno, K_OTHER, "not a queue_log line (fewer than 5 fields)", "line",
-                    line);
+            q_error(s, s->lr.lineno, K_OTHER,
+                    KL("不是 queue_log 行（字段少于 5 个）",
+                       "not a queue_log line (fewer than 5 fields)"),
+                    "line", line);
             continue;
         }
         if (parse_epoch(f[0], &t) < 0) {
-            q_error(s, s->lr.lineno, K_OTHER, "bad time (epoch seconds expected)", "time", f[0]);
+            q_error(s, s->lr.lineno, K_OTHER,
+                    KL("时间无效（应为 Unix 纪元秒数）", "bad time (epoch seconds expected)"),
+                    "time", f[0]);
             continue;
         }
         if (!s->have_origin) {

@@ -1112,10 +1112,10 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
     } else {
         snprintf(line, sizeof line,
                  KL("不一致：考勤台账罚款 %.2f + 扣款（含请假）%.2f ≠ 月度汇总扣款合计 %.2f "
-                    "元（有已撤销的考勤行？待确认扣款 %.2f 元）",
+                    "元（考勤计算后又撤销了考勤行？请重算 kefu attendance；待确认扣款 %.2f 元）",
                     "mismatch: attendance fines %.2f + deductions (leave included) %.2f ≠ monthly "
-                    "total deductions %.2f yuan (withdrawn attendance lines? %.2f yuan awaiting "
-                    "confirmation)"),
+                    "total deductions %.2f yuan (attendance lines withdrawn since the month was "
+                    "computed? re-run kefu attendance; %.2f yuan awaiting confirmation)"),
                  (double)afine / 100, (double)aded / 100, (double)mtot / 100, (double)mpend / 100);
         kefu_sheet_str(s, row++, 0, line, F->warn);
     }
@@ -1360,8 +1360,9 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
     if (st != KEFU_OK)
         return st;
     if ((st = kefu_db_query(c,
-                            "SELECT run_id, employees, violations, notes, forecast_run_id "
-                            "FROM kefu.roster_check_run WHERE centre = $1 AND month = $2::date",
+                            "SELECT run_id, employees, violations, note_facts::text, "
+                            "forecast_run_id FROM kefu.roster_check_run WHERE centre = $1 AND "
+                            "month = $2::date",
                             2, M->params, &run)) != KEFU_OK)
         goto done;
     char line[512];
@@ -1396,18 +1397,21 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
                  : "");
     kefu_sheet_str(s, 1, 0, line, b->bold);
     lxw_row_t row = 2;
-    /* What could not be checked. kefu.roster_check_run.notes is English; the
-     * Chinese book says the same from the run's own facts. */
-    if (kefu_current_lang == KEFU_LANG_EN) {
-        if (*PQgetvalue(run, 0, 3))
-            kefu_sheet_str(s, row++, 0, PQgetvalue(run, 0, 3), b->note);
-    } else {
-        if (PQgetisnull(run, 0, 4))
-            kefu_sheet_str(
-                s, row++, 0,
-                "R6：没有全部技能组（'*'）的时段话务预测，未检查时段人力覆盖与高峰抽调。", b->note);
-        kefu_sheet_str(s, row++, 0,
-                       "R1：没有例外审批数据，连续上班 6–7 天一律列为“须经批准的例外”。", b->note);
+    /* What could not be checked, one row per note in the book's language
+     * (067: rendered from the run's facts). */
+    {
+        PGresult *nr = NULL;
+        const char *np[2] = {PQgetvalue(run, 0, 3), kefu_label_pick("zh", "en")};
+        if ((st = kefu_db_query(c,
+                                "SELECT kefu.evidence_text(CASE WHEN $2 = 'en' THEN f.format_en"
+                                " ELSE f.format_zh END, e.x, $2) FROM jsonb_array_elements("
+                                "$1::jsonb) WITH ORDINALITY AS e(x, n) JOIN "
+                                "kefu.roster_note_format f ON f.kind = e.x ->> 'kind' ORDER BY e.n",
+                                2, np, &nr)) != KEFU_OK)
+            goto done;
+        for (int i = 0; i < PQntuples(nr); i++)
+            kefu_sheet_str(s, row++, 0, PQgetvalue(nr, i, 0), b->note);
+        PQclear(nr);
     }
     lxw_row_t hrow = row++;
     kefu_sheet_headers(s, hrow, 0, H, NELEM(H));

@@ -334,12 +334,13 @@ static kefu_status card_figures(PGconn *c, const fb_run *r, fb_card *f) {
         "    - kefu.policy_value('r3_rest_days', $7::date, r.centre))"
         " / kefu.policy_value('r3_reference_days', $7::date, r.centre) "
         "FROM kefu.forecast_run r, "
-        "LATERAL (SELECT sum(forecast) AS total, "
-        "   sum(CASE WHEN uplift IS NOT NULL THEN forecast * uplift / (1 + uplift) END) AS "
+        /* numeric sums: exact, whatever order the rows come in (float sums are not) */
+        "LATERAL (SELECT sum(forecast::numeric) AS total, "
+        "   sum((forecast * uplift / (1 + uplift))::numeric) FILTER (WHERE uplift IS NOT NULL) AS "
         "total_up, "
-        "   sum(forecast_95598) AS sum95, "
-        "   sum(CASE WHEN uplift IS NOT NULL THEN forecast_95598 * uplift / (1 + uplift) END) AS "
-        "up95, "
+        "   sum(forecast_95598::numeric) AS sum95, "
+        "   sum((forecast_95598 * uplift / (1 + uplift))::numeric) FILTER (WHERE uplift IS NOT "
+        "NULL) AS up95, "
         "   count(uplift) AS ncamp, "
         "   string_agg(to_char(date, 'MM-DD') || ' +' || round((100 * uplift)::numeric, 1)::text "
         "     || '%', ', ' ORDER BY date) FILTER (WHERE uplift IS NOT NULL) AS camps "
@@ -393,6 +394,12 @@ static kefu_status card_figures(PGconn *c, const fb_run *r, fb_card *f) {
 
 static const char *reason_text(const char *reason) {
     static const code_label R[] = {
+        {"default", "默认的组合方法：内部回测中没有方法比它的平均 WAPE 低出一个标准误以上",
+         "the default, the combination: no method's mean WAPE in the inner backtest was lower "
+         "than its by more than one standard error"},
+        {"better", "内部回测平均 WAPE 比组合方法低出一个标准误以上",
+         "its mean WAPE in the inner backtest was lower than the combination's by more than "
+         "one standard error"},
         {"lowest_wape", "内部回测平均 WAPE 最低", "the lowest mean WAPE in the inner backtest"},
         {"only", "内部回测中唯一每月都能计算的方法",
          "the only method that could run in every inner month"},
@@ -499,7 +506,8 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
     const char *p[1] = {r->idtext};
     if ((st = kefu_db_query(c,
                             "SELECT method, ok, month_total, inner_wape, eligible, chosen, "
-                            "coalesce(message, '') FROM kefu.forecast_method WHERE run_id = $1 "
+                            "coalesce(message, ''), inner_se FROM kefu.forecast_method "
+                            "WHERE run_id = $1 "
                             "ORDER BY " METHOD_ORDER,
                             1, p, &m)) != KEFU_OK)
         goto done;
@@ -510,8 +518,9 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
              1, p, &in)) != KEFU_OK)
         goto done;
     if ((st = kefu_db_query(c,
-                            "SELECT method, count(wape), avg(mape), avg(wape), avg(cover80), "
-                            "avg(cover95) FROM kefu.forecast_backtest WHERE run_id = $1 "
+                            "SELECT method, count(wape), avg(mape::numeric), avg(wape::numeric),"
+                            " avg(cover80::numeric), avg(cover95::numeric)"
+                            " FROM kefu.forecast_backtest WHERE run_id = $1 "
                             "AND scope = 'all' GROUP BY method ORDER BY " METHOD_ORDER,
                             1, p, &bt)) != KEFU_OK)
         goto done;
@@ -552,6 +561,33 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                             code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, i, 0)),
                             100 * w);
             first = 0;
+        }
+        /* the margin the one-standard-error rule measured: the chosen
+         * method's, or the closest challenger's when the combination stayed */
+        int is_better = strcmp(f.reason, "better") == 0;
+        if (is_better || strcmp(f.reason, "default") == 0) {
+            int ci = -1, ki = -1;
+            double best_d = -INFINITY;
+            for (int i = 0; i < PQntuples(m); i++)
+                if (strcmp(PQgetvalue(m, i, 0), "combo") == 0)
+                    ci = i;
+            for (int i = 0; ci >= 0 && i < PQntuples(m); i++) {
+                double d = num_at(m, ci, 3) - num_at(m, i, 3), se = num_at(m, i, 7);
+                if (i == ci || isnan(d) || isnan(se))
+                    continue;
+                if (is_better ? PQgetvalue(m, i, 5)[0] == 't' : d > best_d) {
+                    best_d = d;
+                    ki = i;
+                }
+            }
+            if (ki >= 0 && best_d > 0)
+                kefu_buf_printf(
+                    &tb,
+                    KL("。%s比组合方法低 %.1f 个百分点，标准误 %.1f 个百分点。",
+                       ". The %s was %.1f points below the combination, standard error %.1f "
+                       "points."),
+                    code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, ki, 0)),
+                    100 * best_d, 100 * num_at(m, ki, 7));
         }
     }
     card_text(b, cf, s, row++, KL("推荐理由", "why this method"), tb.ptr ? tb.ptr : "");
@@ -1077,7 +1113,8 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r) {
         goto done;
     st = kefu_db_query(
         c,
-        "SELECT class, count(*), sum(weight), sum(forecast) FROM kefu.forecast_daily "
+        "SELECT class, count(*), sum(weight::numeric), sum(forecast::numeric)"
+        " FROM kefu.forecast_daily "
         "WHERE run_id = $1 GROUP BY class ORDER BY CASE class WHEN 'month_start' THEN 0 "
         "WHEN 'weekday' THEN 1 WHEN 'weekend' THEN 2 WHEN 'holiday' THEN 3 "
         "WHEN 'month_end' THEN 4 ELSE 5 END, class",

@@ -108,4 +108,20 @@ check_eq "$(q "SELECT adjustments || ' ' || payout FROM kefu.bonus_monthly WHERE
 run 0 "$KEFU" bonus --month 2026-12 --close
 run 0 "$KEFU" bonus --month 2026-12 --reopen
 check_eq "$(q "SELECT count(*) FROM kefu.bonus_close WHERE month = '2026-12-01'")" 0 "reopened"
+
+# ---- a refund uses the closed month's policy rows, not today's ----------------------------------
+# From 2027 the performance pay halves (b3_full_score 200). December closed; one more October
+# line (P2-monitor, 2 points) withdrawn, refunded in January with October's rows (full score
+# 100). October now: 9 points, 5.00 fines (O1 refunded in December). Before: score 91, pay
+# 1333.33 × 0.91 = 1213.3303 -> 1213.33, bonus 1208.33; after: 7 points, score 93, 1333.33 × 0.93
+# = 1239.9969 -> 1240.00, bonus 1235.00: refund 26.67 (January's rows would give 606.67 − 5 =
+# 601.67 and 620.00 − 5 = 615.00: 13.33).
+run 0 "$KEFU" bonus --month 2026-12 --close
+q "INSERT INTO kefu.policy (param, alternative, effective_from, value, rule_id) VALUES ('b3_full_score', 'default', '2027-01-01', 200, 'B3')" >/dev/null
+M02=$(q "SELECT ledger_id FROM kefu.ledger WHERE line_key = 'P2:B01-M2'")
+run 0 "$KEFU" ledger withdraw "$M02" --by 王主管 --note "重复登记" --at '2027-01-04 09:00'
+run 0 "$KEFU" bonus --month 2027-01
+check_eq "$(q "SELECT concat_ws(' ', for_month, points, fines, amount) FROM kefu.bonus_adjustment WHERE emp_id = 'B01' AND month = '2027-01-01'")" "2026-10-01 2 0.00 26.67" "refund with October's rows"
+# January itself uses its own rows: no lines, score 100, 1333.33 × 100 / 200 = 666.665 -> 666.67
+check_eq "$(q "SELECT perf_pay || ' ' || adjustments || ' ' || payout FROM kefu.bonus_monthly WHERE emp_id = 'B01' AND month = '2027-01-01'")" "666.67 26.67 693.34" "January: its own rows, October's refund"
 finish

@@ -280,9 +280,21 @@ check_eq "$(q "SELECT count(*) FROM kefu.forecast_backtest WHERE run_id = $RG AN
     0 "best chose a method"
 check_eq "$(q "SELECT count(*) > 0 AND bool_and(cover80 BETWEEN 0 AND 1 AND cover95 >= cover80) FROM kefu.forecast_backtest WHERE run_id = $RG AND method = 'combo' AND scope = 'all' AND wape IS NOT NULL")" \
     t "band coverage stored"
-# the generated centre follows the 95598 assumptions: the pick goes to 95598
-check_eq "$(q "SELECT method || ' ' || pick_reason FROM kefu.forecast_run WHERE run_id = $RG")" "95598 lowest_wape" "generated data: 95598 recommended"
-check_eq "$(q "SELECT count(*) FROM kefu.forecast_inner WHERE run_id = $RG")" 24 "6 inner months × 4 methods"
+# The pick, recomputed in SQL from the stored inner months (the one-standard-
+# error rule of kefu_fm_choose): the combination stays unless a method that ran
+# in every month has a mean WAPE lower by more than sd(d)/√n of the monthly
+# differences d = WAPE(combo) − WAPE(method), over 3 months or more; of those,
+# the lowest mean wins.
+PICK_SQL="WITH i AS (SELECT month, method, wape FROM kefu.forecast_inner WHERE run_id = $RG),
+  c AS (SELECT month, wape AS cw FROM i WHERE method = 'combo'),
+  d AS (SELECT i.method, avg(c.cw - i.wape) AS md, stddev_samp(c.cw - i.wape) / sqrt(count(*)) AS se,
+               count(*) AS n, count(i.wape) AS nk, avg(i.wape) AS mw
+        FROM i JOIN c USING (month) WHERE i.method <> 'combo' GROUP BY i.method)"
+check_eq "$(q "$PICK_SQL SELECT coalesce((SELECT method || ' better' FROM d WHERE nk = n AND n >= 3 AND md > se ORDER BY mw LIMIT 1), 'combo default')")" \
+    "$(q "SELECT method || ' ' || pick_reason FROM kefu.forecast_run WHERE run_id = $RG")" "generated data: the pick follows the one-SE rule"
+check_eq "$(q "$PICK_SQL SELECT count(*) FROM d JOIN kefu.forecast_method m ON m.run_id = $RG AND m.method = d.method WHERE d.nk = d.n AND abs(m.inner_se - d.se) < 1e-12")" \
+    3 "inner_se of the three other methods"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_inner WHERE run_id = $RG")" 48 "12 inner months × 4 methods"
 # last year 364 days back: the same weekday
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily d WHERE run_id = $RG AND last_year_364 IS DISTINCT FROM (SELECT sum(offered) FROM kefu.daily_offered o WHERE o.date = d.date - 364)")" \
     0 "last_year_364 = the day 364 days earlier"

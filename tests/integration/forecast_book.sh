@@ -266,6 +266,42 @@ if [ "$have_py" -eq 1 ]; then
         "the lowest mean WAPE in the inner backtest (the 2 months before, each forecast with the data before it): combination 6.5%, regression 7.0%, exponential smoothing 9.0%" "English reason"
 fi
 
+# ---- the one-standard-error rule's margin (041 inner_se): run 104 is run 103
+# where the regression beat the combination (0.065 − 0.050 = 1.5 points, se
+# 0.4: reason better); run 105 where it did not (0.065 − 0.060 = 0.5 points
+# against an se of 1.0: the combination stays, reason default, and the
+# closest challenger's margin is shown; smoothing is worse, so not it)
+psql "$KEFU_DB" -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || bad "fixture rows 104, 105"
+INSERT INTO kefu.forecast_run (run_id, target_month, queue, as_of, method, method_requested, pick_reason, pick_months, params)
+SELECT r.id, target_month, queue, as_of, r.m, method_requested, r.reason, pick_months, params
+FROM kefu.forecast_run, (VALUES (104, 'regression', 'better'), (105, 'combo', 'default')) r (id, m, reason)
+WHERE run_id = 103;
+INSERT INTO kefu.forecast_daily (run_id, date, class, weight, uplift, forecast, lo80, hi80, lo95, hi95, forecast_95598)
+SELECT r.id, date, class, weight, uplift, forecast, lo80, hi80, lo95, hi95, forecast_95598
+FROM kefu.forecast_daily, (VALUES (104), (105)) r (id) WHERE run_id = 103;
+INSERT INTO kefu.forecast_method (run_id, method, ok, month_total, inner_wape, inner_se, eligible, chosen, message) VALUES
+ (104, '95598',      false, NULL, NULL,  NULL,  false, false, 'x'),
+ (104, 'regression', true,  3020, 0.050, 0.004, true,  true,  NULL),
+ (104, 'ets',        true,  3100, 0.090, 0.010, true,  false, NULL),
+ (104, 'combo',      true,  3050, 0.065, NULL,  true,  false, NULL),
+ (105, '95598',      false, NULL, NULL,  NULL,  false, false, 'x'),
+ (105, 'regression', true,  3020, 0.060, 0.010, true,  false, NULL),
+ (105, 'ets',        true,  3100, 0.090, 0.020, true,  false, NULL),
+ (105, 'combo',      true,  3050, 0.065, NULL,  true,  true,  NULL);
+SQL
+run 0 "$KEFU" report forecast --run 104 --out "$WORK/better.xlsx"
+run 0 "$KEFU" --lang en report forecast --run 105 --out "$WORK/default_en.xlsx"
+if [ "$have_py" -eq 1 ]; then
+    "$PY" "$CHECK" "$WORK/better.xlsx" > "$WORK/better.dump"
+    check_eq "$(card "$WORK/better.dump" 摘要 推荐理由 C)" \
+        "内部回测平均 WAPE 比组合方法低出一个标准误以上（近 2 个月逐月回测，每月只用该月之前的数据）：组合方法 6.5%，回归模型 5.0%，指数平滑 9.0%。回归模型比组合方法低 1.5 个百分点，标准误 0.4 个百分点。" \
+        "why: better than the combination by more than one SE"
+    "$PY" "$CHECK" "$WORK/default_en.xlsx" > "$WORK/default_en.dump"
+    check_eq "$(card "$WORK/default_en.dump" Summary "why this method" C)" \
+        "the default, the combination: no method's mean WAPE in the inner backtest was lower than its by more than one standard error (the 2 months before, each forecast with the data before it): combination 6.5%, regression 6.0%, exponential smoothing 9.0%. The regression was 0.5 points below the combination, standard error 1.0 points." \
+        "why: the combination stays, with the closest margin"
+fi
+
 # ---- English
 run 0 "$KEFU" --lang en report forecast --run 101 --out "$WORK/en.xlsx"
 if [ "$have_py" -eq 1 ]; then

@@ -246,4 +246,16 @@ fi
 run 0 "$KEFU" load calls "$WORK/kill/queue_log"
 check_eq "$(snap)" "$gwhole" "after the kill, the second half completes the log"
 check_eq "$(open_items)" "$gopen" "after the kill, the same still open"
+
+# ---- the adapter's own reject reasons in the user's language -------------------------------
+# (bad_inputs/CATALOGUE.tsv checks the English ones)
+reset_db
+printf '%s\n' '1700000000|1700000000.1|electricity_fee|NONE|ENTERQUEUE||13812345678|1' \
+    'this is not a queue_log line' '17000x0005|1700000000.2|electricity_fee|NONE|ENTERQUEUE||13812345678|1' \
+    '1700000010|1700000000.1|electricity_fee|SIP/1001|CONNECT|10|1700000000.5|3' \
+    '1700000100|1700000000.1|electricity_fee|SIP/1001|COMPLETEAGENT|10|90|1' >"$WORK/zh_queue_log"
+KEFU_LANG=zh run 0 "$KEFU" load --max-rejects 100% calls "$WORK/zh_queue_log"
+# (a queue_log loads calls, agent_states and call_rings: each rejects the two lines)
+check_eq "$(q "SELECT string_agg(line || ':' || column_name || ':' || reason, ' | ' ORDER BY line) FROM kefu.load_rejects JOIN kefu.load_batches USING (batch_id) WHERE feed = 'calls'")" \
+    "2:line:不是 queue_log 行（字段少于 5 个） | 3:time:时间无效（应为 Unix 纪元秒数）" "Chinese reject reasons"
 finish

@@ -91,15 +91,29 @@ SQL
 # ---- the clean centre: first without a forecast (R6 skipped with a notice), then with one
 run 0 "$KEFU" roster-check --month 2026-10 --centre clean
 check_grep '3 名员工，0 条违规' "$WORK/out" "clean roster passes"
-check_grep '跳过 R6' "$WORK/err" "R6 skipped without a forecast is noted"
-check_grep 'R1 例外' "$WORK/err" "missing R1 exception feed is noted"
+check_grep "^kefu: 注意: R6：没有 2026-10 全部技能组（'\\*'）的时段话务预测，未检查时段人力覆盖与高峰抽调。" "$WORK/err" "R6 skipped without a forecast is noted"
+check_grep '^kefu: 注意: R1：没有例外审批数据，连续上班 6–7 天一律列为“须经批准的例外”。' "$WORK/err" "missing R1 exception feed is noted"
+check_grep '^kefu: 提示: 先运行 kefu forecast --month 2026-10' "$WORK/err" "hint: forecast first"
 check_eq "$(q "SELECT forecast_run_id IS NULL, violations FROM kefu.roster_check_run WHERE centre = 'clean'")" "t|0" "run row without forecast"
+# The notes are stored as facts and in both languages (067), whatever the run's language.
+check_eq "$(q "SELECT note_facts FROM kefu.roster_check_run WHERE centre = 'clean'")" \
+    '[{"kind": "r6_no_forecast", "month": "2026-10"}, {"to": 7, "from": 6, "kind": "r1_no_exception_feed"}]' "note facts"
+check_eq "$(q "SELECT notes_en = notes, notes_en FROM kefu.roster_check_run WHERE centre = 'clean'")" \
+    "t|R6: no interval forecast of 2026-10 for all queues ('*'); coverage and peak pull-outs not checked. R1: no feed of approved exceptions; runs of 6-7 days are listed as needing an approved exception." "English notes"
+check_eq "$(q "SELECT notes_zh FROM kefu.roster_check_run WHERE centre = 'clean'")" \
+    "R6：没有 2026-10 全部技能组（'*'）的时段话务预测，未检查时段人力覆盖与高峰抽调。R1：没有例外审批数据，连续上班 6–7 天一律列为“须经批准的例外”。" "Chinese notes"
+KEFU_LANG=en run 0 "$KEFU" roster-check --month 2026-10 --centre clean
+check_grep "^kefu: notice: R6: no interval forecast of 2026-10 for all queues \('\\*'\); coverage and peak pull-outs not checked\.$" "$WORK/err" "English notice"
+check_grep "^kefu: notice: R1: no feed of approved exceptions; runs of 6-7 days are listed as needing an approved exception\.$" "$WORK/err" "English R1 notice"
+check_eq "$(q "SELECT notes_zh FROM kefu.roster_check_run WHERE centre = 'clean'")" \
+    "R6：没有 2026-10 全部技能组（'*'）的时段话务预测，未检查时段人力覆盖与高峰抽调。R1：没有例外审批数据，连续上班 6–7 天一律列为“须经批准的例外”。" "an English run stores the Chinese notes too"
 q "INSERT INTO kefu.forecast_run (run_id, centre, target_month, queue, as_of, params) VALUES (3, 'clean', '2026-10-01', '*', '2026-09-25', '{}');
    INSERT INTO kefu.forecast_interval (run_id, date, interval_start, forecast_calls, aht_s, erlang_agents, net_agents, required_agents)
    VALUES (3, '2026-10-02', '09:00', 10, 300, 2, 2, 2), (3, '2026-10-02', '09:30', 5, 300, 1, 1, 1)" >/dev/null
 run 0 "$KEFU" roster-check --month 2026-10 --centre clean
 check_grep '0 条违规' "$WORK/out" "clean roster with covered forecast passes"
 check_eq "$(q "SELECT forecast_run_id FROM kefu.roster_check_run WHERE centre = 'clean'")" 3 "R6 checked against the clean forecast"
+check_eq "$(q "SELECT note_facts ->> 0 FROM kefu.roster_check_run WHERE centre = 'clean'")" '{"to": 7, "from": 6, "kind": "r1_no_exception_feed"}' "R6 checked: only the R1 note"
 
 # ---- the main centre: 18 violations, exit 8
 run 8 "$KEFU" roster-check --month 2026-10

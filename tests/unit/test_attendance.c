@@ -28,7 +28,7 @@ static kefu_att_day day(int y, int m, int d, int h, int len_min, int paid_min) {
     return x;
 }
 
-static const kefu_att_month_input WAGE = {400000, 252500, 0, 0, 0};
+static const kefu_att_month_input WAGE = {400000, 252500, 0, 0, 0, 0};
 
 static int count_lines(const kefu_att_month *m, kefu_att_line_kind k) {
     int n = 0;
@@ -399,7 +399,7 @@ static void test_absence_review(void) {
         many[i] = day(2025, 7, i + 1, 9, 540, 480);
         many[i].kind = KEFU_ATT_DAY_NO_PUNCH;
     }
-    kefu_att_month_input small = {300000, 0, 0, 0, 0};
+    kefu_att_month_input small = {300000, 0, 0, 0, 0, 0};
     CHECK_INT(kefu_att_month_judge(&p, 2025, 7, many, 22, &small, &m), KEFU_OK);
     CHECK_INT(m.deduction_fen, 300000);
     l = find_line(&m, KEFU_ATT_L_DEDUCTION_CAP, 0);
@@ -519,7 +519,7 @@ static void test_month_errors(void) {
     kefu_att_day two[2] = {day(2025, 3, 4, 9, 540, 480), day(2025, 3, 3, 9, 540, 480)};
     CHECK_INT(kefu_att_month_judge(&p, 2025, 3, two, 2, &WAGE, &m), KEFU_ERR_DATA);
     /* negative wage */
-    kefu_att_month_input neg = {-1, 0, 0, 0, 0};
+    kefu_att_month_input neg = {-1, 0, 0, 0, 0, 0};
     CHECK_INT(kefu_att_month_judge(&p, 2025, 3, two, 1, &neg, &m), KEFU_ERR_DATA);
     /* a year the holiday law does not cover */
     kefu_att_day old = day(1999, 3, 3, 9, 540, 480);
@@ -567,12 +567,105 @@ static void test_holiday_cap_across_months(void) {
     kefu_att_month_free(&m);
 }
 
+/* DOMAIN §8: a withdrawn line counts for nothing (points, fines, nth counts).
+ * March 2025, shifts 09:00–18:00 paid 8 h; the incidents of test_incidents. */
+static void test_withdrawn(void) {
+    kefu_att_policy p;
+    kefu_att_policy_default(&p);
+    kefu_att_day ds[4];
+    int late[] = {5, 20, 21, 30};
+    for (int i = 0; i < 4; i++) {
+        ds[i] = day(2025, 3, 3 + i, 9, 540, 480);
+        ds[i].late_min = late[i];
+    }
+    kefu_att_month m;
+    /* nothing withdrawn: 0 + 2 + (2 + 5) + 2 = 11 points; 10 + 20 + 20 = 50 yuan */
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 3, ds, 4, &WAGE, &m), KEFU_OK);
+    CHECK_INT(m.points, 11);
+    CHECK_INT(m.fines_fen, 5000);
+    kefu_att_month_free(&m);
+
+    /* Mar 4's late (incident 2) withdrawn: Mar 3 is incident 1 (free), Mar 5 is 2
+     * (2 points, 21 min = 20 yuan), Mar 6 is 3 (2 points, 30 min = 20 yuan, and the
+     * extra 5 points move to Mar 6): 0 + 2 + 2 + 5 = 9 points, 20 + 20 = 40 yuan */
+    ds[1].withdrawn = KEFU_ATT_W_LATE;
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 3, ds, 4, &WAGE, &m), KEFU_OK);
+    CHECK_INT(m.incidents, 3);
+    CHECK_INT(m.points, 9);
+    CHECK_INT(m.fines_fen, 4000);
+    CHECK_INT(m.days[1].late_incident, 0);
+    CHECK_INT(m.days[1].withdrawn, KEFU_ATT_W_LATE);
+    CHECK_INT(m.days[2].late_incident, 2);
+    CHECK_INT(m.days[3].late_incident, 3);
+    CHECK_INT(count_lines(&m, KEFU_ATT_L_INCIDENT), 3);
+    const kefu_att_line *l = find_line(&m, KEFU_ATT_L_EXTRA_POINTS, 0);
+    CHECK(l && l->date == D(2025, 3, 6) && l->incident_no == 3 && l->points == 5);
+    l = find_line(&m, KEFU_ATT_L_INCIDENT, 1);
+    CHECK(l && l->date == D(2025, 3, 5) && l->incident_no == 2 && l->fine_fen == 2000);
+    kefu_att_month_free(&m);
+
+    /* the free incident 1 withdrawn instead: Mar 4 (20 min) becomes the free one;
+     * Mar 5 = 2 (2 points, 20 yuan), Mar 6 = 3 (2 + 5 points, 20 yuan): 9 points, 40 yuan */
+    ds[1].withdrawn = 0;
+    ds[0].withdrawn = KEFU_ATT_W_LATE;
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 3, ds, 4, &WAGE, &m), KEFU_OK);
+    CHECK_INT(m.days[1].late_incident, 1);
+    l = find_line(&m, KEFU_ATT_L_INCIDENT, 0);
+    CHECK(l && l->date == D(2025, 3, 4) && l->points == 0 && l->fine_fen == 0);
+    CHECK_INT(m.points, 9);
+    CHECK_INT(m.fines_fen, 4000);
+    kefu_att_month_free(&m);
+
+    /* the extra-points line alone withdrawn: incidents as before, no extra:
+     * 0 + 2 + 2 + 2 = 6 points, 50 yuan */
+    ds[0].withdrawn = 0;
+    kefu_att_month_input in = WAGE;
+    in.extra_withdrawn = 1;
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 3, ds, 4, &in, &m), KEFU_OK);
+    CHECK_INT(m.points, 6);
+    CHECK_INT(m.fines_fen, 5000);
+    CHECK_INT(count_lines(&m, KEFU_ATT_L_EXTRA_POINTS), 0);
+    kefu_att_month_free(&m);
+
+    /* absences: Mar 10 no punch (A6), Mar 11 late 45 (A4), Mar 12 and 13 lone
+     * in-punches, unconfirmed (A5, missing 1 and 2, half days). Withdrawn: the A6,
+     * the A4 (neither an absence nor an incident) and the first missing punch:
+     * Mar 13 is missing punch 1; deductions: one half day = 300.00 / 2 = 150.00
+     * yuan; paid: 3 full shifts + 1 half = 28 h = 100800 s */
+    kefu_att_day ab[4];
+    for (int i = 0; i < 4; i++)
+        ab[i] = day(2025, 3, 10 + i, 9, 540, 480);
+    ab[0].kind = KEFU_ATT_DAY_NO_PUNCH;
+    ab[0].has_in = ab[0].has_out = 0;
+    ab[1].late_min = 45;
+    ab[2].has_out = ab[3].has_out = 0;
+    for (int i = 0; i < 3; i++)
+        ab[i].withdrawn = KEFU_ATT_W_ABSENCE;
+    CHECK_INT(kefu_att_month_judge(&p, 2025, 3, ab, 4, &WAGE, &m), KEFU_OK);
+    CHECK_INT(m.days[0].status, KEFU_ATT_NORMAL);
+    CHECK_STR(m.days[0].withdrawn_rule, "A6");
+    CHECK_INT(m.days[1].status, KEFU_ATT_NORMAL);
+    CHECK_INT(m.days[1].late_incident, 0);
+    CHECK_STR(m.days[1].withdrawn_rule, "A4");
+    CHECK_INT(m.days[2].missing_no, 0);
+    CHECK_STR(m.days[2].withdrawn_rule, "A5");
+    CHECK_INT(m.days[3].missing_no, 1);
+    CHECK_INT(m.days[3].status, KEFU_ATT_ABSENT_HALF);
+    CHECK_INT(m.incidents, 0);
+    CHECK_INT(m.absence_halfdays, 1);
+    CHECK_INT(m.deduction_fen, 15000);
+    CHECK_INT(m.paid_s, 100800);
+    CHECK_INT(count_lines(&m, KEFU_ATT_L_ABSENCE), 1);
+    kefu_att_month_free(&m);
+}
+
 int main(void) {
     test_money();
     test_a1_a10();
     test_pairing();
     test_incidents();
     test_missing();
+    test_withdrawn();
     test_absence_review();
     test_holiday_overtime();
     test_month_errors();

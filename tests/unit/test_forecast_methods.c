@@ -3,8 +3,10 @@
  * synthetic series whose answer is known by construction:
  *   - a pure weekly pattern is reproduced exactly, with zero-width bands;
  *   - unknown days (absent, or NAN) and outage days change nothing;
- *   - a known trend is recovered by exponential smoothing (the regression
- *     has a recent level by design, no slope: see fm_regression.c);
+ *   - a known trend is recovered by exponential smoothing, and by the
+ *     regression once it has more than 400 days (its recent level has no
+ *     slope of its own: the long-memory pass's growth carries it, see
+ *     fm_regression.c);
  *   - a holiday effect is estimated within tolerance, and without any
  *     holiday in the history a holiday gets the quietest weekday's level
  *     (DOMAIN §4's h = w);
@@ -177,9 +179,32 @@ static void test_trend(void) {
             bad++;
     }
     CHECK_INT(bad, 0);
-    /* the regression's level follows the recent weeks only: it lags */
+    /* the regression's level follows the recent weeks only: with half a
+     * year of history it has no slope, and it lags */
     CHECK_INT(june(KEFU_FM_REGRESSION, f, &info), KEFU_OK);
     CHECK(f[0].fc < PAT[kefu_weekday(b)] * exp(0.004 * (double)(b - a)));
+    CHECK(isnan(info.trend));
+
+    /* With two years (more than 400 days) the regression's long-memory pass
+     * estimates the growth beside the yearly season, and it carries the
+     * recent level to the target: V = PAT × e^(0.25 t), t in years, is
+     * forecast within 1 % (log1p's 1/V bends log volume by < 0.01). Without
+     * the carried trend the level would sit at the decayed weights' mean
+     * age, 91 / ln 2 ≈ 131 days back: 0.25 × (131 + 15) / 365 ≈ 10 % low. */
+    reset();
+    a = ymd(2024, 6, 1);
+    for (int64_t z = a; z < b; z++)
+        put(z, PAT[kefu_weekday(z)] * exp(0.25 * (double)(z - a) / 365.25));
+    CHECK_INT(june(KEFU_FM_REGRESSION, f, &info), KEFU_OK);
+    CHECK_NEAR(info.trend, 0.25, 0.01);
+    bad = 0;
+    for (int d = 0; d < 30; d++) {
+        int64_t z = b + d;
+        double want = PAT[kefu_weekday(z)] * exp(0.25 * (double)(z - a) / 365.25);
+        if (fabs(f[d].fc / want - 1) > 0.01)
+            bad++;
+    }
+    CHECK_INT(bad, 0);
 }
 
 static void test_holidays(void) {
@@ -283,38 +308,101 @@ static kefu_fm_inner_month row(int y, int m, double w95, double wreg, double wet
 
 static void test_choose(void) {
     kefu_fm_pick pk;
+    kefu_fm_inner_month r[8];
     /* no month scored: the default, the combination */
     kefu_fm_choose(NULL, 0, &P, &pk);
     CHECK_INT(pk.chosen, KEFU_FM_COMBO);
     CHECK_INT(pk.reason, KEFU_FM_PICK_NO_HISTORY);
-    /* 95598 failed in one month: not eligible; means over 2 months:
-     * regression (0.10 + 0.06)/2 = 0.08, ets (0.09 + 0.08)/2 = 0.085,
-     * combo (0.09 + 0.07)/2 = 0.08 — a tie with the regression goes to
-     * the combination */
-    kefu_fm_inner_month r[8];
-    r[0] = row(2026, 4, NAN, 0.10, 0.09, 0.09);
-    r[1] = row(2026, 3, 0.01, 0.06, 0.08, 0.07);
-    kefu_fm_choose(r, 2, &P, &pk);
-    CHECK_INT(pk.eligible[KEFU_FM_95598], 0);
-    CHECK(isnan(pk.mean_wape[KEFU_FM_95598]));
-    CHECK_NEAR(pk.mean_wape[KEFU_FM_REGRESSION], 0.08, 1e-15);
-    CHECK_NEAR(pk.mean_wape[KEFU_FM_ETS], 0.085, 1e-15);
+
+    /* A noisy lead keeps the combination. Four months, combination 0.10
+     * each; regression 0.06, 0.14, 0.05, 0.13 (mean 0.095, lower by 0.005).
+     * Differences combo − regression: 0.04, −0.04, 0.05, −0.03, mean 0.005;
+     * deviations ±0.035, ±0.045: Σ² = 2 × 0.001225 + 2 × 0.002025 = 0.0065;
+     * se = √(0.0065 / 3 / 4) = 0.0232737 > 0.005. Exponential smoothing is
+     * 0.11 every month: worse (differences −0.01, se 0). The 95598 method
+     * failed in one month: not eligible. */
+    r[0] = row(2026, 1, 0.01, 0.06, 0.11, 0.10);
+    r[1] = row(2026, 2, NAN, 0.14, 0.11, 0.10);
+    r[2] = row(2026, 3, 0.01, 0.05, 0.11, 0.10);
+    r[3] = row(2026, 4, 0.01, 0.13, 0.11, 0.10);
+    kefu_fm_choose(r, 4, &P, &pk);
     CHECK_INT(pk.chosen, KEFU_FM_COMBO);
-    CHECK_INT(pk.reason, KEFU_FM_PICK_LOWEST);
-    CHECK_INT((int)pk.nmonths, 2);
-    CHECK_INT(pk.months[0].month, 3); /* oldest first */
-    /* only the latest inner_months count: with 2, the March row drops out
-     * of a set of three, leaving April and May: regression (0.10 + 0.20)/2,
-     * ets (0.09 + 0.30)/2; 95598 failed in April, so it stays out */
+    CHECK_INT(pk.reason, KEFU_FM_PICK_DEFAULT);
+    CHECK_INT((int)pk.nmonths, 4);
+    CHECK_INT(pk.months[0].month, 1); /* oldest first */
+    CHECK_NEAR(pk.mean_wape[KEFU_FM_REGRESSION], 0.095, 1e-15);
+    CHECK_NEAR(pk.mean_wape[KEFU_FM_COMBO], 0.10, 1e-15);
+    CHECK_NEAR(pk.se_diff[KEFU_FM_REGRESSION], 0.0232737, 1e-7);
+    CHECK_NEAR(pk.se_diff[KEFU_FM_ETS], 0, 1e-15);
+    CHECK(isnan(pk.se_diff[KEFU_FM_COMBO]));
+    CHECK_INT(pk.eligible[KEFU_FM_95598], 0);
+    CHECK(isnan(pk.mean_wape[KEFU_FM_95598]) && isnan(pk.se_diff[KEFU_FM_95598]));
+
+    /* A steady lead switches. Combination 0.10, 0.12, 0.11, 0.10;
+     * regression 0.08, 0.09, 0.09, 0.085: differences 0.02, 0.03, 0.02,
+     * 0.015, mean 0.02125; deviations −0.00125, 0.00875, −0.00125,
+     * −0.00625: Σ² = 1.1875e-4; se = √(1.1875e-4 / 3 / 4) = 0.0031458, far
+     * below 0.02125. Smoothing 0.095, 0.125, 0.10, 0.105: differences 0.005,
+     * −0.005, 0.01, −0.005, mean 0.00125 < its se 0.0036. The 95598 method
+     * 0.07, 0.20, 0.05, 0.09: mean 0.1025, lower than 0.1075 but by 0.005
+     * against an se of 0.03. */
+    r[0] = row(2026, 1, 0.07, 0.08, 0.095, 0.10);
+    r[1] = row(2026, 2, 0.20, 0.09, 0.125, 0.12);
+    r[2] = row(2026, 3, 0.05, 0.09, 0.10, 0.11);
+    r[3] = row(2026, 4, 0.09, 0.085, 0.105, 0.10);
+    kefu_fm_choose(r, 4, &P, &pk);
+    CHECK_INT(pk.chosen, KEFU_FM_REGRESSION);
+    CHECK_INT(pk.reason, KEFU_FM_PICK_BETTER);
+    CHECK_NEAR(pk.se_diff[KEFU_FM_REGRESSION], 0.0031458, 1e-7);
+    CHECK_NEAR(pk.mean_wape[KEFU_FM_95598], 0.1025, 1e-15);
+    CHECK_INT(pk.eligible[KEFU_FM_95598], 1);
+
+    /* The same steady lead over two months is too little evidence: a
+     * spread from two months is no spread (pick_min_months 3). Differences
+     * 0.02, 0.03: se = √(2 × 0.005² / 1 / 2) = 0.005, still stored. */
+    kefu_fm_choose(r, 2, &P, &pk);
+    CHECK_INT(pk.chosen, KEFU_FM_COMBO);
+    CHECK_INT(pk.reason, KEFU_FM_PICK_DEFAULT);
+    CHECK_NEAR(pk.se_diff[KEFU_FM_REGRESSION], 0.005, 1e-15);
+
+    /* Two methods clear the margin: the lower mean wins. Combination 0.10
+     * thrice; regression 0.080, 0.081, 0.079 (mean 0.08, se of the
+     * differences 0.001/√3); smoothing 0.070, 0.071, 0.069 (mean 0.07). */
+    r[0] = row(2026, 1, NAN, 0.080, 0.070, 0.10);
+    r[1] = row(2026, 2, NAN, 0.081, 0.071, 0.10);
+    r[2] = row(2026, 3, NAN, 0.079, 0.069, 0.10);
+    kefu_fm_choose(r, 3, &P, &pk);
+    CHECK_INT(pk.chosen, KEFU_FM_ETS);
+    CHECK_INT(pk.reason, KEFU_FM_PICK_BETTER);
+    CHECK_NEAR(pk.se_diff[KEFU_FM_REGRESSION], 0.001 / sqrt(3.0), 1e-12);
+
+    /* A month the combination could not forecast (the first one, when
+     * smoothing lacked history) is left out of the comparison, rather than
+     * making the combination ineligible: the three later months decide, as
+     * in the case above. */
+    r[3] = row(2025, 12, NAN, 0.30, NAN, NAN);
+    kefu_fm_choose(r, 4, &P, &pk);
+    CHECK_INT((int)pk.nmonths, 3);
+    CHECK_INT(pk.months[0].month, 1);
+    CHECK_INT(pk.eligible[KEFU_FM_COMBO], 1);
+    CHECK_INT(pk.chosen, KEFU_FM_ETS);
+
+    /* only the latest inner_months count: with 2, the December row drops out
+     * of a set of three, leaving January and February (the combination's
+     * first) */
     kefu_fm_params p2 = P;
     p2.inner_months = 2;
-    r[2] = row(2026, 5, 0.5, 0.20, 0.30, 0.26);
+    r[0] = row(2026, 1, NAN, 0.10, 0.20, NAN);
+    r[1] = row(2025, 12, NAN, 0.50, 0.10, NAN);
+    r[2] = row(2026, 2, NAN, 0.20, 0.30, NAN);
+    /* ... and the combination ran in neither: the lowest mean, regression
+     * (0.10 + 0.20)/2 = 0.15 against smoothing (0.20 + 0.30)/2 = 0.25 */
     kefu_fm_choose(r, 3, &p2, &pk);
     CHECK_INT((int)pk.nmonths, 2);
     CHECK_NEAR(pk.mean_wape[KEFU_FM_REGRESSION], 0.15, 1e-15);
-    CHECK_NEAR(pk.mean_wape[KEFU_FM_ETS], 0.195, 1e-15);
-    CHECK_INT(pk.eligible[KEFU_FM_95598], 0);
+    CHECK_NEAR(pk.mean_wape[KEFU_FM_ETS], 0.25, 1e-15);
     CHECK_INT(pk.chosen, KEFU_FM_REGRESSION);
+    CHECK_INT(pk.reason, KEFU_FM_PICK_LOWEST);
     /* only one method ran every month */
     r[0] = row(2026, 4, NAN, NAN, 0.2, NAN);
     kefu_fm_choose(r, 1, &P, &pk);
@@ -336,19 +424,23 @@ static void test_best_pick(void) {
         put(z, PAT[kefu_weekday(z)] * lvl * (1 + 0.02 * sin(1.7 * (double)z)));
     }
     kefu_fm_pick pk;
-    CHECK_INT(kefu_fm_best(D.ptr, D.len, b, 2026, 7, &P, &pk), KEFU_OK);
+    kefu_fm_params p6 = P;
+    p6.inner_months = 6; /* the growing months only */
+    CHECK_INT(kefu_fm_best(D.ptr, D.len, b, 2026, 7, &p6, &pk), KEFU_OK);
     CHECK_INT((int)pk.nmonths, 6);
     CHECK_INT(pk.months[0].year * 100 + pk.months[0].month, 202601);
     CHECK_INT(pk.months[5].year * 100 + pk.months[5].month, 202606);
     CHECK_INT(pk.chosen, KEFU_FM_ETS);
-    CHECK_INT(pk.reason, KEFU_FM_PICK_LOWEST);
+    CHECK_INT(pk.reason, KEFU_FM_PICK_BETTER);
+    /* better by more than one standard error, as the rule wants */
+    CHECK(pk.mean_wape[KEFU_FM_COMBO] - pk.mean_wape[KEFU_FM_ETS] > pk.se_diff[KEFU_FM_ETS]);
     for (size_t i = 0; i < pk.nmonths; i++)
         CHECK(pk.months[i].wape[KEFU_FM_ETS] < pk.months[i].wape[KEFU_FM_REGRESSION]);
     CHECK(pk.mean_wape[KEFU_FM_ETS] < pk.mean_wape[KEFU_FM_COMBO] &&
           pk.mean_wape[KEFU_FM_COMBO] < pk.mean_wape[KEFU_FM_REGRESSION]);
     /* the inner months only use data before the origin: moving the origin
      * to June 15 drops June from the candidates */
-    CHECK_INT(kefu_fm_best(D.ptr, D.len, ymd(2026, 6, 15), 2026, 7, &P, &pk), KEFU_OK);
+    CHECK_INT(kefu_fm_best(D.ptr, D.len, ymd(2026, 6, 15), 2026, 7, &p6, &pk), KEFU_OK);
     CHECK_INT(pk.months[pk.nmonths - 1].month, 5);
 }
 
