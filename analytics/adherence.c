@@ -1,7 +1,8 @@
 /* adherence.c — `kefu adherence --month YYYY-MM [--centre C]`: schedule
- * adherence and conformance of every phone agent's rostered shift. One cursor
- * brings each shift with its phone-system segments and 抽调/非抽调 registrations
- * as arrays (one row per agent-day, no per-row round trips); adherence_calc.c
+ * adherence and conformance of every phone agent's rostered shift. Two cursors
+ * read in step (no per-row round trips): each shift with its 抽调/非抽调
+ * registrations, and the month's agent states in agent order, cut per shift
+ * in C (shift_sql, state_sql); adherence_calc.c
  * does the interval arithmetic; a shift on a day of approved leave is not
  * judged (same day rule as `kefu roster-check`); results replace the month in
  * kefu.adherence_daily / _exception / _a8 (and A8 lines of kefu.ledger) in one
