@@ -765,9 +765,23 @@ static void hush_end(hush *h) {
 typedef struct {
     pid_t pid; /* 0: none running */
     size_t k;
-    double t0;
+    double t0, t1; /* started; ended (when done) */
+    int done, ws;  /* ended, with this wait status */
     FILE *err;
 } bg_step;
+
+/* Note without waiting whether the child has ended (and when). */
+static void bg_poll(bg_step *b) {
+    if (b->pid && !b->done && waitpid(b->pid, &b->ws, WNOHANG) == b->pid) {
+        b->done = 1;
+        b->t1 = kefu_now_monotonic();
+    }
+}
+
+/* 1 when the child has ended and failed. */
+static int bg_failed(const bg_step *b) {
+    return b->pid && b->done && !(WIFEXITED(b->ws) && WEXITSTATUS(b->ws) == 0);
+}
 
 /* 1 when step k reads the results of step j (directly or through others). */
 static int reads_from(size_t k, size_t j) {
@@ -843,17 +857,22 @@ static kefu_status bg_start(run_ctx *x, size_t k, bg_step *b) {
     }
     b->k = k;
     b->t0 = kefu_now_monotonic();
+    b->done = 0;
     return KEFU_OK;
 }
 
 /* Wait for the child; its stderr goes to ours. Its exit status as a status. */
 static kefu_status bg_wait(bg_step *b, double *secs) {
-    int ws = 0;
-    pid_t w;
-    while ((w = waitpid(b->pid, &ws, 0)) < 0 && errno == EINTR)
-        ;
-    *secs = kefu_now_monotonic() - b->t0;
+    pid_t w = b->pid;
+    int ws = b->ws;
+    if (!b->done) {
+        while ((w = waitpid(b->pid, &ws, 0)) < 0 && errno == EINTR)
+            ;
+        b->t1 = kefu_now_monotonic();
+    }
+    *secs = b->t1 - b->t0;
     b->pid = 0;
+    b->done = 0;
     char buf[4096];
     size_t n;
     rewind(b->err);
@@ -1214,12 +1233,16 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status failed = KEFU_OK;
     printf(KL("kefu run %s（中心 %s）: %zu 步\n", "kefu run %s (centre %s): %zu steps\n"), x.ym,
            x.centre, NSTEPS);
-    bg_step bg = {0, 0, 0.0, NULL};
+    bg_step bg = {0, 0, 0.0, 0.0, 0, 0, NULL};
     size_t fail_k = 0, bk = 0;
     for (; k < NSTEPS; k++) {
         const run_step *s = &STEPS[k];
         const char *label = KL(s->zh, s->en);
-        if (bg.pid && reads_from(k, bg.k) && (failed = bg_join(&x, S, &bg, &fail_k)))
+        /* The step in a child process is joined before a step that reads its
+         * results, and as soon as it is seen to have failed. */
+        bg_poll(&bg);
+        if (bg.pid && (reads_from(k, bg.k) || bg_failed(&bg)) &&
+            (failed = bg_join(&x, S, &bg, &fail_k)))
             break;
         /* Inputs as they are now: a load step changes them for the rest. */
         if ((st = fingerprint(&x, k, S))) {
@@ -1282,7 +1305,12 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         kefu_error(KL("run: 第 %zu/%zu 步（%s）失败：月结在此停止（%s）",
                       "run: step %zu/%zu (%s) failed: the month close stops here (%s)"),
                    k + 1, NSTEPS, STEPS[k].name, kefu_strerror(failed));
-        kefu_detail(KL("前 %zu 步的结果已保存", "the results of the first %zu steps are kept"), k);
+        size_t kept = 0;
+        for (size_t j = 0; j < NSTEPS; j++)
+            kept += S[j].status >= 1 && S[j].status <= 3;
+        kefu_detail(
+            KL("已完成的 %zu 步的结果已保存", "the results of the %zu completed steps are kept"),
+            kept);
         kefu_hint(KL("修正原因后重新运行同一命令：已完成且输入未变的步骤会跳过",
                      "fix the cause and run the same command again: completed steps on unchanged "
                      "inputs are skipped"));
