@@ -490,7 +490,9 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
              " (SELECT violations FROM kefu.roster_check_run WHERE centre = $1 AND month = "
              "$2::date),"
              " (SELECT sum(in_adherence_s)::float8 / nullif(sum(scheduled_s), 0)"
-             "   FROM kefu.adherence_daily WHERE centre = $1 AND month = $2::date)",
+             "   FROM kefu.adherence_daily WHERE centre = $1 AND month = $2::date),"
+             " (SELECT violations FROM kefu.roster_check_run WHERE centre = $1"
+             "   AND month = ($2::date + interval '1 month')::date)",
              2, M->params, &r)) != KEFU_OK)
         return st;
     int t = PQntuples(mon) - 1; /* the totals row */
@@ -566,6 +568,20 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
         kefu_sheet_str(s, row++, 1, KL("本月未校验", "not checked this month"), NULL);
     else
         kefu_sheet_num(s, row++, 1, num_at(r, 0, 9), NULL);
+    {
+        /* the draft of the month after, checked at the month close (kefu run) */
+        int ny = M->m == 12 ? M->y + 1 : M->y, nm = M->m == 12 ? 1 : M->m + 1;
+        char label[96];
+        snprintf(label, sizeof label,
+                 KL("下月排班草稿校验违规（%04d-%02d）",
+                    "next month's draft roster violations (%04d-%02d)"),
+                 ny, nm);
+        kefu_sheet_str(s, row, 0, label, b->bold);
+        if (PQgetisnull(r, 0, 11))
+            kefu_sheet_str(s, row++, 1, KL("未校验", "not checked"), NULL);
+        else
+            kefu_sheet_num(s, row++, 1, num_at(r, 0, 11), num_at(r, 0, 11) > 0 ? F->warn : NULL);
+    }
     kefu_sheet_str(s, row, 0, KL("排班遵从率", "schedule adherence"), b->bold);
     if (PQgetisnull(r, 0, 10))
         kefu_sheet_str(s, row++, 1, KL("本月未计算", "not computed this month"), NULL);
@@ -1346,7 +1362,12 @@ done:
 
 /* ---- 排班校验 roster check ---------------------------------------------------------- */
 
-static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M) {
+/* One roster check on the sheet from *row on: the month's own (next = 0) or
+ * the draft of the month after it (next = 1, checked at the month close).
+ * *found: whether that month was checked; *hrow: the first table's header row
+ * (-1 before), which carries the sheet's filter, frozen panes and print titles. */
+static kefu_status roster_section(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M,
+                                  kefu_sheet *s, int next, lxw_row_t *row, long *hrow, int *found) {
     static const kefu_label H[] = {
         {"序号", "no."},        {"规则", "rule"},   {"规则名称", "rule name"},
         {"检查项", "check"},    {"工号", "emp id"}, {"姓名", "name"},
@@ -1354,27 +1375,21 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
         {"实际", "roster has"}, {"限值", "limit"},  {"关联", "ref"},
         {"说明", "detail"},
     };
-    kefu_sheet *s;
-    PGresult *run = NULL, *res = NULL;
-    kefu_status st = month_sheet(b, M, "排班校验", "Roster check", &s);
-    if (st != KEFU_OK)
-        return st;
-    if ((st = kefu_db_query(c,
-                            "SELECT run_id, employees, violations, note_facts::text, "
-                            "forecast_run_id FROM kefu.roster_check_run WHERE centre = $1 AND "
-                            "month = $2::date",
-                            2, M->params, &run)) != KEFU_OK)
+    PGresult *run = NULL, *res = NULL, *nr = NULL;
+    char first[11], ym[8], line[512];
+    int64_t d = next ? M->first_day + M->ndays : M->first_day;
+    kefu_format_date(d, first);
+    snprintf(ym, sizeof ym, "%.7s", first);
+    const char *p[2] = {M->params[0], first};
+    kefu_status st = kefu_db_query(c,
+                                   "SELECT run_id, employees, violations, note_facts::text, "
+                                   "forecast_run_id FROM kefu.roster_check_run WHERE centre = $1 "
+                                   "AND month = $2::date",
+                                   2, p, &run);
+    *found = 0;
+    if (st != KEFU_OK || PQntuples(run) == 0)
         goto done;
-    char line[512];
-    if (PQntuples(run) == 0) {
-        snprintf(line, sizeof line,
-                 KL("本月尚未运行排班校验：kefu roster-check --month %s",
-                    "the roster of this month has not been checked: kefu roster-check --month %s"),
-                 M->ym);
-        kefu_sheet_str(s, 1, 0, line, b->note);
-        st = KEFU_OK;
-        goto done;
-    }
+    *found = 1;
     const char *rp[1] = {PQgetvalue(run, 0, 0)};
     if ((st = kefu_db_query(
              c,
@@ -1387,63 +1402,96 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
              "WHERE v.run_id = $1 ORDER BY v.seq",
              1, rp, &res)) != KEFU_OK)
         goto done;
-    snprintf(line, sizeof line,
-             /* No run number: the month's check replaces the previous one, and
-              * the workbook must not change when the same check is run again. */
-             KL("排班校验：%s 名员工，违规 %s 条%s", "roster check: %s employees, %s violations%s"),
-             PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2),
-             PQgetisnull(run, 0, 4)
-                 ? KL("；无预测运行，未检查 R6 覆盖", "; no forecast run, R6 coverage not checked")
-                 : "");
-    kefu_sheet_str(s, 1, 0, line, b->bold);
-    lxw_row_t row = 2;
+    /* No run number: the month's check replaces the previous one, and the
+     * workbook must not change when the same check is run again. */
+    const char *no_r6 = PQgetisnull(run, 0, 4) ? KL("；无预测运行，未检查 R6 覆盖",
+                                                    "; no forecast run, R6 coverage not checked")
+                                               : "";
+    if (next)
+        snprintf(line, sizeof line,
+                 KL("下月排班草稿 %s 校验：%s 名员工，违规 %s 条%s",
+                    "next month's draft roster %s: %s employees, %s violations%s"),
+                 ym, PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2), no_r6);
+    else
+        snprintf(
+            line, sizeof line,
+            KL("排班校验：%s 名员工，违规 %s 条%s", "roster check: %s employees, %s violations%s"),
+            PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2), no_r6);
+    kefu_sheet_str(s, (*row)++, 0, line, b->bold);
     /* What could not be checked, one row per note in the book's language
      * (067: rendered from the run's facts). */
-    {
-        PGresult *nr = NULL;
-        const char *np[2] = {PQgetvalue(run, 0, 3), kefu_label_pick("zh", "en")};
-        if ((st = kefu_db_query(c,
-                                "SELECT kefu.evidence_text(CASE WHEN $2 = 'en' THEN f.format_en"
-                                " ELSE f.format_zh END, e.x, $2) FROM jsonb_array_elements("
-                                "$1::jsonb) WITH ORDINALITY AS e(x, n) JOIN "
-                                "kefu.roster_note_format f ON f.kind = e.x ->> 'kind' ORDER BY e.n",
-                                2, np, &nr)) != KEFU_OK)
-            goto done;
-        for (int i = 0; i < PQntuples(nr); i++)
-            kefu_sheet_str(s, row++, 0, PQgetvalue(nr, i, 0), b->note);
-        PQclear(nr);
+    const char *np[2] = {PQgetvalue(run, 0, 3), kefu_label_pick("zh", "en")};
+    if ((st = kefu_db_query(c,
+                            "SELECT kefu.evidence_text(CASE WHEN $2 = 'en' THEN f.format_en"
+                            " ELSE f.format_zh END, e.x, $2) FROM jsonb_array_elements("
+                            "$1::jsonb) WITH ORDINALITY AS e(x, n) JOIN "
+                            "kefu.roster_note_format f ON f.kind = e.x ->> 'kind' ORDER BY e.n",
+                            2, np, &nr)) != KEFU_OK)
+        goto done;
+    for (int i = 0; i < PQntuples(nr); i++)
+        kefu_sheet_str(s, (*row)++, 0, PQgetvalue(nr, i, 0), b->note);
+    lxw_row_t h = (*row)++;
+    kefu_sheet_headers(s, h, 0, H, NELEM(H));
+    int n = PQntuples(res), first_table = *hrow < 0;
+    if (first_table) {
+        *hrow = (long)h;
+        kefu_sheet_cap(s, 12, 70);
+        worksheet_freeze_panes(s->ws, h + 1, 0);
     }
-    lxw_row_t hrow = row++;
-    kefu_sheet_headers(s, hrow, 0, H, NELEM(H));
-    kefu_sheet_cap(s, 12, 70);
-    worksheet_freeze_panes(s->ws, hrow + 1, 0);
-    int nr = PQntuples(res);
-    for (int i = 0; i < nr; i++, row++) {
-        kefu_sheet_num(s, row, 0, num_at(res, i, 0), NULL);
-        kefu_sheet_str(s, row, 1, PQgetvalue(res, i, 1), NULL);
-        kefu_sheet_str(s, row, 2, rule_name(PQgetvalue(res, i, 1)), NULL);
-        kefu_sheet_str(s, row, 3, check_label(PQgetvalue(res, i, 2)), NULL);
-        kefu_sheet_str(s, row, 4, PQgetvalue(res, i, 3), NULL);
-        kefu_sheet_str(s, row, 5, PQgetvalue(res, i, 4), NULL);
-        kefu_sheet_date(s, row, 6, date_at(res, i, 5), NULL);
-        kefu_sheet_date(s, row, 7, date_at(res, i, 6), NULL);
-        kefu_sheet_str(s, row, 8, PQgetvalue(res, i, 7), NULL);
-        kefu_sheet_num(s, row, 9, num_at(res, i, 8), F->money);
-        kefu_sheet_num(s, row, 10, num_at(res, i, 9), F->money);
-        kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
-        kefu_sheet_str(s, row, 12, kefu_label_pick(PQgetvalue(res, i, 11), PQgetvalue(res, i, 12)),
+    for (int i = 0; i < n; i++, (*row)++) {
+        lxw_row_t r = *row;
+        kefu_sheet_num(s, r, 0, num_at(res, i, 0), NULL);
+        kefu_sheet_str(s, r, 1, PQgetvalue(res, i, 1), NULL);
+        kefu_sheet_str(s, r, 2, rule_name(PQgetvalue(res, i, 1)), NULL);
+        kefu_sheet_str(s, r, 3, check_label(PQgetvalue(res, i, 2)), NULL);
+        kefu_sheet_str(s, r, 4, PQgetvalue(res, i, 3), NULL);
+        kefu_sheet_str(s, r, 5, PQgetvalue(res, i, 4), NULL);
+        kefu_sheet_date(s, r, 6, date_at(res, i, 5), NULL);
+        kefu_sheet_date(s, r, 7, date_at(res, i, 6), NULL);
+        kefu_sheet_str(s, r, 8, PQgetvalue(res, i, 7), NULL);
+        kefu_sheet_num(s, r, 9, num_at(res, i, 8), F->money);
+        kefu_sheet_num(s, r, 10, num_at(res, i, 9), F->money);
+        kefu_sheet_str(s, r, 11, source_label(PQgetvalue(res, i, 10)), NULL);
+        kefu_sheet_str(s, r, 12, kefu_label_pick(PQgetvalue(res, i, 11), PQgetvalue(res, i, 12)),
                        b->wrap);
     }
-    if (nr == 0)
-        kefu_sheet_str(s, row++, 0, KL("未发现违规", "no violations"), b->note);
-    else
-        worksheet_autofilter(s->ws, hrow, 0, (lxw_row_t)(row - 1), (lxw_col_t)(NELEM(H) - 1));
-    print_setup(s, M, hrow, hrow, 1);
-    st = KEFU_OK;
+    if (n == 0)
+        kefu_sheet_str(s, (*row)++, 0, KL("未发现违规", "no violations"), b->note);
+    else if (first_table) /* a sheet has one filter: the first table's */
+        worksheet_autofilter(s->ws, h, 0, (lxw_row_t)(*row - 1), (lxw_col_t)(NELEM(H) - 1));
 done:
     PQclear(run);
     PQclear(res);
+    PQclear(nr);
     return st;
+}
+
+/* The month's own check, then the draft of the month after it when that was
+ * checked (kefu run checks next month's draft at the month close). */
+static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M) {
+    kefu_sheet *s;
+    kefu_status st = month_sheet(b, M, "排班校验", "Roster check", &s);
+    if (st != KEFU_OK)
+        return st;
+    lxw_row_t row = 1;
+    long hrow = -1;
+    int found = 0;
+    if ((st = roster_section(b, F, c, M, s, 0, &row, &hrow, &found)) != KEFU_OK)
+        return st;
+    if (!found) {
+        char line[256];
+        snprintf(line, sizeof line,
+                 KL("本月尚未运行排班校验：kefu roster-check --month %s",
+                    "the roster of this month has not been checked: kefu roster-check --month %s"),
+                 M->ym);
+        kefu_sheet_str(s, row++, 0, line, b->note);
+    }
+    row++;
+    if ((st = roster_section(b, F, c, M, s, 1, &row, &hrow, &found)) != KEFU_OK)
+        return st;
+    if (hrow >= 0)
+        print_setup(s, M, (lxw_row_t)hrow, (lxw_row_t)hrow, 1);
+    return KEFU_OK;
 }
 
 /* ---- 遵从度 adherence ------------------------------------------------------------- */
