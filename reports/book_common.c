@@ -137,15 +137,49 @@ static void note_width(kefu_sheet *s, lxw_col_t col, double w) {
         s->width[col] = w;
 }
 
-static void note_err(kefu_sheet *s, lxw_error e) {
+void kefu_sheet_note_err(kefu_sheet *s, lxw_error e) {
     if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
         s->err = e;
+}
+
+const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
+                          const char *missing) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].key, key) == 0)
+            return kefu_label_pick(t[i].zh, t[i].en);
+    return missing;
+}
+
+double kefu_res_num(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+int64_t kefu_res_date(const PGresult *r, int row, int col) {
+    int64_t d = 0;
+    const char *s = PQgetvalue(r, row, col);
+    kefu_parse_date(s, strlen(s), &d);
+    return d;
+}
+
+long long kefu_res_fen(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? 0 : llround(strtod(PQgetvalue(r, row, col), NULL) * 100);
+}
+
+void kefu_col_name(lxw_col_t col, char out[4]) {
+    if (col < 26) {
+        out[0] = (char)('A' + col);
+        out[1] = '\0';
+    } else {
+        out[0] = (char)('A' + col / 26 - 1);
+        out[1] = (char)('A' + col % 26);
+        out[2] = '\0';
+    }
 }
 
 void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
     if (!text)
         text = "";
-    note_err(s, worksheet_write_string(s->ws, row, col, text, f));
+    kefu_sheet_note_err(s, worksheet_write_string(s->ws, row, col, text, f));
     double w = kefu_text_width(text);
     if (f == s->book->header || f == s->book->title_f || f == s->book->bold || f == s->book->total)
         w += 1; /* bold glyphs are wider */
@@ -162,7 +196,7 @@ void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f,
     int n = vasprintf(&t, fmt, ap);
     va_end(ap);
     if (n < 0) {
-        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
     kefu_sheet_str(s, row, col, t, f);
@@ -172,7 +206,7 @@ void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f,
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
     if (isnan(v) || isinf(v))
         return;
-    note_err(s, worksheet_write_number(s->ws, row, col, v, f));
+    kefu_sheet_note_err(s, worksheet_write_number(s->ws, row, col, v, f));
     note_width(s, col, number_width(v, f));
 }
 
@@ -180,7 +214,7 @@ void kefu_sheet_formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char 
                         double cached, lxw_format *f) {
     if (isnan(cached) || isinf(cached))
         cached = 0;
-    note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
+    kefu_sheet_note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
     note_width(s, col, number_width(cached, f) + 1);
 }
 
@@ -189,7 +223,7 @@ void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, 
     kefu_civil_from_days(days, &dt.year, &dt.month, &dt.day);
     if (!f)
         f = s->book->date;
-    note_err(s, worksheet_write_datetime(s->ws, row, col, &dt, f));
+    kefu_sheet_note_err(s, worksheet_write_datetime(s->ws, row, col, &dt, f));
     note_width(s, col, number_width(0, f));
 }
 
