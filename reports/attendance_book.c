@@ -172,17 +172,6 @@ static const char *check_label(const char *code) {
     return kefu_label_of(CHECKS, NELEM(CHECKS), code, code);
 }
 
-static const kefu_keyed_label SOURCES[] = {
-    {"attendance", "考勤", "attendance"},
-    {"adherence", "话务遵从", "adherence"},
-    {"complaints", "客诉", "complaints"},
-    {"violations", "违规登记", "violations"},
-};
-
-static const char *source_label(const char *key) {
-    return kefu_label_of(SOURCES, NELEM(SOURCES), key, key);
-}
-
 static const kefu_label WEEKDAYS[7] = {{"一", "Mo"}, {"二", "Tu"}, {"三", "We"}, {"四", "Th"},
                                        {"五", "Fr"}, {"六", "Sa"}, {"日", "Su"}};
 
@@ -989,7 +978,7 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
             kefu_sheet_num(s, row, L_POINTS, kefu_res_num(res, i, 7), NULL);
             kefu_sheet_num(s, row, L_DED, kefu_res_num(res, i, 8), F->money);
             kefu_sheet_str(s, row, 10, kefu_ledger_status_label(status), NULL);
-            kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
+            kefu_sheet_str(s, row, 11, kefu_ledger_source_label(PQgetvalue(res, i, 10)), NULL);
             lines++;
             if (counted(status)) {
                 sub_fine += kefu_res_fen(res, i, 6);
@@ -1399,7 +1388,7 @@ static kefu_status roster_section(kefu_book *b, const ab_formats *F, PGconn *c, 
         kefu_sheet_str(s, r, 8, PQgetvalue(res, i, 7), NULL);
         kefu_sheet_num(s, r, 9, kefu_res_num(res, i, 8), F->money);
         kefu_sheet_num(s, r, 10, kefu_res_num(res, i, 9), F->money);
-        kefu_sheet_str(s, r, 11, source_label(PQgetvalue(res, i, 10)), NULL);
+        kefu_sheet_str(s, r, 11, PQgetvalue(res, i, 10), NULL);
         kefu_sheet_str(s, r, 12, kefu_label_pick(PQgetvalue(res, i, 11), PQgetvalue(res, i, 12)),
                        b->wrap);
     }

@@ -15,6 +15,13 @@ static const kefu_keyed_label STATUSES[] = {
     {"void", "作废", "void"},
 };
 
+/* The commands that write ledger lines (kefu_ledger_replace's source). */
+static const kefu_keyed_label SOURCES[] = {
+    {"attendance", "考勤", "attendance"},
+    {"adherence", "话务遵从", "adherence"},
+    {"penalties", "违规与投诉", "violations and complaints"},
+};
+
 static const kefu_keyed_label CATEGORIES[] = {
     {"feedback", "情况反馈", "feedback"},
     {"suggestion", "建议", "suggestion"},
@@ -26,6 +33,10 @@ static const kefu_keyed_label CATEGORIES[] = {
 
 const char *kefu_ledger_status_label(const char *status) {
     return kefu_label_of(STATUSES, NELEM(STATUSES), status, status);
+}
+
+const char *kefu_ledger_source_label(const char *source) {
+    return kefu_label_of(SOURCES, NELEM(SOURCES), source, source);
 }
 
 const char *kefu_complaint_category_label(const char *category) {

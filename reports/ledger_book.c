@@ -72,15 +72,6 @@ static int payable(const char *status) {
            strcmp(status, "appealed") == 0 || strcmp(status, "upheld") == 0;
 }
 
-static const kefu_keyed_label SOURCES[] = {
-    {"attendance", "考勤", "attendance"},
-    {"adherence", "话务遵从", "adherence"},
-    {"penalties", "违规与投诉", "violations and complaints"}};
-
-static const char *source_label(const char *key) {
-    return kefu_label_of(SOURCES, NELEM(SOURCES), key, key);
-}
-
 static const kefu_keyed_label SLA[] = {{"on_time", "按时办结", "closed on time"},
                                        {"late", "超时办结", "closed late"},
                                        {"open", "未到期", "open, not due"},
@@ -269,7 +260,7 @@ static kefu_status write_ledger(lb *x) {
         kefu_sheet_num(s, row, LC_POINTS, kefu_res_num(r, i, 9), NULL);
         kefu_sheet_num(s, row, LC_DED, kefu_res_num(r, i, 10), x->money);
         kefu_sheet_str(s, row, 12, kefu_ledger_status_label(status), NULL);
-        kefu_sheet_str(s, row, 13, source_label(PQgetvalue(r, i, 12)), NULL);
+        kefu_sheet_str(s, row, 13, kefu_ledger_source_label(PQgetvalue(r, i, 12)), NULL);
         if (*PQgetvalue(r, i, 13))
             kefu_sheet_date(s, row, 14, kefu_res_date(r, i, 13), NULL);
         if (*PQgetvalue(r, i, 14))

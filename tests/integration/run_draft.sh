@@ -116,6 +116,12 @@ check_grep "	排班校验	A[0-9]+	下月排班草稿 2026-11 校验：$emps 名�
 check_grep '	排班校验	A[0-9]+	本月尚未运行排班校验：kefu roster-check --month 2026-10	' "$X" "the month's own check is not run"
 check_eq "$(awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^A[0-9]+$/ && $4 ~ /^[0-9]+$/' "$X" | wc -l | tr -d ' ')" "$nv" "one row per finding"
 check_eq "$(awk -F'\t' '$1 == "cell" && $2 == "排班校验" && $3 ~ /^B[0-9]+$/ && $4 == "R1"' "$X" | wc -l | tr -d ' ')" "1" "the R1 row"
+# 处罚台账: the source of each line by name, as in the ledger workbook (the
+# lines of kefu penalties as 违规与投诉, never the stored key)
+col=$(awk -F'\t' '$1 == "cell" && $2 == "处罚台账" && $4 == "来源" { sub(/[0-9]+$/, "", $3); print $3; exit }' "$X")
+awk -F'\t' -v c="$col" '$1 == "cell" && $2 == "处罚台账" && $3 ~ "^" c "[0-9]+$" && $4 != "来源" { print $4 }' "$X" | sort | uniq -c | awk '{ print $2 ":" $1 }' | tr '\n' ' ' >"$WORK/sources"
+check_eq "$(cat "$WORK/sources")" "$(q "SELECT string_agg(l || ':' || n, ' ' ORDER BY l COLLATE \"C\") || ' ' FROM (SELECT CASE source WHEN 'attendance' THEN '考勤' WHEN 'adherence' THEN '话务遵从' WHEN 'penalties' THEN '违规与投诉' END AS l, count(*) AS n FROM kefu.ledger WHERE month = '2026-10-01' GROUP BY 1) x")" "处罚台账: the lines' sources by name"
+grep -q '违规与投诉' "$WORK/sources" && ok || bad "no line of kefu penalties in the book"
 run 0 "$KEFU" --lang en report attendance --month 2026-10 --out "$WORK/att-en.xlsx"
 "$PY" tests/integration/xlsx_check.py "$WORK/att-en.xlsx" >"$X"
 check_grep "	A[0-9]+	next month's draft roster violations \\(2026-11\\)	" "$X" "English card line"
