@@ -323,13 +323,13 @@ static kefu_status card_figures(PGconn *c, const fb_run *r, fb_card *f) {
         "    - kefu.policy_value('r3_rest_days', $7::date, r.centre))"
         " / kefu.policy_value('r3_reference_days', $7::date, r.centre) "
         "FROM kefu.forecast_run r, "
-        /* float sums in date order: the same rows give the same bytes whatever the plan */
-        "LATERAL (SELECT sum(forecast ORDER BY date) AS total, "
-        "   sum(CASE WHEN uplift IS NOT NULL THEN forecast * uplift / (1 + uplift) END"
-        "     ORDER BY date) AS total_up, "
-        "   sum(forecast_95598 ORDER BY date) AS sum95, "
-        "   sum(CASE WHEN uplift IS NOT NULL THEN forecast_95598 * uplift / (1 + uplift) END"
-        "     ORDER BY date) AS up95, "
+        /* numeric sums: exact, whatever order the rows come in (float sums are not) */
+        "LATERAL (SELECT sum(forecast::numeric) AS total, "
+        "   sum((forecast * uplift / (1 + uplift))::numeric) FILTER (WHERE uplift IS NOT NULL) AS "
+        "total_up, "
+        "   sum(forecast_95598::numeric) AS sum95, "
+        "   sum((forecast_95598 * uplift / (1 + uplift))::numeric) FILTER (WHERE uplift IS NOT "
+        "NULL) AS up95, "
         "   count(uplift) AS ncamp, "
         "   string_agg(to_char(date, 'MM-DD') || ' +' || round((100 * uplift)::numeric, 1)::text "
         "     || '%', ', ' ORDER BY date) FILTER (WHERE uplift IS NOT NULL) AS camps "
@@ -507,8 +507,9 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
              1, p, &in)) != KEFU_OK)
         goto done;
     if ((st = kefu_db_query(c,
-                            "SELECT method, count(wape), avg(mape), avg(wape), avg(cover80), "
-                            "avg(cover95) FROM kefu.forecast_backtest WHERE run_id = $1 "
+                            "SELECT method, count(wape), avg(mape::numeric), avg(wape::numeric),"
+                            " avg(cover80::numeric), avg(cover95::numeric)"
+                            " FROM kefu.forecast_backtest WHERE run_id = $1 "
                             "AND scope = 'all' GROUP BY method ORDER BY " METHOD_ORDER,
                             1, p, &bt)) != KEFU_OK)
         goto done;
@@ -1103,7 +1104,8 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r) {
         goto done;
     st = kefu_db_query(
         c,
-        "SELECT class, count(*), sum(weight), sum(forecast) FROM kefu.forecast_daily "
+        "SELECT class, count(*), sum(weight::numeric), sum(forecast::numeric)"
+        " FROM kefu.forecast_daily "
         "WHERE run_id = $1 GROUP BY class ORDER BY CASE class WHEN 'month_start' THEN 0 "
         "WHEN 'weekday' THEN 1 WHEN 'weekend' THEN 2 WHEN 'holiday' THEN 3 "
         "WHEN 'month_end' THEN 4 ELSE 5 END, class",

@@ -488,14 +488,14 @@ static kefu_status write_summary(mb *x) {
     if (x->has_fc) {
         PGresult *r = NULL;
         const char *p[3] = {x->fc_id, x->centre, x->ms};
-        if ((st = kefu_db_query(
-                 x->c,
-                 "SELECT sum(f.forecast ORDER BY f.date), sum(coalesce(d.offered, 0)),"
-                 "       sum(abs(coalesce(d.offered, 0) - f.forecast) ORDER BY f.date)"
-                 " FROM kefu.forecast_daily f LEFT JOIN kefu.kpi_day_rates d"
-                 "   ON d.centre = $2 AND d.month = $3::date AND d.date = f.date"
-                 " WHERE f.run_id = $1",
-                 3, p, &r)))
+        if ((st = kefu_db_query(x->c,
+                                /* numeric: an exact sum, whatever the row order */
+                                "SELECT sum(f.forecast::numeric), sum(coalesce(d.offered, 0)),"
+                                "       sum(abs(coalesce(d.offered, 0) - f.forecast::numeric))"
+                                " FROM kefu.forecast_daily f LEFT JOIN kefu.kpi_day_rates d"
+                                "   ON d.centre = $2 AND d.month = $3::date AND d.date = f.date"
+                                " WHERE f.run_id = $1",
+                                3, p, &r)))
             return st;
         double fsum = kefu_res_num(r, 0, 0), asum = kefu_res_num(r, 0, 1),
                abs_e = kefu_res_num(r, 0, 2);
@@ -812,17 +812,16 @@ static kefu_status write_slots(mb *x) {
     }
     PQclear(r);
     r = NULL;
+    /* Agents staffed = staffed seconds / interval length: the seconds are summed
+     * over the days first (exact integers), so the result does not depend on the
+     * order in which the server adds the rows (a float sum would). */
     if ((st =
              kefu_db_query(x->c,
-                           /* Whole seconds summed, then divided: a sum of floats
-                            * depends on the order the plan feeds the rows, and
-                            * the same tables must give the same bytes. */
-                           "SELECT (extract(epoch FROM a.interval_start) / 60)::int,"
-                           "       sum(a.staffed_s)::float8 / (min(m.interval_min) * 60),"
-                           "       sum(a.agents_with_states)"
-                           " FROM kefu.kpi_slot_staff a JOIN kefu.kpi_month m USING (centre, month)"
-                           " WHERE a.centre = $1 AND a.month = $2::date"
-                           " GROUP BY 1",
+                           "SELECT (extract(epoch FROM s.interval_start) / 60)::int,"
+                           "       sum(s.staffed_s)::float8 / (min(m.interval_min) * 60),"
+                           "       sum(s.agents_with_states)"
+                           " FROM kefu.kpi_slot_staff s JOIN kefu.kpi_month m USING (centre, month)"
+                           " WHERE s.centre = $1 AND s.month = $2::date GROUP BY 1",
                            2, p, &r)))
         goto done;
     int has_states = 0;
@@ -1350,7 +1349,9 @@ static kefu_status write_people(mb *x) {
         {"罚款（元）", "fines (yuan)", U_COUNT, 0, NULL},
         {"扣分", "points", U_COUNT, 0, NULL},
         {"扣款（元）", "deductions (yuan)", U_COUNT, 0, NULL},
+        {"请假扣款（元）", "leave deductions (yuan)", U_COUNT, 0, NULL},
         {"待确认行", "pending lines", U_COUNT, 0, NULL},
+        {"待确认金额（元）", "pending amounts (yuan)", U_COUNT, 0, NULL},
         {"奖金（元）", "bonus (yuan)", U_COUNT, 0, NULL},
         {"实发（元）", "pay-out (yuan)", U_COUNT, 0, NULL},
     };
@@ -1358,14 +1359,19 @@ static kefu_status write_people(mb *x) {
         x, "人员明细", "People", C, NELEM(C),
         "SELECT emp_id, coalesce(name, ''), group_name, scheduled_days, absence_days, incidents,"
         "       adherence, ledger_lines, to_char(fines, 'FM9999999990.00'), points,"
-        "       to_char(deductions, 'FM9999999990.00'), pending_lines,"
+        "       to_char(deductions, 'FM9999999990.00'), to_char(leave_deductions, "
+        "'FM9999999990.00'),"
+        "       pending_lines, to_char(pending_amount, 'FM9999999990.00'),"
         "       to_char(bonus, 'FM9999999990.00'), to_char(payout, 'FM9999999990.00')"
         " FROM kefu.report_people($1, $2::date)"
-        " ORDER BY absence_days DESC, fines DESC, emp_id",
-        "按缺勤天数、罚款排序。含个人工资扣款、罚款与奖金：仅限 "
-        "HR（kefu_hr）。待确认行不计入罚款。",
+        " ORDER BY absence_days DESC, fines DESC, emp_id COLLATE \"C\"",
+        "按缺勤天数、罚款排序。含个人工资扣款、罚款与奖金：仅限 HR（kefu_hr）。台账行、罚款、"
+        "扣分、扣款只计未撤销、未作废、非待确认的行（与处罚台账工作簿相同）；待确认行及其金额另列；"
+        "请假扣款来自考勤月结。",
         "ordered by absence days, then fines. Personal deductions, fines and bonus: HR (kefu_hr) "
-        "only. Pending lines are not in the fines.");
+        "only. Ledger lines, fines, points and deductions count the lines neither withdrawn, "
+        "void nor pending (as in the ledger workbook); pending lines and their amount apart; "
+        "leave deductions from the attendance close.");
 }
 
 /* ---- 投诉 complaints ------------------------------------------------------------------ */
