@@ -113,7 +113,24 @@ check_eq "$(grep -c '已完成且输入未变，跳过' "$WORK/out")" 11 "eleven
 check_grep '^\[10/13\] 月度运营报表: monthly-2026-10\.xlsx，' "$WORK/out" "the missing workbook is written again"
 check_eq "$(sha256sum "$OUT/monthly-2026-10.xlsx" | cut -d' ' -f1)" "$sha_before" "byte for byte"
 
-# ---- 5. usage
+# ---- 5. another directory, another language: every workbook written there, in that
+# language (the ledger book was skipped and its file in $OUT listed; an English close
+# into the Chinese close's directory left the Chinese workbooks)
+OUT2="$WORK/close-en"
+run 0 "$KEFU" --lang en run --month 2026-10 --inbox "$IN" --out "$OUT2"
+check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "steps 2-9 skipped, no workbook step"
+for f in monthly-2026-10.xlsx attendance-2026-10.xlsx ledger-2026-10.xlsx forecast-2026-11.xlsx; do
+    [ -s "$OUT2/$f" ] && ok || bad "$f not written into the new directory"
+    check_grep "^  $OUT2/$f\$" "$WORK/out" "$f listed in the new directory"
+done
+"$PY" tests/integration/xlsx_check.py "$OUT2/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
+check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "the ledger workbook in English"
+run 0 "$KEFU" --lang en run --month 2026-10 --inbox "$IN" --out "$OUT"
+check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "English into the Chinese directory: the workbooks written again"
+"$PY" tests/integration/xlsx_check.py "$OUT/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
+check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "now in English"
+
+# ---- 6. usage
 run 2 "$KEFU" run --out "$OUT"
 run 2 "$KEFU" run --month 2026-10
 run 2 "$KEFU" run --month 2026-10 --out "$OUT" --lock-timeout never
