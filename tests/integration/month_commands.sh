@@ -28,6 +28,16 @@ check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: report attendance: invalid --m
 run 2 "$KEFU" forecast --month 2026-11 --backtest --from 1999-01
 check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: forecast: invalid --from "1999-01" (want YYYY-MM, years 2000-2099)' "forecast --from"
 
+# -- an unknown option: kefu's own message in the user's language, for every command
+# (load, report and ledger printed getopt's English "unrecognized option")
+for cmd in "load" "report monthly" "ledger list" "kpi" "run" "attendance"; do
+    name=${cmd%% *}
+    run 2 "$KEFU" $cmd --bogus x
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $name: unknown or incomplete option \"--bogus\"" "$cmd --bogus"
+    run 2 env KEFU_LANG=zh "$KEFU" $cmd --bogus x
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: 错误: $name: 未知或不完整的选项 \"--bogus\"" "$cmd --bogus in Chinese"
+done
+
 # -- one unknown-centre check: named, with the centres that have data
 for cmd in forecast attendance roster-check adherence; do
     run 2 "$KEFU" $cmd --month 2026-10 --centre nosuchcentre
