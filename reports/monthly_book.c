@@ -1655,14 +1655,9 @@ kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const
     kefu_status st;
     memset(&x, 0, sizeof x);
     x.centre = centre ? centre : "main";
-    int n = 0;
-    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &x.y, &x.m, &n) != 2 || n != 7 ||
-        x.m < 1 || x.m > 12 || x.y < 1900) {
-        kefu_error(KL("report monthly: --month 的值 \"%s\" 无效（应为 YYYY-MM）",
-                      "report monthly: invalid --month \"%s\" (want YYYY-MM)"),
-                   month ? month : "");
-        return KEFU_ERR_USAGE;
-    }
+    /* the month parser every month command shares (years 2000-2099) */
+    if ((st = kefu_month_option("report monthly", "--month", month ? month : "", &x.y, &x.m)))
+        return st;
     if (role && strcmp(role, "hr") != 0 && strcmp(role, "reporter") != 0) {
         kefu_error(KL("report monthly: --role 只能是 hr 或 reporter",
                       "report monthly: --role must be hr or reporter"));
@@ -1683,6 +1678,9 @@ kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const
     if ((st = kefu_db_connect(db, &x.c)) != KEFU_OK)
         goto done;
     kefu_db_set_role(x.c, role && strcmp(role, "reporter") == 0 ? "kefu_reporter" : "kefu_hr");
+    /* the "unknown centre" check every month command shares (exit 2, not "no KPIs") */
+    if ((st = kefu_db_check_centre(x.c, "report monthly", x.centre)) != KEFU_OK)
+        goto done;
     /* Which months later loads made stale (its own short transaction). */
     if ((st = kefu_db_exec(x.c, "BEGIN")) != KEFU_OK ||
         (st = kefu_db_query(x.c, "SELECT kefu.kpi_sync()", 0, NULL, NULL)) != KEFU_OK ||
