@@ -1426,7 +1426,7 @@ static kefu_status write_complaints(mb *x) {
         " WHERE centre = $1 AND month = $2::date GROUP BY channel ORDER BY sum(complaints) DESC, 1",
         "SELECT group_name, " SLA_COLS " FROM kefu.complaint_summary"
         " WHERE centre = $1 AND month = $2::date GROUP BY group_name"
-        " ORDER BY sum(complaints) DESC, 1"};
+        " ORDER BY kefu.natural_key(coalesce(group_name, '')) COLLATE \"C\""};
 #undef SLA_COLS
     static const char *const SQL_RAW[3] = {
         "SELECT category, count(*), count(*) FILTER (WHERE verified),"
@@ -1442,7 +1442,7 @@ static kefu_status write_complaints(mb *x) {
         " GROUP BY 1 ORDER BY count(*) DESC, 1",
         "SELECT group_name, complaints, complaints_verified, NULL"
         " FROM kefu.report_group_people($1, $2::date) WHERE complaints > 0"
-        " ORDER BY complaints DESC, group_name"};
+        " ORDER BY kefu.natural_key(group_name) COLLATE \"C\""};
     static const kefu_label TITLES[3] = {
         {"按类别", "by category"},
         {"按渠道", "by channel"},
@@ -1511,6 +1511,10 @@ static kefu_status write_complaints(mb *x) {
                                 " ORDER BY due_date, complaint_id",
                                 2, p, &r)))
             return st;
+        /* a list to follow up, on a page of its own (it was cut between two pages
+         * without its headings) */
+        lxw_row_t brk[2] = {row, 0};
+        note_err(s, worksheet_set_h_pagebreaks(s->ws, brk));
         kefu_sheet_str(s, row++, 0, KL("超期未办结清单", "Overdue list"), b->title_f);
         kefu_sheet_headers(s, row++, 0, OD, NELEM(OD));
         for (int i = 0; i < PQntuples(r); i++, row++) {

@@ -84,6 +84,16 @@ check_eq "$(q "SELECT sum(bonus) FROM kefu.bonus_monthly WHERE month = '2026-10-
         '$1 == "cell" && $2 == "班组" && $3 ~ /^Q[0-9]+$/ { n = substr($3, 2) + 0; if (n > r && $4 ~ /^[0-9.]+$/) s += $4 } END { printf "%.2f", s }' "$WORK/monthly.dump")" \
     "Σ group bonus = Σ kefu.bonus_monthly"
 
+# 投诉: groups in natural order (一组, 二组, ...; they were by count, ties by code point),
+# the overdue list on a page of its own (it was cut between two pages, headings on one)
+grp_title=$(awk -F'\t' '$1 == "cell" && $2 == "投诉" && $4 ~ /^按班组/ { sub(/^A/, "", $3); print $3 }' "$WORK/monthly.dump")
+check_eq "$(awk -F'\t' -v r="$grp_title" '$1 == "cell" && $2 == "投诉" && $3 ~ /^A[0-9]+$/ { n = substr($3, 2) + 0; if (n > r + 1) { if ($4 == "合计") exit; printf "%s%s", sep, $4; sep = "," } }' "$WORK/monthly.dump")" \
+    "$(q "SELECT string_agg(g, ',' ORDER BY kefu.natural_key(g) COLLATE \"C\") FROM (SELECT DISTINCT group_name AS g FROM kefu.complaint_summary WHERE month = '2026-10-01') s")" \
+    "complaints by group in natural order"
+"$PY" tests/tools/xlsx_print.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.print"
+check_eq "$(awk -F'\t' '$1 == "breaks" && $2 == "投诉" { print $3 }' "$WORK/monthly.print")" 1 "a page break before the overdue list"
+if grep -q '^short' "$WORK/monthly.print"; then bad "wrapped cells in rows too low:"; grep '^short' "$WORK/monthly.print" | head -3; else ok; fi
+
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"
 "$PY" - "$M" "$OUT" >"$WORK/manifest.check" <<'PYEOF'
