@@ -184,16 +184,7 @@ static long long step_rows(run_ctx *x, const char *tables) {
  * a name with queue_log is Asterisk (calls and agent states), attlog ZKTeco
  * (punches). NULL: not a feed file. */
 static const char *inbox_feed(const char *name) {
-    const char *const *order = kefu_load_order();
-    const char *best = NULL;
-    size_t bl = 0;
-    for (int i = 0; order[i]; i++) {
-        size_t l = strlen(order[i]);
-        if (strncmp(name, order[i], l) == 0 && strchr(".-_", name[l]) && name[l] && l > bl) {
-            best = order[i];
-            bl = l;
-        }
-    }
+    const char *best = kefu_feed_of_file(name);
     if (best)
         return best;
     if (strstr(name, "queue_log"))
@@ -478,9 +469,27 @@ static kefu_status step_forecast(run_ctx *x, step_res *r) {
     return st;
 }
 
+/* Next month's draft roster against R1-R6. A centre whose planners have not
+ * loaded next month's draft yet is no failure and no error: the step has no
+ * data and says so (load the draft, run again: the roster is an input of the
+ * step, so the re-run checks it). */
 static kefu_status step_roster_check(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_roster_check, "roster-check", x->next_ym);
     const char *p[2] = {x->centre, x->next_ms};
+    long long drafted = query_count(x->c,
+                                    "SELECT count(*) FROM kefu.roster WHERE centre = $1"
+                                    " AND work_date >= $2::date"
+                                    " AND work_date < $2::date + interval '1 month'",
+                                    2, p);
+    if (drafted == 0) {
+        if (asprintf(&r->message,
+                     KL("%s 尚无排班草稿，未校验；载入草稿（kefu load roster 文件）后重新运行",
+                        "no draft roster for %s yet, not checked; load it (kefu load roster FILE) "
+                        "and run again"),
+                     x->next_ym) < 0)
+            r->message = NULL;
+        return KEFU_ERR_DATA;
+    }
+    kefu_status st = month_cmd(x, kefu_cmd_roster_check, "roster-check", x->next_ym);
     r->rows = query_count(x->c,
                           "SELECT violations FROM kefu.roster_check_run"
                           " WHERE centre = $1 AND month = $2::date",
@@ -623,9 +632,16 @@ static int step_index(const char *name, size_t len) {
     return -1;
 }
 
+static int is_book_step(const run_step *s) {
+    return s->run == step_book_monthly || s->run == step_book_attendance ||
+           s->run == step_book_ledger || s->run == step_book_forecast;
+}
+
 /* SHA-256 of: version, centre, month, the state of the feeds read (schema,
  * policy, load batches: kefu.run_inputs), the fingerprints of the steps it
- * reads the results of, and the output directory of a workbook step. */
+ * reads the results of, and a workbook step's output directory and language
+ * (a close into another directory or in the other language writes its
+ * workbooks again). */
 static kefu_status fingerprint(run_ctx *x, size_t k, step_state *S) {
     const run_step *s = &STEPS[k];
     kefu_buf feeds = {0}, in = {0};
@@ -635,12 +651,12 @@ static kefu_status fingerprint(run_ctx *x, size_t k, step_state *S) {
     if (!st)
         st = kefu_db_query(x->c, "SELECT kefu.run_inputs($1::text[])", 1, p, &r);
     if (!st)
-        st = kefu_buf_printf(&in, "%s|%s|%s|%s|%s|%s", KEFU_VERSION, s->name, x->centre, x->ms,
+        st = kefu_buf_printf(&in, "%s|%s|%s|%s|%s|%s%s", KEFU_VERSION, s->name, x->centre, x->ms,
                              PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0),
-                             s->run == step_book_monthly || s->run == step_book_attendance ||
-                                     s->run == step_book_forecast
-                                 ? x->out_dir
-                                 : "");
+                             is_book_step(s) ? x->out_dir : "",
+                             !is_book_step(s)                    ? ""
+                             : kefu_current_lang == KEFU_LANG_EN ? "|en"
+                                                                 : "|zh");
     for (const char *a = s->after; !st && *a;) {
         size_t l = strcspn(a, ",");
         int j = step_index(a, l);

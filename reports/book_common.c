@@ -137,15 +137,74 @@ static void note_width(kefu_sheet *s, lxw_col_t col, double w) {
         s->width[col] = w;
 }
 
-static void note_err(kefu_sheet *s, lxw_error e) {
+void kefu_sheet_note_err(kefu_sheet *s, lxw_error e) {
     if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
         s->err = e;
+}
+
+const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
+                          const char *missing) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].key, key) == 0)
+            return kefu_label_pick(t[i].zh, t[i].en);
+    return missing;
+}
+
+double kefu_res_num(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+int64_t kefu_res_date(const PGresult *r, int row, int col) {
+    int64_t d = 0;
+    const char *s = PQgetvalue(r, row, col);
+    kefu_parse_date(s, strlen(s), &d);
+    return d;
+}
+
+long long kefu_res_fen(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? 0 : llround(strtod(PQgetvalue(r, row, col), NULL) * 100);
+}
+
+void kefu_col_name(lxw_col_t col, char out[4]) {
+    if (col < 26) {
+        out[0] = (char)('A' + col);
+        out[1] = '\0';
+    } else {
+        out[0] = (char)('A' + col / 26 - 1);
+        out[1] = (char)('A' + col % 26);
+        out[2] = '\0';
+    }
+}
+
+/* Remembers a wrapped cell for the row heights set at close. */
+static void note_wrap(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
+                      const lxw_format *f) {
+    if (!*text)
+        return;
+    if (s->nwraps == s->capwraps) {
+        size_t n = s->capwraps ? 2 * s->capwraps : 64;
+        kefu_wrap_cell *w = realloc(s->wraps, n * sizeof *w);
+        if (!w) {
+            kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        s->wraps = w;
+        s->capwraps = n;
+    }
+    char *t = strdup(text);
+    if (!t) {
+        kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    s->wraps[s->nwraps++] = (kefu_wrap_cell){row, col, f->font_size, t};
 }
 
 void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
     if (!text)
         text = "";
-    note_err(s, worksheet_write_string(s->ws, row, col, text, f));
+    kefu_sheet_note_err(s, worksheet_write_string(s->ws, row, col, text, f));
+    if (f && f->text_wrap)
+        note_wrap(s, row, col, text, f);
     double w = kefu_text_width(text);
     if (f == s->book->header || f == s->book->title_f || f == s->book->bold || f == s->book->total)
         w += 1; /* bold glyphs are wider */
@@ -162,7 +221,7 @@ void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f,
     int n = vasprintf(&t, fmt, ap);
     va_end(ap);
     if (n < 0) {
-        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
     kefu_sheet_str(s, row, col, t, f);
@@ -172,7 +231,7 @@ void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f,
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
     if (isnan(v) || isinf(v))
         return;
-    note_err(s, worksheet_write_number(s->ws, row, col, v, f));
+    kefu_sheet_note_err(s, worksheet_write_number(s->ws, row, col, v, f));
     note_width(s, col, number_width(v, f));
 }
 
@@ -180,7 +239,7 @@ void kefu_sheet_formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char 
                         double cached, lxw_format *f) {
     if (isnan(cached) || isinf(cached))
         cached = 0;
-    note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
+    kefu_sheet_note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
     note_width(s, col, number_width(cached, f) + 1);
 }
 
@@ -189,7 +248,7 @@ void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, 
     kefu_civil_from_days(days, &dt.year, &dt.month, &dt.day);
     if (!f)
         f = s->book->date;
-    note_err(s, worksheet_write_datetime(s->ws, row, col, &dt, f));
+    kefu_sheet_note_err(s, worksheet_write_datetime(s->ws, row, col, &dt, f));
     note_width(s, col, number_width(0, f));
 }
 
@@ -415,6 +474,9 @@ nomem:
 
 static void free_sheets(kefu_book *b) {
     for (size_t i = 0; i < b->nsheets; i++) {
+        for (size_t k = 0; k < b->sheets[i]->nwraps; k++)
+            free(b->sheets[i]->wraps[k].text);
+        free(b->sheets[i]->wraps);
         free(b->sheets[i]->name);
         free(b->sheets[i]->width);
         free(b->sheets[i]->cap);
@@ -438,6 +500,56 @@ void kefu_book_discard(kefu_book *b) {
     memset(b, 0, sizeof *b);
 }
 
+/* Lines a wrapped text takes in a column of width w: each of its lines
+ * (split at '\n') broken to the width less the cell's padding; a line without
+ * Chinese breaks at word ends, so it gets a little slack. */
+static double wrap_lines(const char *text, double w) {
+    double usable = w - 1.5 > 4 ? w - 1.5 : 4, lines = 0;
+    const char *p = text;
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char seg[1024];
+        /* a long line measured in pieces (the buffer keeps whole characters) */
+        double segw = 0, bytes = (double)len;
+        while (len > 0) {
+            size_t k = len < sizeof seg - 1 ? len : sizeof seg - 1;
+            while (k < len && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+                k--;
+            memcpy(seg, p, k);
+            seg[k] = '\0';
+            segw += kefu_text_width(seg);
+            p += k;
+            len -= k;
+        }
+        /* as wide as it has bytes: ASCII only (a CJK character is 3 bytes, width 2) */
+        double n = ceil(segw * (segw == bytes ? 1.1 : 1.0) / usable);
+        lines += n < 1 ? 1 : n;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return lines;
+}
+
+/* Gives every row with wrapped cells the height of its tallest cell's lines
+ * (never lowering a height the writer set). widths: the final column widths. */
+static void fit_wrapped_rows(kefu_sheet *s, const double *widths) {
+    for (size_t i = 0; i < s->nwraps; i++) {
+        const kefu_wrap_cell *c = &s->wraps[i];
+        double w = c->col < s->ncols && widths[c->col] > 0 ? widths[c->col] : 8.43;
+        double lines = wrap_lines(c->text, w);
+        if (lines <= 1)
+            continue;
+        double pt = (c->font_size > 0 ? c->font_size : 11.0) / 11.0 * LXW_DEF_ROW_HEIGHT;
+        double h = lines * pt;
+        lxw_row *r = lxw_worksheet_find_row(s->ws, c->row);
+        if (r && r->height >= h)
+            continue;
+        kefu_sheet_note_err(s, worksheet_set_row(s->ws, c->row, h, r ? r->format : NULL));
+    }
+}
+
 kefu_status kefu_book_close(kefu_book *b) {
     kefu_status rc = KEFU_OK;
     for (size_t i = 0; i < b->nsheets; i++) {
@@ -459,6 +571,15 @@ kefu_status kefu_book_close(kefu_book *b) {
             if (w > cap)
                 w = cap;
             worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
+            s->width[c] = w; /* from here on: the width set */
+        }
+        fit_wrapped_rows(s, s->width);
+        if (s->err != LXW_NO_ERROR) {
+            kefu_error(KL("内部错误: 工作表 \"%s\" 写入失败: %s",
+                          "internal error: writing worksheet \"%s\" failed: %s"),
+                       s->name, lxw_strerror(s->err));
+            kefu_book_discard(b);
+            return KEFU_ERR_INTERNAL;
         }
     }
     errno = 0;

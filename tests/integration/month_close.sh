@@ -64,6 +64,8 @@ check_grep '^\[1/13\] 载入收件: 0 行' "$WORK/out" "nothing new to load"
 check_grep '^\[2/13\] 服务指标: 已完成且输入未变，跳过' "$WORK/out" "KPIs skipped"
 check_grep '^\[3/13\] 考勤月结: [0-9,]+ 行' "$WORK/out" "attendance ran"
 check_grep '^\[13/13\] 预测评审工作簿: forecast-2026-11\.xlsx' "$WORK/out" "last step"
+# the generated inbox holds November's draft roster: the check runs and finds
+check_grep "^\[9/13\] 下月排班校验: $(q "SELECT violations FROM kefu.roster_check_run WHERE month = '2026-11-01'") 行，.*2026-11 排班草稿有 [1-9][0-9]* 处违规" "$WORK/out" "next month's draft checked"
 check_grep '月结完成' "$WORK/out" "done"
 for f in monthly-2026-10.xlsx attendance-2026-10.xlsx ledger-2026-10.xlsx forecast-2026-11.xlsx manifest.json; do
     [ -s "$OUT/$f" ] && ok || bad "$f not written"
@@ -85,6 +87,16 @@ check_eq "$(q "SELECT sum(bonus) FROM kefu.bonus_monthly WHERE month = '2026-10-
         '$1 == "cell" && $2 == "班组" && $3 ~ /^Q[0-9]+$/ { n = substr($3, 2) + 0; if (n > r && $4 ~ /^[0-9.]+$/) s += $4 } END { printf "%.2f", s }' "$WORK/monthly.dump")" \
     "Σ group bonus = Σ kefu.bonus_monthly"
 
+# 投诉: groups in natural order (一组, 二组, ...; they were by count, ties by code point),
+# the overdue list on a page of its own (it was cut between two pages, headings on one)
+grp_title=$(awk -F'\t' '$1 == "cell" && $2 == "投诉" && $4 ~ /^按班组/ { sub(/^A/, "", $3); print $3 }' "$WORK/monthly.dump")
+check_eq "$(awk -F'\t' -v r="$grp_title" '$1 == "cell" && $2 == "投诉" && $3 ~ /^A[0-9]+$/ { n = substr($3, 2) + 0; if (n > r + 1) { if ($4 == "合计") exit; printf "%s%s", sep, $4; sep = "," } }' "$WORK/monthly.dump")" \
+    "$(q "SELECT string_agg(g, ',' ORDER BY kefu.natural_key(g) COLLATE \"C\") FROM (SELECT DISTINCT group_name AS g FROM kefu.complaint_summary WHERE month = '2026-10-01') s")" \
+    "complaints by group in natural order"
+"$PY" tests/tools/xlsx_print.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.print"
+check_eq "$(awk -F'\t' '$1 == "breaks" && $2 == "投诉" { print $3 }' "$WORK/monthly.print")" 1 "a page break before the overdue list"
+if grep -q '^short' "$WORK/monthly.print"; then bad "wrapped cells in rows too low:"; grep '^short' "$WORK/monthly.print" | head -3; else ok; fi
+
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"
 "$PY" - "$M" "$OUT" >"$WORK/manifest.check" <<'PYEOF'
@@ -98,7 +110,7 @@ for k in ("kefu.kpi_interval", "kefu.kpi_daily", "kefu.attendance_monthly", "kef
     print("table", k, m["tables"][k])
 print("schema", m["schema_version"], "month", m["month"], "policy", len(m["policy_version"]))
 PYEOF
-check_grep '^steps load:ran,kpi:skipped,attendance:ran,adherence:ran,penalties:ran,complaints:ran,bonus:ran,forecast:ran,roster_check:(no data|ran),book_monthly:ran,book_attendance:ran,book_ledger:ran,book_forecast:ran$' "$WORK/manifest.check" "manifest steps"
+check_grep '^steps load:ran,kpi:skipped,attendance:ran,adherence:ran,penalties:ran,complaints:ran,bonus:ran,forecast:ran,roster_check:ran,book_monthly:ran,book_attendance:ran,book_ledger:ran,book_forecast:ran$' "$WORK/manifest.check" "manifest steps"
 check_eq "$(grep -c '^file .* True True$' "$WORK/manifest.check")" 4 "four files with matching SHA-256 and size"
 check_grep "^table kefu.kpi_interval $(q "SELECT count(*) FROM kefu.kpi_interval WHERE month = '2026-10-01'")\$" "$WORK/manifest.check" "kpi_interval count"
 check_grep "^table kefu.attendance_monthly $(q "SELECT count(*) FROM kefu.attendance_monthly WHERE month = '2026-10-01'")\$" "$WORK/manifest.check" "attendance count"
@@ -114,7 +126,24 @@ check_eq "$(grep -c '已完成且输入未变，跳过' "$WORK/out")" 11 "eleven
 check_grep '^\[10/13\] 月度运营报表: monthly-2026-10\.xlsx，' "$WORK/out" "the missing workbook is written again"
 check_eq "$(sha256sum "$OUT/monthly-2026-10.xlsx" | cut -d' ' -f1)" "$sha_before" "byte for byte"
 
-# ---- 5. the KPIs run in a child process alongside attendance and the money
+# ---- 5. another directory, another language: every workbook written there, in that
+# language (the ledger book was skipped and its file in $OUT listed; an English close
+# into the Chinese close's directory left the Chinese workbooks)
+OUT2="$WORK/close-en"
+run 0 "$KEFU" --lang en run --month 2026-10 --inbox "$IN" --out "$OUT2"
+check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "steps 2-9 skipped, no workbook step"
+for f in monthly-2026-10.xlsx attendance-2026-10.xlsx ledger-2026-10.xlsx forecast-2026-11.xlsx; do
+    [ -s "$OUT2/$f" ] && ok || bad "$f not written into the new directory"
+    check_grep "^  $OUT2/$f\$" "$WORK/out" "$f listed in the new directory"
+done
+"$PY" tests/integration/xlsx_check.py "$OUT2/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
+check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "the ledger workbook in English"
+run 0 "$KEFU" --lang en run --month 2026-10 --inbox "$IN" --out "$OUT"
+check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "English into the Chinese directory: the workbooks written again"
+"$PY" tests/integration/xlsx_check.py "$OUT/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
+check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "now in English"
+
+# ---- 6. the KPIs run in a child process alongside attendance and the money
 # close: when they fail (a lock on their table) the run stops with their exit
 # status before the forecast, which reads them; the resumed run finishes
 ab13=$(q "SELECT abandoned FROM kefu.kpi_daily WHERE date = '2026-10-13' AND queue = 'general'")
@@ -138,7 +167,7 @@ check_grep '^\[8/13\] 下月预测: ' "$WORK/out" "then the forecast"
 check_eq "$(q "SELECT abandoned FROM kefu.kpi_daily WHERE date = '2026-10-13' AND queue = 'general'")" \
     "$((ab13 + 1))" "KPIs include the later file"
 
-# ---- 6. usage
+# ---- 7. usage
 run 2 "$KEFU" run --out "$OUT"
 run 2 "$KEFU" run --month 2026-10
 run 2 "$KEFU" run --month 2026-10 --out "$OUT" --lock-timeout never
