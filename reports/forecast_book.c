@@ -416,7 +416,7 @@ static const char *reason_text(const char *reason) {
 /* The card's three columns: a label (A), a number (B), text (C, wrapped).
  * Wrapped rows get their height from the text, since a reader does not
  * recompute it. */
-#define CARD_A 30.0
+#define CARD_A 34.0
 #define CARD_B 14.0
 #define CARD_C 64.0
 
@@ -941,7 +941,19 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     if (st != KEFU_OK)
         goto done;
 
-    kefu_sheet_headers(s, 1, 0, H, NELEM(H));
+    /* the headings wrapped (the house heading look): the last-year heading is
+     * longer than its 16-wide column and was cut by its neighbour */
+    lxw_format *hw = workbook_add_format(b->wb);
+    if (hw) {
+        format_set_bold(hw);
+        format_set_pattern(hw, LXW_PATTERN_SOLID);
+        format_set_bg_color(hw, 0xDDEBF7);
+        format_set_bottom(hw, LXW_BORDER_THIN);
+        format_set_text_wrap(hw);
+        format_set_align(hw, LXW_ALIGN_VERTICAL_BOTTOM);
+    }
+    for (size_t k = 0; k < NELEM(H); k++)
+        kefu_sheet_str(s, 1, (lxw_col_t)k, kefu_label_pick(H[k].zh, H[k].en), hw ? hw : b->header);
     kefu_sheet_cap(s, 10, 16);
     worksheet_freeze_panes(s->ws, 2, 1);
     int nd = PQntuples(res), nband = 0;

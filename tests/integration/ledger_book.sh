@@ -58,6 +58,7 @@ check_grep "^wrap	$L	I3$" "$P" "evidence wraps"
 # ... and its row is as high as its lines (LibreOffice does not fit rows: the lines
 # ran over the rows below in print)
 if grep -q '^short' "$P"; then bad "wrapped cells in rows too low:"; grep '^short' "$P" | head -5; else ok; fi
+check_eq "$(grep '^cut' "$P" | head -3)" "" "no text cut by its neighbour"
 check_grep "制表：" "$X" "signature line"
 
 # ---- 处罚单: one per employee with counted lines (B01, B02, B05), each on its own page ------

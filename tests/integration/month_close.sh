@@ -93,6 +93,7 @@ check_eq "$(awk -F'\t' -v r="$grp_title" '$1 == "cell" && $2 == "投诉" && $3 ~
 "$PY" tests/tools/xlsx_print.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.print"
 check_eq "$(awk -F'\t' '$1 == "breaks" && $2 == "投诉" { print $3 }' "$WORK/monthly.print")" 1 "a page break before the overdue list"
 if grep -q '^short' "$WORK/monthly.print"; then bad "wrapped cells in rows too low:"; grep '^short' "$WORK/monthly.print" | head -3; else ok; fi
+check_eq "$(grep '^cut' "$WORK/monthly.print" | head -3)" "" "monthly: no text cut by its neighbour"
 
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"
