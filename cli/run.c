@@ -466,8 +466,23 @@ static kefu_status step_forecast(run_ctx *x, step_res *r) {
 }
 
 static kefu_status step_roster_check(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_roster_check, "roster-check", x->next_ym);
     const char *p[2] = {x->centre, x->next_ms};
+    /* No draft yet is the usual state at a close, not an error of the check's
+     * own ("错误: roster-check: ... 没有排班" in every demo): say what to do. */
+    if (query_count(x->c,
+                    "SELECT count(*) FROM (SELECT 1 FROM kefu.roster WHERE centre = $1"
+                    " AND work_date >= $2::date AND work_date < $2::date + interval '1 month'"
+                    " LIMIT 1) s",
+                    2, p) == 0) {
+        if (asprintf(&r->message,
+                     KL("%s 还没有排班草稿：载入后运行 kefu roster-check --month %s",
+                        "no draft roster for %s yet: load it, then run kefu roster-check --month "
+                        "%s"),
+                     x->next_ym, x->next_ym) < 0)
+            r->message = NULL;
+        return KEFU_ERR_DATA;
+    }
+    kefu_status st = month_cmd(x, kefu_cmd_roster_check, "roster-check", x->next_ym);
     r->rows = query_count(x->c,
                           "SELECT violations FROM kefu.roster_check_run"
                           " WHERE centre = $1 AND month = $2::date",

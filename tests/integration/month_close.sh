@@ -64,6 +64,9 @@ check_grep '^\[2/13\] 服务指标: 已完成且输入未变，跳过' "$WORK/ou
 check_grep '^\[3/13\] 考勤月结: [0-9,]+ 行' "$WORK/out" "attendance ran"
 check_grep '^\[13/13\] 预测评审工作簿: forecast-2026-11\.xlsx' "$WORK/out" "last step"
 check_grep '月结完成' "$WORK/out" "done"
+# no November draft in the inbox: a note on the step's line, not an error of the check
+check_grep '^\[9/13\] 下月排班校验: .*2026-11 还没有排班草稿：载入后运行 kefu roster-check --month 2026-11$' "$WORK/out" "no draft: said on the step's line"
+if grep -q 'roster-check' "$WORK/err"; then bad "roster-check printed an error:"; grep 'roster-check' "$WORK/err"; else ok; fi
 for f in monthly-2026-10.xlsx attendance-2026-10.xlsx ledger-2026-10.xlsx forecast-2026-11.xlsx manifest.json; do
     [ -s "$OUT/$f" ] && ok || bad "$f not written"
 done
