@@ -1069,6 +1069,11 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         S[k].file = res.file;
         S[k].message = res.message;
         int nodata = st == KEFU_ERR_DATA && (s->flags & STEP_NODATA);
+        if (nodata && S[k].file && access(S[k].file, F_OK) != 0) {
+            /* a workbook without data was not written: not listed as written */
+            free(S[k].file);
+            S[k].file = NULL;
+        }
         if (st && !nodata) {
             S[k].status = 4;
             journal(&x, k, &S[k], "failed", NULL);

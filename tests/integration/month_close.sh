@@ -144,6 +144,13 @@ check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "E
 "$PY" tests/integration/xlsx_check.py "$OUT/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
 check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "now in English"
 
+# a month without a roster: the attendance workbook is not written, and not listed
+# as written (its name was on the step's line and in the closing list)
+run 0 "$KEFU" run --month 2026-06 --out "$WORK/close-06"
+check_grep '^\[11/13\] 考勤工作簿: [0-9.]+ 秒；数据不足' "$WORK/out" "no attendance workbook for June"
+if grep -q 'attendance-2026-06' "$WORK/out"; then bad "an unwritten workbook listed:"; grep 'attendance-2026-06' "$WORK/out"; else ok; fi
+[ -e "$WORK/close-06/attendance-2026-06.xlsx" ] && bad "attendance workbook written" || ok
+
 # ---- 6. usage
 run 2 "$KEFU" run --out "$OUT"
 run 2 "$KEFU" run --month 2026-10
