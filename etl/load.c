@@ -1315,13 +1315,15 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status st = kefu_db_connect(db, &c);
     if (st)
         return st;
+    /* Staging tables are temporary: give them memory instead of disk. Before
+     * anything else: the migrations of a first load use temporary tables, after
+     * which the server refuses the setting (an error printed by every first load). */
+    kefu_db_exec(c, "SET temp_buffers = '256MB'; SET client_min_messages = warning");
     /* A fresh embedded cluster gets its schema and key here (kefu init). */
     if ((st = kefu_schema_ready(db, c))) {
         PQfinish(c);
         return st;
     }
-    /* Staging tables are temporary: give them memory instead of disk. */
-    kefu_db_exec(c, "SET temp_buffers = '256MB'; SET client_min_messages = warning");
     kefu_db_set_role(c, "kefu_loader");
 
     int failed = 0;
