@@ -1302,6 +1302,31 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
         load_usage(stderr);
         return KEFU_ERR_USAGE;
     }
+    if (dir) { /* a directory with nothing to load is said, not a silent success */
+        struct stat sb;
+        int found = 0;
+        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            kefu_error(KL("--dir %s: 不是目录或无法读取", "--dir %s: not a readable directory"),
+                       dir);
+            return KEFU_ERR_INPUT;
+        }
+        for (int i = 0; DIR_ORDER[i] && !found; i++) {
+            char *path = NULL;
+            if (asprintf(&path, "%s/%s.csv", dir, DIR_ORDER[i]) < 0)
+                return KEFU_ERR_NOMEM;
+            found = access(path, F_OK) == 0;
+            free(path);
+        }
+        if (!found) {
+            kefu_error(KL("--dir %s: 目录中没有可载入的文件", "--dir %s: no file to load there"),
+                       dir);
+            kefu_hint(KL("--dir 载入名为 <feed>.csv 的文件（如 calls.csv、employees.csv）；"
+                         "kefu load --help 列出 feed",
+                         "--dir loads files named <feed>.csv (e.g. calls.csv, employees.csv); "
+                         "kefu load --help lists the feeds"));
+            return KEFU_ERR_INPUT;
+        }
+    }
     const feed_def *feed = NULL;
     if (!dir) {
         feed = kefu_feed_find(argv[optind]);
