@@ -440,16 +440,8 @@ kefu_status kefu_cmd_bonus(const kefu_db_opts *db, int argc, char **argv) {
             usage(stdout);
         goto done;
     }
-    int64_t first = kefu_days_from_civil(a.m.year, a.m.month, 1);
-    kefu_format_date(first, ms);
-    kefu_format_date(first + kefu_days_in_month(a.m.year, a.m.month), me);
-    snprintf(ym, sizeof ym, "%.7s", ms);
-    if ((st = kefu_db_connect(db, &c)))
-        goto done;
-    kefu_db_set_role(c, "kefu_hr");
-    if ((st = kefu_db_check_centre(c, cmd.name, a.m.centre)))
-        goto done;
-    if ((st = kefu_db_exec(c, "BEGIN")) || (st = kefu_db_xact_lock(c, "ledger")))
+    kefu_month_bounds(&a.m, ms, me, ym);
+    if ((st = kefu_month_begin(db, cmd.name, a.m.centre, "kefu_hr", "ledger", &c)))
         goto done;
     const char *p2[2] = {a.m.centre, ms};
     const char *p3[3] = {a.m.centre, ms, me};

@@ -109,7 +109,7 @@ kefu_status kefu_cmd_complaints(const kefu_db_opts *db, int argc, char **argv) {
             usage(stdout);
         goto done;
     }
-    int64_t first = kefu_days_from_civil(a.m.year, a.m.month, 1);
+    int64_t first = kefu_month_bounds(&a.m, ms, me, NULL);
     int64_t next = first + kefu_days_in_month(a.m.year, a.m.month), as_of = next - 1;
     if (a.as_of && kefu_parse_date(a.as_of, strlen(a.as_of), &as_of) != 0) {
         kefu_error(KL("complaints: --as-of 的值 \"%s\" 不是日期",
@@ -118,16 +118,9 @@ kefu_status kefu_cmd_complaints(const kefu_db_opts *db, int argc, char **argv) {
         st = KEFU_ERR_USAGE;
         goto done;
     }
-    kefu_format_date(first, ms);
-    kefu_format_date(next, me);
     kefu_format_date(as_of, asof);
 
-    if ((st = kefu_db_connect(db, &c)))
-        goto done;
-    kefu_db_set_role(c, "kefu_hr");
-    if ((st = kefu_db_check_centre(c, cmd.name, a.m.centre)))
-        goto done;
-    if ((st = kefu_db_exec(c, "BEGIN")) || (st = kefu_db_xact_lock(c, "complaints")))
+    if ((st = kefu_month_begin(db, cmd.name, a.m.centre, "kefu_hr", "complaints", &c)))
         goto done;
     if ((st = kefu_policy_load(c, a.m.centre, ms, a.m.alts, a.m.nalts, &pol)))
         goto done;

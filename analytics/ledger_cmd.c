@@ -90,23 +90,6 @@ static int in_list(const char *list, const char *s) {
     return 0;
 }
 
-/* A local time of the DOMAIN §3 spellings (a date alone is its midnight). */
-static kefu_status parse_time(const char *what, const char *s, char out[24]) {
-    kefu_ts t;
-    int64_t d;
-    if (kefu_parse_ts(s, strlen(s), &t) != 0) {
-        if (kefu_parse_date(s, strlen(s), &d) != 0) {
-            kefu_error(KL("ledger: %s 的值 \"%s\" 不是时间（应为 YYYY-MM-DD HH:MM[:SS]）",
-                          "ledger: %s \"%s\" is not a time (want YYYY-MM-DD HH:MM[:SS])"),
-                       what, s);
-            return KEFU_ERR_USAGE;
-        }
-        t = d * 86400;
-    }
-    kefu_format_ts(t, out);
-    return KEFU_OK;
-}
-
 /* appeal | uphold | withdraw | confirm LINE ... */
 static kefu_status move(PGconn *c, int mv, const char *line, const char *by, const char *note,
                         const char *at) {
@@ -376,7 +359,7 @@ kefu_status kefu_cmd_ledger(const kefu_db_opts *db, int argc, char **argv) {
                        verb, MOVES[mv].need_note ? KL(" 与 --note 说明", " and --note TEXT") : "");
             return KEFU_ERR_USAGE;
         }
-        if (at_s && (st = parse_time("--at", at_s, at)))
+        if (at_s && (st = kefu_time_option("ledger", "--at", at_s, at)))
             return st;
     } else {
         if (!month) {

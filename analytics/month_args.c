@@ -3,6 +3,7 @@
  * and print the same messages, each under its own name. */
 #include "month_args.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,4 +92,26 @@ kefu_status kefu_month_precheck(PGconn *c, const char *cmd, const char *centre, 
     }
     PQclear(r);
     return st;
+}
+
+int64_t kefu_month_bounds(const kefu_month_args *a, char ms[11], char me[11], char ym[8]) {
+    int64_t first = kefu_days_from_civil(a->year, a->month, 1);
+    kefu_format_date(first, ms);
+    kefu_format_date(first + kefu_days_in_month(a->year, a->month), me);
+    if (ym)
+        snprintf(ym, 8, "%.7s", ms);
+    return first;
+}
+
+kefu_status kefu_month_begin(const kefu_db_opts *db, const char *cmd, const char *centre,
+                             const char *role, const char *job, PGconn **c) {
+    kefu_status st = kefu_db_connect(db, c);
+    if (st)
+        return st;
+    kefu_db_set_role(*c, role);
+    if ((st = kefu_db_check_centre(*c, cmd, centre)))
+        return st;
+    if ((st = kefu_db_exec(*c, "BEGIN")))
+        return st;
+    return kefu_db_xact_lock(*c, job);
 }

@@ -53,4 +53,16 @@ void kefu_month_args_free(kefu_month_args *a);
 kefu_status kefu_month_precheck(PGconn *c, const char *cmd, const char *centre, int year,
                                 int month);
 
+/* The month's bounds as the commands' SQL takes them: its first day and the
+ * first day of the next month (YYYY-MM-DD), and YYYY-MM for messages (ym may
+ * be NULL). Returns the first day's number (days since 1970-01-01). */
+int64_t kefu_month_bounds(const kefu_month_args *a, char ms[11], char me[11], char ym[8]);
+
+/* How the HR commands (penalties, complaints, bonus) start their work:
+ * connect, act as role, check that the centre has data, BEGIN and take
+ * job's transaction lock (writers of the same tables serialise). *c is set as
+ * soon as the connection exists: the caller finishes it on every path. */
+kefu_status kefu_month_begin(const kefu_db_opts *db, const char *cmd, const char *centre,
+                             const char *role, const char *job, PGconn **c);
+
 #endif

@@ -64,23 +64,6 @@ static int extra_opt(void *ctx, int argc, char **argv, int *i) {
     return 1;
 }
 
-/* A --at value: a local timestamp of the DOMAIN §3 spellings. */
-static kefu_status check_at(const char *cmd, const char *at, char out[24]) {
-    kefu_ts t;
-    if (kefu_parse_ts(at, strlen(at), &t) != 0) {
-        int64_t d;
-        if (kefu_parse_date(at, strlen(at), &d) != 0) {
-            kefu_error(KL("%s: --at 的值 \"%s\" 不是时间（应为 YYYY-MM-DD HH:MM[:SS]）",
-                          "%s: --at \"%s\" is not a time (want YYYY-MM-DD HH:MM[:SS])"),
-                       cmd, at);
-            return KEFU_ERR_USAGE;
-        }
-        t = d * 86400;
-    }
-    kefu_format_ts(t, out);
-    return KEFU_OK;
-}
-
 /* ---- policy ------------------------------------------------------------------------ */
 
 static const struct {
@@ -349,23 +332,13 @@ kefu_status kefu_cmd_penalties(const kefu_db_opts *db, int argc, char **argv) {
         st = KEFU_ERR_USAGE;
         goto done;
     }
-    if (a.at && (st = check_at("penalties", a.at, at)))
+    if (a.at && (st = kefu_time_option("penalties", "--at", a.at, at)))
         goto done;
-    R.ms = kefu_days_from_civil(a.m.year, a.m.month, 1);
+    R.ms = kefu_month_bounds(&a.m, ms, me, ym);
     R.me = R.ms + kefu_days_in_month(a.m.year, a.m.month);
-    kefu_format_date(R.ms, ms);
-    kefu_format_date(R.me, me);
-    snprintf(ym, sizeof ym, "%.7s", ms);
 
-    if ((st = kefu_db_connect(db, &c)))
-        goto done;
-    kefu_db_set_role(c, "kefu_hr");
-    if ((st = kefu_db_check_centre(c, cmd.name, a.m.centre)))
-        goto done;
-    if ((st = kefu_db_exec(c, "BEGIN")))
-        goto done;
     /* Every writer of ledger lines and statuses serialises on one lock. */
-    if ((st = kefu_db_xact_lock(c, "ledger")))
+    if ((st = kefu_month_begin(db, cmd.name, a.m.centre, "kefu_hr", "ledger", &c)))
         goto done;
     int closed = 0;
     char closed_at[32];

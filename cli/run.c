@@ -175,16 +175,7 @@ static long long step_rows(run_ctx *x, const char *tables) {
  * a name with queue_log is Asterisk (calls and agent states), attlog ZKTeco
  * (punches). NULL: not a feed file. */
 static const char *inbox_feed(const char *name) {
-    const char *const *order = kefu_load_order();
-    const char *best = NULL;
-    size_t bl = 0;
-    for (int i = 0; order[i]; i++) {
-        size_t l = strlen(order[i]);
-        if (strncmp(name, order[i], l) == 0 && strchr(".-_", name[l]) && name[l] && l > bl) {
-            best = order[i];
-            bl = l;
-        }
-    }
+    const char *best = kefu_feed_of_file(name);
     if (best)
         return best;
     if (strstr(name, "queue_log"))
@@ -465,20 +456,23 @@ static kefu_status step_forecast(run_ctx *x, step_res *r) {
     return st;
 }
 
+/* Next month's draft roster against R1-R6. A centre whose planners have not
+ * loaded next month's draft yet is no failure and no error: the step has no
+ * data and says so (load the draft, run again: the roster is an input of the
+ * step, so the re-run checks it). */
 static kefu_status step_roster_check(run_ctx *x, step_res *r) {
     const char *p[2] = {x->centre, x->next_ms};
-    /* No draft yet is the usual state at a close, not an error of the check's
-     * own ("错误: roster-check: ... 没有排班" in every demo): say what to do. */
-    if (query_count(x->c,
-                    "SELECT count(*) FROM (SELECT 1 FROM kefu.roster WHERE centre = $1"
-                    " AND work_date >= $2::date AND work_date < $2::date + interval '1 month'"
-                    " LIMIT 1) s",
-                    2, p) == 0) {
+    long long drafted = query_count(x->c,
+                                    "SELECT count(*) FROM kefu.roster WHERE centre = $1"
+                                    " AND work_date >= $2::date"
+                                    " AND work_date < $2::date + interval '1 month'",
+                                    2, p);
+    if (drafted == 0) {
         if (asprintf(&r->message,
-                     KL("%s 还没有排班草稿：载入后运行 kefu roster-check --month %s",
-                        "no draft roster for %s yet: load it, then run kefu roster-check --month "
-                        "%s"),
-                     x->next_ym, x->next_ym) < 0)
+                     KL("%s 尚无排班草稿，未校验；载入草稿（kefu load roster 文件）后重新运行",
+                        "no draft roster for %s yet, not checked; load it (kefu load roster FILE) "
+                        "and run again"),
+                     x->next_ym) < 0)
             r->message = NULL;
         return KEFU_ERR_DATA;
     }

@@ -159,6 +159,11 @@ int kefu_parse_month(const char *s, int *y, int *m);
  * bad value prints "CMD: invalid OPT "VALUE" (want YYYY-MM, years ...)" and
  * returns KEFU_ERR_USAGE. */
 kefu_status kefu_month_option(const char *cmd, const char *opt, const char *value, int *y, int *m);
+/* A local time option (e.g. --at) in a DOMAIN §3 spelling, a date alone
+ * meaning its midnight, formatted into out as "YYYY-MM-DD HH:MM:SS"; on a bad
+ * value prints "CMD: OPT "VALUE" is not a time ..." and returns
+ * KEFU_ERR_USAGE. */
+kefu_status kefu_time_option(const char *cmd, const char *opt, const char *value, char out[24]);
 /* Format as "YYYY-MM-DD HH:MM:SS" into out (at least 20 bytes). */
 void kefu_format_ts(kefu_ts t, char *out);
 void kefu_format_date(int64_t days, char *out); /* "YYYY-MM-DD", 11 bytes */

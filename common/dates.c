@@ -242,3 +242,19 @@ kefu_status kefu_month_option(const char *cmd, const char *opt, const char *valu
                cmd, opt, value ? value : "", KEFU_YEAR_FIRST, KEFU_YEAR_LAST);
     return KEFU_ERR_USAGE;
 }
+
+kefu_status kefu_time_option(const char *cmd, const char *opt, const char *value, char out[24]) {
+    kefu_ts t;
+    int64_t d;
+    if (kefu_parse_ts(value, strlen(value), &t) != 0) {
+        if (kefu_parse_date(value, strlen(value), &d) != 0) {
+            kefu_error(KL("%s: %s 的值 \"%s\" 不是时间（应为 YYYY-MM-DD HH:MM[:SS]）",
+                          "%s: %s \"%s\" is not a time (want YYYY-MM-DD HH:MM[:SS])"),
+                       cmd, opt, value);
+            return KEFU_ERR_USAGE;
+        }
+        t = d * 86400;
+    }
+    kefu_format_ts(t, out);
+    return KEFU_OK;
+}

@@ -19,6 +19,11 @@ kefu_status kefu_schema_ready(const kefu_db_opts *db, PGconn *c);
  * first), NULL-terminated; static. */
 const char *const *kefu_load_order(void);
 
+/* The feed a file name stands for: <feed>.*, <feed>-*, <feed>_* (the longest
+ * feed name that fits, e.g. roster-draft-2026-11.csv -> "roster"); NULL when
+ * none. Used by `kefu load --dir` and by the inbox of `kefu run`. Static. */
+const char *kefu_feed_of_file(const char *name);
+
 /* kefu load FEED FILE... (argv[0] = "load"). */
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv);
 

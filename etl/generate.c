@@ -38,7 +38,8 @@ enum {
     ST_ABSENT,
     ST_CAUSE,      /* complaint causes: their own stream, so the calls stay as they were */
     ST_VIOLATIONS, /* per month */
-    ST_SALES       /* per agent and day */
+    ST_SALES,      /* per agent and day */
+    ST_DRAFT       /* the draft roster's deliberate violations */
 };
 
 static uint64_t splitmix64(uint64_t *x) {
@@ -498,6 +499,7 @@ typedef struct {
     int64_t h0;     /* first day of the history */
     int64_t x1;     /* last day of the month after --to */
     int ndays;      /* d1 - d0 + 1 */
+    int rdays;      /* x1 - d0 + 1: the roster also plans the month after --to (the draft) */
     uint8_t *dflag; /* owned; DF_* per day of [h0, x1] */
     float *dmult;   /* owned; outage multiplier per day of [h0, x1] */
     struct {
@@ -508,7 +510,7 @@ typedef struct {
     int nagents;
     int *sup_of_group; /* owned; employee index of each group's supervisor */
     int ngroups;
-    uint8_t *roster; /* owned; nemp * ndays RC_* codes */
+    uint8_t *roster; /* owned; nemp * rdays RC_* codes; the days after d1 are the draft */
     struct {
         gen_leave *ptr;
         size_t len, cap;
@@ -542,10 +544,19 @@ static uint8_t dflag(const gen_ctx *c, int64_t d) {
     return (d >= c->h0 && d <= c->x1) ? c->dflag[d - c->h0] : 0;
 }
 
+/* The roster the feeds follow: --from to --to (punches, states and calls know
+ * nothing of the draft). */
 static int roster_at(const gen_ctx *c, int e, int64_t d) {
     if (d < c->d0 || d > c->d1)
         return RC_NONE;
-    return c->roster[(size_t)e * (size_t)c->ndays + (size_t)(d - c->d0)];
+    return c->roster[(size_t)e * (size_t)c->rdays + (size_t)(d - c->d0)];
+}
+
+/* The draft of the month after --to (d1 < d <= x1), RC_NONE elsewhere. */
+static int draft_at(const gen_ctx *c, int e, int64_t d) {
+    if (d <= c->d1 || d > c->x1)
+        return RC_NONE;
+    return c->roster[(size_t)e * (size_t)c->rdays + (size_t)(d - c->d0)];
 }
 
 static int is_shift(int code) {
@@ -807,12 +818,14 @@ static int rest_feasible(int64_t rem, int rests, int run) {
  * months (hire, leave) get a prorated count. */
 static void rest_pattern(gen_ctx *c, int e) {
     const gen_emp *em = &c->emp[e];
-    uint8_t *row = c->roster + (size_t)e * (size_t)c->ndays;
+    uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
     gen_rng r;
     rng_seed(&r, c->seed, ST_REST, (uint64_t)e);
     double phase = rng_unif(&r);
     int run = 0;
-    for (int mi = c->from_mi; mi <= c->to_mi; mi++) {
+    /* to_mi + 1: the draft continues the pattern (its draws come after the
+     * range's, so the range's days do not depend on it) */
+    for (int mi = c->from_mi; mi <= c->to_mi + 1; mi++) {
         int64_t mf = mi_first(mi), ml = mi_last(mi);
         int64_t first = mf > em->hire ? mf : em->hire;
         int64_t last = ml < em->last ? ml : em->last;
@@ -850,7 +863,7 @@ static void rest_pattern(gen_ctx *c, int e) {
  * the roster shows the leave code and leaves.csv the matching request. */
 static kefu_status leave_overlay(gen_ctx *c, int e) {
     const gen_emp *em = &c->emp[e];
-    uint8_t *row = c->roster + (size_t)e * (size_t)c->ndays;
+    uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
     gen_rng r;
     rng_seed(&r, c->seed, ST_LEAVE, (uint64_t)e);
     for (int mi = c->from_mi; mi <= c->to_mi; mi++) {
@@ -905,7 +918,19 @@ static kefu_status assign_shifts(gen_ctx *c) {
     int target = (c->nagents + 10) / 20;
     if (target < 2)
         target = 2;
-    for (int64_t d = c->d0; d <= c->d1; d++) {
+    /* The draft is planned against demand, as a planner would against the
+     * forecast: about one night agent per 200 calls of a plain weekday (the
+     * 22:00 and 07:00 intervals of the 95598 profile), a quarter of the day
+     * pool on the late shift for the evening, a third on the early one for
+     * 08:00. */
+    int draft_target = (int)ceil(c->level / 200.0);
+    if (draft_target < 3)
+        draft_target = 3; /* the forecast's floor of an interval with calls */
+    if (draft_target > c->nagents / 4)
+        draft_target = c->nagents / 4;
+    if (draft_target < target)
+        draft_target = target;
+    for (int64_t d = c->d0; d <= c->x1; d++) { /* day by day: the draft after the range */
         gen_rng r;
         rng_seed(&r, c->seed, ST_SHIFT, (uint64_t)d);
         size_t di = (size_t)(d - c->d0);
@@ -913,7 +938,7 @@ static kefu_status assign_shifts(gen_ctx *c) {
             memset(nights, 0, (size_t)c->nemp * sizeof *nights);
         int np = 0, count = 0;
         for (int e = 0; e < c->nemp; e++) {
-            uint8_t *cell = &c->roster[(size_t)e * (size_t)c->ndays + di];
+            uint8_t *cell = &c->roster[(size_t)e * (size_t)c->rdays + di];
             if (*cell != RC_WORK)
                 continue;
             if (c->emp[e].role == ROLE_SUPERVISOR) {
@@ -929,7 +954,7 @@ static kefu_status assign_shifts(gen_ctx *c) {
                 pool[np++] = e;
             }
         }
-        while (count < target && np > 0) {
+        while (count < (d > c->d1 ? draft_target : target) && np > 0) {
             int best = 0;
             int64_t best_key = INT64_MAX;
             for (int j = 0; j < np; j++) {
@@ -940,7 +965,7 @@ static kefu_status assign_shifts(gen_ctx *c) {
                 }
             }
             int e = pool[best];
-            c->roster[(size_t)e * (size_t)c->ndays + di] = RC_N;
+            c->roster[(size_t)e * (size_t)c->rdays + di] = RC_N;
             nights[e]++;
             count++;
             pool[best] = pool[--np];
@@ -951,12 +976,14 @@ static kefu_status assign_shifts(gen_ctx *c) {
             pool[j] = pool[k];
             pool[k] = t;
         }
-        int ks = np * 18 / 100, ka = np * 30 / 100, km = np * 20 / 100;
+        int draft = d > c->d1;
+        int ks = np * (draft ? 24 : 18) / 100, ka = np * (draft ? 34 : 30) / 100,
+            km = np * 20 / 100;
         if (ks < 1)
             ks = 1;
         for (int j = 0; j < np; j++) {
             int code = j < ks ? RC_S : j < ks + ka ? RC_A : j < ks + ka + km ? RC_M : RC_B;
-            c->roster[(size_t)pool[j] * (size_t)c->ndays + di] = (uint8_t)code;
+            c->roster[(size_t)pool[j] * (size_t)c->rdays + di] = (uint8_t)code;
         }
     }
     free(pool);
@@ -964,9 +991,128 @@ static kefu_status assign_shifts(gen_ctx *c) {
     return KEFU_OK;
 }
 
+/* ---- the draft roster of the month after --to --------------------------------- */
+
+/* Working days in a row ending on d (step -1) or starting on d (step +1),
+ * d itself not counted, across the range and the draft. */
+static int draft_run(const gen_ctx *c, int e, int64_t d, int step) {
+    const uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
+    int n = 0;
+    for (int64_t x = d + step; x >= c->d0 && x <= c->x1 && is_shift(row[x - c->d0]); x += step)
+        n++;
+    return n;
+}
+
+/* Agent e's first rest day of the draft, at least 3 days from either end,
+ * whose working runs before and after add up with it to between lo and hi
+ * days; -1 when none. */
+static int64_t draft_rest_day(const gen_ctx *c, int e, int lo, int hi) {
+    const uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
+    for (int64_t d = c->d1 + 4; d <= c->x1 - 3; d++) {
+        if (row[d - c->d0] != RC_REST)
+            continue;
+        int n = draft_run(c, e, d, -1) + 1 + draft_run(c, e, d, +1);
+        if (n >= lo && n <= hi && is_shift(row[d - 1 - c->d0]))
+            return d;
+    }
+    return -1;
+}
+
+/* Supervisors in the draft follow the alternating long and short week of R2
+ * (休 1 天 / 休 2 天, Monday to Sunday), continuing from the range's last
+ * full week, with the rests of each week placed where they keep the runs of
+ * working days shortest (R1: at most 5), the run carried in from the week
+ * before counted: a long week after a short one rests mid-week, a short one
+ * early and late. The week the draft starts in keeps its days of the range. */
+static void draft_supervisor(gen_ctx *c, int e) {
+    uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
+    int64_t first = c->d1 + 1;
+    int64_t mon = first - kefu_weekday(first); /* Monday of the draft's first week */
+    int prev = 0;                              /* rests of the week before, 0 = unknown */
+    if (mon - 7 >= c->d0) {
+        for (int k = 0; k < 7; k++)
+            prev += row[mon - 7 + k - c->d0] == RC_REST;
+        if (prev != 1 && prev != 2)
+            prev = 0;
+    }
+    for (; mon <= c->x1; mon += 7) {
+        int64_t from = mon > first ? mon : first, to = mon + 6 < c->x1 ? mon + 6 : c->x1;
+        int n = (int)(to - from + 1), want = prev == 2 ? 1 : 2, fixed = 0;
+        for (int64_t d = mon; d < from; d++)
+            fixed += row[d - c->d0] == RC_REST;
+        if (fixed > want)
+            want = 2; /* the range's days already hold more: a short week */
+        int need = want - fixed < n ? want - fixed : n;
+        if (need < 0)
+            need = 0;
+        int in = draft_run(c, e, from, -1), best = -1, best_key = INT32_MAX;
+        for (int mask = 0; mask < 1 << n; mask++) {
+            if (__builtin_popcount((unsigned)mask) != need)
+                continue;
+            int r = in, longest = in;
+            for (int k = 0; k < n; k++) {
+                r = mask >> k & 1 ? 0 : r + 1;
+                longest = r > longest ? r : longest;
+            }
+            int key = longest * 16 + r; /* shortest runs, then the shortest carried on */
+            if (key < best_key) {
+                best_key = key;
+                best = mask;
+            }
+        }
+        for (int k = 0; k < n; k++)
+            row[from + k - c->d0] = best >> k & 1 ? RC_REST : RC_B;
+        prev = want;
+    }
+}
+
+/* A planner's draft is rarely clean. Three things the roster check (DOMAIN §7)
+ * finds, on agents picked by the seed: one works a rest day that joins two runs
+ * into 6 days in a row (R1: needs an approved exception; with a rest day fewer,
+ * R2 and likely R3 too); another works a rest day between short runs (R2: 6
+ * rest days instead of 7); on the month's 2nd day, a peak day of the 95598
+ * pattern, many day shifts are moved later (B to M, A to S), so the morning
+ * peak falls short of the forecast's staffing need (R6). The
+ * range's own days are never touched. */
+static void draft_violations(gen_ctx *c) {
+    for (int e = 0; e < c->nemp; e++)
+        if (c->emp[e].role == ROLE_SUPERVISOR && c->emp[e].hire <= c->d1 + 1 &&
+            c->emp[e].last > c->x1)
+            draft_supervisor(c, e);
+    gen_rng r;
+    rng_seed(&r, c->seed, ST_DRAFT, 0);
+    int64_t first = c->d1 + 1;
+    int start = (int)rng_int(&r, c->nemp), picked = -1;
+    for (int k = 0; k < c->nemp; k++) {
+        int e = (start + k) % c->nemp;
+        const gen_emp *em = &c->emp[e];
+        if (!is_agent(em) || em->hire > first || em->last <= c->x1)
+            continue;
+        int64_t d = draft_rest_day(c, e, picked < 0 ? 6 : 1, picked < 0 ? 6 : 5);
+        if (d < 0)
+            continue;
+        uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
+        row[d - c->d0] = row[d - 1 - c->d0]; /* the shift of the day before */
+        if (picked >= 0)
+            break;
+        picked = e;
+    }
+    int64_t peak = first + 1;
+    for (int e = 0; e < c->nemp; e++) {
+        uint8_t *cell = &c->roster[(size_t)e * (size_t)c->rdays + (size_t)(peak - c->d0)];
+        if (!is_agent(&c->emp[e]))
+            continue;
+        double u = rng_unif(&r);
+        if (*cell == RC_B && u < 0.6)
+            *cell = RC_M;
+        else if (*cell == RC_A && u < 0.3)
+            *cell = RC_S;
+    }
+}
+
 static kefu_status build_roster(gen_ctx *c) {
     kefu_status st;
-    c->roster = calloc((size_t)c->nemp * (size_t)c->ndays, 1);
+    c->roster = calloc((size_t)c->nemp * (size_t)c->rdays, 1);
     if (!c->roster)
         return KEFU_ERR_NOMEM;
     for (int e = 0; e < c->nemp; e++)
@@ -974,7 +1120,10 @@ static kefu_status build_roster(gen_ctx *c) {
     for (int e = 0; e < c->nemp; e++)
         if ((st = leave_overlay(c, e)) != KEFU_OK)
             return st;
-    return assign_shifts(c);
+    if ((st = assign_shifts(c)) != KEFU_OK)
+        return st;
+    draft_violations(c);
+    return KEFU_OK;
 }
 
 /* Who approves or confirms for employee e: the group supervisor, or for a
@@ -1072,6 +1221,24 @@ static void write_roster(const gen_ctx *c, gen_out *o) {
     for (int e = 0; e < c->nemp; e++) {
         for (int64_t d = c->d0; d <= c->d1; d++) {
             int code = roster_at(c, e, d);
+            if (code == RC_NONE)
+                continue;
+            out_str(o, c->emp[e].id);
+            out_ch(o, ',');
+            out_date(o, d);
+            out_ch(o, ',');
+            out_str(o, roster_code_name(code));
+            out_eol(o);
+        }
+    }
+}
+
+/* The draft roster of the month after --to: roster-draft-YYYY-MM.csv, loaded
+ * like any roster (`kefu load roster FILE`, or by `kefu run` from its inbox). */
+static void write_draft(const gen_ctx *c, gen_out *o) {
+    for (int e = 0; e < c->nemp; e++) {
+        for (int64_t d = c->d1 + 1; d <= c->x1; d++) {
+            int code = draft_at(c, e, d);
             if (code == RC_NONE)
                 continue;
             out_str(o, c->emp[e].id);
@@ -1828,13 +1995,15 @@ static kefu_status make_dirs(const char *path) {
     return st;
 }
 
-static kefu_status open_out(const gen_ctx *c, int feed, gen_out *o) {
-    size_t n = strlen(c->out_dir) + strlen(gen_feeds[feed].name) + 8;
+/* Open OUT/<name>.csv (name: the feed's, or the draft roster's file name)
+ * with the feed's header. */
+static kefu_status open_out_as(const gen_ctx *c, int feed, const char *name, gen_out *o) {
+    size_t n = strlen(c->out_dir) + strlen(name) + 8;
     o->path = malloc(n);
     o->buf = malloc(OUT_CAP);
     if (!o->path || !o->buf)
         return KEFU_ERR_NOMEM;
-    snprintf(o->path, n, "%s/%s.csv", c->out_dir, gen_feeds[feed].name);
+    snprintf(o->path, n, "%s/%s.csv", c->out_dir, name);
     o->f = fopen(o->path, "wb");
     if (!o->f) {
         kefu_error(KL("无法写入 %s：%s", "cannot write %s: %s"), o->path, strerror(errno));
@@ -1843,6 +2012,10 @@ static kefu_status open_out(const gen_ctx *c, int feed, gen_out *o) {
     out_str(o, c->zh_headers ? gen_feeds[feed].header_zh : gen_feeds[feed].header_en);
     out_ch(o, '\n');
     return KEFU_OK;
+}
+
+static kefu_status open_out(const gen_ctx *c, int feed, gen_out *o) {
+    return open_out_as(c, feed, gen_feeds[feed].name, o);
 }
 
 /* Flush and close; reports the file with its row count when `report`. Safe
@@ -2025,11 +2198,12 @@ static kefu_status parse_args(gen_ctx *c, int argc, char **argv, int *help) {
 
 kefu_status kefu_cmd_gen(int argc, char **argv) {
     gen_ctx c;
-    gen_out out[F_COUNT];
+    gen_out out[F_COUNT], draft;
     kefu_status st, st2;
     int help = 0;
     memset(&c, 0, sizeof c);
     memset(out, 0, sizeof out);
+    memset(&draft, 0, sizeof draft);
     c.out_dir = "./var/demo";
     c.seed = 1;
     c.nemp = 120;
@@ -2052,14 +2226,13 @@ kefu_status kefu_cmd_gen(int argc, char **argv) {
     c.h0 = mi_first(c.from_mi - c.history_months);
     c.x1 = mi_last(c.to_mi + 1);
     c.ndays = (int)(c.d1 - c.d0 + 1);
+    c.rdays = (int)(c.x1 - c.d0 + 1);
 
     if ((st = make_dirs(c.out_dir)) != KEFU_OK)
         goto cleanup;
     if ((st = build_calendar(&c)) != KEFU_OK)
         goto cleanup;
     if ((st = build_employees(&c)) != KEFU_OK)
-        goto cleanup;
-    if ((st = build_roster(&c)) != KEFU_OK)
         goto cleanup;
     if (c.calls_total > 0) {
         double sum = 0;
@@ -2069,16 +2242,27 @@ kefu_status kefu_cmd_gen(int argc, char **argv) {
     } else {
         c.level = c.calls_per_day;
     }
+    if ((st = build_roster(&c)) != KEFU_OK)
+        goto cleanup;
 
     for (int f = 0; f < F_COUNT; f++)
         if ((c.only >> f & 1) && (st = open_out(&c, f, &out[f])) != KEFU_OK)
             goto cleanup;
+    if (out[F_ROSTER].f) {
+        char name[32];
+        snprintf(name, sizeof name, "roster-draft-%04d-%02d", mi_year(c.to_mi + 1),
+                 mi_month(c.to_mi + 1));
+        if ((st = open_out_as(&c, F_ROSTER, name, &draft)) != KEFU_OK)
+            goto cleanup;
+    }
 
     write_holidays(&c, &out[F_HOLIDAYS]);
     write_specials(&c, &out[F_SPECIAL]);
     write_shifts(&out[F_SHIFTS]);
     write_employees(&c, &out[F_EMPLOYEES]);
     write_roster(&c, &out[F_ROSTER]);
+    if (draft.f)
+        write_draft(&c, &draft);
     write_leaves(&c, &out[F_LEAVES]);
     if (out[F_PUNCHES].f || out[F_CONFIRM].f)
         write_punches(&c, &out[F_PUNCHES], &out[F_CONFIRM]);
@@ -2118,6 +2302,8 @@ cleanup:
     for (int f = 0; f < F_COUNT; f++)
         if ((st2 = close_out(&out[f], st == KEFU_OK)) != KEFU_OK && st == KEFU_OK)
             st = st2;
+    if ((st2 = close_out(&draft, st == KEFU_OK)) != KEFU_OK && st == KEFU_OK)
+        st = st2;
     free(c.dflag);
     free(c.dmult);
     free(c.specials.ptr);

@@ -11,6 +11,7 @@
 #include "validate.h"
 
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -1112,7 +1113,8 @@ static void load_usage(FILE *to) {
     fprintf(
         to, "%s",
         KL("用法: kefu load [选项] FEED 文件...\n"
-           "      kefu load [选项] --dir 目录      (按依赖顺序载入目录中的 <feed>.csv)\n"
+           "      kefu load [选项] --dir 目录      (按依赖顺序载入目录中的 "
+           "<feed>.csv、<feed>-*.csv)\n"
            "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
            "      shifts roster leaves swaps comp_time pullouts violations sales special_days "
            "daily_volumes holidays\n"
@@ -1127,7 +1129,9 @@ static void load_usage(FILE *to) {
            "  --pending-hours N                queue_log 未结束的通话超过 N 小时无事件即关闭（默认 "
            "24，0 = 不关闭）\n",
            "usage: kefu load [OPTIONS] FEED FILE...\n"
-           "       kefu load [OPTIONS] --dir DIR     (loads DIR/<feed>.csv in dependency order)\n"
+           "       kefu load [OPTIONS] --dir DIR     (loads DIR/<feed>.csv, <feed>-*.csv in "
+           "dependency "
+           "order)\n"
            "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
            "      shifts roster leaves swaps comp_time pullouts violations sales special_days "
            "daily_volumes holidays\n"
@@ -1201,6 +1205,102 @@ static const char *DIR_ORDER[] = {
 
 const char *const *kefu_load_order(void) {
     return DIR_ORDER;
+}
+
+const char *kefu_feed_of_file(const char *name) {
+    const char *best = NULL;
+    size_t bl = 0;
+    for (int i = 0; DIR_ORDER[i]; i++) {
+        size_t l = strlen(DIR_ORDER[i]);
+        if (strncmp(name, DIR_ORDER[i], l) == 0 && name[l] && strchr(".-_", name[l]) && l > bl) {
+            best = DIR_ORDER[i];
+            bl = l;
+        }
+    }
+    return best;
+}
+
+static void free_paths(char **paths, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+static int cmp_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files `--dir` loads, in load order: for each feed of DIR_ORDER,
+ * DIR/<feed>.csv, then DIR/<feed>-*.csv and DIR/<feed>_*.csv by name (e.g.
+ * roster-draft-2026-11.csv, the draft roster kefu gen writes for the month
+ * after --to); never *.rejects.csv. *paths owned by the caller. */
+static kefu_status dir_files(const char *dir, char ***paths, size_t *npaths) {
+    kefu_status st = KEFU_OK;
+    char **names = NULL, **out = NULL;
+    size_t n = 0, cap = 0, no = 0, ocap = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        kefu_error(KL("无法读取目录 %s: %s", "cannot read the directory %s: %s"), dir,
+                   strerror(errno));
+        return KEFU_ERR_IO;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".csv") != 0 ||
+            (l > 12 && strcmp(e->d_name + l - 12, ".rejects.csv") == 0))
+            continue;
+        if ((st = kefu_grow((void **)&names, &cap, n + 1, sizeof *names)))
+            break;
+        if (!(names[n] = strdup(e->d_name))) {
+            st = KEFU_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (st)
+        goto done;
+    qsort(names, n, sizeof *names, cmp_name);
+    for (int f = 0; DIR_ORDER[f] && !st; f++) {
+        size_t fl = strlen(DIR_ORDER[f]);
+        for (int pass = 0; pass < 2 && !st; pass++)
+            for (size_t i = 0; i < n && !st; i++) {
+                const char *nm = names[i];
+                int exact = strncmp(nm, DIR_ORDER[f], fl) == 0 && strcmp(nm + fl, ".csv") == 0;
+                if (pass == 0
+                        ? !exact
+                        : (nm[fl] != '-' && nm[fl] != '_') || kefu_feed_of_file(nm) != DIR_ORDER[f])
+                    continue;
+                char *path = NULL;
+                if ((st = kefu_grow((void **)&out, &ocap, no + 1, sizeof *out)))
+                    break;
+                if (asprintf(&path, "%s/%s", dir, nm) < 0) {
+                    st = KEFU_ERR_NOMEM;
+                    break;
+                }
+                struct stat sb;
+                if (!exact && (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+                    free(path);
+                    continue;
+                }
+                out[no++] = path;
+            }
+    }
+done:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (st) {
+        for (size_t i = 0; i < no; i++)
+            free(out[i]);
+        free(out);
+        out = NULL;
+        no = 0;
+    }
+    *paths = out;
+    *npaths = no;
+    return st;
 }
 
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
@@ -1302,28 +1402,21 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
         load_usage(stderr);
         return KEFU_ERR_USAGE;
     }
-    if (dir) { /* a directory with nothing to load is said, not a silent success */
-        struct stat sb;
-        int found = 0;
-        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-            kefu_error(KL("--dir %s: 不是目录或无法读取", "--dir %s: not a readable directory"),
-                       dir);
-            return KEFU_ERR_INPUT;
-        }
-        for (int i = 0; DIR_ORDER[i] && !found; i++) {
-            char *path = NULL;
-            if (asprintf(&path, "%s/%s.csv", dir, DIR_ORDER[i]) < 0)
-                return KEFU_ERR_NOMEM;
-            found = access(path, F_OK) == 0;
-            free(path);
-        }
-        if (!found) {
+    /* --dir: the files first, so that a directory with nothing to load is said
+     * (it was a silent success) before any database work */
+    char **paths = NULL;
+    size_t np = 0;
+    if (dir) {
+        kefu_status ds = dir_files(dir, &paths, &np);
+        if (ds)
+            return ds;
+        if (np == 0) {
             kefu_error(KL("--dir %s: 目录中没有可载入的文件", "--dir %s: no file to load there"),
                        dir);
-            kefu_hint(KL("--dir 载入名为 <feed>.csv 的文件（如 calls.csv、employees.csv）；"
-                         "kefu load --help 列出 feed",
-                         "--dir loads files named <feed>.csv (e.g. calls.csv, employees.csv); "
-                         "kefu load --help lists the feeds"));
+            kefu_hint(KL("--dir 载入名为 <feed>.csv 或 <feed>-*.csv 的文件（如 calls.csv、"
+                         "employees.csv）；kefu load --help 列出 feed",
+                         "--dir loads files named <feed>.csv or <feed>-*.csv (e.g. calls.csv, "
+                         "employees.csv); kefu load --help lists the feeds"));
             return KEFU_ERR_INPUT;
         }
     }
@@ -1338,8 +1431,10 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     }
     PGconn *c = NULL;
     kefu_status st = kefu_db_connect(db, &c);
-    if (st)
+    if (st) {
+        free_paths(paths, np);
         return st;
+    }
     /* Staging tables are temporary: give them memory instead of disk. Before
      * anything else: the migrations of a first load use temporary tables, after
      * which the server refuses the setting (an error printed by every first load). */
@@ -1347,6 +1442,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     /* A fresh embedded cluster gets its schema and key here (kefu init). */
     if ((st = kefu_schema_ready(db, c))) {
         PQfinish(c);
+        free_paths(paths, np);
         return st;
     }
     kefu_db_set_role(c, "kefu_loader");
@@ -1354,19 +1450,15 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     int failed = 0;
     kefu_status first_err = KEFU_OK;
     if (dir) {
-        for (int i = 0; DIR_ORDER[i] && !connection_lost(c); i++) {
-            char *path = NULL;
-            if (asprintf(&path, "%s/%s.csv", dir, DIR_ORDER[i]) < 0) {
-                first_err = first_err ? first_err : KEFU_ERR_NOMEM;
-                break;
-            }
-            if (access(path, F_OK) == 0) {
-                st = load_file(c, &o, kefu_feed_find(DIR_ORDER[i]), path, &failed);
-                if (st && !first_err)
-                    first_err = st;
-            }
-            free(path);
+        for (size_t i = 0; i < np && !connection_lost(c); i++) {
+            const char *nm = strrchr(paths[i], '/') + 1;
+            st = load_file(c, &o, kefu_feed_find(kefu_feed_of_file(nm)), paths[i], &failed);
+            if (st && !first_err)
+                first_err = st;
         }
+        for (size_t i = 0; i < np; i++)
+            free(paths[i]);
+        free(paths);
     } else {
         order_queue_logs(&o, argv + optind + 1, argc - optind - 1);
         int i = optind + 1;

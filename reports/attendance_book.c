@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "book_common.h"
+#include "labels.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -97,9 +98,7 @@ static size_t leave_ix(const char *type) {
 }
 
 /* Names of the rules a ledger line can carry (DOMAIN §6–8). */
-static const struct {
-    const char *id, *zh, *en;
-} RULES[] = {
+static const kefu_keyed_label RULES[] = {
     {"A1", "迟到早退分钟", "late and early minutes"},
     {"A2", "迟到早退次数与扣分", "late/early incidents and points"},
     {"A3", "迟到早退罚款", "late/early fine"},
@@ -128,16 +127,11 @@ static const struct {
 };
 
 static const char *rule_name(const char *id) {
-    for (size_t i = 0; i < NELEM(RULES); i++)
-        if (strcmp(RULES[i].id, id) == 0)
-            return kefu_label_pick(RULES[i].zh, RULES[i].en);
-    return "";
+    return kefu_label_of(RULES, NELEM(RULES), id, "");
 }
 
 /* What an A12 flag line is about: the kind in its line_key A12:<kind>:<date>. */
-static const struct {
-    const char *kind, *zh, *en;
-} A12_KINDS[] = {
+static const kefu_keyed_label A12_KINDS[] = {
     {"annual", "A12 年休假超过应休天数", "A12 annual leave over the entitlement"},
     {"personal", "A12 事假超过两周", "A12 personal leave over two weeks"},
     {"marriage", "A12 婚假超过规定天数", "A12 marriage leave over the days allowed"},
@@ -148,16 +142,12 @@ static const struct {
 };
 
 static const char *a12_kind_label(const char *kind) {
-    for (size_t i = 0; i < NELEM(A12_KINDS); i++)
-        if (strcmp(A12_KINDS[i].kind, kind) == 0)
-            return kefu_label_pick(A12_KINDS[i].zh, A12_KINDS[i].en);
-    return KL("A12 请假复核", "A12 leave to review");
+    return kefu_label_of(A12_KINDS, NELEM(A12_KINDS), kind,
+                         KL("A12 请假复核", "A12 leave to review"));
 }
 
 /* What each roster check of kefu.roster_violation.check_code looks at. */
-static const struct {
-    const char *code, *zh, *en;
-} CHECKS[] = {
+static const kefu_keyed_label CHECKS[] = {
     {"r1_streak_exception", "连续上班超过 5 天（须经批准）",
      "more than 5 days in a row (needs approval)"},
     {"r1_streak_over", "连续上班超过上限", "more days in a row than allowed"},
@@ -179,46 +169,7 @@ static const struct {
 };
 
 static const char *check_label(const char *code) {
-    for (size_t i = 0; i < NELEM(CHECKS); i++)
-        if (strcmp(CHECKS[i].code, code) == 0)
-            return kefu_label_pick(CHECKS[i].zh, CHECKS[i].en);
-    return code;
-}
-
-static const struct {
-    const char *key, *zh, *en;
-} STATUSES[] = {
-    {"pending", "待审核", "pending review"},
-    {"open", "待开具", "not issued yet"},
-    {"issued", "已开具", "issued"},
-    {"appealed", "申诉中", "appealed"},
-    {"upheld", "维持", "upheld"},
-    {"withdrawn", "已撤销", "withdrawn"},
-    {"void", "作废", "void"},
-};
-
-static const char *status_label(const char *key) {
-    for (size_t i = 0; i < NELEM(STATUSES); i++)
-        if (strcmp(STATUSES[i].key, key) == 0)
-            return kefu_label_pick(STATUSES[i].zh, STATUSES[i].en);
-    return key;
-}
-
-static const struct {
-    const char *key, *zh, *en;
-} SOURCES[] = {
-    {"attendance", "考勤", "attendance"},
-    {"adherence", "话务遵从", "adherence"},
-    {"complaints", "客诉", "complaints"},
-    {"violations", "违规登记", "violations"},
-    {"penalties", "违规与投诉", "violations and complaints"},
-};
-
-static const char *source_label(const char *key) {
-    for (size_t i = 0; i < NELEM(SOURCES); i++)
-        if (strcmp(SOURCES[i].key, key) == 0)
-            return kefu_label_pick(SOURCES[i].zh, SOURCES[i].en);
-    return key;
+    return kefu_label_of(CHECKS, NELEM(CHECKS), code, code);
 }
 
 static const kefu_label WEEKDAYS[7] = {{"一", "Mo"}, {"二", "Tu"}, {"三", "We"}, {"四", "Th"},
@@ -315,22 +266,6 @@ static kefu_status add_formats(kefu_book *b, ab_formats *F) {
     format_set_align(F->head_wrap, LXW_ALIGN_VERTICAL_CENTER);
     format_set_font_color(F->warn, 0xC00000);
     return KEFU_OK;
-}
-
-static double num_at(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static int64_t date_at(const PGresult *r, int row, int col) {
-    int64_t d = 0;
-    const char *s = PQgetvalue(r, row, col);
-    kefu_parse_date(s, strlen(s), &d);
-    return d;
-}
-
-/* Money text of numeric(12,2) as whole fen: sums stay exact. */
-static long long fen_at(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? 0 : llround(strtod(PQgetvalue(r, row, col), NULL) * 100);
 }
 
 static void blank(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f) {
@@ -491,7 +426,9 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
              " (SELECT violations FROM kefu.roster_check_run WHERE centre = $1 AND month = "
              "$2::date),"
              " (SELECT sum(in_adherence_s)::float8 / nullif(sum(scheduled_s), 0)"
-             "   FROM kefu.adherence_daily WHERE centre = $1 AND month = $2::date)",
+             "   FROM kefu.adherence_daily WHERE centre = $1 AND month = $2::date),"
+             " (SELECT violations FROM kefu.roster_check_run WHERE centre = $1"
+             "   AND month = ($2::date + interval '1 month')::date)",
              2, M->params, &r)) != KEFU_OK)
         return st;
     int t = PQntuples(mon) - 1; /* the totals row */
@@ -540,7 +477,7 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
     kefu_sheet_str(s, row++, 0, KL("本月合计", "the month"), b->title_f);
     for (size_t k = 0; k < NELEM(FIG); k++, row++) {
         kefu_sheet_str(s, row, 0, kefu_label_pick(FIG[k].zh, FIG[k].en), b->bold);
-        kefu_sheet_num(s, row, 1, t >= 0 ? num_at(mon, t, FIG[k].col) : NAN,
+        kefu_sheet_num(s, row, 1, t >= 0 ? kefu_res_num(mon, t, FIG[k].col) : NAN,
                        FIG[k].money ? F->money : NULL);
     }
     row++;
@@ -558,7 +495,7 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
                    b->title_f);
     for (size_t k = 0; k < NELEM(TODO); k++, row++) {
         kefu_sheet_str(s, row, 0, kefu_label_pick(TODO[k].zh, TODO[k].en), b->bold);
-        double v = num_at(r, 0, TODO[k].col);
+        double v = kefu_res_num(r, 0, TODO[k].col);
         kefu_sheet_num(s, row, 1, v, v > 0 ? F->warn : NULL);
     }
     row++;
@@ -566,12 +503,27 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
     if (PQgetisnull(r, 0, 9))
         kefu_sheet_str(s, row++, 1, KL("本月未校验", "not checked this month"), NULL);
     else
-        kefu_sheet_num(s, row++, 1, num_at(r, 0, 9), NULL);
+        kefu_sheet_num(s, row++, 1, kefu_res_num(r, 0, 9), NULL);
+    {
+        /* the draft of the month after, checked at the month close (kefu run) */
+        int ny = M->m == 12 ? M->y + 1 : M->y, nm = M->m == 12 ? 1 : M->m + 1;
+        char label[96];
+        snprintf(label, sizeof label,
+                 KL("下月排班草稿校验违规（%04d-%02d）",
+                    "next month's draft roster violations (%04d-%02d)"),
+                 ny, nm);
+        kefu_sheet_str(s, row, 0, label, b->bold);
+        if (PQgetisnull(r, 0, 11))
+            kefu_sheet_str(s, row++, 1, KL("未校验", "not checked"), NULL);
+        else
+            kefu_sheet_num(s, row++, 1, kefu_res_num(r, 0, 11),
+                           kefu_res_num(r, 0, 11) > 0 ? F->warn : NULL);
+    }
     kefu_sheet_str(s, row, 0, KL("排班遵从率", "schedule adherence"), b->bold);
     if (PQgetisnull(r, 0, 10))
         kefu_sheet_str(s, row++, 1, KL("本月未计算", "not computed this month"), NULL);
     else
-        kefu_sheet_num(s, row++, 1, num_at(r, 0, 10), b->pct2);
+        kefu_sheet_num(s, row++, 1, kefu_res_num(r, 0, 10), b->pct2);
     row++;
     kefu_sheet_str(
         s, row++, 0,
@@ -681,7 +633,7 @@ static kefu_status write_grid(kefu_book *b, const ab_formats *F, PGconn *c, cons
         for (int d = 0; d < M->ndays; d++)
             blank(s, row, (lxw_col_t)(G_FIRST_DAY + d), F->blank_day);
         for (size_t k = 0; k < NELEM(TOT); k++)
-            kefu_sheet_num(s, row, (lxw_col_t)(tot0 + k), num_at(mon, i, TOT[k].col),
+            kefu_sheet_num(s, row, (lxw_col_t)(tot0 + k), kefu_res_num(mon, i, TOT[k].col),
                            TOT[k].dec1 ? b->dec1 : NULL);
         nemp++;
     }
@@ -705,7 +657,7 @@ static kefu_status write_grid(kefu_book *b, const ab_formats *F, PGconn *c, cons
         snprintf(label, sizeof label, KL("合计（%d 人）", "total (%d employees)"), nemp);
         total_label(s, row, 0, (lxw_col_t)(tot0 - 1), label);
         for (size_t k = 0; k < NELEM(TOT); k++)
-            kefu_sheet_num(s, row, (lxw_col_t)(tot0 + k), num_at(mon, nm - 1, TOT[k].col),
+            kefu_sheet_num(s, row, (lxw_col_t)(tot0 + k), kefu_res_num(mon, nm - 1, TOT[k].col),
                            TOT[k].dec1 ? F->dec1_t : b->total_int);
         row++;
     }
@@ -883,7 +835,7 @@ static kefu_status write_monthly(kefu_book *b, const ab_formats *F, PGconn *c, c
             kefu_sheet_str(s, row, 2, PQgetvalue(mon, i, MQ_GRP), NULL);
         }
         for (size_t k = 0; k < NELEM(COLS); k++)
-            kefu_sheet_num(s, row, colpos[k], num_at(mon, i, COLS[k].col),
+            kefu_sheet_num(s, row, colpos[k], kefu_res_num(mon, i, COLS[k].col),
                            kind_format(b, F, COLS[k].kind, total));
         size_t r = total ? (size_t)nemp : (size_t)(atoi(PQgetvalue(mon, i, MQ_RN)) - 1);
         for (size_t t = 0; t < NLEAVES; t++) {
@@ -1003,7 +955,7 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
             rn = atoi(PQgetvalue(mon, k, MQ_RN));
             emp = PQgetvalue(mon, k, MQ_EMP);
             name = PQgetvalue(mon, k, MQ_NAME);
-            leave = fen_at(mon, k, MQ_LEAVE_DED);
+            leave = kefu_res_fen(mon, k, MQ_LEAVE_DED);
         } else {
             emp = PQgetvalue(res, i, 0); /* an employee without attendance rows */
             name = PQgetvalue(res, i, 1);
@@ -1017,23 +969,23 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
             kefu_sheet_str(s, row, 0, PQgetvalue(res, i, 0), NULL);
             kefu_sheet_str(s, row, 1, PQgetvalue(res, i, 1), NULL);
             kefu_sheet_str(s, row, 2, PQgetvalue(res, i, 2), NULL);
-            kefu_sheet_date(s, row, 3, date_at(res, i, 3), NULL);
+            kefu_sheet_date(s, row, 3, kefu_res_date(res, i, 3), NULL);
             kefu_sheet_str(s, row, 4, PQgetvalue(res, i, 4), NULL);
             kefu_sheet_str(s, row, 5, rule_name(PQgetvalue(res, i, 4)), NULL);
             /* wrapped: a print keeps the whole evidence, the out-punch time too */
             kefu_sheet_str(s, row, 6, PQgetvalue(res, i, 5), b->wrap);
-            kefu_sheet_num(s, row, L_FINE, num_at(res, i, 6), F->money);
-            kefu_sheet_num(s, row, L_POINTS, num_at(res, i, 7), NULL);
-            kefu_sheet_num(s, row, L_DED, num_at(res, i, 8), F->money);
-            kefu_sheet_str(s, row, 10, status_label(status), NULL);
-            kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
+            kefu_sheet_num(s, row, L_FINE, kefu_res_num(res, i, 6), F->money);
+            kefu_sheet_num(s, row, L_POINTS, kefu_res_num(res, i, 7), NULL);
+            kefu_sheet_num(s, row, L_DED, kefu_res_num(res, i, 8), F->money);
+            kefu_sheet_str(s, row, 10, kefu_ledger_status_label(status), NULL);
+            kefu_sheet_str(s, row, 11, kefu_ledger_source_label(PQgetvalue(res, i, 10)), NULL);
             lines++;
             if (counted(status)) {
-                sub_fine += fen_at(res, i, 6);
+                sub_fine += kefu_res_fen(res, i, 6);
                 sub_pts += atol(PQgetvalue(res, i, 7));
-                sub_ded += fen_at(res, i, 8);
+                sub_ded += kefu_res_fen(res, i, 8);
             } else if (strcmp(status, "pending") == 0) {
-                pend += fen_at(res, i, 8);
+                pend += kefu_res_fen(res, i, 8);
                 npend++;
             }
         }
@@ -1082,7 +1034,7 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
 
     /* The check payroll relies on: fines + deductions of the ledger = the
      * monthly total deductions (absence + leave deductions + fines). */
-    long long mtot = nm > 0 ? fen_at(mon, nm - 1, MQ_DEDUCT) : 0;
+    long long mtot = nm > 0 ? kefu_res_fen(mon, nm - 1, MQ_DEDUCT) : 0;
     long long mpend = 0, afine = 0, aded = 0;
     char line[320];
     /* only the attendance lines: 月度汇总 knows nothing of the other sources */
@@ -1091,15 +1043,15 @@ static kefu_status write_ledger(kefu_book *b, const ab_formats *F, PGconn *c, co
         if (strcmp(PQgetvalue(res, k, 10), "attendance") != 0)
             continue;
         if (strcmp(status, "pending") == 0)
-            mpend += fen_at(res, k, 8);
+            mpend += kefu_res_fen(res, k, 8);
         else if (counted(status)) {
-            afine += fen_at(res, k, 6);
-            aded += fen_at(res, k, 8);
+            afine += kefu_res_fen(res, k, 6);
+            aded += kefu_res_fen(res, k, 8);
         }
     }
     for (int k = 0; k < nm; k++)
         if (atoi(PQgetvalue(mon, k, MQ_TOTAL)) == 0)
-            aded += fen_at(mon, k, MQ_LEAVE_DED);
+            aded += kefu_res_fen(mon, k, MQ_LEAVE_DED);
     /* 月度汇总's total leaves the deductions awaiting a supervisor out, as the
      * subtotals here do */
     if (afine + aded == mtot) {
@@ -1252,7 +1204,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_str(s, row, 1, PQgetvalue(miss, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(miss, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(miss, i, 2), NULL);
-        kefu_sheet_date(s, row, 4, date_at(miss, i, 3), NULL);
+        kefu_sheet_date(s, row, 4, kefu_res_date(miss, i, 3), NULL);
         kefu_sheet_str(s, row, 5, PQgetvalue(miss, i, 4), NULL);
         kefu_sheet_str(s, row, 6, t, NULL);
         kefu_sheet_str(s, row, 7, d, b->wrap);
@@ -1271,7 +1223,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_str(s, row, 1, PQgetvalue(unm, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(unm, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(unm, i, 2), NULL);
-        kefu_sheet_date(s, row, 4, date_at(unm, i, 3), NULL);
+        kefu_sheet_date(s, row, 4, kefu_res_date(unm, i, 3), NULL);
         kefu_sheet_str(s, row, 6, PQgetvalue(unm, i, 4), NULL);
         kefu_sheet_str(s, row, 7, d, b->wrap);
         kefu_sheet_str(s, row, 8, KL("待核实", "to check"), NULL);
@@ -1282,9 +1234,9 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_str(s, row, 1, PQgetvalue(rev, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(rev, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(rev, i, 2), NULL);
-        kefu_sheet_date(s, row, 4, date_at(rev, i, 3), NULL);
+        kefu_sheet_date(s, row, 4, kefu_res_date(rev, i, 3), NULL);
         kefu_sheet_strf(s, row, 7, b->wrap, "%s %s", PQgetvalue(rev, i, 4), PQgetvalue(rev, i, 5));
-        kefu_sheet_str(s, row, 8, status_label(PQgetvalue(rev, i, 6)), NULL);
+        kefu_sheet_str(s, row, 8, kefu_ledger_status_label(PQgetvalue(rev, i, 6)), NULL);
     }
     kind = KL("A8 人工考勤记录", "A8 manual attendance record");
     for (int i = 0; i < PQntuples(a8); i++, row++) {
@@ -1292,7 +1244,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         kefu_sheet_str(s, row, 1, PQgetvalue(a8, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(a8, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(a8, i, 2), NULL);
-        kefu_sheet_date(s, row, 4, date_at(a8, i, 3), NULL);
+        kefu_sheet_date(s, row, 4, kefu_res_date(a8, i, 3), NULL);
         kefu_sheet_str(s, row, 5, PQgetvalue(a8, i, 4), NULL);
         if (PQgetvalue(a8, i, 8)[0] == 't') {
             const char *first = PQgetvalue(a8, i, 6);
@@ -1309,16 +1261,16 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
             kefu_sheet_str(s, row, 6, t, NULL);
         }
         kefu_sheet_str(s, row, 7, PQgetvalue(a8, i, 9), b->wrap);
-        kefu_sheet_str(s, row, 8, status_label(PQgetvalue(a8, i, 10)), NULL);
+        kefu_sheet_str(s, row, 8, kefu_ledger_status_label(PQgetvalue(a8, i, 10)), NULL);
     }
     for (int i = 0; i < PQntuples(a12); i++, row++) {
         kefu_sheet_str(s, row, 0, a12_kind_label(PQgetvalue(a12, i, 4)), NULL);
         kefu_sheet_str(s, row, 1, PQgetvalue(a12, i, 0), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(a12, i, 1), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(a12, i, 2), NULL);
-        kefu_sheet_date(s, row, 4, date_at(a12, i, 3), NULL);
+        kefu_sheet_date(s, row, 4, kefu_res_date(a12, i, 3), NULL);
         kefu_sheet_str(s, row, 7, PQgetvalue(a12, i, 5), b->wrap);
-        kefu_sheet_str(s, row, 8, status_label(PQgetvalue(a12, i, 6)), NULL);
+        kefu_sheet_str(s, row, 8, kefu_ledger_status_label(PQgetvalue(a12, i, 6)), NULL);
     }
     if (row == 2)
         kefu_sheet_str(s, row++, 0, KL("本月没有待复核事项", "nothing to review this month"),
@@ -1348,7 +1300,12 @@ done:
 
 /* ---- 排班校验 roster check ---------------------------------------------------------- */
 
-static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M) {
+/* One roster check on the sheet from *row on: the month's own (next = 0) or
+ * the draft of the month after it (next = 1, checked at the month close).
+ * *found: whether that month was checked; *hrow: the first table's header row
+ * (-1 before), which carries the sheet's filter, frozen panes and print titles. */
+static kefu_status roster_section(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M,
+                                  kefu_sheet *s, int next, lxw_row_t *row, long *hrow, int *found) {
     static const kefu_label H[] = {
         {"序号", "no."},        {"规则", "rule"},   {"规则名称", "rule name"},
         {"检查项", "check"},    {"工号", "emp id"}, {"姓名", "name"},
@@ -1356,28 +1313,21 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
         {"实际", "roster has"}, {"限值", "limit"},  {"关联", "ref"},
         {"说明", "detail"},
     };
-    kefu_sheet *s;
-    PGresult *run = NULL, *res = NULL;
-    kefu_status st = month_sheet(b, M, "排班校验", "Roster check", &s);
-    if (st != KEFU_OK)
-        return st;
-    if ((st = kefu_db_query(c,
-                            "SELECT run_id, employees, violations, note_facts::text, "
-                            "forecast_run_id FROM kefu.roster_check_run WHERE centre = $1 AND "
-                            "month = $2::date",
-                            2, M->params, &run)) != KEFU_OK)
+    PGresult *run = NULL, *res = NULL, *nr = NULL;
+    char first[11], ym[8], line[512];
+    int64_t d = next ? M->first_day + M->ndays : M->first_day;
+    kefu_format_date(d, first);
+    snprintf(ym, sizeof ym, "%.7s", first);
+    const char *p[2] = {M->params[0], first};
+    kefu_status st = kefu_db_query(c,
+                                   "SELECT run_id, employees, violations, note_facts::text, "
+                                   "forecast_run_id FROM kefu.roster_check_run WHERE centre = $1 "
+                                   "AND month = $2::date",
+                                   2, p, &run);
+    *found = 0;
+    if (st != KEFU_OK || PQntuples(run) == 0)
         goto done;
-    char line[512];
-    if (PQntuples(run) == 0) {
-        snprintf(line, sizeof line,
-                 KL("本月尚未运行排班校验：kefu roster-check --month %s",
-                    "the roster of this month has not been checked: kefu roster-check --month %s"),
-                 M->ym);
-        kefu_sheet_str(s, 1, 0, line, b->note);
-        print_setup(s, M, 0, 0, 1); /* the sheet prints with its header and page numbers */
-        st = KEFU_OK;
-        goto done;
-    }
+    *found = 1;
     const char *rp[1] = {PQgetvalue(run, 0, 0)};
     if ((st = kefu_db_query(
              c,
@@ -1390,63 +1340,96 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
              "WHERE v.run_id = $1 ORDER BY v.seq",
              1, rp, &res)) != KEFU_OK)
         goto done;
-    snprintf(line, sizeof line,
-             /* No run number: the month's check replaces the previous one, and
-              * the workbook must not change when the same check is run again. */
-             KL("排班校验：%s 名员工，违规 %s 条%s", "roster check: %s employees, %s violations%s"),
-             PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2),
-             PQgetisnull(run, 0, 4)
-                 ? KL("；无预测运行，未检查 R6 覆盖", "; no forecast run, R6 coverage not checked")
-                 : "");
-    kefu_sheet_str(s, 1, 0, line, b->bold);
-    lxw_row_t row = 2;
+    /* No run number: the month's check replaces the previous one, and the
+     * workbook must not change when the same check is run again. */
+    const char *no_r6 = PQgetisnull(run, 0, 4) ? KL("；无预测运行，未检查 R6 覆盖",
+                                                    "; no forecast run, R6 coverage not checked")
+                                               : "";
+    if (next)
+        snprintf(line, sizeof line,
+                 KL("下月排班草稿 %s 校验：%s 名员工，违规 %s 条%s",
+                    "next month's draft roster %s: %s employees, %s violations%s"),
+                 ym, PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2), no_r6);
+    else
+        snprintf(
+            line, sizeof line,
+            KL("排班校验：%s 名员工，违规 %s 条%s", "roster check: %s employees, %s violations%s"),
+            PQgetvalue(run, 0, 1), PQgetvalue(run, 0, 2), no_r6);
+    kefu_sheet_str(s, (*row)++, 0, line, b->bold);
     /* What could not be checked, one row per note in the book's language
      * (067: rendered from the run's facts). */
-    {
-        PGresult *nr = NULL;
-        const char *np[2] = {PQgetvalue(run, 0, 3), kefu_label_pick("zh", "en")};
-        if ((st = kefu_db_query(c,
-                                "SELECT kefu.evidence_text(CASE WHEN $2 = 'en' THEN f.format_en"
-                                " ELSE f.format_zh END, e.x, $2) FROM jsonb_array_elements("
-                                "$1::jsonb) WITH ORDINALITY AS e(x, n) JOIN "
-                                "kefu.roster_note_format f ON f.kind = e.x ->> 'kind' ORDER BY e.n",
-                                2, np, &nr)) != KEFU_OK)
-            goto done;
-        for (int i = 0; i < PQntuples(nr); i++)
-            kefu_sheet_str(s, row++, 0, PQgetvalue(nr, i, 0), b->note);
-        PQclear(nr);
+    const char *np[2] = {PQgetvalue(run, 0, 3), kefu_label_pick("zh", "en")};
+    if ((st = kefu_db_query(c,
+                            "SELECT kefu.evidence_text(CASE WHEN $2 = 'en' THEN f.format_en"
+                            " ELSE f.format_zh END, e.x, $2) FROM jsonb_array_elements("
+                            "$1::jsonb) WITH ORDINALITY AS e(x, n) JOIN "
+                            "kefu.roster_note_format f ON f.kind = e.x ->> 'kind' ORDER BY e.n",
+                            2, np, &nr)) != KEFU_OK)
+        goto done;
+    for (int i = 0; i < PQntuples(nr); i++)
+        kefu_sheet_str(s, (*row)++, 0, PQgetvalue(nr, i, 0), b->note);
+    lxw_row_t h = (*row)++;
+    kefu_sheet_headers(s, h, 0, H, NELEM(H));
+    int n = PQntuples(res), first_table = *hrow < 0;
+    if (first_table) {
+        *hrow = (long)h;
+        kefu_sheet_cap(s, 12, 70);
+        worksheet_freeze_panes(s->ws, h + 1, 0);
     }
-    lxw_row_t hrow = row++;
-    kefu_sheet_headers(s, hrow, 0, H, NELEM(H));
-    kefu_sheet_cap(s, 12, 70);
-    worksheet_freeze_panes(s->ws, hrow + 1, 0);
-    int nr = PQntuples(res);
-    for (int i = 0; i < nr; i++, row++) {
-        kefu_sheet_num(s, row, 0, num_at(res, i, 0), NULL);
-        kefu_sheet_str(s, row, 1, PQgetvalue(res, i, 1), NULL);
-        kefu_sheet_str(s, row, 2, rule_name(PQgetvalue(res, i, 1)), NULL);
-        kefu_sheet_str(s, row, 3, check_label(PQgetvalue(res, i, 2)), NULL);
-        kefu_sheet_str(s, row, 4, PQgetvalue(res, i, 3), NULL);
-        kefu_sheet_str(s, row, 5, PQgetvalue(res, i, 4), NULL);
-        kefu_sheet_date(s, row, 6, date_at(res, i, 5), NULL);
-        kefu_sheet_date(s, row, 7, date_at(res, i, 6), NULL);
-        kefu_sheet_str(s, row, 8, PQgetvalue(res, i, 7), NULL);
-        kefu_sheet_num(s, row, 9, num_at(res, i, 8), F->money);
-        kefu_sheet_num(s, row, 10, num_at(res, i, 9), F->money);
-        kefu_sheet_str(s, row, 11, source_label(PQgetvalue(res, i, 10)), NULL);
-        kefu_sheet_str(s, row, 12, kefu_label_pick(PQgetvalue(res, i, 11), PQgetvalue(res, i, 12)),
+    for (int i = 0; i < n; i++, (*row)++) {
+        lxw_row_t r = *row;
+        kefu_sheet_num(s, r, 0, kefu_res_num(res, i, 0), NULL);
+        kefu_sheet_str(s, r, 1, PQgetvalue(res, i, 1), NULL);
+        kefu_sheet_str(s, r, 2, rule_name(PQgetvalue(res, i, 1)), NULL);
+        kefu_sheet_str(s, r, 3, check_label(PQgetvalue(res, i, 2)), NULL);
+        kefu_sheet_str(s, r, 4, PQgetvalue(res, i, 3), NULL);
+        kefu_sheet_str(s, r, 5, PQgetvalue(res, i, 4), NULL);
+        kefu_sheet_date(s, r, 6, kefu_res_date(res, i, 5), NULL);
+        kefu_sheet_date(s, r, 7, kefu_res_date(res, i, 6), NULL);
+        kefu_sheet_str(s, r, 8, PQgetvalue(res, i, 7), NULL);
+        kefu_sheet_num(s, r, 9, kefu_res_num(res, i, 8), F->money);
+        kefu_sheet_num(s, r, 10, kefu_res_num(res, i, 9), F->money);
+        kefu_sheet_str(s, r, 11, PQgetvalue(res, i, 10), NULL);
+        kefu_sheet_str(s, r, 12, kefu_label_pick(PQgetvalue(res, i, 11), PQgetvalue(res, i, 12)),
                        b->wrap);
     }
-    if (nr == 0)
-        kefu_sheet_str(s, row++, 0, KL("未发现违规", "no violations"), b->note);
-    else
-        worksheet_autofilter(s->ws, hrow, 0, (lxw_row_t)(row - 1), (lxw_col_t)(NELEM(H) - 1));
-    print_setup(s, M, hrow, hrow, 1);
-    st = KEFU_OK;
+    if (n == 0)
+        kefu_sheet_str(s, (*row)++, 0, KL("未发现违规", "no violations"), b->note);
+    else if (first_table) /* a sheet has one filter: the first table's */
+        worksheet_autofilter(s->ws, h, 0, (lxw_row_t)(*row - 1), (lxw_col_t)(NELEM(H) - 1));
 done:
     PQclear(run);
     PQclear(res);
+    PQclear(nr);
     return st;
+}
+
+/* The month's own check, then the draft of the month after it when that was
+ * checked (kefu run checks next month's draft at the month close). */
+static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, const ab_month *M) {
+    kefu_sheet *s;
+    kefu_status st = month_sheet(b, M, "排班校验", "Roster check", &s);
+    if (st != KEFU_OK)
+        return st;
+    lxw_row_t row = 1;
+    long hrow = -1;
+    int found = 0;
+    if ((st = roster_section(b, F, c, M, s, 0, &row, &hrow, &found)) != KEFU_OK)
+        return st;
+    if (!found) {
+        char line[256];
+        snprintf(line, sizeof line,
+                 KL("本月尚未运行排班校验：kefu roster-check --month %s",
+                    "the roster of this month has not been checked: kefu roster-check --month %s"),
+                 M->ym);
+        kefu_sheet_str(s, row++, 0, line, b->note);
+    }
+    row++;
+    if ((st = roster_section(b, F, c, M, s, 1, &row, &hrow, &found)) != KEFU_OK)
+        return st;
+    /* without a check the sheet still prints with its header and page numbers */
+    print_setup(s, M, hrow >= 0 ? (lxw_row_t)hrow : 0, hrow >= 0 ? (lxw_row_t)hrow : 0, 1);
+    return KEFU_OK;
 }
 
 /* ---- 遵从度 adherence ------------------------------------------------------------- */
@@ -1554,14 +1537,14 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
     /* One row of figures from result column c0 on, at sheet column 3. */
 #define ADH_ROW(res, i, c0, total)                                                                 \
     do {                                                                                           \
-        kefu_sheet_num(s, row, 3, num_at(res, i, (c0)), (total) ? b->total_int : NULL);            \
+        kefu_sheet_num(s, row, 3, kefu_res_num(res, i, (c0)), (total) ? b->total_int : NULL);      \
         for (int k_ = 1; k_ <= 4; k_++)                                                            \
-            kefu_sheet_num(s, row, (lxw_col_t)(3 + k_), num_at(res, i, (c0) + k_),                 \
+            kefu_sheet_num(s, row, (lxw_col_t)(3 + k_), kefu_res_num(res, i, (c0) + k_),           \
                            (total) ? F->money_t : F->money);                                       \
-        kefu_sheet_num(s, row, 8, num_at(res, i, (c0) + 5), (total) ? b->total_int : NULL);        \
-        kefu_sheet_num(s, row, 9, num_at(res, i, (c0) + 6), (total) ? b->total_int : NULL);        \
-        kefu_sheet_num(s, row, 10, num_at(res, i, (c0) + 7), (total) ? F->pct2_t : b->pct2);       \
-        kefu_sheet_num(s, row, 11, num_at(res, i, (c0) + 8), (total) ? F->pct2_t : b->pct2);       \
+        kefu_sheet_num(s, row, 8, kefu_res_num(res, i, (c0) + 5), (total) ? b->total_int : NULL);  \
+        kefu_sheet_num(s, row, 9, kefu_res_num(res, i, (c0) + 6), (total) ? b->total_int : NULL);  \
+        kefu_sheet_num(s, row, 10, kefu_res_num(res, i, (c0) + 7), (total) ? F->pct2_t : b->pct2); \
+        kefu_sheet_num(s, row, 11, kefu_res_num(res, i, (c0) + 8), (total) ? F->pct2_t : b->pct2); \
     } while (0)
     for (int i = 0; i < na; i++, row++) {
         kefu_sheet_str(s, row, 0, PQgetvalue(ag, i, 0), NULL);
@@ -1579,10 +1562,10 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
         int total = atoi(PQgetvalue(gr, i, 0)) != 0;
         if (total) {
             total_label(s, row, 0, 2, KL("全部", "all"));
-            kefu_sheet_num(s, row, 1, num_at(gr, i, 2), b->total_int);
+            kefu_sheet_num(s, row, 1, kefu_res_num(gr, i, 2), b->total_int);
         } else {
             kefu_sheet_str(s, row, 0, PQgetvalue(gr, i, 1), NULL);
-            kefu_sheet_num(s, row, 1, num_at(gr, i, 2), NULL);
+            kefu_sheet_num(s, row, 1, kefu_res_num(gr, i, 2), NULL);
         }
         ADH_ROW(gr, i, 3, total);
     }

@@ -137,9 +137,43 @@ static void note_width(kefu_sheet *s, lxw_col_t col, double w) {
         s->width[col] = w;
 }
 
-static void note_err(kefu_sheet *s, lxw_error e) {
+void kefu_sheet_note_err(kefu_sheet *s, lxw_error e) {
     if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
         s->err = e;
+}
+
+const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
+                          const char *missing) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].key, key) == 0)
+            return kefu_label_pick(t[i].zh, t[i].en);
+    return missing;
+}
+
+double kefu_res_num(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+int64_t kefu_res_date(const PGresult *r, int row, int col) {
+    int64_t d = 0;
+    const char *s = PQgetvalue(r, row, col);
+    kefu_parse_date(s, strlen(s), &d);
+    return d;
+}
+
+long long kefu_res_fen(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? 0 : llround(strtod(PQgetvalue(r, row, col), NULL) * 100);
+}
+
+void kefu_col_name(lxw_col_t col, char out[4]) {
+    if (col < 26) {
+        out[0] = (char)('A' + col);
+        out[1] = '\0';
+    } else {
+        out[0] = (char)('A' + col / 26 - 1);
+        out[1] = (char)('A' + col % 26);
+        out[2] = '\0';
+    }
 }
 
 /* Remembers a wrapped cell for the row heights set at close. */
@@ -151,7 +185,7 @@ static void note_wrap(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *t
         size_t n = s->capwraps ? 2 * s->capwraps : 64;
         kefu_wrap_cell *w = realloc(s->wraps, n * sizeof *w);
         if (!w) {
-            note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
             return;
         }
         s->wraps = w;
@@ -159,7 +193,7 @@ static void note_wrap(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *t
     }
     char *t = strdup(text);
     if (!t) {
-        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
     s->wraps[s->nwraps++] = (kefu_wrap_cell){row, col, f->font_size, t};
@@ -168,7 +202,7 @@ static void note_wrap(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *t
 void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
     if (!text)
         text = "";
-    note_err(s, worksheet_write_string(s->ws, row, col, text, f));
+    kefu_sheet_note_err(s, worksheet_write_string(s->ws, row, col, text, f));
     if (f && f->text_wrap)
         note_wrap(s, row, col, text, f);
     double w = kefu_text_width(text);
@@ -187,7 +221,7 @@ void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f,
     int n = vasprintf(&t, fmt, ap);
     va_end(ap);
     if (n < 0) {
-        note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
     kefu_sheet_str(s, row, col, t, f);
@@ -197,7 +231,7 @@ void kefu_sheet_strf(kefu_sheet *s, lxw_row_t row, lxw_col_t col, lxw_format *f,
 void kefu_sheet_num(kefu_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f) {
     if (isnan(v) || isinf(v))
         return;
-    note_err(s, worksheet_write_number(s->ws, row, col, v, f));
+    kefu_sheet_note_err(s, worksheet_write_number(s->ws, row, col, v, f));
     note_width(s, col, number_width(v, f));
 }
 
@@ -205,7 +239,7 @@ void kefu_sheet_formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char 
                         double cached, lxw_format *f) {
     if (isnan(cached) || isinf(cached))
         cached = 0;
-    note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
+    kefu_sheet_note_err(s, worksheet_write_formula_num(s->ws, row, col, formula, f, cached));
     note_width(s, col, number_width(cached, f) + 1);
 }
 
@@ -214,7 +248,7 @@ void kefu_sheet_date(kefu_sheet *s, lxw_row_t row, lxw_col_t col, int64_t days, 
     kefu_civil_from_days(days, &dt.year, &dt.month, &dt.day);
     if (!f)
         f = s->book->date;
-    note_err(s, worksheet_write_datetime(s->ws, row, col, &dt, f));
+    kefu_sheet_note_err(s, worksheet_write_datetime(s->ws, row, col, &dt, f));
     note_width(s, col, number_width(0, f));
 }
 
@@ -512,7 +546,7 @@ static void fit_wrapped_rows(kefu_sheet *s, const double *widths) {
         lxw_row *r = lxw_worksheet_find_row(s->ws, c->row);
         if (r && r->height >= h)
             continue;
-        note_err(s, worksheet_set_row(s->ws, c->row, h, r ? r->format : NULL));
+        kefu_sheet_note_err(s, worksheet_set_row(s->ws, c->row, h, r ? r->format : NULL));
     }
 }
 

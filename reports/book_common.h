@@ -20,6 +20,27 @@ typedef struct {
  * zh when missing. Returns one of the arguments (not owned). */
 const char *kefu_label_pick(const char *zh, const char *en);
 
+/* A label looked up by a stored key (a status, a category, a check code). */
+typedef struct {
+    const char *key;
+    const char *zh, *en;
+} kefu_keyed_label;
+
+/* The label of key in t[0..n-1] in the current language; missing (returned
+ * as it is, e.g. key itself) when no entry has that key. */
+const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
+                          const char *missing);
+
+/* Cells of a query result: a number (NAN when NULL); a YYYY-MM-DD date as days
+ * since 1970-01-01 (0 when it does not parse); money of numeric(12,2) as whole
+ * fen (0 when NULL), so sums stay exact. */
+double kefu_res_num(const PGresult *r, int row, int col);
+int64_t kefu_res_date(const PGresult *r, int row, int col);
+long long kefu_res_fen(const PGresult *r, int row, int col);
+
+/* Column letters for formulas: 0 -> "A", 26 -> "AA" (up to "ZZ"). */
+void kefu_col_name(lxw_col_t col, char out[4]);
+
 /* Display width of UTF-8 text in Excel column units: East Asian wide and
  * full-width characters count 2, everything else 1. */
 double kefu_text_width(const char *utf8);
@@ -148,6 +169,10 @@ typedef struct {
 } kefu_print;
 
 void kefu_sheet_print(kefu_sheet *s, const kefu_print *p);
+
+/* Keeps the first libxlsxwriter error of a write on s (s->err), for the
+ * writes a book makes on s->ws directly. */
+void kefu_sheet_note_err(kefu_sheet *s, lxw_error e);
 
 /* The 制表 / 审核 / 日期 signature line a printed sheet ends with, in row
  * row from column col (three labels, three columns apart). Returns the next

@@ -166,17 +166,6 @@ static void runs_free(fb_run *r, size_t n) {
     free(r);
 }
 
-static double num_at(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static int64_t date_at(const PGresult *r, int row, int col) {
-    int64_t d = 0;
-    const char *s = PQgetvalue(r, row, col);
-    kefu_parse_date(s, strlen(s), &d);
-    return d;
-}
-
 static const char *queue_label(const char *q) {
     return strcmp(q, "*") == 0 ? KL("全部技能组", "all queues") : q;
 }
@@ -213,8 +202,8 @@ static kefu_status load_runs(PGconn *c, const int64_t *ids, size_t n, fb_run *ru
         r->queue = strdup(PQgetvalue(res, 0, 1));
         r->method = strdup(PQgetvalue(res, 0, 2));
         r->warnings = strdup(PQgetvalue(res, 0, 3));
-        r->t_first = date_at(res, 0, 4);
-        r->as_of = date_at(res, 0, 5);
+        r->t_first = kefu_res_date(res, 0, 4);
+        r->as_of = kefu_res_date(res, 0, 5);
         PQclear(res);
         if (!r->centre || !r->queue || !r->method || !r->warnings) {
             kefu_error(KL("内存不足", "out of memory"));
@@ -359,31 +348,31 @@ static kefu_status card_figures(PGconn *c, const fb_run *r, fb_card *f) {
     snprintf(f->requested, sizeof f->requested, "%s", PQgetvalue(res, 0, 1));
     snprintf(f->reason, sizeof f->reason, "%s", PQgetvalue(res, 0, 2));
     f->pick_months = atoi(PQgetvalue(res, 0, 3));
-    f->ft = num_at(res, 0, 4);
-    f->est_b = num_at(res, 0, 5);
-    f->ly = num_at(res, 0, 6);
-    f->total = num_at(res, 0, 7);
-    f->total_uplift = num_at(res, 0, 8);
-    f->sum95 = num_at(res, 0, 9);
-    f->uplift95 = num_at(res, 0, 10);
+    f->ft = kefu_res_num(res, 0, 4);
+    f->est_b = kefu_res_num(res, 0, 5);
+    f->ly = kefu_res_num(res, 0, 6);
+    f->total = kefu_res_num(res, 0, 7);
+    f->total_uplift = kefu_res_num(res, 0, 8);
+    f->sum95 = kefu_res_num(res, 0, 9);
+    f->uplift95 = kefu_res_num(res, 0, 10);
     f->campaign_days = atoi(PQgetvalue(res, 0, 11));
     snprintf(f->campaigns, sizeof f->campaigns, "%s", PQgetvalue(res, 0, 12));
-    f->sl = num_at(res, 0, 13);
-    f->sl_s = num_at(res, 0, 14);
-    f->occ = num_at(res, 0, 15);
-    f->shrink = num_at(res, 0, 16);
+    f->sl = kefu_res_num(res, 0, 13);
+    f->sl_s = kefu_res_num(res, 0, 14);
+    f->occ = kefu_res_num(res, 0, 15);
+    f->shrink = kefu_res_num(res, 0, 16);
     f->min_busiest = atoi(PQgetvalue(res, 0, 17));
     f->min_night = atoi(PQgetvalue(res, 0, 18));
     f->night_from = atoi(PQgetvalue(res, 0, 19));
     f->night_to = atoi(PQgetvalue(res, 0, 20));
-    f->interval_s = num_at(res, 0, 21);
+    f->interval_s = kefu_res_num(res, 0, 21);
     f->staffed = atoi(PQgetvalue(res, 0, 22)) > 0;
-    f->peak_net = num_at(res, 0, 23);
-    f->peak_req = num_at(res, 0, 24);
-    f->peak_day = PQgetisnull(res, 0, 25) ? 0 : date_at(res, 0, 25);
+    f->peak_net = kefu_res_num(res, 0, 23);
+    f->peak_req = kefu_res_num(res, 0, 24);
+    f->peak_day = PQgetisnull(res, 0, 25) ? 0 : kefu_res_date(res, 0, 25);
     snprintf(f->peak_iv, sizeof f->peak_iv, "%s", PQgetvalue(res, 0, 26));
-    f->agent_hours = num_at(res, 0, 27) * f->interval_s / 3600.0;
-    f->fte_hours = num_at(res, 0, 28);
+    f->agent_hours = kefu_res_num(res, 0, 27) * f->interval_s / 3600.0;
+    f->fte_hours = kefu_res_num(res, 0, 28);
     if (isnan(f->total_uplift))
         f->total_uplift = 0;
     if (isnan(f->uplift95))
@@ -561,7 +550,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                         f.pick_months);
         int first = 1;
         for (int i = 0; i < PQntuples(m); i++) {
-            double w = num_at(m, i, 3);
+            double w = kefu_res_num(m, i, 3);
             if (isnan(w))
                 continue;
             kefu_buf_printf(&tb, "%s%s %.1f%%", first ? "" : KL("，", ", "),
@@ -579,7 +568,8 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                 if (strcmp(PQgetvalue(m, i, 0), "combo") == 0)
                     ci = i;
             for (int i = 0; ci >= 0 && i < PQntuples(m); i++) {
-                double d = num_at(m, ci, 3) - num_at(m, i, 3), se = num_at(m, i, 7);
+                double d = kefu_res_num(m, ci, 3) - kefu_res_num(m, i, 3),
+                       se = kefu_res_num(m, i, 7);
                 if (i == ci || isnan(d) || isnan(se))
                     continue;
                 if (is_better ? PQgetvalue(m, i, 5)[0] == 't' : d > best_d) {
@@ -594,7 +584,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                        ". The %s was %.1f points below the combination, standard error %.1f "
                        "points."),
                     code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(m, ki, 0)),
-                    100 * best_d, 100 * num_at(m, ki, 7));
+                    100 * best_d, 100 * kefu_res_num(m, ki, 7));
         }
     }
     card_text(cf, s, row++, KL("推荐理由", "why this method"), tb.ptr ? tb.ptr : "");
@@ -713,13 +703,13 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                 kefu_sheet_str(s, row, 1, "—", cf->label);
                 card_note(cf, s, row, PQgetvalue(m, i, 6));
             } else {
-                kefu_sheet_num(s, row, 1, num_at(m, i, 2), cf->integer);
-                if (isnan(num_at(m, i, 3)))
+                kefu_sheet_num(s, row, 1, kefu_res_num(m, i, 2), cf->integer);
+                if (isnan(kefu_res_num(m, i, 3)))
                     card_note(cf, s, row,
                               KL("未参加比较：有的月份无法计算", "not compared: could not run in "
                                                                  "every month"));
                 else
-                    kefu_sheet_num(s, row, 2, num_at(m, i, 3), cf->pct_left);
+                    kefu_sheet_num(s, row, 2, kefu_res_num(m, i, 3), cf->pct_left);
             }
         }
         /* each inner month in one line: month, then every method's WAPE */
@@ -728,7 +718,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
             kefu_buf_reset(&tb);
             int first = 1;
             for (; i < PQntuples(in) && strcmp(PQgetvalue(in, i, 0), mo) == 0; i++) {
-                double w = num_at(in, i, 2);
+                double w = kefu_res_num(in, i, 2);
                 kefu_buf_printf(
                     &tb, "%s%s ", first ? "" : KL("，", ", "),
                     code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(in, i, 1)));
@@ -764,16 +754,16 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
             kefu_sheet_str(s, row, 0,
                            code_pick(METHOD_LABELS, NELEM(METHOD_LABELS), PQgetvalue(bt, i, 0)),
                            cf->label);
-            kefu_sheet_num(s, row, 1, num_at(bt, i, 3), cf->pct);
+            kefu_sheet_num(s, row, 1, kefu_res_num(bt, i, 3), cf->pct);
             snprintf(t, sizeof t, KL("%s 个月，MAPE %.1f%%", "%s months, MAPE %.1f%%"),
-                     PQgetvalue(bt, i, 1), 100 * num_at(bt, i, 2));
+                     PQgetvalue(bt, i, 1), 100 * kefu_res_num(bt, i, 2));
             kefu_buf_reset(&tb);
             kefu_buf_puts(&tb, t);
-            if (!isnan(num_at(bt, i, 4)))
+            if (!isnan(kefu_res_num(bt, i, 4)))
                 kefu_buf_printf(&tb,
                                 KL("；实际落在 80%% 区间内 %.0f%%，95%% 区间内 %.0f%%",
                                    "; actual inside the 80%% band %.0f%%, the 95%% band %.0f%%"),
-                                100 * num_at(bt, i, 4), 100 * num_at(bt, i, 5));
+                                100 * kefu_res_num(bt, i, 4), 100 * kefu_res_num(bt, i, 5));
             card_note(cf, s, row, tb.ptr);
         }
         row++;
@@ -856,10 +846,10 @@ static kefu_status write_factors(kefu_book *b, PGconn *c, const fb_run *r) {
         const char *name = PQgetvalue(res, i, 1);
         char label[160];
         factor_text(name, label, sizeof label);
-        kefu_sheet_num(s, row, 0, num_at(res, i, 0), NULL);
+        kefu_sheet_num(s, row, 0, kefu_res_num(res, i, 0), NULL);
         kefu_sheet_str(s, row, 1, name, b->bold);
         kefu_sheet_str(s, row, 2, label, NULL);
-        kefu_sheet_num(s, row, 3, num_at(res, i, 2), factor_format(b, name));
+        kefu_sheet_num(s, row, 3, kefu_res_num(res, i, 2), factor_format(b, name));
         const char *formula = kefu_label_pick(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
         kefu_sheet_str(s, row, 4, formula, b->wrap);
         kefu_sheet_str(s, row, 5, PQgetvalue(res, i, 5), b->wrap);
@@ -966,20 +956,21 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     int n_ly = 0, n_95 = 0;
     for (int i = 0; i < nd; i++) {
         lxw_row_t row = (lxw_row_t)(i + 2);
-        int64_t day = date_at(res, i, 0);
+        int64_t day = kefu_res_date(res, i, 0);
         char cls[80];
         class_text(PQgetvalue(res, i, 1), day, cls, sizeof cls);
         const kefu_label *wd = &WEEKDAYS[kefu_weekday(day)];
-        double fc = num_at(res, i, 2), f95 = num_at(res, i, 7), ly = num_at(res, i, 9);
+        double fc = kefu_res_num(res, i, 2), f95 = kefu_res_num(res, i, 7),
+               ly = kefu_res_num(res, i, 9);
         kefu_sheet_date(s, row, 0, day, NULL);
         kefu_sheet_str(s, row, 1, kefu_label_pick(wd->zh, wd->en), NULL);
         kefu_sheet_str(s, row, 2, cls, NULL);
         kefu_sheet_num(s, row, 3, fc, b->integer);
         for (int k = 0; k < 4; k++)
-            kefu_sheet_num(s, row, (lxw_col_t)(4 + k), num_at(res, i, 3 + k), b->integer);
+            kefu_sheet_num(s, row, (lxw_col_t)(4 + k), kefu_res_num(res, i, 3 + k), b->integer);
         nband += !PQgetisnull(res, i, 3);
         kefu_sheet_num(s, row, 8, f95, b->integer);
-        kefu_sheet_num(s, row, 9, num_at(res, i, 8), b->pct);
+        kefu_sheet_num(s, row, 9, kefu_res_num(res, i, 8), b->pct);
         kefu_sheet_num(s, row, 10, ly, b->integer);
         kefu_sheet_num(s, row, 11, change(fc, ly), b->pct);
         sum_f += fc;
@@ -1023,15 +1014,15 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     lxw_row_t crow = 2;
     for (int64_t day = h_first; day <= r->t_last; day++, crow++) {
         kefu_sheet_date(s, crow, CD, day, NULL);
-        while (hi < nh && date_at(hist, hi, 0) < day)
+        while (hi < nh && kefu_res_date(hist, hi, 0) < day)
             hi++;
-        if (hi < nh && date_at(hist, hi, 0) == day)
-            kefu_sheet_num(s, crow, CD + 1, num_at(hist, hi, 1), b->integer);
-        while (fi < nd && date_at(res, fi, 0) < day)
+        if (hi < nh && kefu_res_date(hist, hi, 0) == day)
+            kefu_sheet_num(s, crow, CD + 1, kefu_res_num(hist, hi, 1), b->integer);
+        while (fi < nd && kefu_res_date(res, fi, 0) < day)
             fi++;
-        if (fi < nd && date_at(res, fi, 0) == day) {
-            kefu_sheet_num(s, crow, CD + 2, num_at(res, fi, 2), b->integer);
-            double lo = num_at(res, fi, 3), up = num_at(res, fi, 4);
+        if (fi < nd && kefu_res_date(res, fi, 0) == day) {
+            kefu_sheet_num(s, crow, CD + 2, kefu_res_num(res, fi, 2), b->integer);
+            double lo = kefu_res_num(res, fi, 3), up = kefu_res_num(res, fi, 4);
             if (!isnan(lo) && !isnan(up)) {
                 kefu_sheet_num(s, crow, CD + 3, lo, b->integer);
                 kefu_sheet_num(s, crow, CD + 4, up, b->integer);
@@ -1149,7 +1140,7 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r) {
         factor_symbol(name, sym, sizeof sym);
         kefu_sheet_str(s, row, 0, sym, b->bold);
         kefu_sheet_str(s, row, 1, label, NULL);
-        kefu_sheet_num(s, row, 2, num_at(res, i, 1), b->factor);
+        kefu_sheet_num(s, row, 2, kefu_res_num(res, i, 1), b->factor);
         kefu_sheet_str(s, row, 3, name, NULL);
         if (strncmp(name, "s_", 2) != 0)
             nweights++;
@@ -1171,9 +1162,9 @@ static kefu_status write_profile(kefu_book *b, PGconn *c, const fb_run *r) {
     for (int i = 0; i < PQntuples(cls); i++, row++) {
         kefu_sheet_str(s, row, 0,
                        code_pick(CLASS_LABELS, NELEM(CLASS_LABELS), PQgetvalue(cls, i, 0)), NULL);
-        kefu_sheet_num(s, row, 1, num_at(cls, i, 1), NULL);
-        kefu_sheet_num(s, row, 2, num_at(cls, i, 2), b->factor);
-        kefu_sheet_num(s, row, 3, num_at(cls, i, 3), b->integer);
+        kefu_sheet_num(s, row, 1, kefu_res_num(cls, i, 1), NULL);
+        kefu_sheet_num(s, row, 2, kefu_res_num(cls, i, 2), b->factor);
+        kefu_sheet_num(s, row, 3, kefu_res_num(cls, i, 3), b->integer);
     }
 
     if (nweights > 0) {
@@ -1244,7 +1235,7 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r) {
         goto done;
     }
     for (int i = 0; i < nr; i++) {
-        int64_t day = date_at(res, i, 0);
+        int64_t day = kefu_res_date(res, i, 0);
         if (nd == 0 || days[nd - 1] != day) {
             days[nd] = day;
             for (int k = 0; k < NSLOTS; k++)
@@ -1336,15 +1327,15 @@ static kefu_status write_staffing(kefu_book *b, PGconn *c, const fb_run *r) {
     }
     for (int i = 0; i < nr; i++) {
         lxw_row_t row = (lxw_row_t)(i + 3);
-        kefu_sheet_date(d, row, 0, date_at(res, i, 0), NULL);
+        kefu_sheet_date(d, row, 0, kefu_res_date(res, i, 0), NULL);
         kefu_sheet_str(d, row, 1, PQgetvalue(res, i, 1), NULL);
-        kefu_sheet_num(d, row, 2, num_at(res, i, 3), b->dec1);
-        kefu_sheet_num(d, row, 3, num_at(res, i, 4), b->integer);
-        kefu_sheet_num(d, row, 4, num_at(res, i, 5), b->integer);
-        kefu_sheet_num(d, row, 5, num_at(res, i, 6), b->integer);
-        kefu_sheet_num(d, row, 6, num_at(res, i, 7), b->integer);
-        kefu_sheet_num(d, row, 7, num_at(res, i, 8), b->pct);
-        kefu_sheet_num(d, row, 8, num_at(res, i, 9), b->pct);
+        kefu_sheet_num(d, row, 2, kefu_res_num(res, i, 3), b->dec1);
+        kefu_sheet_num(d, row, 3, kefu_res_num(res, i, 4), b->integer);
+        kefu_sheet_num(d, row, 4, kefu_res_num(res, i, 5), b->integer);
+        kefu_sheet_num(d, row, 5, kefu_res_num(res, i, 6), b->integer);
+        kefu_sheet_num(d, row, 6, kefu_res_num(res, i, 7), b->integer);
+        kefu_sheet_num(d, row, 7, kefu_res_num(res, i, 8), b->pct);
+        kefu_sheet_num(d, row, 8, kefu_res_num(res, i, 9), b->pct);
     }
     if (nr > 0)
         worksheet_autofilter(d->ws, 2, 0, (lxw_row_t)(nr + 2), (lxw_col_t)(NELEM(HD) - 1));
@@ -1442,7 +1433,7 @@ static kefu_status write_backtest(kefu_book *b, PGconn *c, const fb_run *r) {
         int k = 0;
         while (k < nm && strcmp(methods[k], PQgetvalue(res, i, 2)) != 0)
             k++;
-        double mape = num_at(res, i, 3), wape = num_at(res, i, 4);
+        double mape = kefu_res_num(res, i, 3), wape = kefu_res_num(res, i, 4);
         kefu_sheet_num(s, row, (lxw_col_t)(2 + k), wape, b->pct);
         kefu_sheet_num(s, row, (lxw_col_t)(3 + nm + k), mape, b->pct);
         if (!PQgetisnull(res, i, 5))

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "book_common.h"
+#include "labels.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -52,9 +53,7 @@ static const char *rule_name(const char *id) {
     return i < 0 ? "" : kefu_label_pick(RULES[i].zh, RULES[i].en);
 }
 
-static const struct {
-    const char *key, *zh, *en;
-} STEPS[] = {
+static const kefu_keyed_label STEPS[] = {
     {"warning", "警告", "warning"},
     {"group_notice", "组内通报", "group notice"},
     {"department_notice", "部门通报", "department notice"},
@@ -64,29 +63,7 @@ static const struct {
 };
 
 static const char *step_label(const char *key) {
-    for (size_t i = 0; i < NELEM(STEPS); i++)
-        if (strcmp(STEPS[i].key, key) == 0)
-            return kefu_label_pick(STEPS[i].zh, STEPS[i].en);
-    return "";
-}
-
-static const struct {
-    const char *key, *zh, *en;
-} STATUSES[] = {
-    {"pending", "待审核", "pending review"},
-    {"open", "待开具", "not issued yet"},
-    {"issued", "已开具", "issued"},
-    {"appealed", "申诉中", "appealed"},
-    {"upheld", "维持", "upheld"},
-    {"withdrawn", "已撤销", "withdrawn"},
-    {"void", "作废", "void"},
-};
-
-static const char *status_label(const char *key) {
-    for (size_t i = 0; i < NELEM(STATUSES); i++)
-        if (strcmp(STATUSES[i].key, key) == 0)
-            return kefu_label_pick(STATUSES[i].zh, STATUSES[i].en);
-    return key;
+    return kefu_label_of(STEPS, NELEM(STEPS), key, "");
 }
 
 /* Payable: counted in totals, slips and the bonus. */
@@ -95,62 +72,21 @@ static int payable(const char *status) {
            strcmp(status, "appealed") == 0 || strcmp(status, "upheld") == 0;
 }
 
-static const struct {
-    const char *key, *zh, *en;
-} SOURCES[] = {{"attendance", "考勤", "attendance"},
-               {"adherence", "话务遵从", "adherence"},
-               {"penalties", "违规与投诉", "violations and complaints"}};
-
-static const char *source_label(const char *key) {
-    for (size_t i = 0; i < NELEM(SOURCES); i++)
-        if (strcmp(SOURCES[i].key, key) == 0)
-            return kefu_label_pick(SOURCES[i].zh, SOURCES[i].en);
-    return key;
-}
-
-static const struct {
-    const char *key, *zh, *en;
-} CATEGORIES[] = {
-    {"feedback", "情况反馈", "feedback"},
-    {"suggestion", "建议", "suggestion"},
-    {"dissatisfaction", "不满意", "dissatisfaction"},
-    {"complaint", "投诉", "complaint"},
-    {"dispute", "纠纷", "dispute"},
-    {"incident", "事故", "incident"},
-};
-
-static const char *category_label(const char *key) {
-    for (size_t i = 0; i < NELEM(CATEGORIES); i++)
-        if (strcmp(CATEGORIES[i].key, key) == 0)
-            return kefu_label_pick(CATEGORIES[i].zh, CATEGORIES[i].en);
-    return key;
-}
-
-static const struct {
-    const char *key, *zh, *en;
-} SLA[] = {{"on_time", "按时办结", "closed on time"},
-           {"late", "超时办结", "closed late"},
-           {"open", "未到期", "open, not due"},
-           {"overdue", "已逾期", "open, overdue"}};
+static const kefu_keyed_label SLA[] = {{"on_time", "按时办结", "closed on time"},
+                                       {"late", "超时办结", "closed late"},
+                                       {"open", "未到期", "open, not due"},
+                                       {"overdue", "已逾期", "open, overdue"}};
 
 static const char *sla_label(const char *key) {
-    for (size_t i = 0; i < NELEM(SLA); i++)
-        if (strcmp(SLA[i].key, key) == 0)
-            return kefu_label_pick(SLA[i].zh, SLA[i].en);
-    return key;
+    return kefu_label_of(SLA, NELEM(SLA), key, key);
 }
 
-static const struct {
-    const char *key, *zh, *en;
-} CAUSES[] = {{"attitude", "服务态度", "service attitude"},
-              {"error", "业务差错", "business error"},
-              {"other", "其他", "other"}};
+static const kefu_keyed_label CAUSES[] = {{"attitude", "服务态度", "service attitude"},
+                                          {"error", "业务差错", "business error"},
+                                          {"other", "其他", "other"}};
 
 static const char *cause_label(const char *key) {
-    for (size_t i = 0; i < NELEM(CAUSES); i++)
-        if (strcmp(CAUSES[i].key, key) == 0)
-            return kefu_label_pick(CAUSES[i].zh, CAUSES[i].en);
-    return key;
+    return kefu_label_of(CAUSES, NELEM(CAUSES), key, key);
 }
 
 /* ---- the book ------------------------------------------------------------------ */
@@ -167,44 +103,13 @@ typedef struct {
     lxw_format *money, *money_t, *pct, *int_t, *wrap_top, *big, *box, *box_wrap, *box_money, *warn;
 } lb;
 
-static double num_at(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static int64_t date_at(const PGresult *r, int row, int col) {
-    int64_t d = 0;
-    const char *s = PQgetvalue(r, row, col);
-    kefu_parse_date(s, strlen(s), &d);
-    return d;
-}
-
-static long long fen_at(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? 0 : llround(strtod(PQgetvalue(r, row, col), NULL) * 100);
-}
-
-static void note_err(kefu_sheet *s, lxw_error e) {
-    if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
-        s->err = e;
-}
-
-/* A column letter pair for formulas: 0 -> "A", 26 -> "AA". */
-static void col_name(lxw_col_t col, char out[4]) {
-    if (col < 26) {
-        out[0] = (char)('A' + col);
-        out[1] = '\0';
-    } else {
-        out[0] = (char)('A' + col / 26 - 1);
-        out[1] = (char)('A' + col % 26);
-        out[2] = '\0';
-    }
-}
-
 /* A formula with its computed value cached (the stored result), so a reader
  * without recalculation sees the number and a clerk sees how it is made. */
 static void formula(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *f, lxw_format *fmt,
                     double value) {
     kefu_sheet_num(s, row, col, value, fmt); /* fits the column to the number shown ... */
-    note_err(s, worksheet_write_formula_num(s->ws, row, col, f, fmt, value)); /* ... replaced */
+    kefu_sheet_note_err(
+        s, worksheet_write_formula_num(s->ws, row, col, f, fmt, value)); /* ... replaced */
 }
 
 static kefu_status add_formats(lb *x) {
@@ -281,12 +186,12 @@ typedef struct {
 static void sums_add(sums *t, const PGresult *r, int i) {
     const char *st = PQgetvalue(r, i, 11);
     if (payable(st)) {
-        t->fine += fen_at(r, i, 8);
+        t->fine += kefu_res_fen(r, i, 8);
         t->points += atol(PQgetvalue(r, i, 9));
-        t->ded += fen_at(r, i, 10);
+        t->ded += kefu_res_fen(r, i, 10);
         t->lines++;
     } else if (strcmp(st, "pending") == 0) {
-        t->pend_ded += fen_at(r, i, 10);
+        t->pend_ded += kefu_res_fen(r, i, 10);
         t->pending++;
     } else
         t->excluded++;
@@ -295,7 +200,7 @@ static void sums_add(sums *t, const PGresult *r, int i) {
 static void total_row(lb *x, kefu_sheet *s, lxw_row_t row, const char *label, const sums *t) {
     kefu_sheet_str(s, row, 0, label, x->b->total);
     for (lxw_col_t c = 1; c <= LC_LAST; c++)
-        note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
+        kefu_sheet_note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
     kefu_sheet_num(s, row, LC_FINE, (double)t->fine / 100, x->money_t);
     kefu_sheet_num(s, row, LC_POINTS, (double)t->points, x->int_t);
     kefu_sheet_num(s, row, LC_DED, (double)t->ded / 100, x->money_t);
@@ -341,25 +246,25 @@ static kefu_status write_ledger(lb *x) {
     int nr = PQntuples(r);
     for (int i = 0; i < nr; i++, row++) {
         const char *emp = PQgetvalue(r, i, 1), *status = PQgetvalue(r, i, 11);
-        kefu_sheet_num(s, row, 0, num_at(r, i, 0), NULL);
+        kefu_sheet_num(s, row, 0, kefu_res_num(r, i, 0), NULL);
         kefu_sheet_str(s, row, 1, emp, NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(r, i, 2), NULL);
         kefu_sheet_str(s, row, 3, PQgetvalue(r, i, 3), NULL);
-        kefu_sheet_date(s, row, 4, date_at(r, i, 4), NULL);
+        kefu_sheet_date(s, row, 4, kefu_res_date(r, i, 4), NULL);
         kefu_sheet_str(s, row, 5, PQgetvalue(r, i, 5), NULL);
         kefu_sheet_str(s, row, 6, rule_name(PQgetvalue(r, i, 5)), NULL);
         kefu_sheet_str(s, row, 7, step_label(PQgetvalue(r, i, 6)), NULL);
         /* wrapped, so a print keeps the whole evidence (the out-punch time too) */
         kefu_sheet_str(s, row, 8, PQgetvalue(r, i, 7), x->wrap_top);
-        kefu_sheet_num(s, row, LC_FINE, num_at(r, i, 8), x->money);
-        kefu_sheet_num(s, row, LC_POINTS, num_at(r, i, 9), NULL);
-        kefu_sheet_num(s, row, LC_DED, num_at(r, i, 10), x->money);
-        kefu_sheet_str(s, row, 12, status_label(status), NULL);
-        kefu_sheet_str(s, row, 13, source_label(PQgetvalue(r, i, 12)), NULL);
+        kefu_sheet_num(s, row, LC_FINE, kefu_res_num(r, i, 8), x->money);
+        kefu_sheet_num(s, row, LC_POINTS, kefu_res_num(r, i, 9), NULL);
+        kefu_sheet_num(s, row, LC_DED, kefu_res_num(r, i, 10), x->money);
+        kefu_sheet_str(s, row, 12, kefu_ledger_status_label(status), NULL);
+        kefu_sheet_str(s, row, 13, kefu_ledger_source_label(PQgetvalue(r, i, 12)), NULL);
         if (*PQgetvalue(r, i, 13))
-            kefu_sheet_date(s, row, 14, date_at(r, i, 13), NULL);
+            kefu_sheet_date(s, row, 14, kefu_res_date(r, i, 13), NULL);
         if (*PQgetvalue(r, i, 14))
-            kefu_sheet_date(s, row, 15, date_at(r, i, 14), NULL);
+            kefu_sheet_date(s, row, 15, kefu_res_date(r, i, 14), NULL);
         sums_add(&sub, r, i);
         if (i + 1 == nr || strcmp(emp, PQgetvalue(r, i + 1, 1)) != 0) {
             row++;
@@ -422,11 +327,11 @@ static kefu_status write_ledger(lb *x) {
     for (int i = 0; i < PQntuples(byrule); i++, row++) {
         kefu_sheet_str(s, row, 0, PQgetvalue(byrule, i, 0), NULL);
         kefu_sheet_str(s, row, 1, rule_name(PQgetvalue(byrule, i, 0)), NULL);
-        kefu_sheet_num(s, row, 2, num_at(byrule, i, 1), NULL);
-        kefu_sheet_num(s, row, 3, num_at(byrule, i, 2), x->money);
-        kefu_sheet_num(s, row, 4, num_at(byrule, i, 3), NULL);
-        kefu_sheet_num(s, row, 5, num_at(byrule, i, 4), x->money);
-        kefu_sheet_num(s, row, 6, num_at(byrule, i, 5), NULL);
+        kefu_sheet_num(s, row, 2, kefu_res_num(byrule, i, 1), NULL);
+        kefu_sheet_num(s, row, 3, kefu_res_num(byrule, i, 2), x->money);
+        kefu_sheet_num(s, row, 4, kefu_res_num(byrule, i, 3), NULL);
+        kefu_sheet_num(s, row, 5, kefu_res_num(byrule, i, 4), x->money);
+        kefu_sheet_num(s, row, 6, kefu_res_num(byrule, i, 5), NULL);
     }
     row++;
     kefu_sheet_str(
@@ -495,7 +400,7 @@ static kefu_status write_slips(lb *x) {
                 goto done;
             breaks[nbreaks++] = row; /* the slip starts on a new page */
         }
-        note_err(
+        kefu_sheet_note_err(
             s, worksheet_merge_range(s->ws, row, 0, row, 7, KL("处罚单", "Penalty slip"), x->big));
         row += 2;
         kefu_sheet_strf(s, row++, 0, x->b->bold,
@@ -524,21 +429,21 @@ static kefu_status write_slips(lb *x) {
         for (int k = i; k < j; k++, row++) {
             const char *rule = PQgetvalue(r, k, 4);
             int ri = rule_ix(rule);
-            kefu_sheet_date(s, row, 0, date_at(r, k, 3), NULL);
+            kefu_sheet_date(s, row, 0, kefu_res_date(r, k, 3), NULL);
             kefu_sheet_strf(s, row, 1, x->box_wrap, "%s %s", rule, rule_name(rule));
             kefu_sheet_str(s, row, 2, ri < 0 ? "" : RULES[ri].src, x->box_wrap);
             kefu_sheet_str(s, row, 3, PQgetvalue(r, k, 6), x->box_wrap);
             kefu_sheet_str(s, row, 4, step_label(PQgetvalue(r, k, 5)), x->box);
-            kefu_sheet_num(s, row, 5, num_at(r, k, 7), x->box_money);
-            kefu_sheet_num(s, row, 6, num_at(r, k, 8), x->box);
-            kefu_sheet_num(s, row, 7, num_at(r, k, 9), x->box_money);
-            fine += fen_at(r, k, 7);
+            kefu_sheet_num(s, row, 5, kefu_res_num(r, k, 7), x->box_money);
+            kefu_sheet_num(s, row, 6, kefu_res_num(r, k, 8), x->box);
+            kefu_sheet_num(s, row, 7, kefu_res_num(r, k, 9), x->box_money);
+            fine += kefu_res_fen(r, k, 7);
             pts += atol(PQgetvalue(r, k, 8));
-            ded += fen_at(r, k, 9);
+            ded += kefu_res_fen(r, k, 9);
         }
         kefu_sheet_str(s, row, 0, KL("合计", "total"), x->b->total);
         for (lxw_col_t c = 1; c <= 4; c++)
-            note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
+            kefu_sheet_note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
         kefu_sheet_num(s, row, 5, (double)fine / 100, x->money_t);
         kefu_sheet_num(s, row, 6, (double)pts, x->int_t);
         kefu_sheet_num(s, row, 7, (double)ded / 100, x->money_t);
@@ -566,7 +471,7 @@ static kefu_status write_slips(lb *x) {
                        x->b->note);
     if (nbreaks) {
         breaks[nbreaks] = 0; /* libxlsxwriter's terminator */
-        note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks));
+        kefu_sheet_note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks));
     }
 done:
     free(breaks);
@@ -624,18 +529,18 @@ static kefu_status write_appeals(lb *x) {
     lxw_row_t row = 3;
     int overdue = 0;
     for (int i = 0; i < PQntuples(r); i++, row++) {
-        kefu_sheet_num(s, row, 0, num_at(r, i, 0), NULL);
+        kefu_sheet_num(s, row, 0, kefu_res_num(r, i, 0), NULL);
         for (int k = 1; k <= 4; k++)
             kefu_sheet_str(s, row, (lxw_col_t)k, PQgetvalue(r, i, k), NULL);
-        kefu_sheet_num(s, row, 5, num_at(r, i, 5), x->money);
-        kefu_sheet_num(s, row, 6, num_at(r, i, 6), NULL);
+        kefu_sheet_num(s, row, 5, kefu_res_num(r, i, 5), x->money);
+        kefu_sheet_num(s, row, 6, kefu_res_num(r, i, 6), NULL);
         kefu_sheet_str(s, row, 7, PQgetvalue(r, i, 7), NULL);
         kefu_sheet_str(s, row, 8, PQgetvalue(r, i, 8), NULL);
         kefu_sheet_str(s, row, 9, PQgetvalue(r, i, 9), NULL);
         kefu_sheet_str(s, row, 10, PQgetvalue(r, i, 10), x->wrap_top);
         kefu_sheet_str(s, row, 11, PQgetvalue(r, i, 11), NULL);
         kefu_sheet_str(s, row, 12, PQgetvalue(r, i, 12), NULL);
-        kefu_sheet_str(s, row, 13, status_label(PQgetvalue(r, i, 13)), NULL);
+        kefu_sheet_str(s, row, 13, kefu_ledger_status_label(PQgetvalue(r, i, 13)), NULL);
         kefu_sheet_str(s, row, 14, PQgetvalue(r, i, 14), x->wrap_top);
         const char *chk = PQgetvalue(r, i, 15);
         if (strcmp(chk, "overdue") == 0) {
@@ -682,19 +587,19 @@ static kefu_status complaint_block(lb *x, kefu_sheet *s, lxw_row_t *row, const c
     for (int i = 0; i < PQntuples(r); i++, (*row)++) {
         const char *k = PQgetvalue(r, i, 0);
         kefu_sheet_str(s, *row, 0,
-                       labels == 1 ? category_label(k)
+                       labels == 1 ? kefu_complaint_category_label(k)
                        : *k        ? k
                                    : KL("（未填）", "(none)"),
                        NULL);
-        double n = num_at(r, i, 1), v = num_at(r, i, 2), on = num_at(r, i, 3),
-               late = num_at(r, i, 4);
+        double n = kefu_res_num(r, i, 1), v = kefu_res_num(r, i, 2), on = kefu_res_num(r, i, 3),
+               late = kefu_res_num(r, i, 4);
         kefu_sheet_num(s, *row, 1, n, NULL);
         kefu_sheet_num(s, *row, 2, v, NULL);
         kefu_sheet_num(s, *row, 3, n > 0 ? v / n : NAN, x->pct);
         kefu_sheet_num(s, *row, 4, on, NULL);
         kefu_sheet_num(s, *row, 5, late, NULL);
-        kefu_sheet_num(s, *row, 6, num_at(r, i, 5), NULL);
-        kefu_sheet_num(s, *row, 7, num_at(r, i, 6), NULL);
+        kefu_sheet_num(s, *row, 6, kefu_res_num(r, i, 5), NULL);
+        kefu_sheet_num(s, *row, 7, kefu_res_num(r, i, 6), NULL);
         if (on + late > 0)
             kefu_sheet_num(s, *row, 8, on / (on + late), x->pct);
         else
@@ -770,7 +675,7 @@ static kefu_status write_complaints(lb *x) {
         for (int k = 0; k < 3; k++)
             kefu_sheet_str(s, row, (lxw_col_t)k, PQgetvalue(r, i, k), NULL);
         for (int k = 3; k < 7; k++)
-            kefu_sheet_num(s, row, (lxw_col_t)k, num_at(r, i, k), NULL);
+            kefu_sheet_num(s, row, (lxw_col_t)k, kefu_res_num(r, i, k), NULL);
     }
     PQclear(r);
     r = NULL;
@@ -800,7 +705,7 @@ static kefu_status write_complaints(lb *x) {
         kefu_sheet_str(s, row, 0, PQgetvalue(r, i, 0), NULL);
         kefu_sheet_str(s, row, 1, PQgetvalue(r, i, 1), NULL);
         kefu_sheet_str(s, row, 2, PQgetvalue(r, i, 2), NULL);
-        kefu_sheet_str(s, row, 3, category_label(PQgetvalue(r, i, 3)), NULL);
+        kefu_sheet_str(s, row, 3, kefu_complaint_category_label(PQgetvalue(r, i, 3)), NULL);
         kefu_sheet_str(s, row, 4, cause_label(PQgetvalue(r, i, 4)), NULL);
         kefu_sheet_str(s, row, 5, PQgetvalue(r, i, 5), NULL);
         kefu_sheet_str(s, row, 6, PQgetvalue(r, i, 6), NULL);
@@ -809,7 +714,7 @@ static kefu_status write_complaints(lb *x) {
                        : PQgetvalue(r, i, 7)[0] == 't' ? KL("是", "yes")
                                                        : KL("否", "no"),
                        NULL);
-        kefu_sheet_date(s, row, 8, date_at(r, i, 8), NULL);
+        kefu_sheet_date(s, row, 8, kefu_res_date(r, i, 8), NULL);
         kefu_sheet_str(s, row, 9, PQgetvalue(r, i, 9), NULL);
         kefu_sheet_str(s, row, 10, sla_label(sla), strcmp(sla, "overdue") == 0 ? x->warn : NULL);
         if (PQgetvalue(r, i, 11)[0] == 't') {
@@ -916,7 +821,7 @@ static kefu_status write_bonus(lb *x) {
                             " kefu.policy_value('b3_full_score', $2::date, $1)",
                             2, x->p2, &pol)))
         goto done;
-    double max_score = num_at(pol, 0, 0), full = num_at(pol, 0, 1);
+    double max_score = kefu_res_num(pol, 0, 0), full = kefu_res_num(pol, 0, 1);
     if (isnan(max_score))
         max_score = 100;
     if (isnan(full) || full <= 0)
@@ -935,9 +840,9 @@ static kefu_status write_bonus(lb *x) {
 
     char cn[B_NCOLS][4], r0[4], rl[4];
     for (int k = 0; k < B_NCOLS; k++)
-        col_name((lxw_col_t)(cx + k), cn[k]);
-    col_name(c0, r0);
-    col_name((lxw_col_t)(cx - 1), rl);
+        kefu_col_name((lxw_col_t)(cx + k), cn[k]);
+    kefu_col_name(c0, r0);
+    kefu_col_name((lxw_col_t)(cx - 1), rl);
     lxw_row_t row = 2, grp_first = 2;
     int n = PQntuples(r);
     char f[256];
@@ -957,53 +862,53 @@ static kefu_status write_bonus(lb *x) {
             for (int q = 0; q < PQntuples(pts); q++)
                 if (strcmp(PQgetvalue(pts, q, 0), PQgetvalue(r, i, 0)) == 0 &&
                     strcmp(PQgetvalue(pts, q, 1), PQgetvalue(rules, k, 0)) == 0)
-                    v = num_at(pts, q, 2);
+                    v = kefu_res_num(pts, q, 2);
             kefu_sheet_num(s, row, (lxw_col_t)(c0 + k), v, NULL);
         }
         if (nrules)
             snprintf(f, sizeof f, "=SUM(%s%u:%s%u)", r0, rr, rl, rr);
         else
             snprintf(f, sizeof f, "=0");
-        formula(s, row, cx + B_PTS, f, NULL, num_at(r, i, 3));
+        formula(s, row, cx + B_PTS, f, NULL, kefu_res_num(r, i, 3));
         snprintf(f, sizeof f, "=MAX(0,%g-%s%u)", max_score, cn[B_PTS], rr);
-        formula(s, row, cx + B_SCORE, f, NULL, num_at(r, i, 4));
-        kefu_sheet_num(s, row, cx + B_BASE, num_at(r, i, 5), x->money);
+        formula(s, row, cx + B_SCORE, f, NULL, kefu_res_num(r, i, 4));
+        kefu_sheet_num(s, row, cx + B_BASE, kefu_res_num(r, i, 5), x->money);
         snprintf(f, sizeof f, "=ROUND(%s%u*%s%u/%g,2)", cn[B_BASE], rr, cn[B_SCORE], rr, full);
-        formula(s, row, cx + B_PAY, f, x->money, num_at(r, i, 6));
-        kefu_sheet_num(s, row, cx + B_FINES, num_at(r, i, 7), x->money);
+        formula(s, row, cx + B_PAY, f, x->money, kefu_res_num(r, i, 6));
+        kefu_sheet_num(s, row, cx + B_FINES, kefu_res_num(r, i, 7), x->money);
         snprintf(f, sizeof f, "=MIN(%s%u,%s%u)", cn[B_FINES], rr, cn[B_PAY], rr);
-        formula(s, row, cx + B_REC, f, x->money, num_at(r, i, 8));
+        formula(s, row, cx + B_REC, f, x->money, kefu_res_num(r, i, 8));
         snprintf(f, sizeof f, "=%s%u-%s%u", cn[B_FINES], rr, cn[B_REC], rr);
-        formula(s, row, cx + B_NOTREC, f, x->money, num_at(r, i, 9));
+        formula(s, row, cx + B_NOTREC, f, x->money, kefu_res_num(r, i, 9));
         snprintf(f, sizeof f, "=MAX(0,%s%u-%s%u)", cn[B_PAY], rr, cn[B_FINES], rr);
-        formula(s, row, cx + B_BONUS, f, x->money, num_at(r, i, 10));
+        formula(s, row, cx + B_BONUS, f, x->money, kefu_res_num(r, i, 10));
         int sales = PQgetvalue(r, i, 24)[0] == 't';
         if (sales) {
-            kefu_sheet_num(s, row, cx + B_INQ, num_at(r, i, 11), NULL);
-            kefu_sheet_num(s, row, cx + B_ORD, num_at(r, i, 12), NULL);
+            kefu_sheet_num(s, row, cx + B_INQ, kefu_res_num(r, i, 11), NULL);
+            kefu_sheet_num(s, row, cx + B_ORD, kefu_res_num(r, i, 12), NULL);
             if (!PQgetisnull(r, i, 13)) {
                 snprintf(f, sizeof f, "=%s%u/%s%u", cn[B_ORD], rr, cn[B_INQ], rr);
-                formula(s, row, cx + B_CONV, f, x->pct, num_at(r, i, 13));
+                formula(s, row, cx + B_CONV, f, x->pct, kefu_res_num(r, i, 13));
             }
-            kefu_sheet_num(s, row, cx + B_RATE, num_at(r, i, 14), x->pct);
-            kefu_sheet_num(s, row, cx + B_AMT, num_at(r, i, 15), x->money);
+            kefu_sheet_num(s, row, cx + B_RATE, kefu_res_num(r, i, 14), x->pct);
+            kefu_sheet_num(s, row, cx + B_AMT, kefu_res_num(r, i, 15), x->money);
             snprintf(f, sizeof f, "=ROUND(%s%u*%s%u,2)", cn[B_AMT], rr, cn[B_RATE], rr);
-            formula(s, row, cx + B_COMM, f, x->money, num_at(r, i, 16));
+            formula(s, row, cx + B_COMM, f, x->money, kefu_res_num(r, i, 16));
         } else {
             kefu_sheet_num(s, row, cx + B_AMT, 0, x->money);
             kefu_sheet_num(s, row, cx + B_COMM, 0, x->money);
         }
         if (atoi(PQgetvalue(r, i, 17)) > 0)
-            kefu_sheet_num(s, row, cx + B_RUN, num_at(r, i, 17), NULL);
-        kefu_sheet_num(s, row, cx + B_AWARD, num_at(r, i, 18), x->money);
-        kefu_sheet_num(s, row, cx + B_ADJ, num_at(r, i, 19), x->money);
+            kefu_sheet_num(s, row, cx + B_RUN, kefu_res_num(r, i, 17), NULL);
+        kefu_sheet_num(s, row, cx + B_AWARD, kefu_res_num(r, i, 18), x->money);
+        kefu_sheet_num(s, row, cx + B_ADJ, kefu_res_num(r, i, 19), x->money);
         snprintf(f, sizeof f, "=%s%u+%s%u+%s%u+%s%u", cn[B_BONUS], rr, cn[B_COMM], rr, cn[B_AWARD],
                  rr, cn[B_ADJ], rr);
-        formula(s, row, cx + B_PAYOUT, f, x->money, num_at(r, i, 20));
+        formula(s, row, cx + B_PAYOUT, f, x->money, kefu_res_num(r, i, 20));
         if (atoi(PQgetvalue(r, i, 21)) > 0)
-            kefu_sheet_num(s, row, cx + B_APPEALED, num_at(r, i, 21), x->warn);
+            kefu_sheet_num(s, row, cx + B_APPEALED, kefu_res_num(r, i, 21), x->warn);
         if (atoi(PQgetvalue(r, i, 22)) > 0)
-            kefu_sheet_num(s, row, cx + B_PENDING, num_at(r, i, 22), NULL);
+            kefu_sheet_num(s, row, cx + B_PENDING, kefu_res_num(r, i, 22), NULL);
         kefu_sheet_str(s, row, cx + B_EXCEL,
                        PQgetvalue(r, i, 23)[0] == 't' ? KL("有资格", "eligible")
                                                       : KL("无（本月有旷工）", "no (absent)"),
@@ -1016,14 +921,14 @@ static kefu_status write_bonus(lb *x) {
                             *PQgetvalue(r, i, 2) ? PQgetvalue(r, i, 2)
                                                  : KL("（未分组）", "(no group)"));
             for (lxw_col_t c = 1; c < cx + B_NCOLS; c++)
-                note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
+                kefu_sheet_note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
             double gv[NELEM(SUMMED)];
             for (size_t k = 0; k < NELEM(SUMMED); k++) {
                 gv[k] = 0;
                 for (int q = i; q >= 0 && strcmp(PQgetvalue(r, q, 2), PQgetvalue(r, i, 2)) == 0;
                      q--) {
                     static const int COL[] = {3, 6, 7, 8, 9, 10, 15, 16, 18, 19, 20};
-                    gv[k] += num_at(r, q, COL[k]);
+                    gv[k] += kefu_res_num(r, q, COL[k]);
                 }
                 snprintf(f, sizeof f, "=SUM(%s%u:%s%u)", cn[SUMMED[k]], a, cn[SUMMED[k]], z);
                 formula(s, row, cx + SUMMED[k], f, SUMMED[k] == B_PTS ? x->int_t : x->money_t,
@@ -1050,12 +955,12 @@ static kefu_status write_bonus(lb *x) {
     /* grand total: the sum of the group totals */
     kefu_sheet_str(s, row, 0, KL("全部合计", "grand total"), x->b->total);
     for (lxw_col_t c = 1; c < cx + B_NCOLS; c++)
-        note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
+        kefu_sheet_note_err(s, worksheet_write_blank(s->ws, row, c, x->b->total));
     for (size_t k = 0; k < NELEM(SUMMED); k++) {
         static const int COL[] = {3, 6, 7, 8, 9, 10, 15, 16, 18, 19, 20};
         double v = 0;
         for (int q = 0; q < n; q++)
-            v += num_at(r, q, COL[k]);
+            v += kefu_res_num(r, q, COL[k]);
         formula(s, row, cx + SUMMED[k], grand[k].ptr, SUMMED[k] == B_PTS ? x->int_t : x->money_t,
                 round(v * 100) / 100);
     }

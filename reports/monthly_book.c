@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "book_common.h"
+#include "labels.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -44,18 +45,6 @@ static const kefu_label WEEKDAYS[7] = {{"周一", "Mon"}, {"周二", "Tue"}, {"�
                                        {"周四", "Thu"}, {"周五", "Fri"}, {"周六", "Sat"},
                                        {"周日", "Sun"}};
 
-static const struct {
-    const char *key;
-    const char *zh, *en;
-} CATEGORIES[] = {
-    {"feedback", "情况反馈", "feedback"},
-    {"suggestion", "建议", "suggestion"},
-    {"dissatisfaction", "不满意", "dissatisfaction"},
-    {"complaint", "投诉", "complaint"},
-    {"dispute", "纠纷", "dispute"},
-    {"incident", "事故", "incident"},
-};
-
 typedef struct {
     char *sheet, *reason; /* owned */
 } omitted;
@@ -86,17 +75,6 @@ typedef struct {
 } mb;
 
 /* ---- small helpers ------------------------------------------------------------- */
-
-static double num_at(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static void col_name(lxw_col_t col, char *out) {
-    if (col < 26)
-        snprintf(out, 4, "%c", 'A' + col);
-    else
-        snprintf(out, 4, "%c%c", 'A' + col / 26 - 1, 'A' + col % 26);
-}
 
 static const kdef *def_find(const mb *x, const char *kpi) {
     for (size_t i = 0; i < x->ndefs; i++)
@@ -230,11 +208,6 @@ static void print_setup(mb *x, kefu_sheet *s, int portrait, int one_page, lxw_ro
     kefu_sheet_print(s, &p);
 }
 
-static void note_err(kefu_sheet *s, lxw_error e) {
-    if (e != LXW_NO_ERROR && s->err == LXW_NO_ERROR)
-        s->err = e;
-}
-
 /* ---- data ---------------------------------------------------------------------- */
 
 static kefu_status load_defs(mb *x) {
@@ -268,7 +241,7 @@ static kefu_status load_defs(mb *x) {
                 kefu_error(KL("内存不足", "out of memory"));
                 return KEFU_ERR_NOMEM;
             }
-        d->target = num_at(r, i, 8);
+        d->target = kefu_res_num(r, i, 8);
         x->ndefs = (size_t)i + 1;
     }
     PQclear(r);
@@ -276,7 +249,7 @@ static kefu_status load_defs(mb *x) {
     if ((st = kefu_db_query(x->c, "SELECT kefu.policy_value('kpi_amber_band', $1::date, $2)", 2, pb,
                             &r)))
         return st;
-    x->band = PQgetisnull(r, 0, 0) ? 0.1 : num_at(r, 0, 0);
+    x->band = PQgetisnull(r, 0, 0) ? 0.1 : kefu_res_num(r, 0, 0);
     PQclear(r);
     return KEFU_OK;
 }
@@ -310,7 +283,7 @@ static kefu_status load_headline(mb *x, const char *month, double *out) {
     for (int i = 0; i < PQntuples(r); i++)
         for (size_t k = 0; k < NHEAD; k++)
             if (strcmp(HEADLINE[k].kpi, PQgetvalue(r, i, 0)) == 0)
-                out[k] = num_at(r, i, 1);
+                out[k] = kefu_res_num(r, i, 1);
     PQclear(r);
     return KEFU_OK;
 }
@@ -455,8 +428,8 @@ static kefu_status write_summary(mb *x) {
             lxw_col_t cv = (lxw_col_t)(w == 1 ? 4 : 6), cc = cv + 1;
             put(x, s, r, cv, p, u);
             char f[96], a1[4], a2[4];
-            col_name(1, a1);
-            col_name(cv, a2);
+            kefu_col_name(1, a1);
+            kefu_col_name(cv, a2);
             if (isnan(v) || isnan(p) || (u != U_RATE && p == 0)) {
                 kefu_sheet_str(s, r, cc, "—", x->dash);
             } else if (u == U_RATE) {
@@ -526,7 +499,8 @@ static kefu_status write_summary(mb *x) {
                                 " WHERE f.run_id = $1",
                                 3, p, &r)))
             return st;
-        double fsum = num_at(r, 0, 0), asum = num_at(r, 0, 1), abs_e = num_at(r, 0, 2);
+        double fsum = kefu_res_num(r, 0, 0), asum = kefu_res_num(r, 0, 1),
+               abs_e = kefu_res_num(r, 0, 2);
         PQclear(r);
         char fs[32], as[32];
         fmt_value(U_COUNT, fsum, fs, sizeof fs);
@@ -630,21 +604,21 @@ static kefu_status write_daily(mb *x) {
     int n = PQntuples(r);
     for (int i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(i + 1);
-        int64_t day = llround(num_at(r, i, 0));
+        int64_t day = llround(kefu_res_num(r, i, 0));
         kefu_sheet_date(s, row, C_DATE, day, NULL);
         const kefu_label *wd = &WEEKDAYS[kefu_weekday(day)];
         kefu_sheet_str(s, row, C_WD, kefu_label_pick(wd->zh, wd->en), NULL);
-        double off = PQgetisnull(r, i, 1) ? 0 : num_at(r, i, 1);
+        double off = PQgetisnull(r, i, 1) ? 0 : kefu_res_num(r, i, 1);
         kefu_sheet_num(s, row, C_OFF, off, b->integer);
         for (int k = 0; k < 4; k++)
             kefu_sheet_num(s, row, (lxw_col_t)(C_ANS + k),
-                           PQgetisnull(r, i, 2 + k) ? 0 : num_at(r, i, 2 + k), b->integer);
-        put(x, s, row, C_AR, num_at(r, i, 6), U_RATE);
-        put(x, s, row, C_SL, num_at(r, i, 7), U_RATE);
-        put(x, s, row, C_ABR, num_at(r, i, 8), U_RATE);
-        put(x, s, row, C_ASA, num_at(r, i, 9), U_SECONDS);
-        put(x, s, row, C_AHT, num_at(r, i, 10), U_SECONDS);
-        double fc = num_at(r, i, 11);
+                           PQgetisnull(r, i, 2 + k) ? 0 : kefu_res_num(r, i, 2 + k), b->integer);
+        put(x, s, row, C_AR, kefu_res_num(r, i, 6), U_RATE);
+        put(x, s, row, C_SL, kefu_res_num(r, i, 7), U_RATE);
+        put(x, s, row, C_ABR, kefu_res_num(r, i, 8), U_RATE);
+        put(x, s, row, C_ASA, kefu_res_num(r, i, 9), U_SECONDS);
+        put(x, s, row, C_AHT, kefu_res_num(r, i, 10), U_SECONDS);
+        double fc = kefu_res_num(r, i, 11);
         if (!isnan(fc)) {
             kefu_sheet_num(s, row, C_FC, fc, b->integer);
             char f[64];
@@ -665,10 +639,10 @@ static kefu_status write_daily(mb *x) {
     double sums[5] = {0};
     for (int i = 0; i < n; i++)
         for (int k = 0; k < 5; k++)
-            sums[k] += PQgetisnull(r, i, 1 + k) ? 0 : num_at(r, i, 1 + k);
+            sums[k] += PQgetisnull(r, i, 1 + k) ? 0 : kefu_res_num(r, i, 1 + k);
     for (int k = 0; k < 5; k++) {
         char f[64], cn[4];
-        col_name((lxw_col_t)(C_OFF + k), cn);
+        kefu_col_name((lxw_col_t)(C_OFF + k), cn);
         snprintf(f, sizeof f, "=SUM(%s2:%s%u)", cn, cn, tr);
         kefu_sheet_formula(s, tr, (lxw_col_t)(C_OFF + k), f, sums[k], b->total_int);
     }
@@ -690,7 +664,7 @@ static kefu_status write_daily(mb *x) {
     if (x->has_fc) {
         double fsum = 0;
         for (int i = 0; i < n; i++)
-            fsum += isnan(num_at(r, i, 11)) ? 0 : num_at(r, i, 11);
+            fsum += isnan(kefu_res_num(r, i, 11)) ? 0 : kefu_res_num(r, i, 11);
         char f[64];
         snprintf(f, sizeof f, "=SUM(M2:M%u)", tr);
         kefu_sheet_formula(s, tr, C_FC, f, fsum, b->total_int);
@@ -720,7 +694,7 @@ static kefu_status write_daily(mb *x) {
      * level with the target line. */
     lxw_row_t crow = note + 2;
     lxw_row_t breaks[] = {crow, 0};
-    note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks));
+    kefu_sheet_note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks));
     lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_LINE);
     lxw_chart *ch2 = workbook_add_chart(b->wb, LXW_CHART_LINE);
     if (!ch || !ch2) {
@@ -764,8 +738,8 @@ static kefu_status write_daily(mb *x) {
     chart_legend_set_position(ch2, LXW_CHART_LEGEND_BOTTOM);
     chart_show_blanks_as(ch2, LXW_CHART_BLANKS_AS_GAP);
     lxw_chart_options co = {.x_offset = 0, .y_offset = 0, .x_scale = 1.9, .y_scale = 1.25};
-    note_err(s, worksheet_insert_chart_opt(s->ws, crow, 0, ch, &co));
-    note_err(s, worksheet_insert_chart_opt(s->ws, crow + 20, 0, ch2, &co));
+    kefu_sheet_note_err(s, worksheet_insert_chart_opt(s->ws, crow, 0, ch, &co));
+    kefu_sheet_note_err(s, worksheet_insert_chart_opt(s->ws, crow + 20, 0, ch2, &co));
     print_setup(x, s, 0, 0, 0, 1);
     return KEFU_OK;
 }
@@ -818,11 +792,11 @@ static kefu_status write_slots(mb *x) {
         int d = atoi(PQgetvalue(r, i, 0)), k = atoi(PQgetvalue(r, i, 1)) / x->interval_min;
         if (d < 0 || d >= nd || k < 0 || k >= ns)
             continue;
-        off[(size_t)k * nd + d] = num_at(r, i, 2);
-        sl[(size_t)k * nd + d] = num_at(r, i, 5);
-        slot_off[k] += num_at(r, i, 2);
-        slot_insl[k] += num_at(r, i, 3);
-        slot_den[k] += num_at(r, i, 4);
+        off[(size_t)k * nd + d] = kefu_res_num(r, i, 2);
+        sl[(size_t)k * nd + d] = kefu_res_num(r, i, 5);
+        slot_off[k] += kefu_res_num(r, i, 2);
+        slot_insl[k] += kefu_res_num(r, i, 3);
+        slot_den[k] += kefu_res_num(r, i, 4);
     }
     PQclear(r);
     r = NULL;
@@ -836,7 +810,7 @@ static kefu_status write_slots(mb *x) {
     for (int i = 0; i < PQntuples(r); i++) {
         int k = atoi(PQgetvalue(r, i, 0)) / x->interval_min;
         if (k >= 0 && k < ns)
-            sched[k] = num_at(r, i, 1);
+            sched[k] = kefu_res_num(r, i, 1);
     }
     PQclear(r);
     r = NULL;
@@ -856,7 +830,7 @@ static kefu_status write_slots(mb *x) {
     for (int i = 0; i < PQntuples(r); i++) {
         int k = atoi(PQgetvalue(r, i, 0)) / x->interval_min;
         if (k >= 0 && k < ns && !PQgetisnull(r, i, 1)) {
-            staffed[k] = num_at(r, i, 1);
+            staffed[k] = kefu_res_num(r, i, 1);
             has_states = 1;
         }
     }
@@ -877,8 +851,8 @@ static kefu_status write_slots(mb *x) {
                 continue; /* the forecast's intervals do not line up with the KPIs' */
             int k = mins / x->interval_min;
             if (k >= 0 && k < ns) {
-                need[k] = num_at(r, i, 1);
-                req[k] = num_at(r, i, 2);
+                need[k] = kefu_res_num(r, i, 1);
+                req[k] = kefu_res_num(r, i, 2);
                 need_n[k] = atoi(PQgetvalue(r, i, 3));
             }
         }
@@ -907,10 +881,12 @@ static kefu_status write_slots(mb *x) {
          * number, narrower than the book's minimum: 31 of them fit a page. */
         for (int d = 0; d < nd; d++) {
             snprintf(line, sizeof line, "%d", d + 1);
-            note_err(s, worksheet_write_string(s->ws, row, (lxw_col_t)(d + 1), line, b->header));
+            kefu_sheet_note_err(
+                s, worksheet_write_string(s->ws, row, (lxw_col_t)(d + 1), line, b->header));
             const kefu_label *wd = &WD1[kefu_weekday(x->d0 + d)];
-            note_err(s, worksheet_write_string(s->ws, row + 1, (lxw_col_t)(d + 1),
-                                               kefu_label_pick(wd->zh, wd->en), b->header));
+            kefu_sheet_note_err(s,
+                                worksheet_write_string(s->ws, row + 1, (lxw_col_t)(d + 1),
+                                                       kefu_label_pick(wd->zh, wd->en), b->header));
         }
         lxw_row_t top = row + 2;
         for (int k = 0; k < ns; k++) {
@@ -921,8 +897,9 @@ static kefu_status write_slots(mb *x) {
                 double v = grid[(size_t)k * nd + d];
                 if (isnan(v))
                     continue;
-                note_err(s, worksheet_write_number(s->ws, top + (lxw_row_t)k, (lxw_col_t)(d + 1), v,
-                                                   blk == 0 ? b->integer : x->pct0));
+                kefu_sheet_note_err(s, worksheet_write_number(s->ws, top + (lxw_row_t)k,
+                                                              (lxw_col_t)(d + 1), v,
+                                                              blk == 0 ? b->integer : x->pct0));
                 /* "12,345" or "100%" */
                 double w = blk == 0 ? (v >= 1 ? floor(log10(v)) + 1 : 1) + (v >= 1000 ? 1 : 0)
                                     : (v >= 0.995 ? 4 : 3);
@@ -936,8 +913,8 @@ static kefu_status write_slots(mb *x) {
         cf.min_color = blk == 0 ? 0xFFFFFF : 0xF8696B;
         cf.mid_color = blk == 0 ? 0xFFD966 : 0xFFEB84;
         cf.max_color = blk == 0 ? 0xF8696B : 0x63BE7B;
-        note_err(s, worksheet_conditional_format_range(s->ws, top, 1, top + (lxw_row_t)ns - 1,
-                                                       (lxw_col_t)nd, &cf));
+        kefu_sheet_note_err(s, worksheet_conditional_format_range(
+                                   s->ws, top, 1, top + (lxw_row_t)ns - 1, (lxw_col_t)nd, &cf));
         if (blk == 0)
             worksheet_freeze_panes(s->ws, top, 1);
         row = top + (lxw_row_t)ns;
@@ -951,8 +928,8 @@ static kefu_status write_slots(mb *x) {
         row += 2;
     }
     lxw_row_t breaks[] = {blk2, 0};
-    note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks));
-    note_err(s, worksheet_set_column(s->ws, 1, (lxw_col_t)nd, dayw + 1.5, NULL));
+    kefu_sheet_note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks));
+    kefu_sheet_note_err(s, worksheet_set_column(s->ws, 1, (lxw_col_t)nd, dayw + 1.5, NULL));
     print_setup(x, s, 1, 0, 0, 0);
 
     /* Staffing by interval on a sheet of its own. */
@@ -1025,7 +1002,7 @@ static kefu_status write_slots(mb *x) {
                                   .criteria = LXW_CONDITIONAL_CRITERIA_LESS_THAN,
                                   .value = 0,
                                   .format = x->red_text};
-    note_err(s, worksheet_conditional_format_range(s->ws, hrow + 1, 7, last, 8, &neg));
+    kefu_sheet_note_err(s, worksheet_conditional_format_range(s->ws, hrow + 1, 7, last, 8, &neg));
     kefu_sheet_str(
         s, last + 1, 0,
         KL("各列为本月每日的平均值。需求 = 本月预测运行的净坐席（Erlang C 与最低人数）和排班人数"
@@ -1064,10 +1041,10 @@ static kefu_status write_slots(mb *x) {
     chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
     lxw_chart_options co = {.x_offset = 0, .y_offset = 10, .x_scale = 2.4, .y_scale = 1.4};
     lxw_row_t crow = last + 4;
-    note_err(s, worksheet_insert_chart_opt(s->ws, crow, 0, ch, &co));
+    kefu_sheet_note_err(s, worksheet_insert_chart_opt(s->ws, crow, 0, ch, &co));
     /* The chart on a page of its own. */
     lxw_row_t breaks2[] = {crow, 0};
-    note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks2));
+    kefu_sheet_note_err(s, worksheet_set_h_pagebreaks(s->ws, breaks2));
     worksheet_freeze_panes(s->ws, hrow + 1, 1);
     print_setup(x, s, 0, 0, hrow, 0);
     st = KEFU_OK;
@@ -1181,9 +1158,9 @@ static kefu_status table_block(mb *x, kefu_sheet *s, lxw_row_t row0, const tcol 
                 kefu_sheet_str(s, row, col, v, NULL);
             } else if (cols[k].unit == U_COUNT && !PQgetisnull(r, i, (int)k) &&
                        strchr(PQgetvalue(r, i, (int)k), '.')) {
-                kefu_sheet_num(s, row, col, num_at(r, i, (int)k), x->money);
+                kefu_sheet_num(s, row, col, kefu_res_num(r, i, (int)k), x->money);
             } else
-                put(x, s, row, col, num_at(r, i, (int)k), cols[k].unit);
+                put(x, s, row, col, kefu_res_num(r, i, (int)k), cols[k].unit);
         }
     }
     free(order);
@@ -1195,13 +1172,13 @@ static kefu_status table_block(mb *x, kefu_sheet *s, lxw_row_t row0, const tcol 
         /* A formula rule, so "—" (text) is never marked. */
         char cn[4], f[96];
         lxw_col_t col = (lxw_col_t)(c0 + k);
-        col_name(col, cn);
+        kefu_col_name(col, cn);
         snprintf(f, sizeof f, "=AND(ISNUMBER(%s%u),%s%u%s%.10g)", cn, row0 + 2, cn, row0 + 2,
                  strcmp(d->better, "higher") == 0 ? "<" : ">", unit_cell(cols[k].unit, d->target));
         lxw_conditional_format cf = {
             .type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = f, .format = x->red_text};
-        note_err(s, worksheet_conditional_format_range(s->ws, row0 + 1, col, row0 + (lxw_row_t)n,
-                                                       col, &cf));
+        kefu_sheet_note_err(s, worksheet_conditional_format_range(s->ws, row0 + 1, col,
+                                                                  row0 + (lxw_row_t)n, col, &cf));
     }
     if (n == 0)
         kefu_sheet_str(s, row0 + 1, c0, KL("本月没有数据", "no data this month"), x->b->note);
@@ -1466,20 +1443,16 @@ static kefu_status write_complaints(mb *x) {
         double tot[6] = {0};
         for (int i = 0; i < PQntuples(r); i++, row++) {
             const char *key = PQgetvalue(r, i, 0);
-            const char *label = key;
-            if (t == 0)
-                for (size_t k = 0; k < NELEM(CATEGORIES); k++)
-                    if (strcmp(CATEGORIES[k].key, key) == 0)
-                        label = kefu_label_pick(CATEGORIES[k].zh, CATEGORIES[k].en);
+            const char *label = t == 0 ? kefu_complaint_category_label(key) : key;
             if (t == 2 && !*key)
                 label = KL("（未分组）", "(no group)");
             kefu_sheet_str(s, row, 0, label, NULL);
             for (int k = 0; k < ncol; k++) {
-                kefu_sheet_num(s, row, (lxw_col_t)(k + 1), num_at(r, i, k + 1), b->integer);
-                tot[k] += num_at(r, i, k + 1);
+                kefu_sheet_num(s, row, (lxw_col_t)(k + 1), kefu_res_num(r, i, k + 1), b->integer);
+                tot[k] += kefu_res_num(r, i, k + 1);
             }
             if (x->has_sla) {
-                double on = num_at(r, i, 3), late = num_at(r, i, 4);
+                double on = kefu_res_num(r, i, 3), late = kefu_res_num(r, i, 4);
                 put(x, s, row, 7, on + late > 0 ? on / (on + late) : NAN, U_RATE);
             }
         }
@@ -1516,14 +1489,11 @@ static kefu_status write_complaints(mb *x) {
         /* a list to follow up, on a page of its own (it was cut between two pages
          * without its headings) */
         lxw_row_t brk[2] = {row, 0};
-        note_err(s, worksheet_set_h_pagebreaks(s->ws, brk));
+        kefu_sheet_note_err(s, worksheet_set_h_pagebreaks(s->ws, brk));
         kefu_sheet_str(s, row++, 0, KL("超期未办结清单", "Overdue list"), b->title_f);
         kefu_sheet_headers(s, row++, 0, OD, NELEM(OD));
         for (int i = 0; i < PQntuples(r); i++, row++) {
-            const char *cat = PQgetvalue(r, i, 1);
-            for (size_t k = 0; k < NELEM(CATEGORIES); k++)
-                if (strcmp(CATEGORIES[k].key, cat) == 0)
-                    cat = kefu_label_pick(CATEGORIES[k].zh, CATEGORIES[k].en);
+            const char *cat = kefu_complaint_category_label(PQgetvalue(r, i, 1));
             kefu_sheet_str(s, row, 0, PQgetvalue(r, i, 0), NULL);
             kefu_sheet_str(s, row, 1, cat, NULL);
             kefu_sheet_str(s, row, 2, PQgetvalue(r, i, 2), NULL);
@@ -1575,7 +1545,7 @@ static kefu_status write_definitions(mb *x) {
         /* Readers do not all fit wrapped rows: give the row its lines. */
         double lines = ceil(kefu_text_width(formula) / 64.0);
         if (lines > 1)
-            note_err(s, worksheet_set_row(s->ws, row, 15 * lines, NULL));
+            kefu_sheet_note_err(s, worksheet_set_row(s->ws, row, 15 * lines, NULL));
         kefu_sheet_str(s, row, 2, d->source, b->wrap);
         if (!isnan(d->target)) {
             unit_t u = U_RATE;
@@ -1724,7 +1694,7 @@ kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const
     x.interval_min = atoi(PQgetvalue(r, 0, 0));
     x.sl_seconds = atoi(PQgetvalue(r, 0, 1));
     x.short_s = atoi(PQgetvalue(r, 0, 2));
-    x.repeat_h = num_at(r, 0, 3);
+    x.repeat_h = kefu_res_num(r, 0, 3);
     x.stale = !PQgetisnull(r, 0, 4);
     x.stale_rows = x.stale ? strtoll(PQgetvalue(r, 0, 4), NULL, 10) : 0;
     x.hr = strcmp(PQgetvalue(r, 0, 5), "t") == 0;

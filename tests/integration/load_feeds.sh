@@ -11,10 +11,16 @@ PY=/usr/bin/python3
 # -- round trip: every CSV row of the generator lands in its table
 "$KEFU" --quiet gen --out "$WORK/c" --employees 25 --from 2026-08 --to 2026-09 --calls-per-day 150 --history-months 2 >/dev/null 2>&1
 run 0 "$KEFU" load --dir "$WORK/c"
+rows() { $PY -c "import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8'))) - 1)" "$1"; }
 for f in employees shifts roster leaves punch_confirmations punches calls agent_states complaints holidays special_days daily_volumes; do
-    want=$($PY -c "import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8'))) - 1)" "$WORK/c/$f.csv")
-    check_eq "$(q "SELECT count(*) FROM kefu.$f")" "$want" "rows of $f.csv"
+    w=""; [ "$f" = roster ] && w=" WHERE work_date < '2026-10-01'"   # the range's days
+    check_eq "$(q "SELECT count(*) FROM kefu.$f$w")" "$(rows "$WORK/c/$f.csv")" "rows of $f.csv"
 done
+# --dir also loaded the draft of the month after --to (roster-draft-2026-10.csv,
+# after roster.csv)
+[ -s "$WORK/c/roster-draft-2026-10.csv" ] && ok || bad "kefu gen wrote no draft roster"
+check_eq "$(q "SELECT count(*) FROM kefu.roster WHERE work_date >= '2026-10-01'")" "$(rows "$WORK/c/roster-draft-2026-10.csv")" "rows of roster-draft-2026-10.csv"
+check_eq "$(q "SELECT string_agg(file_name, ',' ORDER BY batch_id) FROM kefu.load_batches WHERE feed = 'roster'")" "roster.csv,roster-draft-2026-10.csv" "the draft loaded after roster.csv"
 snap() { q "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT t::text AS x FROM kefu.roster t UNION ALL SELECT t::text FROM kefu.punches t UNION ALL SELECT t::text FROM kefu.calls t) s"; }
 before=$(snap)
 run 0 "$KEFU" load --dir "$WORK/c"

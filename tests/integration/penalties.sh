@@ -214,6 +214,9 @@ check_eq "$(q "SELECT kefu.evidence_text('{@halfdays}', '{\"halfdays\": 2}', 'en
 # ---- usage ----------------------------------------------------------------------------------
 run 2 "$KEFU" penalties --month 2026-10 --at '2026-11-05'
 run 2 "$KEFU" penalties --month 2026-10 --issue --at 'yesterday'
+check_grep '^kefu: 错误: penalties: --at 的值 "yesterday" 不是时间（应为 YYYY-MM-DD HH:MM\[:SS\]）$' "$WORK/err" "a bad --at named with its command"
+run 2 "$KEFU" --lang en ledger appeal 1 --by x --note y --at '2026-13-01'
+check_grep '^kefu: error: ledger: --at "2026-13-01" is not a time \(want YYYY-MM-DD HH:MM\[:SS\]\)$' "$WORK/err" "the same message for kefu ledger"
 run 2 "$KEFU" ledger appeal 999999 --by x --note y
 check_grep '没有行号为 999999 的台账行' "$WORK/err" "unknown line"
 finish

@@ -359,6 +359,90 @@ done:
     table_free(&ros);
 }
 
+/* The draft roster of the month after --to (November 2025 = days 20393..20422):
+ * its own file, loaded like any roster; clean but for the deliberate R1/R2
+ * cases (R6 is the roster check's, against a forecast: integration test). */
+static void check_draft(const char *dir) {
+    ttable emp, ros, dr;
+    CHECK_INT(load_csv(dir, "employees", &emp), 0);
+    CHECK_INT(load_csv(dir, "roster", &ros), 0);
+    CHECK_INT(load_csv(dir, "roster-draft-2025-11", &dr), 0);
+    CHECK(dr.n > 1 && dr.rows[0].n == 3 && !strcmp(dr.rows[0].f[0], "emp_id") &&
+          !strcmp(dr.rows[0].f[1], "work_date") && !strcmp(dr.rows[0].f[2], "shift_code"));
+    long n0 = day_of("2025-11-01"), n1 = day_of("2025-11-30"), o0 = day_of("2025-10-01");
+    CHECK_INT(n0, 20393);
+    int out_of_month = 0, bad_code = 0, run6 = 0, run_over = 0, few_rests = 0, bad_weeks = 0;
+    int nights[30] = {0};
+    for (size_t k = 1; k < emp.n; k++) {
+        const char *id = emp.rows[k].f[0], *role = emp.rows[k].f[3];
+        int agent = !strcmp(role, "presales") || !strcmp(role, "aftersales");
+        /* 0 none, 1 rest, 2 shift: October from the roster, November from the draft */
+        int day[61] = {0};
+        for (size_t i = 1; i < ros.n; i++)
+            if (!strcmp(ros.rows[i].f[0], id) && day_of(ros.rows[i].f[1]) >= o0) {
+                const char *code = ros.rows[i].f[2];
+                day[day_of(ros.rows[i].f[1]) - o0] = strchr("ABMSN", code[0]) ? 2 : 1;
+            }
+        int any = 0;
+        for (size_t i = 1; i < dr.n; i++) {
+            if (strcmp(dr.rows[i].f[0], id))
+                continue;
+            long d = day_of(dr.rows[i].f[1]);
+            const char *code = dr.rows[i].f[2];
+            int works = strlen(code) == 1 && strchr("ABMSN", code[0]);
+            if (d < n0 || d > n1) {
+                out_of_month++;
+                continue;
+            }
+            if (!works && strcmp(code, "REST"))
+                bad_code++;
+            day[31 + d - n0] = works ? 2 : 1;
+            nights[d - n0] += !strcmp(code, "N");
+            any = 1;
+        }
+        if (!any)
+            continue;
+        int run = 0, rests = 0;
+        for (int i = 0; i < 61; i++) {
+            run = day[i] == 2 ? run + 1 : 0;
+            if (i >= 31 && run == 6)
+                run6++;
+            if (run > 6)
+                run_over++;
+            rests += i >= 31 && day[i] == 1;
+        }
+        if (agent && rests < 7)
+            few_rests++;
+        if (!strcmp(role, "supervisor")) {
+            /* R2: the full weeks of November (Mon Nov 3 .. Sun Nov 30) alternate 1 and 2
+             * rest days, also against the week of Oct 27 .. Nov 2 */
+            int prev = 0;
+            for (int w = 31 - 5; w + 6 < 61; w += 7) { /* Monday Oct 27 = index 26 */
+                int r = 0;
+                for (int k = 0; k < 7; k++)
+                    r += day[w + k] == 1;
+                if ((r != 1 && r != 2) || r == prev)
+                    bad_weeks++;
+                prev = r;
+            }
+        }
+    }
+    CHECK_INT(out_of_month, 0);
+    CHECK_INT(bad_code, 0);
+    CHECK_INT(run6, 1);      /* R1: the one 6-day run (an approved exception needed) */
+    CHECK_INT(run_over, 0);  /* never 7 or more */
+    CHECK_INT(few_rests, 2); /* R2: the 6-day run's agent and one more with 6 rest days */
+    CHECK_INT(bad_weeks, 0);
+    int min_nights = 99;
+    for (int k = 0; k < 30; k++)
+        if (nights[k] < min_nights)
+            min_nights = nights[k];
+    CHECK(min_nights >= 3); /* the draft's night crew: at least the forecast's floor */
+    table_free(&emp);
+    table_free(&ros);
+    table_free(&dr);
+}
+
 static void check_other_feeds(const char *dir) {
     ttable t;
     size_t len = 0;
@@ -512,19 +596,21 @@ int main(void) {
     /* determinism: two runs, same seed and options */
     CHECK_INT(run_small(a, "7", NULL, NULL), KEFU_OK);
     CHECK_INT(run_small(b, "7", NULL, NULL), KEFU_OK);
-    CHECK_INT(count_entries(a), NFEEDS);
+    CHECK_INT(count_entries(a), NFEEDS + 1); /* + roster-draft-2025-11.csv */
     for (int i = 0; i < NFEEDS; i++) {
         int same = same_file(a, b, feeds[i]);
         if (!same)
             printf("# differs: %s\n", feeds[i]);
         CHECK(same);
     }
+    CHECK(same_file(a, b, "roster-draft-2025-11"));
     /* another seed, other calls */
     CHECK_INT(run_small(c, "8", NULL, NULL), KEFU_OK);
     CHECK(!same_file(a, c, "calls"));
 
     check_calls(a);
     check_roster(a);
+    check_draft(a);
     check_other_feeds(a);
 
     /* --only calls: one file, the same calls as the full run */
