@@ -33,7 +33,7 @@ run 4 "$KEFU" load --dir "$WORK/nofeeds"
 check_eq "$(head -n 1 "$WORK/err")" "kefu: error: --dir $WORK/nofeeds: no file to load there" "--dir without feed files"
 check_grep '^kefu: hint: --dir loads files named <feed>.csv' "$WORK/err" "--dir hint"
 run 4 "$KEFU" load --dir "$WORK/no-such-dir"
-check_eq "$(head -n 1 "$WORK/err")" "kefu: error: --dir $WORK/no-such-dir: not a readable directory" "--dir missing"
+check_eq "$(head -n 1 "$WORK/err")" "kefu: error: cannot read the directory $WORK/no-such-dir: No such file or directory" "--dir missing"
 # Regenerate the same seed into another folder: same content, new path -> still skipped
 "$KEFU" --quiet gen --out "$WORK/c2" --employees 25 --from 2026-08 --to 2026-09 --calls-per-day 150 --history-months 2 >/dev/null 2>&1
 run 0 "$KEFU" load calls "$WORK/c2/calls.csv"
