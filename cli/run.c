@@ -356,13 +356,22 @@ static kefu_status month_cmd(run_ctx *x, kefu_status (*cmd)(const kefu_db_opts *
     return cmd(x->db, a.n, a.v);
 }
 
-static kefu_status step_attendance(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_attendance, "attendance", x->ym);
-    if (st == KEFU_ERR_CHECK_FAILED) { /* the month is closed: its results stand */
-        r->message = xstrdup(KL("考勤已关账，保留原结果", "attendance is closed: results kept"));
+/* A month command whose refusal of a closed month (exit 8) is no failure: the
+ * month's results stand, and the step says so with kept. */
+static kefu_status closed_month_cmd(run_ctx *x, step_res *r,
+                                    kefu_status (*cmd)(const kefu_db_opts *, int, char **),
+                                    const char *name, const char *kept) {
+    kefu_status st = month_cmd(x, cmd, name, x->ym);
+    if (st == KEFU_ERR_CHECK_FAILED) {
+        r->message = xstrdup(kept);
         return KEFU_OK;
     }
     return st;
+}
+
+static kefu_status step_attendance(run_ctx *x, step_res *r) {
+    return closed_month_cmd(x, r, kefu_cmd_attendance, "attendance",
+                            KL("考勤已关账，保留原结果", "attendance is closed: results kept"));
 }
 
 static kefu_status step_adherence(run_ctx *x, step_res *r) {
@@ -375,12 +384,8 @@ static kefu_status step_adherence(run_ctx *x, step_res *r) {
  * window and is HR's decision (kefu penalties --month M --issue) — then the
  * complaints' SLA and the bonus. A month HR has closed keeps its results. */
 static kefu_status step_penalties(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_penalties, "penalties", x->ym);
-    if (st == KEFU_ERR_CHECK_FAILED) {
-        r->message = xstrdup(KL("处罚台账已关账，保留原结果", "the ledger is closed: lines kept"));
-        return KEFU_OK;
-    }
-    return st;
+    return closed_month_cmd(x, r, kefu_cmd_penalties, "penalties",
+                            KL("处罚台账已关账，保留原结果", "the ledger is closed: lines kept"));
 }
 
 static kefu_status step_complaints(run_ctx *x, step_res *r) {
@@ -389,12 +394,8 @@ static kefu_status step_complaints(run_ctx *x, step_res *r) {
 }
 
 static kefu_status step_bonus(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_bonus, "bonus", x->ym);
-    if (st == KEFU_ERR_CHECK_FAILED) {
-        r->message = xstrdup(KL("奖金已关账，保留原结果", "the bonus is closed: results kept"));
-        return KEFU_OK;
-    }
-    return st;
+    return closed_month_cmd(x, r, kefu_cmd_bonus, "bonus",
+                            KL("奖金已关账，保留原结果", "the bonus is closed: results kept"));
 }
 
 /* Next month's forecast as of the month's last day (with backtest); and, when
