@@ -244,14 +244,13 @@ done:
 
 /* ---- the month ---------------------------------------------------------------------- */
 
-/* One row per employee: active employees and everyone with ledger lines, sales
- * or a refund in the month. B1 counts lines dated in the month whose status is
- * open, issued, appealed or upheld. B6: the group's top Σ amount each month
- * (ties: all, an amount above 0), the run of months ending with this one.
- * $1 centre, $2 month, $3 next month. Columns:
- * 0 emp_id, 1 group, 2 perf_wage, 3 points, 4 fines, 5 appealed, 6 pending,
- * 7 absences, 8 counted ids, 9 inquiries, 10 orders, 11 amount, 12 has sales,
- * 13 top run, 14 refunds. */
+/* One row per employee: active employees hired before the month's end and
+ * everyone with ledger lines, sales or a refund in the month. B1 counts lines dated in the month
+ * whose status is open, issued, appealed or upheld. B6: the group's top Σ amount each month (ties:
+ * all, an amount above 0), the run of months ending with this one. $1 centre, $2 month, $3 next
+ * month. Columns: 0 emp_id, 1 group, 2 perf_wage, 3 points, 4 fines, 5 appealed, 6 pending, 7
+ * absences, 8 counted ids, 9 inquiries, 10 orders, 11 amount, 12 has sales, 13 top run, 14 refunds.
+ */
 static const char *MONTH_SQL =
     "WITH ln AS (SELECT l.*, l.status IN ('open', 'issued', 'appealed', 'upheld') AS counted"
     "  FROM kefu.ledger l WHERE l.centre = $1 AND l.date >= $2::date AND l.date < $3::date),"
@@ -277,6 +276,7 @@ static const char *MONTH_SQL =
     "  WHERE j.emp_id = i.emp_id AND j.m = $2::date AND j.island = i.island) GROUP BY i.emp_id),"
     " adj AS (SELECT emp_id, sum(amount) AS amount FROM bonus_adj_new GROUP BY emp_id),"
     " emp AS (SELECT emp_id FROM kefu.employees WHERE centre = $1 AND active"
+    "  AND (hire_date IS NULL OR hire_date < $3::date)"
     "  UNION SELECT emp_id FROM ln UNION SELECT emp_id FROM sl UNION SELECT emp_id FROM adj)"
     " SELECT emp.emp_id, e.group_name, coalesce(e.perf_wage, 0)::text, coalesce(lp.pts, 0),"
     "  coalesce(lp.fines, 0)::text, coalesce(lp.appealed, 0), coalesce(lp.pending, 0),"

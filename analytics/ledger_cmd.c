@@ -284,6 +284,7 @@ kefu_status kefu_cmd_ledger(const kefu_db_opts *db, int argc, char **argv) {
     }
     int ch;
     optind = 1;
+    opterr = 0; /* getopt's own message is English: ours below */
     while ((ch = getopt_long(argc - 1, argv + 1, "h", lo, NULL)) != -1) {
         switch (ch) {
         case 'b':
@@ -314,6 +315,9 @@ kefu_status kefu_cmd_ledger(const kefu_db_opts *db, int argc, char **argv) {
             usage(stdout);
             return KEFU_OK;
         default:
+            kefu_error(
+                KL("%s: 未知或不完整的选项 \"%s\"", "%s: unknown or incomplete option \"%s\""),
+                "ledger", argv[optind]);
             usage(stderr);
             return KEFU_ERR_USAGE;
         }

@@ -618,9 +618,16 @@ static int step_index(const char *name, size_t len) {
     return -1;
 }
 
+static int is_book_step(const run_step *s) {
+    return s->run == step_book_monthly || s->run == step_book_attendance ||
+           s->run == step_book_ledger || s->run == step_book_forecast;
+}
+
 /* SHA-256 of: version, centre, month, the state of the feeds read (schema,
  * policy, load batches: kefu.run_inputs), the fingerprints of the steps it
- * reads the results of, and the output directory of a workbook step. */
+ * reads the results of, and a workbook step's output directory and language
+ * (a close into another directory or in the other language writes its
+ * workbooks again). */
 static kefu_status fingerprint(run_ctx *x, size_t k, step_state *S) {
     const run_step *s = &STEPS[k];
     kefu_buf feeds = {0}, in = {0};
@@ -630,12 +637,12 @@ static kefu_status fingerprint(run_ctx *x, size_t k, step_state *S) {
     if (!st)
         st = kefu_db_query(x->c, "SELECT kefu.run_inputs($1::text[])", 1, p, &r);
     if (!st)
-        st = kefu_buf_printf(&in, "%s|%s|%s|%s|%s|%s", KEFU_VERSION, s->name, x->centre, x->ms,
+        st = kefu_buf_printf(&in, "%s|%s|%s|%s|%s|%s%s", KEFU_VERSION, s->name, x->centre, x->ms,
                              PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0),
-                             s->run == step_book_monthly || s->run == step_book_attendance ||
-                                     s->run == step_book_forecast
-                                 ? x->out_dir
-                                 : "");
+                             is_book_step(s) ? x->out_dir : "",
+                             !is_book_step(s)                    ? ""
+                             : kefu_current_lang == KEFU_LANG_EN ? "|en"
+                                                                 : "|zh");
     for (const char *a = s->after; !st && *a;) {
         size_t l = strcspn(a, ",");
         int j = step_index(a, l);

@@ -98,7 +98,10 @@ static kefu_status init_on(PGconn *c, const char *dir, char **files, size_t nfil
         return st;
     if ((st = kefu_db_xact_lock(c, "init")))
         goto rollback;
-    if ((st = kefu_db_exec(c, "CREATE SCHEMA IF NOT EXISTS kefu;"
+    /* the server's "already exists, skipping" notices say nothing to a user
+     * (and in English): warnings and errors still come through */
+    if ((st = kefu_db_exec(c, "SET LOCAL client_min_messages = warning;"
+                              "CREATE SCHEMA IF NOT EXISTS kefu;"
                               "CREATE TABLE IF NOT EXISTS kefu.schema_migrations ("
                               " version integer PRIMARY KEY, name text NOT NULL,"
                               " applied_at timestamptz NOT NULL DEFAULT now())")))

@@ -1116,7 +1116,7 @@ static void load_usage(FILE *to) {
            "      kefu load [选项] --dir 目录      (按依赖顺序载入目录中的 "
            "<feed>.csv、<feed>-*.csv)\n"
            "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
-           "      shifts roster leaves swaps comp_time pullouts violations special_days "
+           "      shifts roster leaves swaps comp_time pullouts violations sales special_days "
            "daily_volumes holidays\n"
            "选项:\n"
            "  --format auto|csv|asterisk-queue-log|zkteco-attlog   输入格式（默认 auto）\n"
@@ -1133,7 +1133,7 @@ static void load_usage(FILE *to) {
            "dependency "
            "order)\n"
            "FEED: calls agent_states call_rings punches punch_confirmations complaints employees\n"
-           "      shifts roster leaves swaps comp_time pullouts violations special_days "
+           "      shifts roster leaves swaps comp_time pullouts violations sales special_days "
            "daily_volumes holidays\n"
            "options:\n"
            "  --format auto|csv|asterisk-queue-log|zkteco-attlog   input format (default auto)\n"
@@ -1313,6 +1313,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
                                        {NULL, 0, NULL, 0}};
     int ch;
     optind = 1;
+    opterr = 0; /* getopt's own message is English: ours below */
     while ((ch = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
         switch (ch) {
         case 'f':
@@ -1384,6 +1385,9 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
             load_usage(stdout);
             return KEFU_OK;
         default:
+            kefu_error(
+                KL("%s: 未知或不完整的选项 \"%s\"", "%s: unknown or incomplete option \"%s\""),
+                "load", argv[optind - 1]);
             load_usage(stderr);
             return KEFU_ERR_USAGE;
         }

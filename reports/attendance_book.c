@@ -1425,8 +1425,8 @@ static kefu_status write_roster(kefu_book *b, const ab_formats *F, PGconn *c, co
     row++;
     if ((st = roster_section(b, F, c, M, s, 1, &row, &hrow, &found)) != KEFU_OK)
         return st;
-    if (hrow >= 0)
-        print_setup(s, M, (lxw_row_t)hrow, (lxw_row_t)hrow, 1);
+    /* without a check the sheet still prints with its header and page numbers */
+    print_setup(s, M, hrow >= 0 ? (lxw_row_t)hrow : 0, hrow >= 0 ? (lxw_row_t)hrow : 0, 1);
     return KEFU_OK;
 }
 
@@ -1451,6 +1451,7 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
     static const kefu_label HG[] = {{"组别", "group"}, {"坐席数", "agents"}, {"", ""}};
     kefu_sheet *s;
     PGresult *kpi = NULL, *ag = NULL, *gr = NULL;
+    lxw_row_t hrow = 0; /* the agents' heading: repeated on every printed page */
     kefu_status st = month_sheet(b, M, "遵从度", "Adherence", &s);
     if (st != KEFU_OK)
         return st;
@@ -1524,8 +1525,10 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
         goto done;
     }
     kefu_sheet_str(s, row++, 0, KL("按坐席", "by agent"), b->title_f);
-    lxw_row_t hrow = row++;
-    kefu_sheet_headers(s, hrow, 0, H, NELEM(H));
+    hrow = row++;
+    /* wrapped: the long headings no longer run into each other in 12-wide columns */
+    for (lxw_col_t k = 0; k < NELEM(H); k++)
+        kefu_sheet_str(s, hrow, k, kefu_label_pick(H[k].zh, H[k].en), F->head_wrap);
     for (lxw_col_t k = 3; k < NELEM(H); k++)
         kefu_sheet_cap(s, k, 12);
     worksheet_freeze_panes(s->ws, hrow + 1, 3);
@@ -1574,7 +1577,7 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
         b->note);
     st = KEFU_OK;
 done:
-    print_setup(s, M, 0, 0, 1);
+    print_setup(s, M, hrow, hrow, 1);
     PQclear(kpi);
     PQclear(ag);
     PQclear(gr);

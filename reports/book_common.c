@@ -168,10 +168,35 @@ void kefu_col_name(lxw_col_t col, char out[4]) {
     }
 }
 
+/* Remembers a wrapped cell for the row heights set at close. */
+static void note_wrap(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
+                      const lxw_format *f) {
+    if (!*text)
+        return;
+    if (s->nwraps == s->capwraps) {
+        size_t n = s->capwraps ? 2 * s->capwraps : 64;
+        kefu_wrap_cell *w = realloc(s->wraps, n * sizeof *w);
+        if (!w) {
+            kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        s->wraps = w;
+        s->capwraps = n;
+    }
+    char *t = strdup(text);
+    if (!t) {
+        kefu_sheet_note_err(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    s->wraps[s->nwraps++] = (kefu_wrap_cell){row, col, f->font_size, t};
+}
+
 void kefu_sheet_str(kefu_sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *f) {
     if (!text)
         text = "";
     kefu_sheet_note_err(s, worksheet_write_string(s->ws, row, col, text, f));
+    if (f && f->text_wrap)
+        note_wrap(s, row, col, text, f);
     double w = kefu_text_width(text);
     if (f == s->book->header || f == s->book->title_f || f == s->book->bold || f == s->book->total)
         w += 1; /* bold glyphs are wider */
@@ -441,6 +466,9 @@ nomem:
 
 static void free_sheets(kefu_book *b) {
     for (size_t i = 0; i < b->nsheets; i++) {
+        for (size_t k = 0; k < b->sheets[i]->nwraps; k++)
+            free(b->sheets[i]->wraps[k].text);
+        free(b->sheets[i]->wraps);
         free(b->sheets[i]->name);
         free(b->sheets[i]->width);
         free(b->sheets[i]->cap);
@@ -464,6 +492,56 @@ void kefu_book_discard(kefu_book *b) {
     memset(b, 0, sizeof *b);
 }
 
+/* Lines a wrapped text takes in a column of width w: each of its lines
+ * (split at '\n') broken to the width less the cell's padding; a line without
+ * Chinese breaks at word ends, so it gets a little slack. */
+static double wrap_lines(const char *text, double w) {
+    double usable = w - 1.5 > 4 ? w - 1.5 : 4, lines = 0;
+    const char *p = text;
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char seg[1024];
+        /* a long line measured in pieces (the buffer keeps whole characters) */
+        double segw = 0, bytes = (double)len;
+        while (len > 0) {
+            size_t k = len < sizeof seg - 1 ? len : sizeof seg - 1;
+            while (k < len && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+                k--;
+            memcpy(seg, p, k);
+            seg[k] = '\0';
+            segw += kefu_text_width(seg);
+            p += k;
+            len -= k;
+        }
+        /* as wide as it has bytes: ASCII only (a CJK character is 3 bytes, width 2) */
+        double n = ceil(segw * (segw == bytes ? 1.1 : 1.0) / usable);
+        lines += n < 1 ? 1 : n;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return lines;
+}
+
+/* Gives every row with wrapped cells the height of its tallest cell's lines
+ * (never lowering a height the writer set). widths: the final column widths. */
+static void fit_wrapped_rows(kefu_sheet *s, const double *widths) {
+    for (size_t i = 0; i < s->nwraps; i++) {
+        const kefu_wrap_cell *c = &s->wraps[i];
+        double w = c->col < s->ncols && widths[c->col] > 0 ? widths[c->col] : 8.43;
+        double lines = wrap_lines(c->text, w);
+        if (lines <= 1)
+            continue;
+        double pt = (c->font_size > 0 ? c->font_size : 11.0) / 11.0 * LXW_DEF_ROW_HEIGHT;
+        double h = lines * pt;
+        lxw_row *r = lxw_worksheet_find_row(s->ws, c->row);
+        if (r && r->height >= h)
+            continue;
+        kefu_sheet_note_err(s, worksheet_set_row(s->ws, c->row, h, r ? r->format : NULL));
+    }
+}
+
 kefu_status kefu_book_close(kefu_book *b) {
     kefu_status rc = KEFU_OK;
     for (size_t i = 0; i < b->nsheets; i++) {
@@ -485,6 +563,15 @@ kefu_status kefu_book_close(kefu_book *b) {
             if (w > cap)
                 w = cap;
             worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
+            s->width[c] = w; /* from here on: the width set */
+        }
+        fit_wrapped_rows(s, s->width);
+        if (s->err != LXW_NO_ERROR) {
+            kefu_error(KL("内部错误: 工作表 \"%s\" 写入失败: %s",
+                          "internal error: writing worksheet \"%s\" failed: %s"),
+                       s->name, lxw_strerror(s->err));
+            kefu_book_discard(b);
+            return KEFU_ERR_INTERNAL;
         }
     }
     errno = 0;

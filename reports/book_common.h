@@ -34,6 +34,16 @@ void kefu_col_name(lxw_col_t col, char out[4]);
  * full-width characters count 2, everything else 1. */
 double kefu_text_width(const char *utf8);
 
+/* A cell whose format wraps its text: its row is given the height of its
+ * lines at close, when the column's width is known (LibreOffice does not fit
+ * the rows of a written file: wrapped lines ran over the rows below). */
+typedef struct {
+    lxw_row_t row;
+    lxw_col_t col;
+    double font_size; /* 0 = the default 11 pt */
+    char *text;       /* owned */
+} kefu_wrap_cell;
+
 /* One worksheet with its column widths. Owned by its kefu_book. */
 typedef struct kefu_sheet {
     lxw_worksheet *ws; /* owned by the workbook */
@@ -41,6 +51,8 @@ typedef struct kefu_sheet {
     double *width;     /* owned: widest text seen per column, in character units */
     double *cap;       /* owned: per-column maximum width (0 = book default) */
     size_t ncols;
+    kefu_wrap_cell *wraps; /* owned: the wrapped cells written */
+    size_t nwraps, capwraps;
     lxw_error err; /* first libxlsxwriter error of a write on this sheet */
     struct kefu_book *book;
 } kefu_sheet;

@@ -1402,7 +1402,7 @@ static kefu_status write_complaints(mb *x) {
         " WHERE centre = $1 AND month = $2::date GROUP BY channel ORDER BY sum(complaints) DESC, 1",
         "SELECT group_name, " SLA_COLS " FROM kefu.complaint_summary"
         " WHERE centre = $1 AND month = $2::date GROUP BY group_name"
-        " ORDER BY sum(complaints) DESC, 1"};
+        " ORDER BY kefu.natural_key(coalesce(group_name, '')) COLLATE \"C\""};
 #undef SLA_COLS
     static const char *const SQL_RAW[3] = {
         "SELECT category, count(*), count(*) FILTER (WHERE verified),"
@@ -1418,7 +1418,7 @@ static kefu_status write_complaints(mb *x) {
         " GROUP BY 1 ORDER BY count(*) DESC, 1",
         "SELECT group_name, complaints, complaints_verified, NULL"
         " FROM kefu.report_group_people($1, $2::date) WHERE complaints > 0"
-        " ORDER BY complaints DESC, group_name"};
+        " ORDER BY kefu.natural_key(group_name) COLLATE \"C\""};
     static const kefu_label TITLES[3] = {
         {"按类别", "by category"},
         {"按渠道", "by channel"},
@@ -1483,6 +1483,10 @@ static kefu_status write_complaints(mb *x) {
                                 " ORDER BY due_date, complaint_id",
                                 2, p, &r)))
             return st;
+        /* a list to follow up, on a page of its own (it was cut between two pages
+         * without its headings) */
+        lxw_row_t brk[2] = {row, 0};
+        kefu_sheet_note_err(s, worksheet_set_h_pagebreaks(s->ws, brk));
         kefu_sheet_str(s, row++, 0, KL("超期未办结清单", "Overdue list"), b->title_f);
         kefu_sheet_headers(s, row++, 0, OD, NELEM(OD));
         for (int i = 0; i < PQntuples(r); i++, row++) {
@@ -1624,14 +1628,9 @@ kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const
     kefu_status st;
     memset(&x, 0, sizeof x);
     x.centre = centre ? centre : "main";
-    int n = 0;
-    if (!month || strlen(month) != 7 || sscanf(month, "%4d-%2d%n", &x.y, &x.m, &n) != 2 || n != 7 ||
-        x.m < 1 || x.m > 12 || x.y < 1900) {
-        kefu_error(KL("report monthly: --month 的值 \"%s\" 无效（应为 YYYY-MM）",
-                      "report monthly: invalid --month \"%s\" (want YYYY-MM)"),
-                   month ? month : "");
-        return KEFU_ERR_USAGE;
-    }
+    /* the month parser every month command shares (years 2000-2099) */
+    if ((st = kefu_month_option("report monthly", "--month", month ? month : "", &x.y, &x.m)))
+        return st;
     if (role && strcmp(role, "hr") != 0 && strcmp(role, "reporter") != 0) {
         kefu_error(KL("report monthly: --role 只能是 hr 或 reporter",
                       "report monthly: --role must be hr or reporter"));
@@ -1652,6 +1651,9 @@ kefu_status kefu_report_monthly(const kefu_db_opts *db, const char *month, const
     if ((st = kefu_db_connect(db, &x.c)) != KEFU_OK)
         goto done;
     kefu_db_set_role(x.c, role && strcmp(role, "reporter") == 0 ? "kefu_reporter" : "kefu_hr");
+    /* the "unknown centre" check every month command shares (exit 2, not "no KPIs") */
+    if ((st = kefu_db_check_centre(x.c, "report monthly", x.centre)) != KEFU_OK)
+        goto done;
     /* Which months later loads made stale (its own short transaction). */
     if ((st = kefu_db_exec(x.c, "BEGIN")) != KEFU_OK ||
         (st = kefu_db_query(x.c, "SELECT kefu.kpi_sync()", 0, NULL, NULL)) != KEFU_OK ||

@@ -38,6 +38,7 @@ kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv) {
                *centre = NULL, *role = NULL;
     int ch;
     optind = 1;
+    opterr = 0; /* getopt's own message is English: ours below */
     while ((ch = getopt_long(argc - 1, argv + 1, "h", lo, NULL)) != -1) {
         switch (ch) {
         case 'r':
@@ -62,6 +63,9 @@ kefu_status kefu_cmd_report(const kefu_db_opts *db, int argc, char **argv) {
             usage(stdout);
             return KEFU_OK;
         default:
+            kefu_error(
+                KL("%s: 未知或不完整的选项 \"%s\"", "%s: unknown or incomplete option \"%s\""),
+                "report", argv[optind]);
             usage(stderr);
             return KEFU_ERR_USAGE;
         }

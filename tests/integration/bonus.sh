@@ -13,6 +13,10 @@ mkdir -p "$D"
 . tests/integration/lib_ledger.sh
 ledger_fixture "$D"
 run 0 "$KEFU" load --dir "$D"
+# B07 joins on 2026-11-16: no bonus for October (a month before it was hired it was paid
+# its full performance wage), one for November
+printf '工号,姓名,组别,岗位,入职日期,基本工资,绩效工资\nB07,庚,三组,售前,2026-11-16,3000,1000\n' >"$WORK/b07.csv"
+run 0 "$KEFU" load employees "$WORK/b07.csv"
 run 0 "$KEFU" attendance --month 2026-10
 run 0 "$KEFU" penalties --month 2026-10 --issue --at '2026-11-03 09:00'
 L01=$(q "SELECT ledger_id FROM kefu.ledger WHERE line_key = 'P4:B01-L1'")
@@ -25,6 +29,7 @@ S() { q "SELECT concat_ws(' ', inquiries, orders, sales_amount, conversion, comm
 
 # ---- October -------------------------------------------------------------------------------
 run 0 "$KEFU" bonus --month 2026-10
+check_eq "$(q "SELECT count(*) FROM kefu.bonus_monthly WHERE emp_id = 'B07' AND month = '2026-10-01'")" 0 "B07 hired after October: no October bonus"
 # B01: score 100 − 11 = 89; pay 1333.33 × 89 / 100 = 1186.6637 -> 1186.66; fines 30.00 all
 # recovered; bonus 1186.66 − 30.00 = 1156.66
 check_eq "$(B B01)" "11 89 1186.66 30.00 30.00 0.00 1156.66" "B01: rounding to the fen"
@@ -89,6 +94,7 @@ run 0 "$KEFU" ledger withdraw "$L01" --by 王主管 --note "通知确未送达" 
 check_grep '在下一个未月结月份的奖金中退还' "$WORK/out" "withdrawal after close: refund announced"
 run 0 "$KEFU" ledger withdraw "$M01" --by 王主管 --note "当日无缺勤" --at '2026-11-10 10:05'
 run 0 "$KEFU" bonus --month 2026-11
+check_eq "$(q "SELECT perf_pay FROM kefu.bonus_monthly WHERE emp_id = 'B07' AND month = '2026-11-01'")" "1000.00" "B07 hired in November: its November bonus"
 # October without the two lines: 9 points, 10.00 fines -> score 91, pay 1333.33 × 0.91 =
 # 1213.3303 -> 1213.33, bonus 1203.33; it paid 1156.66: refund 46.67. November: no lines,
 # score 100, pay = bonus 1333.33, + 46.67 = 1380.00

@@ -86,6 +86,16 @@ check_eq "$(q "SELECT sum(bonus) FROM kefu.bonus_monthly WHERE month = '2026-10-
         '$1 == "cell" && $2 == "班组" && $3 ~ /^Q[0-9]+$/ { n = substr($3, 2) + 0; if (n > r && $4 ~ /^[0-9.]+$/) s += $4 } END { printf "%.2f", s }' "$WORK/monthly.dump")" \
     "Σ group bonus = Σ kefu.bonus_monthly"
 
+# 投诉: groups in natural order (一组, 二组, ...; they were by count, ties by code point),
+# the overdue list on a page of its own (it was cut between two pages, headings on one)
+grp_title=$(awk -F'\t' '$1 == "cell" && $2 == "投诉" && $4 ~ /^按班组/ { sub(/^A/, "", $3); print $3 }' "$WORK/monthly.dump")
+check_eq "$(awk -F'\t' -v r="$grp_title" '$1 == "cell" && $2 == "投诉" && $3 ~ /^A[0-9]+$/ { n = substr($3, 2) + 0; if (n > r + 1) { if ($4 == "合计") exit; printf "%s%s", sep, $4; sep = "," } }' "$WORK/monthly.dump")" \
+    "$(q "SELECT string_agg(g, ',' ORDER BY kefu.natural_key(g) COLLATE \"C\") FROM (SELECT DISTINCT group_name AS g FROM kefu.complaint_summary WHERE month = '2026-10-01') s")" \
+    "complaints by group in natural order"
+"$PY" tests/tools/xlsx_print.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.print"
+check_eq "$(awk -F'\t' '$1 == "breaks" && $2 == "投诉" { print $3 }' "$WORK/monthly.print")" 1 "a page break before the overdue list"
+if grep -q '^short' "$WORK/monthly.print"; then bad "wrapped cells in rows too low:"; grep '^short' "$WORK/monthly.print" | head -3; else ok; fi
+
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"
 "$PY" - "$M" "$OUT" >"$WORK/manifest.check" <<'PYEOF'
@@ -115,7 +125,24 @@ check_eq "$(grep -c '已完成且输入未变，跳过' "$WORK/out")" 11 "eleven
 check_grep '^\[10/13\] 月度运营报表: monthly-2026-10\.xlsx，' "$WORK/out" "the missing workbook is written again"
 check_eq "$(sha256sum "$OUT/monthly-2026-10.xlsx" | cut -d' ' -f1)" "$sha_before" "byte for byte"
 
-# ---- 5. usage
+# ---- 5. another directory, another language: every workbook written there, in that
+# language (the ledger book was skipped and its file in $OUT listed; an English close
+# into the Chinese close's directory left the Chinese workbooks)
+OUT2="$WORK/close-en"
+run 0 "$KEFU" --lang en run --month 2026-10 --inbox "$IN" --out "$OUT2"
+check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "steps 2-9 skipped, no workbook step"
+for f in monthly-2026-10.xlsx attendance-2026-10.xlsx ledger-2026-10.xlsx forecast-2026-11.xlsx; do
+    [ -s "$OUT2/$f" ] && ok || bad "$f not written into the new directory"
+    check_grep "^  $OUT2/$f\$" "$WORK/out" "$f listed in the new directory"
+done
+"$PY" tests/integration/xlsx_check.py "$OUT2/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
+check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "the ledger workbook in English"
+run 0 "$KEFU" --lang en run --month 2026-10 --inbox "$IN" --out "$OUT"
+check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "English into the Chinese directory: the workbooks written again"
+"$PY" tests/integration/xlsx_check.py "$OUT/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
+check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "now in English"
+
+# ---- 6. usage
 run 2 "$KEFU" run --out "$OUT"
 run 2 "$KEFU" run --month 2026-10
 run 2 "$KEFU" run --month 2026-10 --out "$OUT" --lock-timeout never

@@ -25,8 +25,21 @@ for cmd in forecast attendance roster-check adherence; do
 done
 run 2 "$KEFU" report attendance --month 9999-12 --out "$WORK/x.xlsx"
 check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: report attendance: invalid --month "9999-12" (want YYYY-MM, years 2000-2099)' "report --month 9999-12"
+# report monthly had a parser of its own: 9999-12 passed and ended in "no KPIs" (exit 7)
+run 2 "$KEFU" report monthly --month 9999-12 --out "$WORK/x.xlsx"
+check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: report monthly: invalid --month "9999-12" (want YYYY-MM, years 2000-2099)' "report monthly --month 9999-12"
 run 2 "$KEFU" forecast --month 2026-11 --backtest --from 1999-01
 check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: forecast: invalid --from "1999-01" (want YYYY-MM, years 2000-2099)' "forecast --from"
+
+# -- an unknown option: kefu's own message in the user's language, for every command
+# (load, report and ledger printed getopt's English "unrecognized option")
+for cmd in "load" "report monthly" "ledger list" "kpi" "run" "attendance"; do
+    name=${cmd%% *}
+    run 2 "$KEFU" $cmd --bogus x
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $name: unknown or incomplete option \"--bogus\"" "$cmd --bogus"
+    run 2 env KEFU_LANG=zh "$KEFU" $cmd --bogus x
+    check_eq "$(head -n 1 "$WORK/err")" "kefu: 错误: $name: 未知或不完整的选项 \"--bogus\"" "$cmd --bogus in Chinese"
+done
 
 # -- one unknown-centre check: named, with the centres that have data
 for cmd in forecast attendance roster-check adherence; do
@@ -34,6 +47,9 @@ for cmd in forecast attendance roster-check adherence; do
     check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $cmd: unknown centre \"nosuchcentre\": no loaded data belongs to it" "$cmd unknown centre"
     check_grep '^kefu: detail: centres with data: main$' "$WORK/err" "$cmd lists the known centres"
 done
+run 2 "$KEFU" report monthly --month 2026-10 --centre nosuchcentre --out "$WORK/x.xlsx"
+check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: report monthly: unknown centre "nosuchcentre": no loaded data belongs to it' "report monthly unknown centre (was: no KPIs, exit 7)"
+[ -e "$WORK/x.xlsx" ] && bad "a workbook was written" || ok
 # The list comes from every feed: a centre with only holidays is known.
 printf 'date,kind,name\n2026-10-01,holiday,National Day\n' > "$WORK/hol.csv"
 run 0 "$KEFU" load --centre south holidays "$WORK/hol.csv"

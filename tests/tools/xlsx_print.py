@@ -12,12 +12,34 @@ usage: xlsx_print.py FILE.xlsx
   ascii  SHEET  CELL  TEXT    text cells with two English words in a row and
                               no Chinese character (English leaking into a
                               Chinese workbook)
+  short  SHEET  CELL  HAVE  NEED
+                              a wrapped cell whose row is too low for its lines:
+                              HAVE lines of 15 pt, NEED at least (its text's width,
+                              East Asian wide characters 2, over the column's
+                              width; LibreOffice does not fit rows on opening, so
+                              the lines ran over the rows below in print)
 """
+import math
 import re
 import sys
+import unicodedata
 
 CJK = re.compile(r'[\u3000-\u9fff\uff00-\uffef]')
 WORDS = re.compile(r'[A-Za-z]{2,}[ ,;:.()-]+[A-Za-z]{2,}')
+
+
+def text_width(t):
+    return sum(2 if unicodedata.east_asian_width(ch) in 'WF' else 1 for ch in t)
+
+
+def col_width(ws, letter):
+    d = ws.column_dimensions.get(letter)
+    return d.width if d is not None and d.width else 8.43
+
+
+def min_lines(text, width):
+    """A lower bound: every line of the text over the whole column width."""
+    return sum(max(1, math.ceil(text_width(line) / width)) for line in text.split('\n'))
 
 
 def main():
@@ -47,6 +69,12 @@ def main():
                     continue
                 if c.alignment is not None and c.alignment.wrap_text:
                     out.append(('wrap', ws.title, c.coordinate))
+                    if isinstance(c.value, str):
+                        need = min_lines(c.value, col_width(ws, c.column_letter))
+                        h = ws.row_dimensions[c.row].height or 15.0
+                        if h < need * 15.0 - 0.01:
+                            out.append(('short', ws.title, c.coordinate,
+                                        '%g' % (h / 15.0), str(need)))
                 if isinstance(c.value, str) and not c.value.startswith('=') \
                         and WORDS.search(c.value) and not CJK.search(c.value):
                     out.append(('ascii', ws.title, c.coordinate,
