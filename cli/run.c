@@ -11,7 +11,6 @@
 #include "../etl/etl.h"
 #include "../reports/reports.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -185,44 +184,23 @@ static const char *inbox_feed(const char *name) {
     return NULL;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every file of the inbox, feed by feed in load order (referenced feeds first),
  * by name within a feed. Files already loaded are recognised and skipped by
  * the loader itself (same content, same feed and centre). */
 static kefu_status step_load(run_ctx *x, step_res *r) {
     kefu_status st = KEFU_OK, first_err = KEFU_OK;
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     if (!x->inbox) {
         r->message = xstrdup(KL("没有 --inbox：不载入", "no --inbox: nothing loaded"));
         return KEFU_OK;
     }
-    DIR *d = opendir(x->inbox);
-    if (!d) {
-        kefu_error(KL("无法读取收件目录 %s: %s", "cannot read the inbox %s: %s"), x->inbox,
-                   strerror(errno));
-        return KEFU_ERR_IO;
+    if ((st = kefu_dir_names(x->inbox, &names, &n))) {
+        if (st == KEFU_ERR_IO)
+            kefu_error(KL("无法读取收件目录 %s: %s", "cannot read the inbox %s: %s"), x->inbox,
+                       strerror(errno));
+        return st;
     }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        const char *nm = e->d_name;
-        size_t l = strlen(nm);
-        if (nm[0] == '.' || (l > 12 && strcmp(nm + l - 12, ".rejects.csv") == 0))
-            continue;
-        if ((st = kefu_grow((void **)&names, &cap, n + 1, sizeof *names)) ||
-            !(names[n] = strdup(nm))) {
-            st = KEFU_ERR_NOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (st)
-        goto done;
-    qsort(names, n, sizeof *names, cmp_str);
     long long before =
         query_count(x->c, "SELECT coalesce(max(batch_id), 0) FROM kefu.load_batches", 0, NULL);
     int files = 0, failed = 0;
@@ -293,9 +271,7 @@ static kefu_status step_load(run_ctx *x, step_res *r) {
                       "run: %d inbox files failed to load (the other %d were handled)"),
                    failed, files - failed);
 done:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    kefu_names_free(names, n);
     return st;
 }
 
