@@ -11,7 +11,6 @@
 #include "../etl/etl.h"
 #include "../reports/reports.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -194,44 +193,23 @@ static const char *inbox_feed(const char *name) {
     return NULL;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every file of the inbox, feed by feed in load order (referenced feeds first),
  * by name within a feed. Files already loaded are recognised and skipped by
  * the loader itself (same content, same feed and centre). */
 static kefu_status step_load(run_ctx *x, step_res *r) {
     kefu_status st = KEFU_OK, first_err = KEFU_OK;
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     if (!x->inbox) {
         r->message = xstrdup(KL("没有 --inbox：不载入", "no --inbox: nothing loaded"));
         return KEFU_OK;
     }
-    DIR *d = opendir(x->inbox);
-    if (!d) {
-        kefu_error(KL("无法读取收件目录 %s: %s", "cannot read the inbox %s: %s"), x->inbox,
-                   strerror(errno));
-        return KEFU_ERR_IO;
+    if ((st = kefu_dir_names(x->inbox, &names, &n))) {
+        if (st == KEFU_ERR_IO)
+            kefu_error(KL("无法读取收件目录 %s: %s", "cannot read the inbox %s: %s"), x->inbox,
+                       strerror(errno));
+        return st;
     }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        const char *nm = e->d_name;
-        size_t l = strlen(nm);
-        if (nm[0] == '.' || (l > 12 && strcmp(nm + l - 12, ".rejects.csv") == 0))
-            continue;
-        if ((st = kefu_grow((void **)&names, &cap, n + 1, sizeof *names)) ||
-            !(names[n] = strdup(nm))) {
-            st = KEFU_ERR_NOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (st)
-        goto done;
-    qsort(names, n, sizeof *names, cmp_str);
     long long before =
         query_count(x->c, "SELECT coalesce(max(batch_id), 0) FROM kefu.load_batches", 0, NULL);
     int files = 0, failed = 0;
@@ -302,9 +280,7 @@ static kefu_status step_load(run_ctx *x, step_res *r) {
                       "run: %d inbox files failed to load (the other %d were handled)"),
                    failed, files - failed);
 done:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    kefu_names_free(names, n);
     return st;
 }
 
@@ -369,13 +345,22 @@ static kefu_status month_cmd(run_ctx *x, kefu_status (*cmd)(const kefu_db_opts *
     return cmd(x->db, a.n, a.v);
 }
 
-static kefu_status step_attendance(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_attendance, "attendance", x->ym);
-    if (st == KEFU_ERR_CHECK_FAILED) { /* the month is closed: its results stand */
-        r->message = xstrdup(KL("考勤已关账，保留原结果", "attendance is closed: results kept"));
+/* A month command whose refusal of a closed month (exit 8) is no failure: the
+ * month's results stand, and the step says so with kept. */
+static kefu_status closed_month_cmd(run_ctx *x, step_res *r,
+                                    kefu_status (*cmd)(const kefu_db_opts *, int, char **),
+                                    const char *name, const char *kept) {
+    kefu_status st = month_cmd(x, cmd, name, x->ym);
+    if (st == KEFU_ERR_CHECK_FAILED) {
+        r->message = xstrdup(kept);
         return KEFU_OK;
     }
     return st;
+}
+
+static kefu_status step_attendance(run_ctx *x, step_res *r) {
+    return closed_month_cmd(x, r, kefu_cmd_attendance, "attendance",
+                            KL("考勤已关账，保留原结果", "attendance is closed: results kept"));
 }
 
 static kefu_status step_adherence(run_ctx *x, step_res *r) {
@@ -388,12 +373,8 @@ static kefu_status step_adherence(run_ctx *x, step_res *r) {
  * window and is HR's decision (kefu penalties --month M --issue) — then the
  * complaints' SLA and the bonus. A month HR has closed keeps its results. */
 static kefu_status step_penalties(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_penalties, "penalties", x->ym);
-    if (st == KEFU_ERR_CHECK_FAILED) {
-        r->message = xstrdup(KL("处罚台账已关账，保留原结果", "the ledger is closed: lines kept"));
-        return KEFU_OK;
-    }
-    return st;
+    return closed_month_cmd(x, r, kefu_cmd_penalties, "penalties",
+                            KL("处罚台账已关账，保留原结果", "the ledger is closed: lines kept"));
 }
 
 static kefu_status step_complaints(run_ctx *x, step_res *r) {
@@ -402,12 +383,8 @@ static kefu_status step_complaints(run_ctx *x, step_res *r) {
 }
 
 static kefu_status step_bonus(run_ctx *x, step_res *r) {
-    kefu_status st = month_cmd(x, kefu_cmd_bonus, "bonus", x->ym);
-    if (st == KEFU_ERR_CHECK_FAILED) {
-        r->message = xstrdup(KL("奖金已关账，保留原结果", "the bonus is closed: results kept"));
-        return KEFU_OK;
-    }
-    return st;
+    return closed_month_cmd(x, r, kefu_cmd_bonus, "bonus",
+                            KL("奖金已关账，保留原结果", "the bonus is closed: results kept"));
 }
 
 /* Next month's forecast as of the month's last day (with backtest); and, when

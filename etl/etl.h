@@ -24,6 +24,13 @@ const char *const *kefu_load_order(void);
  * none. Used by `kefu load --dir` and by the inbox of `kefu run`. Static. */
 const char *kefu_feed_of_file(const char *name);
 
+/* The names of the entries of dir in strcmp order, without hidden ones and
+ * the *.rejects.csv files the loader writes beside its inputs; *names owned
+ * (kefu_names_free). KEFU_ERR_IO with errno set, nothing printed, when dir
+ * cannot be read. */
+kefu_status kefu_dir_names(const char *dir, char ***names, size_t *n);
+void kefu_names_free(char **names, size_t n); /* NULL: no-op */
+
 /* kefu load FEED FILE... (argv[0] = "load"). */
 kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv);
 

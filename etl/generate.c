@@ -552,13 +552,6 @@ static int roster_at(const gen_ctx *c, int e, int64_t d) {
     return c->roster[(size_t)e * (size_t)c->rdays + (size_t)(d - c->d0)];
 }
 
-/* The draft of the month after --to (d1 < d <= x1), RC_NONE elsewhere. */
-static int draft_at(const gen_ctx *c, int e, int64_t d) {
-    if (d <= c->d1 || d > c->x1)
-        return RC_NONE;
-    return c->roster[(size_t)e * (size_t)c->rdays + (size_t)(d - c->d0)];
-}
-
 static int is_shift(int code) {
     return code >= RC_A && code <= RC_N;
 }
@@ -1217,28 +1210,12 @@ static const char *roster_code_name(int code) {
     return "REST";
 }
 
-static void write_roster(const gen_ctx *c, gen_out *o) {
+/* The roster rows of days from..to (within d0..x1), employee by employee. */
+static void write_roster_days(const gen_ctx *c, gen_out *o, int64_t from, int64_t to) {
     for (int e = 0; e < c->nemp; e++) {
-        for (int64_t d = c->d0; d <= c->d1; d++) {
-            int code = roster_at(c, e, d);
-            if (code == RC_NONE)
-                continue;
-            out_str(o, c->emp[e].id);
-            out_ch(o, ',');
-            out_date(o, d);
-            out_ch(o, ',');
-            out_str(o, roster_code_name(code));
-            out_eol(o);
-        }
-    }
-}
-
-/* The draft roster of the month after --to: roster-draft-YYYY-MM.csv, loaded
- * like any roster (`kefu load roster FILE`, or by `kefu run` from its inbox). */
-static void write_draft(const gen_ctx *c, gen_out *o) {
-    for (int e = 0; e < c->nemp; e++) {
-        for (int64_t d = c->d1 + 1; d <= c->x1; d++) {
-            int code = draft_at(c, e, d);
+        const uint8_t *row = c->roster + (size_t)e * (size_t)c->rdays;
+        for (int64_t d = from; d <= to; d++) {
+            int code = row[d - c->d0];
             if (code == RC_NONE)
                 continue;
             out_str(o, c->emp[e].id);
@@ -2260,9 +2237,11 @@ kefu_status kefu_cmd_gen(int argc, char **argv) {
     write_specials(&c, &out[F_SPECIAL]);
     write_shifts(&out[F_SHIFTS]);
     write_employees(&c, &out[F_EMPLOYEES]);
-    write_roster(&c, &out[F_ROSTER]);
+    write_roster_days(&c, &out[F_ROSTER], c.d0, c.d1);
+    /* The draft roster of the month after --to: roster-draft-YYYY-MM.csv,
+     * loaded like any roster (kefu load --dir, kefu run's inbox). */
     if (draft.f)
-        write_draft(&c, &draft);
+        write_roster_days(&c, &draft, c.d1 + 1, c.x1);
     write_leaves(&c, &out[F_LEAVES]);
     if (out[F_PUNCHES].f || out[F_CONFIRM].f)
         write_punches(&c, &out[F_PUNCHES], &out[F_CONFIRM]);

@@ -1230,47 +1230,68 @@ static int cmp_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files `--dir` loads, in load order: for each feed of DIR_ORDER,
- * DIR/<feed>.csv, then DIR/<feed>-*.csv and DIR/<feed>_*.csv by name (e.g.
- * roster-draft-2026-11.csv, the draft roster kefu gen writes for the month
- * after --to); never *.rejects.csv. *paths owned by the caller. */
-static kefu_status dir_files(const char *dir, char ***paths, size_t *npaths) {
+void kefu_names_free(char **names, size_t n) {
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+kefu_status kefu_dir_names(const char *dir, char ***names, size_t *nnames) {
     kefu_status st = KEFU_OK;
-    char **names = NULL, **out = NULL;
-    size_t n = 0, cap = 0, no = 0, ocap = 0;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    *names = NULL;
+    *nnames = 0;
     DIR *d = opendir(dir);
-    if (!d) {
-        kefu_error(KL("无法读取目录 %s: %s", "cannot read the directory %s: %s"), dir,
-                   strerror(errno));
+    if (!d)
         return KEFU_ERR_IO;
-    }
     struct dirent *e;
     while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l < 5 || strcmp(e->d_name + l - 4, ".csv") != 0 ||
-            (l > 12 && strcmp(e->d_name + l - 12, ".rejects.csv") == 0))
+        const char *nm = e->d_name;
+        size_t l = strlen(nm);
+        if (nm[0] == '.' || (l > 12 && strcmp(nm + l - 12, ".rejects.csv") == 0))
             continue;
-        if ((st = kefu_grow((void **)&names, &cap, n + 1, sizeof *names)))
-            break;
-        if (!(names[n] = strdup(e->d_name))) {
+        if ((st = kefu_grow((void **)&v, &cap, n + 1, sizeof *v)) || !(v[n] = strdup(nm))) {
             st = KEFU_ERR_NOMEM;
             break;
         }
         n++;
     }
     closedir(d);
+    if (st) {
+        kefu_names_free(v, n);
+        return st;
+    }
+    qsort(v, n, sizeof *v, cmp_name);
+    *names = v;
+    *nnames = n;
+    return KEFU_OK;
+}
+
+/* The files `--dir` loads, in load order: for each feed of DIR_ORDER,
+ * DIR/<feed>.csv, then DIR/<feed>-*.csv and DIR/<feed>_*.csv by name (e.g.
+ * roster-draft-2026-11.csv, the draft roster kefu gen writes for the month
+ * after --to); never *.rejects.csv. *paths owned by the caller. */
+static kefu_status dir_files(const char *dir, char ***paths, size_t *npaths) {
+    char **names = NULL, **out = NULL;
+    size_t n = 0, no = 0, ocap = 0;
+    kefu_status st = kefu_dir_names(dir, &names, &n);
+    if (st == KEFU_ERR_IO)
+        kefu_error(KL("无法读取目录 %s: %s", "cannot read the directory %s: %s"), dir,
+                   strerror(errno));
     if (st)
-        goto done;
-    qsort(names, n, sizeof *names, cmp_name);
+        return st;
     for (int f = 0; DIR_ORDER[f] && !st; f++) {
         size_t fl = strlen(DIR_ORDER[f]);
         for (int pass = 0; pass < 2 && !st; pass++)
             for (size_t i = 0; i < n && !st; i++) {
                 const char *nm = names[i];
                 int exact = strncmp(nm, DIR_ORDER[f], fl) == 0 && strcmp(nm + fl, ".csv") == 0;
-                if (pass == 0
-                        ? !exact
-                        : (nm[fl] != '-' && nm[fl] != '_') || kefu_feed_of_file(nm) != DIR_ORDER[f])
+                size_t l = strlen(nm);
+                if (pass == 0 ? !exact
+                              : (nm[fl] != '-' && nm[fl] != '_') || l < 5 ||
+                                    strcmp(nm + l - 4, ".csv") != 0 ||
+                                    kefu_feed_of_file(nm) != DIR_ORDER[f])
                     continue;
                 char *path = NULL;
                 if ((st = kefu_grow((void **)&out, &ocap, no + 1, sizeof *out)))
@@ -1287,14 +1308,9 @@ static kefu_status dir_files(const char *dir, char ***paths, size_t *npaths) {
                 out[no++] = path;
             }
     }
-done:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    kefu_names_free(names, n);
     if (st) {
-        for (size_t i = 0; i < no; i++)
-            free(out[i]);
-        free(out);
+        kefu_names_free(out, no);
         out = NULL;
         no = 0;
     }
@@ -1456,9 +1472,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
             if (st && !first_err)
                 first_err = st;
         }
-        for (size_t i = 0; i < np; i++)
-            free(paths[i]);
-        free(paths);
+        kefu_names_free(paths, np);
     } else {
         order_queue_logs(&o, argv + optind + 1, argc - optind - 1);
         int i = optind + 1;

@@ -134,4 +134,13 @@ check_grep "	A[0-9]+	next month's draft roster 2026-11: $emps employees, $nv vio
 # ---- 3. again: nothing new, the check is skipped
 run 0 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
 check_grep '^\[9/13\] 下月排班校验: 已完成且输入未变，跳过' "$WORK/out" "the check is skipped on the same inputs"
+
+# ---- 4. HR closes the bonus; a late violation arrives: the money steps keep the closed month
+run 0 "$KEFU" bonus --month 2026-10 --close
+emp=$(awk -F, 'NR > 1 && $4 == "presales" { print $1; exit }' "$IN/employees.csv")
+printf 'violation_id,emp_id,date,rule,note,registered_by\nLATE1,%s,2026-10-20,5S,桌面杂乱,\n' "$emp" >"$IN/violations-late.csv"
+run 0 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
+check_grep '^\[5/13\] 处罚台账: .*处罚台账已关账，保留原结果$' "$WORK/out" "penalties: the closed month's lines kept"
+check_grep '^\[7/13\] 绩效奖金: .*奖金已关账，保留原结果$' "$WORK/out" "bonus: the closed month's results kept"
+check_eq "$(q "SELECT count(*) FROM kefu.ledger WHERE facts::text LIKE '%LATE1%'")" "0" "no line of the late violation in the closed month"
 finish
