@@ -240,6 +240,9 @@ static kefu_status write_ledger(lb *x) {
         goto done;
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
     kefu_sheet_cap(s, 8, 60);
+    /* 行号: the subtotal and note lines spill over the empty cells to their right
+     * instead of widening it to 34 (the sheet is fitted to the page width) */
+    kefu_sheet_cap(s, 0, 10);
     worksheet_freeze_panes(s->ws, 2, 3);
     lxw_row_t row = 2;
     sums sub = {0}, tot = {0};

@@ -59,6 +59,9 @@ check_grep "^wrap	$L	I3$" "$P" "evidence wraps"
 # ran over the rows below in print)
 if grep -q '^short' "$P"; then bad "wrapped cells in rows too low:"; grep '^short' "$P" | head -5; else ok; fi
 check_eq "$(grep '^cut' "$P" | head -3)" "" "no text cut by its neighbour"
+# 处罚台账's 行号 column as wide as a line number (the subtotal lines widened it to 34)
+check_eq "$("$PY" -c 'import openpyxl, sys
+print(openpyxl.load_workbook(sys.argv[1])["处罚台账"].column_dimensions["A"].width <= 11)' "$B")" True "处罚台账: column A as wide as a line number"
 # the slip's date column is as wide as a date, not as the lines above the table (60)
 check_eq "$("$PY" -c 'import openpyxl, sys
 print(openpyxl.load_workbook(sys.argv[1])["处罚单"].column_dimensions["A"].width <= 13)' "$B")" True "处罚单: column A as wide as a date"
