@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "book_common.h"
-#include "labels.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -21,6 +21,8 @@ done
 [ -s "$WORK/c/roster-draft-2026-10.csv" ] && ok || bad "kefu gen wrote no draft roster"
 check_eq "$(q "SELECT count(*) FROM kefu.roster WHERE work_date >= '2026-10-01'")" "$(rows "$WORK/c/roster-draft-2026-10.csv")" "rows of roster-draft-2026-10.csv"
 check_eq "$(q "SELECT string_agg(file_name, ',' ORDER BY batch_id) FROM kefu.load_batches WHERE feed = 'roster'")" "roster.csv,roster-draft-2026-10.csv" "the draft loaded after roster.csv"
+run 4 "$KEFU" load --dir "$WORK/no-such-dir"
+check_grep "^kefu: error: cannot read the directory $WORK/no-such-dir: No such file or directory\$" "$WORK/err" "a missing --dir is an error, not an empty load"
 snap() { q "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT t::text AS x FROM kefu.roster t UNION ALL SELECT t::text FROM kefu.punches t UNION ALL SELECT t::text FROM kefu.calls t) s"; }
 before=$(snap)
 run 0 "$KEFU" load --dir "$WORK/c"
