@@ -50,9 +50,7 @@ kefu_status kefu_cli_demo(const kefu_db_opts *db, int argc, char **argv) {
         st = KEFU_ERR_NOMEM;
         goto done;
     }
-    char *iargv[] = {"init", NULL};
-    if ((st = kefu_cmd_init(db, 1, iargv)))
-        goto done;
+    /* gen first: a wrong option is a usage error before a cluster is set up */
     int gn = 0;
     gargv[gn++] = "gen";
     gargv[gn++] = "--out";
@@ -60,6 +58,9 @@ kefu_status kefu_cli_demo(const kefu_db_opts *db, int argc, char **argv) {
     for (int i = 1; i < argc; i++)
         gargv[gn++] = argv[i];
     if ((st = kefu_cmd_gen(gn, gargv)))
+        goto done;
+    char *iargv[] = {"init", NULL};
+    if ((st = kefu_cmd_init(db, 1, iargv)))
         goto done;
 
     char *rargv[] = {"run", "--month", (char *)month, "--inbox", inbox, "--out", out, NULL};

@@ -1373,6 +1373,9 @@ static kefu_status roster_section(kefu_book *b, const ab_formats *F, PGconn *c, 
     if (first_table) {
         *hrow = (long)h;
         kefu_sheet_cap(s, 12, 70);
+        /* 序号: the bold check lines above the table spill over the empty cells to
+         * their right instead of widening it (the table was pushed off to the right) */
+        kefu_sheet_cap(s, 0, 8);
         worksheet_freeze_panes(s->ws, h + 1, 0);
     }
     for (int i = 0; i < n; i++, (*row)++) {

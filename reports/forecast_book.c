@@ -436,8 +436,10 @@ static kefu_status card_formats(kefu_book *b, card_fmt *cf) {
     cf->pct = top_format(b, "0.0%", 0);
     cf->dec1 = top_format(b, "#,##0.0", 0);
     cf->pct_left = top_format(b, "0.0%", 0);
-    if (cf->pct_left)
+    if (cf->pct_left) {
         format_set_align(cf->pct_left, LXW_ALIGN_LEFT);
+        format_set_indent(cf->pct_left, 1); /* as the notes: off the number beside it */
+    }
     /* "1,212 2 个营销活动日" read as one number: the note starts one indent in */
     cf->note = top_format(b, NULL, 0);
     if (cf->note) {

@@ -169,6 +169,15 @@ static kefu_status new_sheet(lb *x, const char *zh, const char *en, int portrait
     return KEFU_OK;
 }
 
+/* A wide table printed pages_wide A4 pages across, its first ncols columns
+ * (line, id, name) repeated on each, as the attendance book's 考勤表: one page
+ * across printed its 16 or 27 columns at about 5 pt. */
+static void print_across(kefu_sheet *s, int pages_wide, lxw_col_t ncols) {
+    worksheet_fit_to_pages(s->ws, (uint16_t)pages_wide, 0);
+    worksheet_print_across(s->ws); /* a row's two halves on consecutive pages */
+    kefu_sheet_note_err(s, worksheet_repeat_columns(s->ws, 0, (lxw_col_t)(ncols - 1)));
+}
+
 /* Employees in natural group order (一组, 二组, ..., 十组), then by id. */
 #define ORDER_EMP(grp, emp)                                                                        \
     "kefu.natural_key(coalesce(" grp ", '')) COLLATE \"C\", " emp " COLLATE \"C\""
@@ -221,6 +230,7 @@ static kefu_status write_ledger(lb *x) {
     kefu_status st = new_sheet(x, "处罚台账", "Penalty ledger", 0, 1, &s);
     if (st)
         return st;
+    print_across(s, 2, 3); /* 行号, 工号, 姓名 */
     st = kefu_db_query(
         x->c,
         "SELECT l.ledger_id, l.emp_id, coalesce(e.name, ''), coalesce(e.group_name, ''),"
@@ -239,6 +249,9 @@ static kefu_status write_ledger(lb *x) {
         goto done;
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
     kefu_sheet_cap(s, 8, 60);
+    /* 行号: the subtotal and note lines spill over the empty cells to their right
+     * instead of widening it to 34 (the sheet is fitted to the page width) */
+    kefu_sheet_cap(s, 0, 10);
     worksheet_freeze_panes(s->ws, 2, 3);
     lxw_row_t row = 2;
     sums sub = {0}, tot = {0};
@@ -785,6 +798,7 @@ static kefu_status write_bonus(lb *x) {
     kefu_status st = new_sheet(x, "绩效奖金", "Bonus", 0, 1, &s);
     if (st)
         return st;
+    print_across(s, 2, 3); /* 工号, 姓名, 组别 */
     if ((st = kefu_db_query(
              x->c,
              "SELECT b.emp_id, coalesce(e.name, ''), coalesce(b.group_name, ''), b.points, b.score,"

@@ -218,6 +218,10 @@ if [ "$have_py" -eq 1 ]; then
     check_eq "$(pr "$P" setup 摘要 | cut -f1-4)" "portrait	1	1	9" "the summary on one portrait page"
     check_eq "$(awk -F'\t' '$1 == "header" && $3 ~ /[|]考勤 2025-10$/' "$P" | wc -l | tr -d ' ')" 7 "the month in the header of every sheet"
     check_eq "$(awk -F'\t' '$1 == "footer" && $3 ~ /第 &P 页，共 &N 页/' "$P" | wc -l | tr -d ' ')" 7 "page x of y on every sheet"
+    # 排班校验's 序号 column as wide as a number (the bold check line above the table
+    # widened it and pushed the table off to the right)
+    check_eq "$("$PY" -c 'import openpyxl, sys
+print(openpyxl.load_workbook(sys.argv[1])["排班校验"].column_dimensions["A"].width <= 9)' "$B")" True "排班校验: column A as wide as a number"
     # 遵从度 repeats its column headings on every page (it repeated the month line)
     ar=$(pr "$P" setup 遵从度 | cut -f5 | sed 's/^\$\([0-9]*\):.*/\1/')
     check_eq "$(cell "$X" 遵从度 A$ar)" "工号" "遵从度: the headings repeated"

@@ -52,13 +52,23 @@ check_eq "$(cell "$X" $L J$r)/$(cell "$X" $L K$r)/$(cell "$X" $L L$r)" "360/106/
 # totals by rule: P2 59 lines (6 + 48) 106 points; P4 5 lines (1 + 3 + 1) 20 + 300 + 20 = 340.00
 rr=$(find "$X" $L '^P4$' | tr ',' '\n' | sed 's/^A//' | tail -n 1)
 check_eq "$(cell "$X" $L C$rr)/$(cell "$X" $L D$rr)" "5/340" "totals by rule: P4"
-check_eq "$(pr "$P" setup $L)" "landscape	1	0	9	\$2:\$2	" "ledger prints landscape, fitted to the width, headings repeated"
+# 16 columns (绩效奖金: 27) on one page across printed at about 5 pt: two pages
+# across, line, id and name (id, name, group) repeated, a row's halves on
+# consecutive pages (over, then down)
+check_eq "$(pr "$P" setup $L)" "landscape	2	0	9	\$2:\$2	\$A:\$C" "ledger prints landscape on two pages across, headings and ids repeated"
+check_eq "$(pr "$P" setup 绩效奖金)" "landscape	2	0	9	\$2:\$2	\$A:\$C" "bonus sheet on two pages across, ids repeated"
+check_eq "$("$PY" -c 'import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+print(wb["处罚台账"].page_setup.pageOrder, wb["绩效奖金"].page_setup.pageOrder)' "$B")" "overThenDown overThenDown" "a row's two halves on consecutive pages"
 check_eq "$(pr "$P" footer $L)" "|第 &P 页，共 &N 页|" "page x of y"
 check_grep "^wrap	$L	I3$" "$P" "evidence wraps"
 # ... and its row is as high as its lines (LibreOffice does not fit rows: the lines
 # ran over the rows below in print)
 if grep -q '^short' "$P"; then bad "wrapped cells in rows too low:"; grep '^short' "$P" | head -5; else ok; fi
 check_eq "$(grep '^cut' "$P" | head -3)" "" "no text cut by its neighbour"
+# 处罚台账's 行号 column as wide as a line number (the subtotal lines widened it to 34)
+check_eq "$("$PY" -c 'import openpyxl, sys
+print(openpyxl.load_workbook(sys.argv[1])["处罚台账"].column_dimensions["A"].width <= 11)' "$B")" True "处罚台账: column A as wide as a line number"
 # the slip's date column is as wide as a date, not as the lines above the table (60)
 check_eq "$("$PY" -c 'import openpyxl, sys
 print(openpyxl.load_workbook(sys.argv[1])["处罚单"].column_dimensions["A"].width <= 13)' "$B")" True "处罚单: column A as wide as a date"

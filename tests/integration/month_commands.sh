@@ -41,6 +41,18 @@ for cmd in "load" "report monthly" "ledger list" "kpi" "run" "attendance"; do
     check_eq "$(head -n 1 "$WORK/err")" "kefu: 错误: $name: 未知或不完整的选项 \"--bogus\"" "$cmd --bogus in Chinese"
 done
 
+# kefu demo with a wrong option: a usage error before anything is set up (it
+# initialised a cluster and the schema first)
+run 2 env -u KEFU_DB KEFU_HOME="$WORK/demo-home" "$KEFU" demo --bogus
+check_eq "$(head -n 1 "$WORK/err")" "kefu: error: unknown option --bogus" "demo --bogus"
+if [ -e "$WORK/demo-home/pg" ]; then
+    bad "demo --bogus set up a cluster"
+    env -u KEFU_DB KEFU_HOME="$WORK/demo-home" "$KEFU" db stop >/dev/null 2>&1
+    t=$(readlink "$WORK/demo-home/pg" 2>/dev/null) && case "$t" in /var/tmp/kefu-*/*) rm -rf "${t%/*}" ;; esac
+else
+    ok
+fi
+
 # -- one unknown-centre check: named, with the centres that have data
 for cmd in forecast attendance roster-check adherence; do
     run 2 "$KEFU" $cmd --month 2026-10 --centre nosuchcentre
