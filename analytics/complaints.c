@@ -52,24 +52,6 @@ static int extra_opt(void *ctx, int argc, char **argv, int *i) {
     return 1;
 }
 
-static const struct {
-    const char *key, *zh, *en;
-} CATEGORY[] = {
-    {"feedback", "情况反馈", "feedback"},
-    {"suggestion", "建议", "suggestion"},
-    {"dissatisfaction", "不满意", "dissatisfaction"},
-    {"complaint", "投诉", "complaint"},
-    {"dispute", "纠纷", "dispute"},
-    {"incident", "事故", "incident"},
-};
-
-static const char *category_label(const char *key) {
-    for (size_t i = 0; i < sizeof CATEGORY / sizeof CATEGORY[0]; i++)
-        if (strcmp(CATEGORY[i].key, key) == 0)
-            return KL(CATEGORY[i].zh, CATEGORY[i].en);
-    return key;
-}
-
 /* $1 centre, $2 month's first day, $3 next month's first day, $4 report date. */
 static const char *STATUS_SQL =
     "INSERT INTO kefu.complaint_status (centre, month, complaint_id, received_at, channel, "
@@ -164,9 +146,9 @@ kefu_status kefu_cmd_complaints(const kefu_db_opts *db, int argc, char **argv) {
         for (int i = 0; i + 1 < n; i++)
             printf(KL("  %-8s %s 件，查实 %s，按时 %s，超时 %s，未到期 %s，逾期 %s\n",
                       "  %-16s %s, verified %s, on time %s, late %s, open %s, overdue %s\n"),
-                   category_label(PQgetvalue(r, i, 0)), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
-                   PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5),
-                   PQgetvalue(r, i, 6));
+                   kefu_complaint_category_label(PQgetvalue(r, i, 0)), PQgetvalue(r, i, 1),
+                   PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
+                   PQgetvalue(r, i, 5), PQgetvalue(r, i, 6));
     }
     PQclear(r);
     r = NULL;
@@ -181,8 +163,8 @@ kefu_status kefu_cmd_complaints(const kefu_db_opts *db, int argc, char **argv) {
     for (int i = 0; i < PQntuples(r); i++)
         printf(KL("逾期: %s %s 受理 %s，期限 %s，被投诉 %s（%s）\n",
                   "overdue: %s %s received %s, due %s, against %s (%s)\n"),
-               PQgetvalue(r, i, 0), category_label(PQgetvalue(r, i, 1)), PQgetvalue(r, i, 2),
-               PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5));
+               PQgetvalue(r, i, 0), kefu_complaint_category_label(PQgetvalue(r, i, 1)),
+               PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5));
     st = kefu_db_exec(c, "COMMIT");
 done:
     if (c && PQtransactionStatus(c) != PQTRANS_IDLE)

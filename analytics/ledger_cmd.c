@@ -59,25 +59,6 @@ static const struct {
     {"confirm", "pending", NULL, 0},
 };
 
-static const struct {
-    const char *key, *zh, *en;
-} STATUS[] = {
-    {"pending", "待审核", "pending review"},
-    {"open", "待开具", "not issued yet"},
-    {"issued", "已开具", "issued"},
-    {"appealed", "申诉中", "appealed"},
-    {"upheld", "维持", "upheld"},
-    {"withdrawn", "已撤销", "withdrawn"},
-    {"void", "作废", "void"},
-};
-
-static const char *status_label(const char *key) {
-    for (size_t i = 0; i < sizeof STATUS / sizeof STATUS[0]; i++)
-        if (strcmp(STATUS[i].key, key) == 0)
-            return KL(STATUS[i].zh, STATUS[i].en);
-    return key;
-}
-
 static int in_list(const char *list, const char *s) {
     size_t n = strlen(s);
     for (const char *p = list; p && *p;) {
@@ -117,8 +98,13 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
     if (!in_list(MOVES[mv].from, status)) {
         kefu_error(KL("ledger: 第 %s 行的状态为%s（%s），不能执行 %s",
                       "ledger: line %s is %s (%s); it cannot be given %s"),
-                   line, status_label(status), status, MOVES[mv].verb);
+                   line, kefu_ledger_status_label(status), status, MOVES[mv].verb);
         kefu_detail(KL("%s 只适用于状态: %s", "%s applies to: %s"), MOVES[mv].verb, MOVES[mv].from);
+        if (strcmp(status, "open") == 0 && in_list(MOVES[mv].from, "issued"))
+            /* the usual case: the month's lines were never issued */
+            kefu_hint(KL("先开具该月的台账行: kefu penalties --month %.7s --issue",
+                         "issue the month's lines first: kefu penalties --month %.7s --issue"),
+                      PQgetvalue(r, 0, 3));
         st = KEFU_ERR_CHECK_FAILED;
         goto done;
     }
@@ -190,8 +176,8 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
              5, pu, &u)))
         goto done;
     printf(KL("第 %s 行（%s %s %s）：%s → %s\n", "line %s (%s %s %s): %s -> %s\n"), line,
-           PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 9), PQgetvalue(r, 0, 5), status_label(status),
-           status_label(PQgetvalue(u, 0, 0)));
+           PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 9), PQgetvalue(r, 0, 5),
+           kefu_ledger_status_label(status), kefu_ledger_status_label(PQgetvalue(u, 0, 0)));
     if (strcmp(MOVES[mv].verb, "appeal") == 0)
         printf(KL("答复期限 %s\n", "answer due %s\n"), PQgetvalue(u, 0, 1));
     if (strcmp(MOVES[mv].verb, "withdraw") == 0) {
@@ -258,10 +244,10 @@ static kefu_status list(PGconn *c, const char *centre, const char *month, const 
         printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t%s\n", PQgetvalue(r, i, 0),
                PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3),
                *PQgetvalue(r, i, 4) ? PQgetvalue(r, i, 4) : "-", PQgetvalue(r, i, 5),
-               PQgetvalue(r, i, 6), PQgetvalue(r, i, 7), status_label(PQgetvalue(r, i, 8)),
-               PQgetvalue(r, i, 9), PQgetvalue(r, i, 10), PQgetvalue(r, i, 11),
-               PQgetvalue(r, i, 12), PQgetvalue(r, i, 13)[0] == 't' ? KL(" 逾期", " overdue") : "",
-               PQgetvalue(r, i, 14));
+               PQgetvalue(r, i, 6), PQgetvalue(r, i, 7),
+               kefu_ledger_status_label(PQgetvalue(r, i, 8)), PQgetvalue(r, i, 9),
+               PQgetvalue(r, i, 10), PQgetvalue(r, i, 11), PQgetvalue(r, i, 12),
+               PQgetvalue(r, i, 13)[0] == 't' ? KL(" 逾期", " overdue") : "", PQgetvalue(r, i, 14));
         overdue += PQgetvalue(r, i, 13)[0] == 't';
     }
     printf(KL("%d 行；逾期未答复的申诉 %d 条\n", "%d lines; %d appeals with an overdue answer\n"),

@@ -919,6 +919,11 @@ static kefu_status finish_step(run_ctx *x, size_t k, step_state *S, kefu_status 
     S[k].file = res->file;
     S[k].message = res->message;
     int nodata = st == KEFU_ERR_DATA && (s->flags & STEP_NODATA);
+    if (nodata && S[k].file && access(S[k].file, F_OK) != 0) {
+        /* a workbook without data was not written: not listed as written */
+        free(S[k].file);
+        S[k].file = NULL;
+    }
     if (st && !nodata) {
         S[k].status = 4;
         journal(x, k, &S[k], "failed", NULL);

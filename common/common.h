@@ -43,6 +43,23 @@ extern kefu_lang kefu_current_lang;
  * the same printf shape. */
 #define KL(zh, en) (kefu_current_lang == KEFU_LANG_EN ? (en) : (zh))
 
+/* A label looked up by a stored key (a status, a category, a check code). */
+typedef struct {
+    const char *key;
+    const char *zh, *en; /* en NULL or "": same as zh */
+} kefu_keyed_label;
+
+/* The label of key in t[0..n-1] in the current language; missing (returned
+ * as it is, e.g. key itself) when no entry has that key. */
+const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
+                          const char *missing);
+
+/* Labels of stored values that the commands print and the workbooks show
+ * (labels.c), the key itself when unknown; static strings. */
+const char *kefu_ledger_status_label(const char *status);        /* kefu.ledger.status */
+const char *kefu_ledger_source_label(const char *source);        /* kefu.ledger.source */
+const char *kefu_complaint_category_label(const char *category); /* kefu.complaints.category */
+
 /* PostgreSQL-style messages on stderr: "kefu: error: ...", then optional
  * "detail:" and "hint:" lines. */
 void kefu_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

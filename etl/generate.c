@@ -1103,9 +1103,9 @@ static void draft_violations(gen_ctx *c) {
         if (!is_agent(&c->emp[e]))
             continue;
         double u = rng_unif(&r);
-        if (*cell == RC_B && u < 0.6)
+        if (*cell == RC_B && u < 0.8)
             *cell = RC_M;
-        else if (*cell == RC_A && u < 0.3)
+        else if (*cell == RC_A && u < 0.5)
             *cell = RC_S;
     }
 }

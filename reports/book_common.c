@@ -142,14 +142,6 @@ void kefu_sheet_note_err(kefu_sheet *s, lxw_error e) {
         s->err = e;
 }
 
-const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
-                          const char *missing) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(t[i].key, key) == 0)
-            return kefu_label_pick(t[i].zh, t[i].en);
-    return missing;
-}
-
 double kefu_res_num(const PGresult *r, int row, int col) {
     return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
 }

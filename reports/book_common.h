@@ -20,17 +20,6 @@ typedef struct {
  * zh when missing. Returns one of the arguments (not owned). */
 const char *kefu_label_pick(const char *zh, const char *en);
 
-/* A label looked up by a stored key (a status, a category, a check code). */
-typedef struct {
-    const char *key;
-    const char *zh, *en;
-} kefu_keyed_label;
-
-/* The label of key in t[0..n-1] in the current language; missing (returned
- * as it is, e.g. key itself) when no entry has that key. */
-const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
-                          const char *missing);
-
 /* Cells of a query result: a number (NAN when NULL); a YYYY-MM-DD date as days
  * since 1970-01-01 (0 when it does not parse); money of numeric(12,2) as whole
  * fen (0 when NULL), so sums stay exact. */

@@ -96,6 +96,7 @@ check_eq "$(awk -F'\t' -v r="$grp_title" '$1 == "cell" && $2 == "投诉" && $3 ~
 "$PY" tests/tools/xlsx_print.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.print"
 check_eq "$(awk -F'\t' '$1 == "breaks" && $2 == "投诉" { print $3 }' "$WORK/monthly.print")" 1 "a page break before the overdue list"
 if grep -q '^short' "$WORK/monthly.print"; then bad "wrapped cells in rows too low:"; grep '^short' "$WORK/monthly.print" | head -3; else ok; fi
+check_eq "$(grep '^cut' "$WORK/monthly.print" | head -3)" "" "monthly: no text cut by its neighbour"
 
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"
@@ -166,6 +167,13 @@ check_grep '^\[8/13\] 下月预测: ' "$WORK/out" "then the forecast"
 # one more abandoned call on 10-13 than before the later file
 check_eq "$(q "SELECT abandoned FROM kefu.kpi_daily WHERE date = '2026-10-13' AND queue = 'general'")" \
     "$((ab13 + 1))" "KPIs include the later file"
+
+# a month without a roster: the attendance workbook is not written, and not listed
+# as written (its name was on the step's line and in the closing list)
+run 0 "$KEFU" run --month 2026-06 --out "$WORK/close-06"
+check_grep '^\[11/13\] 考勤工作簿: [0-9.]+ 秒；数据不足' "$WORK/out" "no attendance workbook for June"
+if grep -q 'attendance-2026-06' "$WORK/out"; then bad "an unwritten workbook listed:"; grep 'attendance-2026-06' "$WORK/out"; else ok; fi
+[ -e "$WORK/close-06/attendance-2026-06.xlsx" ] && bad "attendance workbook written" || ok
 
 # ---- 7. usage
 run 2 "$KEFU" run --out "$OUT"

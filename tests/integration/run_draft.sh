@@ -82,6 +82,10 @@ check_eq "$(q "SELECT count(*) FROM kefu.roster_violation WHERE month = '2026-11
 # covers that whole half hour, counted here independently
 q "SELECT date_from || ' ' || substring(detail_zh from '最缺在 ([0-9:]+)') || ' ' || value::int FROM kefu.roster_violation WHERE month = '2026-11-01' AND check_code = 'r6_coverage' ORDER BY seq" >"$WORK/r6"
 [ -s "$WORK/r6" ] && ok || bad "no R6 finding"
+# the deliberate case: on Nov 2, a peak day of the 95598 pattern, the draft
+# moved most day shifts later, so the month's largest shortfall (need minus
+# scheduled, at the worst interval) is that morning's
+check_eq "$(q "SELECT date_from || ' ' || (interval_from < '12:00') FROM kefu.roster_violation WHERE month = '2026-11-01' AND check_code = 'r6_coverage' ORDER BY limit_value - value DESC, seq LIMIT 1")" "2026-11-02 true" "R6: the morning of Nov 2 is the shortest"
 check_eq "$("$PY" - "$IN" "$WORK/r6" <<'PYEOF'
 import csv, sys, datetime as dt
 d = sys.argv[1]

@@ -1,7 +1,9 @@
-/* labels.c — labels of the stored keys the workbooks share (labels.h). */
-#include "labels.h"
+/* labels.c — labels of stored values that more than one stage shows (the
+ * ledger's statuses and sources, complaint categories): one table each, so a
+ * command's message and a workbook name the same thing alike. */
+#include "common.h"
 
-#include "book_common.h"
+#include <string.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -30,6 +32,14 @@ static const kefu_keyed_label CATEGORIES[] = {
     {"dispute", "纠纷", "dispute"},
     {"incident", "事故", "incident"},
 };
+
+const char *kefu_label_of(const kefu_keyed_label *t, size_t n, const char *key,
+                          const char *missing) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].key, key) == 0)
+            return kefu_current_lang == KEFU_LANG_EN && t[i].en && *t[i].en ? t[i].en : t[i].zh;
+    return missing;
+}
 
 const char *kefu_ledger_status_label(const char *status) {
     return kefu_label_of(STATUSES, NELEM(STATUSES), status, status);
