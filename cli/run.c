@@ -887,6 +887,30 @@ static kefu_status bg_wait(bg_step *b, double *secs) {
     return KEFU_ERR_INTERNAL;
 }
 
+/* Statistics for the tables a step has just written (its count_tables; the
+ * forecast's tables), so that the steps reading them next are planned on the
+ * month's rows: a workbook step reading result tables written seconds before,
+ * before autovacuum had analysed them, took 22 s instead of 0.9 s at 5,000
+ * employees. Table names come from the step table, never from input. Best
+ * effort: a role that may not analyse a table only loses the speed. */
+static void analyze_results(run_ctx *x, size_t k) {
+    const char *t = STEPS[k].run == step_forecast ? "forecast_run,forecast_daily,forecast_interval"
+                                                  : STEPS[k].count_tables;
+    if (!t)
+        return;
+    PQclear(PQexec(x->c, "SET client_min_messages = error"));
+    for (const char *a = t; *a;) {
+        size_t l = strcspn(a, ",");
+        char sql[96];
+        if (l < 64) {
+            snprintf(sql, sizeof sql, "ANALYZE kefu.%.*s", (int)l, a);
+            PQclear(PQexec(x->c, sql));
+        }
+        a += l + (a[l] == ',');
+    }
+    PQclear(PQexec(x->c, "RESET client_min_messages"));
+}
+
 /* The bookkeeping of a step that ran (st: its status): the journal row and
  * the progress line. Returns the status that stops the run, KEFU_OK else. */
 static kefu_status finish_step(run_ctx *x, size_t k, step_state *S, kefu_status st, step_res *res) {
@@ -931,6 +955,8 @@ static kefu_status finish_step(run_ctx *x, size_t k, step_state *S, kefu_status 
            label, rows, S[k].secs, S[k].message ? KL("；", "; ") : "",
            S[k].message ? S[k].message : "");
     fflush(stdout);
+    if (S[k].status == 1)
+        analyze_results(x, k);
     return KEFU_OK;
 }
 
