@@ -499,6 +499,24 @@ kefu_status kefu_cmd_bonus(const kefu_db_opts *db, int argc, char **argv) {
     }
     PQclear(r);
     r = NULL;
+    /* Without the month's attendance the A-rule points and fines are missing and
+     * everyone gets (nearly) the full performance pay: say so. */
+    if ((st = kefu_db_query(c,
+                            "SELECT EXISTS (SELECT 1 FROM kefu.attendance_monthly"
+                            " WHERE centre = $1 AND month = $2::date)",
+                            2, p2, &r)))
+        goto done;
+    if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+        kefu_warn(KL("%s（中心 %s）尚未计算考勤：考勤的扣分与罚款（A 规则）不在本次奖金中",
+                     "%s (centre %s): no attendance computed: its points and fines (A rules) "
+                     "are not in this bonus"),
+                  ym, a.m.centre);
+        kefu_hint(KL("先运行 kefu attendance --month %s，再重算奖金",
+                     "run kefu attendance --month %s first, then the bonus again"),
+                  ym);
+    }
+    PQclear(r);
+    r = NULL;
     if ((st = kefu_policy_load(c, a.m.centre, ms, a.m.alts, a.m.nalts, &pol)) ||
         (st = load_policy(&pol, &bp)))
         goto done;

@@ -100,6 +100,11 @@ static kefu_status move(PGconn *c, int mv, const char *line, const char *by, con
                       "ledger: line %s is %s (%s); it cannot be given %s"),
                    line, kefu_ledger_status_label(status), status, MOVES[mv].verb);
         kefu_detail(KL("%s 只适用于状态: %s", "%s applies to: %s"), MOVES[mv].verb, MOVES[mv].from);
+        if (strcmp(status, "open") == 0 && in_list(MOVES[mv].from, "issued"))
+            /* the usual case: the month's lines were never issued */
+            kefu_hint(KL("先开具该月的台账行: kefu penalties --month %.7s --issue",
+                         "issue the month's lines first: kefu penalties --month %.7s --issue"),
+                      PQgetvalue(r, 0, 3));
         st = KEFU_ERR_CHECK_FAILED;
         goto done;
     }

@@ -13,9 +13,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +58,11 @@ typedef struct {
     unsigned flags;           /* STEP_* */
     const char *count_tables; /* result tables with centre and month columns, comma-separated */
     kefu_status (*run)(run_ctx *x, step_res *r);
+    /* Optional: the stage command (`kefu CMD --month M --centre C`) run in a
+     * child process alongside the following steps that do not read its
+     * results, then bg_after in this process (NULL: nothing after). */
+    const char *bg_cmd;
+    kefu_status (*bg_after)(run_ctx *x, step_res *r);
 } run_step;
 
 /* ---- helpers -------------------------------------------------------------------- */
@@ -280,16 +289,9 @@ done:
  * last month and last year, and the forecast reads the roll-up of computed
  * months instead of counting their calls. Months computed before and made
  * stale by later loads are named by the load step, not recomputed silently. */
-static kefu_status step_kpi(run_ctx *x, step_res *r) {
-    args a = {{0}, 0};
-    arg(&a, "kpi");
-    arg(&a, "--month");
-    arg(&a, x->ym);
-    arg(&a, "--centre");
-    arg(&a, x->centre);
-    kefu_status st = kefu_cmd_kpi(x->db, a.n, a.v);
-    if (st)
-        return st;
+/* After the month's KPIs: the earlier months with calls and no KPIs yet. */
+static kefu_status kpi_backfill(run_ctx *x, step_res *r) {
+    kefu_status st;
     PGresult *q = NULL;
     const char *p[2] = {x->centre, x->ms};
     if ((st = kefu_db_query(x->c,
@@ -319,6 +321,17 @@ static kefu_status step_kpi(run_ctx *x, step_res *r) {
         r->message = NULL;
     PQclear(q);
     return st;
+}
+
+static kefu_status step_kpi(run_ctx *x, step_res *r) {
+    args a = {{0}, 0};
+    arg(&a, "kpi");
+    arg(&a, "--month");
+    arg(&a, x->ym);
+    arg(&a, "--centre");
+    arg(&a, x->centre);
+    kefu_status st = kefu_cmd_kpi(x->db, a.n, a.v);
+    return st ? st : kpi_backfill(x, r);
 }
 
 static kefu_status month_cmd(run_ctx *x, kefu_status (*cmd)(const kefu_db_opts *, int, char **),
@@ -544,36 +557,38 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
 /* The month close, in order. count_tables: the step's result tables with a month
  * column, counted for the progress line, the skip check and the manifest. */
 static const run_step STEPS[] = {
-    {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load},
+    {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load, NULL, NULL},
     {"kpi", "服务指标", "KPIs", "calls,agent_states,employees", "load", 0,
      "kpi_interval,kpi_agent_daily,kpi_slot_staff,kpi_daily,kpi_queue,kpi_agent,kpi_group",
-     step_kpi},
+     step_kpi, "kpi", kpi_backfill},
     {"attendance", "考勤月结", "attendance",
      "employees,shifts,roster,punches,punch_confirmations,leaves,swaps,comp_time,pullouts,holidays,"
      "violations",
-     "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance},
+     "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance, NULL, NULL},
     {"adherence", "排班遵从", "adherence", "agent_states,roster,shifts,employees,pullouts,leaves",
-     "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence},
+     "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence, NULL, NULL},
     {"penalties", "处罚台账", "penalty ledger",
      "violations,complaints,call_rings,agent_states,employees,holidays", "attendance,adherence",
-     STEP_NODATA, "ledger", step_penalties},
+     STEP_NODATA, "ledger", step_penalties, NULL, NULL},
     {"complaints", "客诉", "complaints", "complaints,holidays,employees", "load", STEP_NODATA,
-     "complaint_status", step_complaints},
+     "complaint_status", step_complaints, NULL, NULL},
     {"bonus", "绩效奖金", "bonus", "sales,employees", "penalties,attendance", STEP_NODATA,
-     "bonus_monthly", step_bonus},
+     "bonus_monthly", step_bonus, NULL, NULL},
     {"forecast", "下月预测", "next month's forecast", "calls,daily_volumes,holidays,special_days",
-     "kpi", STEP_NODATA, NULL, step_forecast},
+     "kpi", STEP_NODATA, NULL, step_forecast, NULL, NULL},
     {"roster_check", "下月排班校验", "next month's roster check",
      "roster,employees,shifts,leaves,swaps,pullouts,holidays", "forecast", STEP_NODATA, NULL,
-     step_roster_check},
+     step_roster_check, NULL, NULL},
     {"book_monthly", "月度运营报表", "monthly report", "complaints,employees,roster,shifts",
-     "kpi,attendance,adherence,penalties,complaints,bonus,forecast", 0, NULL, step_book_monthly},
+     "kpi,attendance,adherence,penalties,complaints,bonus,forecast", 0, NULL, step_book_monthly,
+     NULL, NULL},
     {"book_attendance", "考勤工作簿", "attendance workbook", "employees",
-     "attendance,adherence,penalties,roster_check", STEP_NODATA, NULL, step_book_attendance},
+     "attendance,adherence,penalties,roster_check", STEP_NODATA, NULL, step_book_attendance, NULL,
+     NULL},
     {"book_ledger", "处罚台账与奖金工作簿", "ledger and bonus workbook", "employees",
-     "penalties,complaints,bonus", STEP_NODATA, NULL, step_book_ledger},
+     "penalties,complaints,bonus", STEP_NODATA, NULL, step_book_ledger, NULL, NULL},
     {"book_forecast", "预测评审工作簿", "forecast workbook", "", "forecast", STEP_NODATA, NULL,
-     step_book_forecast},
+     step_book_forecast, NULL, NULL},
 };
 #define NSTEPS NELEM(STEPS)
 
@@ -730,6 +745,214 @@ static void hush_end(hush *h) {
         close(h->saved_fd);
     }
     kefu_quiet = h->quiet;
+}
+
+/* ---- a step in a child process ---------------------------------------------------- */
+
+/* A step whose stage command runs in a child process (run_step.bg_cmd) while
+ * the following steps that do not read its results run here: the KPIs (server
+ * time in the database) alongside attendance, adherence and the money close.
+ * Its progress line, journal row and stderr (kept in a temporary file) come
+ * when it is joined: before the first step that reads its results, before a
+ * failure is reported, at the end — so the output does not depend on timing. */
+typedef struct {
+    pid_t pid; /* 0: none running */
+    size_t k;
+    double t0, t1; /* started; ended (when done) */
+    int done, ws;  /* ended, with this wait status */
+    FILE *err;
+} bg_step;
+
+/* Note without waiting whether the child has ended (and when). */
+static void bg_poll(bg_step *b) {
+    if (b->pid && !b->done && waitpid(b->pid, &b->ws, WNOHANG) == b->pid) {
+        b->done = 1;
+        b->t1 = kefu_now_monotonic();
+    }
+}
+
+/* 1 when the child has ended and failed. */
+static int bg_failed(const bg_step *b) {
+    return b->pid && b->done && !(WIFEXITED(b->ws) && WEXITSTATUS(b->ws) == 0);
+}
+
+/* 1 when step k reads the results of step j (directly or through others). */
+static int reads_from(size_t k, size_t j) {
+    for (const char *a = STEPS[k].after; *a;) {
+        size_t l = strcspn(a, ",");
+        int i = step_index(a, l);
+        if (i >= 0 && ((size_t)i == j || ((size_t)i > j && reads_from((size_t)i, j))))
+            return 1;
+        a += l + (a[l] == ',');
+    }
+    return 0;
+}
+
+static kefu_status status_of_exit(int code) {
+    static const kefu_status by_code[] = {KEFU_OK,      KEFU_ERR_INTERNAL, KEFU_ERR_USAGE,
+                                          KEFU_ERR_DB,  KEFU_ERR_IO,       KEFU_ERR_REJECTS,
+                                          KEFU_ERR_KEY, KEFU_ERR_DATA,     KEFU_ERR_CHECK_FAILED};
+    return code >= 0 && code < (int)NELEM(by_code) ? by_code[code] : KEFU_ERR_INTERNAL;
+}
+
+extern char **environ;
+
+/* Start `kefu [--lang en] --quiet CMD --month M --centre C` (this program;
+ * the database through KEFU_DB, never on the command line). KEFU_OK and
+ * b->pid = 0 when it cannot be started: the caller runs the step here. */
+static kefu_status bg_start(run_ctx *x, size_t k, bg_step *b) {
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    b->pid = 0;
+    if (n <= 0 || (size_t)n >= sizeof self - 1)
+        return KEFU_OK;
+    self[n] = '\0';
+    if (!(b->err = tmpfile()))
+        return KEFU_OK;
+    if (x->db->conninfo && setenv("KEFU_DB", x->db->conninfo, 1) != 0) {
+        fclose(b->err);
+        b->err = NULL;
+        return KEFU_OK;
+    }
+    char *argv[12];
+    int a = 0;
+    argv[a++] = self;
+    if (kefu_current_lang == KEFU_LANG_EN) {
+        argv[a++] = "--lang";
+        argv[a++] = "en";
+    }
+    argv[a++] = "--quiet";
+    argv[a++] = (char *)STEPS[k].bg_cmd;
+    argv[a++] = "--month";
+    argv[a++] = x->ym;
+    argv[a++] = "--centre";
+    argv[a++] = (char *)x->centre;
+    argv[a] = NULL;
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        fclose(b->err);
+        b->err = NULL;
+        return KEFU_OK;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    int rc = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_adddup2(&fa, fileno(b->err), STDERR_FILENO);
+    if (rc == 0)
+        rc = posix_spawn(&b->pid, self, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        b->pid = 0;
+        fclose(b->err);
+        b->err = NULL;
+        return KEFU_OK;
+    }
+    b->k = k;
+    b->t0 = kefu_now_monotonic();
+    b->done = 0;
+    return KEFU_OK;
+}
+
+/* Wait for the child; its stderr goes to ours. Its exit status as a status. */
+static kefu_status bg_wait(bg_step *b, double *secs) {
+    pid_t w = b->pid;
+    int ws = b->ws;
+    if (!b->done) {
+        while ((w = waitpid(b->pid, &ws, 0)) < 0 && errno == EINTR)
+            ;
+        b->t1 = kefu_now_monotonic();
+    }
+    *secs = b->t1 - b->t0;
+    b->pid = 0;
+    b->done = 0;
+    char buf[4096];
+    size_t n;
+    rewind(b->err);
+    while ((n = fread(buf, 1, sizeof buf, b->err)) > 0)
+        fwrite(buf, 1, n, stderr);
+    fflush(stderr);
+    fclose(b->err);
+    b->err = NULL;
+    if (w < 0) {
+        kefu_error(KL("run: 等待子进程失败: %s", "run: waiting for the step's process failed: %s"),
+                   strerror(errno));
+        return KEFU_ERR_INTERNAL;
+    }
+    if (WIFEXITED(ws))
+        return status_of_exit(WEXITSTATUS(ws));
+    kefu_error(
+        KL("run: 该步的进程被信号 %d 终止", "run: the step's process was killed by signal %d"),
+        WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+    return KEFU_ERR_INTERNAL;
+}
+
+/* The bookkeeping of a step that ran (st: its status): the journal row and
+ * the progress line. Returns the status that stops the run, KEFU_OK else. */
+static kefu_status finish_step(run_ctx *x, size_t k, step_state *S, kefu_status st, step_res *res) {
+    const run_step *s = &STEPS[k];
+    const char *label = KL(s->zh, s->en);
+    S[k].detail = res->detail;
+    S[k].file = res->file;
+    S[k].message = res->message;
+    int nodata = st == KEFU_ERR_DATA && (s->flags & STEP_NODATA);
+    if (nodata && S[k].file && access(S[k].file, F_OK) != 0) {
+        /* a workbook without data was not written: not listed as written */
+        free(S[k].file);
+        S[k].file = NULL;
+    }
+    if (st && !nodata) {
+        S[k].status = 4;
+        journal(x, k, &S[k], "failed", NULL);
+        printf(KL("[%zu/%zu] %s: 失败（%.1f 秒）\n", "[%zu/%zu] %s: failed (%.1f s)\n"), k + 1,
+               NSTEPS, label, S[k].secs);
+        fflush(stdout);
+        return st;
+    }
+    if (nodata && !S[k].message)
+        S[k].message = xstrdup(KL("数据不足，本步无结果（见上方消息）",
+                                  "not enough data: the step has no results (see the message "
+                                  "above)"));
+    if (res->rows < 0 && s->count_tables)
+        res->rows = step_rows(x, s->count_tables);
+    S[k].rows = res->rows;
+    S[k].status = nodata || (res->message && !res->file && res->rows < 0) ? 3 : 1;
+    char sha[65] = "";
+    if (S[k].file && sha256_file(S[k].file, sha, NULL) != KEFU_OK)
+        sha[0] = '\0';
+    if ((st = journal(x, k, &S[k], S[k].status == 3 ? "nodata" : "done", sha[0] ? sha : NULL)))
+        return st;
+    char rows[64] = "", g[32];
+    if (S[k].file)
+        snprintf(rows, sizeof rows, "%s%s", base_name(S[k].file), KL("，", ", "));
+    else if (S[k].rows >= 0)
+        snprintf(rows, sizeof rows, KL("%s 行，", "%s rows, "), grouped(S[k].rows, g, sizeof g));
+    printf(KL("[%zu/%zu] %s: %s%.1f 秒%s%s\n", "[%zu/%zu] %s: %s%.1f s%s%s\n"), k + 1, NSTEPS,
+           label, rows, S[k].secs, S[k].message ? KL("；", "; ") : "",
+           S[k].message ? S[k].message : "");
+    fflush(stdout);
+    return KEFU_OK;
+}
+
+/* End the step running in a child process: wait, then its bg_after here,
+ * then its journal row and progress line (seconds: from its start). */
+static kefu_status bg_join(run_ctx *x, step_state *S, bg_step *b, size_t *fail_k) {
+    size_t k = b->k;
+    step_res res = {-1, NULL, NULL, NULL};
+    double secs = 0.0;
+    kefu_status st = bg_wait(b, &secs);
+    if (st == KEFU_OK && STEPS[k].bg_after) {
+        hush h;
+        double ts = kefu_now_monotonic();
+        hush_begin(x, &h);
+        st = STEPS[k].bg_after(x, &res);
+        hush_end(&h);
+        secs += kefu_now_monotonic() - ts;
+    }
+    S[k].secs = secs;
+    if ((st = finish_step(x, k, S, st, &res)))
+        *fail_k = k;
+    return st;
 }
 
 /* ---- manifest.json -------------------------------------------------------------------- */
@@ -1008,12 +1231,21 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status failed = KEFU_OK;
     printf(KL("kefu run %s（中心 %s）: %zu 步\n", "kefu run %s (centre %s): %zu steps\n"), x.ym,
            x.centre, NSTEPS);
+    bg_step bg = {0, 0, 0.0, 0.0, 0, 0, NULL};
+    size_t fail_k = 0, bk = 0;
     for (; k < NSTEPS; k++) {
         const run_step *s = &STEPS[k];
         const char *label = KL(s->zh, s->en);
+        /* The step in a child process is joined before a step that reads its
+         * results, and as soon as it is seen to have failed. */
+        bg_poll(&bg);
+        if (bg.pid && (reads_from(k, bg.k) || bg_failed(&bg)) &&
+            (failed = bg_join(&x, S, &bg, &fail_k)))
+            break;
         /* Inputs as they are now: a load step changes them for the rest. */
         if ((st = fingerprint(&x, k, S))) {
             failed = st;
+            fail_k = k;
             break;
         }
         if (can_skip(&x, k, S)) {
@@ -1029,6 +1261,13 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
             fflush(stdout);
             continue;
         }
+        /* One step at a time in a child process; --verbose keeps every step here
+         * so that the stages' own output stays in order. */
+        if (s->bg_cmd && !x.verbose && !bg.pid) {
+            bg_start(&x, k, &bg);
+            if (bg.pid)
+                continue;
+        }
         step_res res = {-1, NULL, NULL, NULL};
         hush h;
         double ts = kefu_now_monotonic();
@@ -1036,53 +1275,40 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         st = s->run(&x, &res);
         hush_end(&h);
         S[k].secs = kefu_now_monotonic() - ts;
-        S[k].detail = res.detail;
-        S[k].file = res.file;
-        S[k].message = res.message;
-        int nodata = st == KEFU_ERR_DATA && (s->flags & STEP_NODATA);
-        if (st && !nodata) {
-            S[k].status = 4;
-            journal(&x, k, &S[k], "failed", NULL);
-            printf(KL("[%zu/%zu] %s: 失败（%.1f 秒）\n", "[%zu/%zu] %s: failed (%.1f s)\n"), k + 1,
-                   NSTEPS, label, S[k].secs);
+        /* A failure is reported after the step running alongside has ended. */
+        if (st && !(st == KEFU_ERR_DATA && (s->flags & STEP_NODATA)) && bg.pid)
+            bg_join(&x, S, &bg, &bk);
+        if ((st = finish_step(&x, k, S, st, &res))) {
             failed = st;
+            fail_k = k;
             break;
         }
-        if (nodata && !S[k].message)
-            S[k].message = xstrdup(KL("数据不足，本步无结果（见上方消息）",
-                                      "not enough data: the step has no results (see the message "
-                                      "above)"));
-        if (res.rows < 0 && s->count_tables)
-            res.rows = step_rows(&x, s->count_tables);
-        S[k].rows = res.rows;
-        S[k].status = nodata || (res.message && !res.file && res.rows < 0) ? 3 : 1;
-        char sha[65] = "";
-        if (S[k].file && sha256_file(S[k].file, sha, NULL) != KEFU_OK)
-            sha[0] = '\0';
-        if ((st = journal(&x, k, &S[k], S[k].status == 3 ? "nodata" : "done",
-                          sha[0] ? sha : NULL))) {
-            failed = st;
-            break;
-        }
-        char rows[64] = "", g[32];
-        if (S[k].file)
-            snprintf(rows, sizeof rows, "%s%s", base_name(S[k].file), KL("，", ", "));
-        else if (S[k].rows >= 0)
-            snprintf(rows, sizeof rows, KL("%s 行，", "%s rows, "),
-                     grouped(S[k].rows, g, sizeof g));
-        printf(KL("[%zu/%zu] %s: %s%.1f 秒%s%s\n", "[%zu/%zu] %s: %s%.1f s%s%s\n"), k + 1, NSTEPS,
-               label, rows, S[k].secs, S[k].message ? KL("；", "; ") : "",
-               S[k].message ? S[k].message : "");
-        fflush(stdout);
     }
+    if (bg.pid) {
+        kefu_status b2 = bg_join(&x, S, &bg, &bk);
+        if (b2 && !failed) {
+            failed = b2;
+            fail_k = bk;
+        }
+    }
+    size_t nrun = 0;
+    for (size_t j = 0; j < NSTEPS; j++)
+        if (S[j].status)
+            nrun = j + 1;
+    k = fail_k;
     double total = kefu_now_monotonic() - t0;
     char *manifest = NULL;
-    kefu_status ms = write_manifest(&x, S, failed ? k + 1 : NSTEPS, total, started, &manifest);
+    kefu_status ms = write_manifest(&x, S, failed ? nrun : NSTEPS, total, started, &manifest);
     if (failed) {
         kefu_error(KL("run: 第 %zu/%zu 步（%s）失败：月结在此停止（%s）",
                       "run: step %zu/%zu (%s) failed: the month close stops here (%s)"),
                    k + 1, NSTEPS, STEPS[k].name, kefu_strerror(failed));
-        kefu_detail(KL("前 %zu 步的结果已保存", "the results of the first %zu steps are kept"), k);
+        size_t kept = 0;
+        for (size_t j = 0; j < NSTEPS; j++)
+            kept += S[j].status >= 1 && S[j].status <= 3;
+        kefu_detail(
+            KL("已完成的 %zu 步的结果已保存", "the results of the %zu completed steps are kept"),
+            kept);
         kefu_hint(KL("修正原因后重新运行同一命令：已完成且输入未变的步骤会跳过",
                      "fix the cause and run the same command again: completed steps on unchanged "
                      "inputs are skipped"));

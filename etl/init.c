@@ -239,9 +239,9 @@ kefu_status kefu_schema_ready(const kefu_db_opts *db, PGconn *c) {
         /* The embedded cluster is kefu's own: set it up as `kefu init`
          * would, as `kefu demo` does. */
         int applied = 0;
-        kefu_info(have < 0 ? KL("数据库尚未初始化：先运行 kefu init",
+        kefu_info(have < 0 ? KL("数据库尚未初始化：正在执行 kefu init",
                                 "the database is not initialised yet: running kefu init")
-                           : KL("数据库结构不是最新：先运行 kefu init",
+                           : KL("数据库结构不是最新：正在执行 kefu init",
                                 "the database schema is out of date: running kefu init"));
         st = init_all(c, &applied);
         goto done;

@@ -1220,6 +1220,12 @@ const char *kefu_feed_of_file(const char *name) {
     return best;
 }
 
+static void free_paths(char **paths, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
 static int cmp_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -1412,6 +1418,24 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
         load_usage(stderr);
         return KEFU_ERR_USAGE;
     }
+    /* --dir: the files first, so that a directory with nothing to load is said
+     * (it was a silent success) before any database work */
+    char **paths = NULL;
+    size_t np = 0;
+    if (dir) {
+        kefu_status ds = dir_files(dir, &paths, &np);
+        if (ds)
+            return ds;
+        if (np == 0) {
+            kefu_error(KL("--dir %s: 目录中没有可载入的文件", "--dir %s: no file to load there"),
+                       dir);
+            kefu_hint(KL("--dir 载入名为 <feed>.csv 或 <feed>-*.csv 的文件（如 calls.csv、"
+                         "employees.csv）；kefu load --help 列出 feed",
+                         "--dir loads files named <feed>.csv or <feed>-*.csv (e.g. calls.csv, "
+                         "employees.csv); kefu load --help lists the feeds"));
+            return KEFU_ERR_INPUT;
+        }
+    }
     const feed_def *feed = NULL;
     if (!dir) {
         feed = kefu_feed_find(argv[optind]);
@@ -1423,23 +1447,25 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     }
     PGconn *c = NULL;
     kefu_status st = kefu_db_connect(db, &c);
-    if (st)
+    if (st) {
+        free_paths(paths, np);
         return st;
+    }
+    /* Staging tables are temporary: give them memory instead of disk. Before
+     * anything else: the migrations of a first load use temporary tables, after
+     * which the server refuses the setting (an error printed by every first load). */
+    kefu_db_exec(c, "SET temp_buffers = '256MB'; SET client_min_messages = warning");
     /* A fresh embedded cluster gets its schema and key here (kefu init). */
     if ((st = kefu_schema_ready(db, c))) {
         PQfinish(c);
+        free_paths(paths, np);
         return st;
     }
-    /* Staging tables are temporary: give them memory instead of disk. */
-    kefu_db_exec(c, "SET temp_buffers = '256MB'; SET client_min_messages = warning");
     kefu_db_set_role(c, "kefu_loader");
 
     int failed = 0;
     kefu_status first_err = KEFU_OK;
     if (dir) {
-        char **paths = NULL;
-        size_t np = 0;
-        first_err = dir_files(dir, &paths, &np);
         for (size_t i = 0; i < np && !connection_lost(c); i++) {
             const char *nm = strrchr(paths[i], '/') + 1;
             st = load_file(c, &o, kefu_feed_find(kefu_feed_of_file(nm)), paths[i], &failed);

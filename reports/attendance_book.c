@@ -535,7 +535,7 @@ static kefu_status write_summary(kefu_book *b, const ab_formats *F, PGconn *c, c
     kefu_sheet_signatures(s, row, 0);
     kefu_print pr = {.portrait = 1, .one_page = 1, .header_right = M->header_right};
     kefu_sheet_print(s, &pr);
-    kefu_sheet_cap(s, 0, 30);
+    kefu_sheet_cap(s, 0, 56); /* the English labels are up to 52 wide */
     PQclear(r);
     return KEFU_OK;
 }
@@ -1179,6 +1179,7 @@ static kefu_status write_review(kefu_book *b, PGconn *c, const ab_month *M) {
         goto done;
 
     kefu_sheet_headers(s, 1, 0, H, NELEM(H));
+    kefu_sheet_cap(s, 6, 66); /* the A8 times in English are up to 62 wide */
     kefu_sheet_cap(s, 7, 60);
     worksheet_freeze_panes(s->ws, 2, 1);
     print_setup(s, M, 1, 1, 1);
@@ -1554,7 +1555,7 @@ static kefu_status write_adherence(kefu_book *b, const ab_formats *F, PGconn *c,
     kefu_sheet_str(s, row++, 0, KL("按组别", "by group"), b->title_f);
     kefu_sheet_headers(s, row, 0, HG, NELEM(HG));
     for (lxw_col_t k = 3; k < NELEM(H); k++)
-        kefu_sheet_str(s, row, k, kefu_label_pick(H[k].zh, H[k].en), b->header);
+        kefu_sheet_str(s, row, k, kefu_label_pick(H[k].zh, H[k].en), F->head_wrap);
     row++;
     for (int i = 0; i < PQntuples(gr); i++, row++) {
         int total = atoi(PQgetvalue(gr, i, 0)) != 0;

@@ -405,7 +405,7 @@ static const char *reason_text(const char *reason) {
 /* The card's three columns: a label (A), a number (B), text (C, wrapped).
  * Wrapped rows get their height from the text, since a reader does not
  * recompute it. */
-#define CARD_A 30.0
+#define CARD_A 34.0
 #define CARD_B 14.0
 #define CARD_C 64.0
 
@@ -413,6 +413,7 @@ static const char *reason_text(const char *reason) {
  * a wrapped note. Owned by the workbook. */
 typedef struct {
     lxw_format *label, *strong, *integer, *total, *pct, *dec1, *pct_left;
+    lxw_format *note; /* column C: wrapped, indented off the number beside it */
 } card_fmt;
 
 static lxw_format *top_format(kefu_book *b, const char *num, int bold) {
@@ -437,37 +438,43 @@ static kefu_status card_formats(kefu_book *b, card_fmt *cf) {
     cf->pct_left = top_format(b, "0.0%", 0);
     if (cf->pct_left)
         format_set_align(cf->pct_left, LXW_ALIGN_LEFT);
+    /* "1,212 2 个营销活动日" read as one number: the note starts one indent in */
+    cf->note = top_format(b, NULL, 0);
+    if (cf->note) {
+        format_set_text_wrap(cf->note);
+        format_set_indent(cf->note, 1);
+    }
     if (!cf->label || !cf->strong || !cf->integer || !cf->total || !cf->pct || !cf->dec1 ||
-        !cf->pct_left) {
+        !cf->pct_left || !cf->note) {
         kefu_error(KL("内存不足", "out of memory"));
         return KEFU_ERR_NOMEM;
     }
     return KEFU_OK;
 }
 
-static void card_note(kefu_book *b, kefu_sheet *s, lxw_row_t row, const char *note) {
+static void card_note(const card_fmt *cf, kefu_sheet *s, lxw_row_t row, const char *note) {
     if (!note || !*note)
         return;
-    kefu_sheet_str(s, row, 2, note, b->wrap);
+    kefu_sheet_str(s, row, 2, note, cf->note);
     double lines = ceil(kefu_text_width(note) / (CARD_C - 2));
     if (lines > 1)
         worksheet_set_row(s->ws, row, 15 * lines, NULL);
 }
 
-static void card_num(kefu_book *b, const card_fmt *cf, kefu_sheet *s, lxw_row_t row,
-                     const char *label, double v, lxw_format *fmt, const char *note) {
+static void card_num(const card_fmt *cf, kefu_sheet *s, lxw_row_t row, const char *label, double v,
+                     lxw_format *fmt, const char *note) {
     kefu_sheet_str(s, row, 0, label, cf->label);
     if (isnan(v))
         kefu_sheet_str(s, row, 1, "—", cf->label);
     else
         kefu_sheet_num(s, row, 1, v, fmt);
-    card_note(b, s, row, note);
+    card_note(cf, s, row, note);
 }
 
-static void card_text(kefu_book *b, const card_fmt *cf, kefu_sheet *s, lxw_row_t row,
-                      const char *label, const char *text) {
+static void card_text(const card_fmt *cf, kefu_sheet *s, lxw_row_t row, const char *label,
+                      const char *text) {
     kefu_sheet_str(s, row, 0, label, cf->label);
-    card_note(b, s, row, text);
+    card_note(cf, s, row, text);
 }
 
 static lxw_row_t card_section(kefu_book *b, kefu_sheet *s, lxw_row_t row, const char *title) {
@@ -524,14 +531,14 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
     kefu_sheet_str(s, row, 0, KL("推荐预测：目标月来话总量", "recommended forecast: month total"),
                    cf->strong);
     kefu_sheet_num(s, row, 1, f.total, cf->total);
-    card_note(b, s, row++, t);
+    card_note(cf, s, row++, t);
     if (f.campaign_days > 0) {
         snprintf(t, sizeof t, KL("%d 个营销活动日：%s", "%d campaign days: %s"), f.campaign_days,
                  f.campaigns);
-        card_num(b, cf, s, row++,
+        card_num(cf, s, row++,
                  KL("其中：不含营销上浮的基础量", "of it: the base without campaigns"),
                  f.total - f.total_uplift, cf->integer, NULL);
-        card_num(b, cf, s, row++, KL("其中：营销活动上浮", "of it: the campaign uplift"),
+        card_num(cf, s, row++, KL("其中：营销活动上浮", "of it: the campaign uplift"),
                  f.total_uplift, cf->integer, t);
     }
     /* 2. why */
@@ -580,7 +587,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                     100 * best_d, 100 * kefu_res_num(m, ki, 7));
         }
     }
-    card_text(b, cf, s, row++, KL("推荐理由", "why this method"), tb.ptr ? tb.ptr : "");
+    card_text(cf, s, row++, KL("推荐理由", "why this method"), tb.ptr ? tb.ptr : "");
     row++;
 
     /* 3. the 95598 method beside it, with the bridge F_T → daily sum */
@@ -592,9 +599,9 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
         for (int i = 0; i < PQntuples(m); i++)
             if (strcmp(PQgetvalue(m, i, 0), "95598") == 0)
                 why95 = PQgetvalue(m, i, 6);
-        card_text(b, cf, s, row++, KL("本次无法计算", "could not run"), why95);
+        card_text(cf, s, row++, KL("本次无法计算", "could not run"), why95);
     } else {
-        card_num(b, cf, s, row++, KL("目标月总量 F_T", "month total F_T"), f.ft, cf->integer,
+        card_num(cf, s, row++, KL("目标月总量 F_T", "month total F_T"), f.ft, cf->integer,
                  KL("F_T = F × W(T) / R 的平均 W(m)，见“因子”表",
                     "F_T = F × W(T) / mean W(m) over R; see Factors"));
         if (f.campaign_days > 0) {
@@ -602,26 +609,25 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                      KL("%d 个营销活动日：%s（当日预测 × (1 + 上浮)）",
                         "%d campaign days: %s (the day's forecast × (1 + uplift))"),
                      f.campaign_days, f.campaigns);
-            card_num(b, cf, s, row++, KL("加：营销活动上浮", "plus the campaign uplift"),
-                     f.uplift95, cf->integer, t);
+            card_num(cf, s, row++, KL("加：营销活动上浮", "plus the campaign uplift"), f.uplift95,
+                     cf->integer, t);
         }
-        card_num(b, cf, s, row++, KL("日预测之和", "sum of the daily forecasts"), f.sum95,
-                 cf->total, KL("= F_T + 营销活动上浮", "= F_T + the campaign uplift"));
+        card_num(cf, s, row++, KL("日预测之和", "sum of the daily forecasts"), f.sum95, cf->total,
+                 KL("= F_T + 营销活动上浮", "= F_T + the campaign uplift"));
     }
     row++;
 
     /* 4. comparisons */
     row = card_section(b, s, row, KL("比较", "comparison"));
-    card_num(b, cf, s, row++, KL("本月（目标月前一月）估计 est(B)", "the month before, est(B)"),
+    card_num(cf, s, row++, KL("本月（目标月前一月）估计 est(B)", "the month before, est(B)"),
              f.est_b, cf->integer,
              KL("按日历权重外推的本月总量（95598 方法）",
                 "the month before T extrapolated by calendar weight (95598 method)"));
-    card_num(b, cf, s, row++, KL("推荐预测较本月估计", "recommended vs est(B)"),
+    card_num(cf, s, row++, KL("推荐预测较本月估计", "recommended vs est(B)"),
              change(f.total, f.est_b), cf->pct, NULL);
-    card_num(b, cf, s, row++, KL("去年同月实际", "last year's same month, actual"), f.ly,
-             cf->integer,
+    card_num(cf, s, row++, KL("去年同月实际", "last year's same month, actual"), f.ly, cf->integer,
              KL("kefu.daily_offered 中去年同月的来话之和", "sum of kefu.daily_offered over T−12"));
-    card_num(b, cf, s, row++, KL("推荐预测较去年同月", "recommended vs last year"),
+    card_num(cf, s, row++, KL("推荐预测较去年同月", "recommended vs last year"),
              change(f.total, f.ly), cf->pct, NULL);
     row++;
 
@@ -632,22 +638,21 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
              KL("%.0f%% 的来话在 %.0f 秒内接听（Erlang C）",
                 "%.0f%% of calls answered within %.0f s (Erlang C)"),
              100 * f.sl, f.sl_s);
-    card_num(b, cf, s, row++, KL("服务目标", "service goal"), f.sl, cf->pct, t);
-    card_num(b, cf, s, row++, KL("最高占用率", "maximum occupancy"), f.occ, cf->pct, NULL);
+    card_num(cf, s, row++, KL("服务目标", "service goal"), f.sl, cf->pct, t);
+    card_num(cf, s, row++, KL("最高占用率", "maximum occupancy"), f.occ, cf->pct, NULL);
     snprintf(t, sizeof t,
              KL("排班人数 = 净需求 ÷ (1 − %.0f%%)，向上取整", "scheduled = net ÷ (1 − %.0f%%), "
                                                               "rounded up"),
              100 * f.shrink);
-    card_num(b, cf, s, row++, KL("缺勤率（休假、培训、休息等）", "shrinkage"), f.shrink, cf->pct,
-             t);
+    card_num(cf, s, row++, KL("缺勤率（休假、培训、休息等）", "shrinkage"), f.shrink, cf->pct, t);
     snprintf(t, sizeof t,
              KL("每天最忙时段至少 %d 人；%02d:%02d–%02d:%02d 每个时段至少 %d 人",
                 "at least %d in each day's busiest interval; %02d:%02d–%02d:%02d: at least %d "
                 "in every interval"),
              f.min_busiest, f.night_from / 3600, f.night_from % 3600 / 60, f.night_to / 3600,
              f.night_to % 3600 / 60, f.min_night);
-    card_num(b, cf, s, row++, KL("最少坐席（净）", "minimum agents (net)"), f.min_busiest,
-             cf->integer, t);
+    card_num(cf, s, row++, KL("最少坐席（净）", "minimum agents (net)"), f.min_busiest, cf->integer,
+             t);
     if (f.staffed) {
         int y, mo, d;
         kefu_civil_from_days(f.peak_day, &y, &mo, &d);
@@ -656,23 +661,23 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                  KL("净需求 %.0f 人；最忙时段 %02d-%02d %s %s", "net %.0f; busiest interval "
                                                                 "%02d-%02d %s %s"),
                  f.peak_net, mo, d, kefu_label_pick(wd->zh, wd->en), f.peak_iv);
-        card_num(b, cf, s, row++, KL("峰值排班坐席", "peak scheduled agents"), f.peak_req,
-                 cf->integer, t);
+        card_num(cf, s, row++, KL("峰值排班坐席", "peak scheduled agents"), f.peak_req, cf->integer,
+                 t);
         snprintf(t, sizeof t,
                  KL("Σ 每个时段的排班坐席 × %.0f 分钟", "Σ scheduled agents of each interval × "
                                                         "%.0f minutes"),
                  f.interval_s / 60);
-        card_num(b, cf, s, row++, KL("坐席工时（小时）", "agent-hours"), f.agent_hours, cf->integer,
+        card_num(cf, s, row++, KL("坐席工时（小时）", "agent-hours"), f.agent_hours, cf->integer,
                  t);
         snprintf(t, sizeof t,
                  KL("坐席工时 ÷ 每人月标准工时 %.1f 小时（R3：176 × (当月天数 − 7) / 24）",
                     "agent-hours ÷ %.1f standard hours per agent and month (R3: 176 × (days − "
                     "7) / 24)"),
                  f.fte_hours);
-        card_num(b, cf, s, row++, KL("折合全职人数 FTE", "full-time equivalents (FTE)"),
+        card_num(cf, s, row++, KL("折合全职人数 FTE", "full-time equivalents (FTE)"),
                  f.fte_hours > 0 ? f.agent_hours / f.fte_hours : NAN, cf->dec1, t);
     } else {
-        card_text(b, cf, s, row++, KL("峰值需求", "peak need"),
+        card_text(cf, s, row++, KL("峰值需求", "peak need"),
                   KL("本次运行没有排班需求数据（原因见警告）",
                      "this run has no staffing rows (see the warnings)"));
     }
@@ -696,11 +701,11 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
             kefu_sheet_str(s, row, 0, t, chosen ? cf->strong : cf->label);
             if (strcmp(PQgetvalue(m, i, 1), "t") != 0) {
                 kefu_sheet_str(s, row, 1, "—", cf->label);
-                card_note(b, s, row, PQgetvalue(m, i, 6));
+                card_note(cf, s, row, PQgetvalue(m, i, 6));
             } else {
                 kefu_sheet_num(s, row, 1, kefu_res_num(m, i, 2), cf->integer);
                 if (isnan(kefu_res_num(m, i, 3)))
-                    card_note(b, s, row,
+                    card_note(cf, s, row,
                               KL("未参加比较：有的月份无法计算", "not compared: could not run in "
                                                                  "every month"));
                 else
@@ -724,7 +729,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                 first = 0;
             }
             snprintf(t, sizeof t, KL("%s 月 WAPE", "WAPE of %s"), mo);
-            card_text(b, cf, s, row++, t, tb.ptr ? tb.ptr : "");
+            card_text(cf, s, row++, t, tb.ptr ? tb.ptr : "");
         }
         kefu_sheet_str(s, row++, 0,
                        KL("WAPE = Σ|预测 − 实际| / Σ实际；没有数据的日期不计入。组合方法 = "
@@ -759,7 +764,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
                                 KL("；实际落在 80%% 区间内 %.0f%%，95%% 区间内 %.0f%%",
                                    "; actual inside the 80%% band %.0f%%, the 95%% band %.0f%%"),
                                 100 * kefu_res_num(bt, i, 4), 100 * kefu_res_num(bt, i, 5));
-            card_note(b, s, row, tb.ptr);
+            card_note(cf, s, row, tb.ptr);
         }
         row++;
     }
@@ -767,7 +772,7 @@ static kefu_status write_card(kefu_book *b, const card_fmt *cf, kefu_sheet *s, P
     /* 8. warnings */
     if (r->warnings[0]) {
         row = card_section(b, s, row, KL("警告", "warnings"));
-        card_text(b, cf, s, row++, "", r->warnings);
+        card_text(cf, s, row++, "", r->warnings);
         row++;
     }
     *rowp = row;
@@ -931,7 +936,19 @@ static kefu_status write_daily(kefu_book *b, PGconn *c, const fb_run *r) {
     if (st != KEFU_OK)
         goto done;
 
-    kefu_sheet_headers(s, 1, 0, H, NELEM(H));
+    /* the headings wrapped (the house heading look): the last-year heading is
+     * longer than its 16-wide column and was cut by its neighbour */
+    lxw_format *hw = workbook_add_format(b->wb);
+    if (hw) {
+        format_set_bold(hw);
+        format_set_pattern(hw, LXW_PATTERN_SOLID);
+        format_set_bg_color(hw, 0xDDEBF7);
+        format_set_bottom(hw, LXW_BORDER_THIN);
+        format_set_text_wrap(hw);
+        format_set_align(hw, LXW_ALIGN_VERTICAL_BOTTOM);
+    }
+    for (size_t k = 0; k < NELEM(H); k++)
+        kefu_sheet_str(s, 1, (lxw_col_t)k, kefu_label_pick(H[k].zh, H[k].en), hw ? hw : b->header);
     kefu_sheet_cap(s, 10, 16);
     worksheet_freeze_panes(s->ws, 2, 1);
     int nd = PQntuples(res), nband = 0;

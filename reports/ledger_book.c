@@ -382,6 +382,10 @@ static kefu_status write_slips(lb *x) {
     static const kefu_label H[] = {
         {"日期", "date"}, {"规则", "rule"},       {"条款", "clause"}, {"事实与依据", "facts"},
         {"处理", "step"}, {"罚款（元）", "fine"}, {"扣分", "points"}, {"扣款（元）", "deduction"}};
+    /* column A holds the dates: the month/issue lines above the table spill over the
+     * empty cells to their right instead of widening it to 60 (the slip's table then
+     * printed at about 6 pt) */
+    kefu_sheet_cap(s, 0, 12);
     kefu_sheet_cap(s, 2, 22);
     kefu_sheet_cap(s, 3, 44);
     lxw_row_t row = 0;

@@ -70,7 +70,7 @@ typedef struct {
     int has_fc;
     double head[3][NHEAD]; /* this month, last month, same month last year; NAN = none */
     lxw_format *bold_top, *mss, *pct0, *pp, *rel, *dec2, *money, *good, *near, *bad, *red_text,
-        *warn, *sentence;
+        *warn, *sentence, *dash; /* dash: "—" (no value) right-aligned like the numbers */
 } mb;
 
 /* ---- small helpers ------------------------------------------------------------- */
@@ -126,7 +126,7 @@ static double unit_cell(unit_t u, double v) {
 
 static void put(const mb *x, kefu_sheet *s, lxw_row_t r, lxw_col_t c, double v, unit_t u) {
     if (isnan(v))
-        kefu_sheet_str(s, r, c, "—", NULL);
+        kefu_sheet_str(s, r, c, "—", x->dash);
     else
         kefu_sheet_num(s, r, c, unit_cell(u, v), unit_format(x, u));
 }
@@ -421,7 +421,7 @@ static kefu_status write_summary(mb *x) {
         if (l != ST_NONE)
             kefu_sheet_str(s, r, 3, kefu_label_pick(LIGHT[l].zh, LIGHT[l].en), lf[l]);
         else if (d && !isnan(d->target) && isnan(v))
-            kefu_sheet_str(s, r, 3, "—", NULL);
+            kefu_sheet_str(s, r, 3, "—", x->dash);
         for (int w = 1; w <= 2; w++) {
             double p = x->head[w][k];
             lxw_col_t cv = (lxw_col_t)(w == 1 ? 4 : 6), cc = cv + 1;
@@ -430,13 +430,15 @@ static kefu_status write_summary(mb *x) {
             kefu_col_name(1, a1);
             kefu_col_name(cv, a2);
             if (isnan(v) || isnan(p) || (u != U_RATE && p == 0)) {
-                kefu_sheet_str(s, r, cc, "—", NULL);
+                kefu_sheet_str(s, r, cc, "—", x->dash);
             } else if (u == U_RATE) {
-                snprintf(f, sizeof f, "=(%s%u-%s%u)*100", a1, r + 1, a2, r + 1);
-                kefu_sheet_formula(s, r, cc, f, (v - p) * 100, x->pp);
+                /* rounded to what the format shows: a change of -0.04 points read
+                 * "-0.0 个百分点" */
+                snprintf(f, sizeof f, "=ROUND((%s%u-%s%u)*100,1)", a1, r + 1, a2, r + 1);
+                kefu_sheet_formula(s, r, cc, f, round((v - p) * 1000) / 10 + 0.0, x->pp);
             } else {
-                snprintf(f, sizeof f, "=%s%u/%s%u-1", a1, r + 1, a2, r + 1);
-                kefu_sheet_formula(s, r, cc, f, v / p - 1, x->rel);
+                snprintf(f, sizeof f, "=ROUND(%s%u/%s%u-1,3)", a1, r + 1, a2, r + 1);
+                kefu_sheet_formula(s, r, cc, f, round((v / p - 1) * 1000) / 1000 + 0.0, x->rel);
             }
         }
     }
@@ -1599,6 +1601,12 @@ static kefu_status add_formats(mb *x) {
     x->red_text = add_fmt(b, NULL);
     x->warn = add_fmt(b, NULL);
     x->sentence = add_fmt(b, NULL);
+    x->dash = add_fmt(b, NULL);
+    if (!x->dash) {
+        kefu_error(KL("内存不足", "out of memory"));
+        return KEFU_ERR_NOMEM;
+    }
+    format_set_align(x->dash, LXW_ALIGN_RIGHT);
     if (!x->mss || !x->bold_top || !x->pct0 || !x->pp || !x->rel || !x->dec2 || !x->money ||
         !x->good || !x->near || !x->bad || !x->red_text || !x->warn || !x->sentence) {
         kefu_error(KL("内存不足", "out of memory"));

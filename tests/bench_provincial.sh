@@ -10,6 +10,10 @@
 # kefu process) of the load, the run and each step. Knobs: PROV_SIZES, PROV_MONTHS (with the timed one),
 # PROV_EMPLOYEES; KEEP=1 keeps the databases. Each month's CSV is generated,
 # loaded and deleted (a 10 M month is ~1.2 GB); the 10 M database takes ~25 GB.
+# PROV_HOME=DIR uses the embedded cluster of that KEFU_HOME (one kept with
+# KEEP=1) and keeps it; with PROV_REUSE=1 a database bench_prov_S found there
+# keeps its employees and history months (migrated by kefu init): only the
+# months' missing KPIs, the forecast and the timed month are done.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -17,7 +21,7 @@ SIZES=${PROV_SIZES:-"1000000 3000000 10000000"}
 MONTHS=${PROV_MONTHS:-12}
 EMP=${PROV_EMPLOYEES:-5000}
 TMP=$(mktemp -d /tmp/kefu-bench-prov.XXXXXX)
-export KEFU_HOME="$TMP/home" CI=true
+export KEFU_HOME="${PROV_HOME:-$TMP/home}" CI=true
 unset KEFU_DB PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGSERVICE
 K="$ROOT/kefu"
 cleanup() {
@@ -28,6 +32,7 @@ cleanup() {
     done
     rm -rf "$TMP"
 }
+[ -n "${PROV_HOME:-}" ] && KEEP=1
 [ "${KEEP:-0}" = 1 ] || trap cleanup EXIT
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -58,34 +63,52 @@ echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GiB; load av
 : > "$TMP/table"
 for S in $SIZES; do
     db="bench_prov_$S"
-    psql "$ADMIN" -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
     export KEFU_DB="$ADMIN dbname=$db"
-    "$K" --quiet init >/dev/null
     : > "$TMP/steps"
     echo "== $S calls a month"
-    # 5,000 employees: the reference feeds of the two last months (roster,
-    # punches, agent states), the holiday calendar, daily history.
-    "$K" --quiet gen --out "$TMP/hr" --employees "$EMP" --from "$(month_back "$target" 1)" --to "$target" \
-        --only holidays,special_days,shifts,employees,roster,leaves,punches,punch_confirmations,agent_states >/dev/null
-    timed load_hr "$K" --quiet load --dir "$TMP/hr"
-    rm -rf "$TMP/hr"
-    # History: one file per month, generated, loaded, deleted.
-    i=$((MONTHS - 1))
-    while [ "$i" -ge 1 ]; do
-        m=$(month_back "$target" "$i")
-        "$K" --quiet gen --out "$TMP/m" --only calls --calls "$S" --from "$m" --to "$m" --seed "$i" >/dev/null
-        mv "$TMP/m/calls.csv" "$TMP/m/calls-$m.csv"
-        t0=$(now); "$K" --quiet load calls "$TMP/m/calls-$m.csv" >/dev/null; t1=$(now)
-        echo "  history $m: $(secs "$t0" "$t1") s"
-        rm -rf "$TMP/m"
-        i=$((i - 1))
-    done
+    reuse=0
+    if [ "${PROV_REUSE:-0}" = 1 ] &&
+        [ "$(psql "$ADMIN" -X -At -c "SELECT count(*) FROM pg_database WHERE datname = '$db'")" = 1 ]; then
+        reuse=1
+        "$K" --quiet init >/dev/null
+        echo "  reusing the database $db: $(psql "$KEFU_DB" -X -At -c "SELECT count(*) FROM kefu.calls") calls, $(psql "$KEFU_DB" -X -At -c "SELECT count(*) FROM kefu.employees") employees"
+    else
+        psql "$ADMIN" -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+        "$K" --quiet init >/dev/null
+        # 5,000 employees: the reference feeds of the two last months (roster,
+        # punches, agent states), the holiday calendar, daily history.
+        "$K" --quiet gen --out "$TMP/hr" --employees "$EMP" --from "$(month_back "$target" 1)" --to "$target" \
+            --only holidays,special_days,shifts,employees,roster,leaves,punches,punch_confirmations,agent_states >/dev/null
+        timed load_hr "$K" --quiet load --dir "$TMP/hr"
+        rm -rf "$TMP/hr"
+        # History: one file per month, generated, loaded, deleted.
+        i=$((MONTHS - 1))
+        while [ "$i" -ge 1 ]; do
+            m=$(month_back "$target" "$i")
+            "$K" --quiet gen --out "$TMP/m" --only calls --calls "$S" --from "$m" --to "$m" --seed "$i" >/dev/null
+            mv "$TMP/m/calls.csv" "$TMP/m/calls-$m.csv"
+            t0=$(now); "$K" --quiet load calls "$TMP/m/calls-$m.csv" >/dev/null; t1=$(now)
+            echo "  history $m: $(secs "$t0" "$t1") s"
+            rm -rf "$TMP/m"
+            i=$((i - 1))
+        done
+    fi
     # The months before were closed as they came: their KPIs and the forecast
     # made for the month exist, as in a centre that runs kefu every month.
-    if has kpi; then
+    if has kpi && [ "$reuse" = 0 ]; then
         t0=$(now)
         "$K" --quiet kpi --month "$first" --to "$(month_back "$target" 1)" >/dev/null 2>&1 || echo "  (kpi of the history failed)"
         echo "  KPIs of the $((MONTHS - 1)) months before: $(secs "$t0" "$(now)") s"
+    elif has kpi; then
+        t0=$(now)
+        i=$((MONTHS - 1))
+        while [ "$i" -ge 1 ]; do
+            m=$(month_back "$target" "$i")
+            [ "$(psql "$KEFU_DB" -X -At -c "SELECT count(*) FROM kefu.kpi_month WHERE month = '$m-01'")" = 1 ] ||
+                "$K" --quiet kpi --month "$m" >/dev/null 2>&1 || echo "  (kpi of $m failed)"
+            i=$((i - 1))
+        done
+        echo "  KPIs of the months before that had none: $(secs "$t0" "$(now)") s"
     fi
     "$K" --quiet forecast --month "$target" --as-of "$(date -d "$target-01 -1 day" +%F)" >/dev/null 2>&1 || true
     # The month: its load is the yardstick of the month close.

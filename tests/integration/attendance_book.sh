@@ -224,6 +224,8 @@ if [ "$have_py" -eq 1 ]; then
     check_grep "^wrap	处罚台账	G3$" "$P" "ledger evidence wraps (the out-punch time is kept in print)"
     # ... in rows as high as their lines (LibreOffice does not fit rows on opening)
     if grep -q '^short' "$P"; then bad "wrapped cells in rows too low:"; grep '^short' "$P" | head -5; else ok; fi
+    # ... and no text cut by its neighbour (遵从度's headings ran into each other)
+    check_eq "$(grep '^cut' "$P" | head -3)" "" "no text cut by its neighbour"
     check_eq "$(awk -F'\t' '$1 == "cell" && $4 == "制表：" { print $2 }' "$X" | tr '\n' ',')" "摘要,考勤表,月度汇总,处罚台账,待复核," "制表/审核 signature lines"
     # 摘要: open month, divisor, the money, what still needs a person
     check_eq "$(cell "$X" 摘要 B4)" "未月结：可能重算（kefu attendance --close 关闭）" "summary: not closed"
@@ -253,6 +255,9 @@ if [ "$have_py" -eq 1 ]; then
     check_eq "$(cell "$WORK/en.dump" "Monthly totals" AE2)" "maternity allowance (paid by social insurance, not payroll)" "English allowance heading"
     # the ledger's evidence in English whatever the language of the run (it ran in Chinese)
     check_eq "$(cell "$WORK/en.dump" "Penalty ledger" G3)" "late 5 min, incident 1 of the month (shift D 09:00-18:00, in 09:05:30, out 18:00:10)" "English evidence"
+    # the English labels are longer: none cut (the summary's were, at 30 wide)
+    "$PY" tests/tools/xlsx_print.py "$WORK/en.xlsx" >"$WORK/en.print"
+    check_eq "$(grep '^cut\|^short' "$WORK/en.print" | head -3)" "" "English: every text shown whole in print"
 fi
 
 # ---- a supervisor confirms 1005's missing-punch absence: it counts from then on ----------

@@ -30,6 +30,7 @@ S() { q "SELECT concat_ws(' ', inquiries, orders, sales_amount, conversion, comm
 # ---- October -------------------------------------------------------------------------------
 run 0 "$KEFU" bonus --month 2026-10
 check_eq "$(q "SELECT count(*) FROM kefu.bonus_monthly WHERE emp_id = 'B07' AND month = '2026-10-01'")" 0 "B07 hired after October: no October bonus"
+if grep -q '尚未计算考勤' "$WORK/err"; then bad "October's attendance is computed"; else ok; fi
 # B01: score 100 − 11 = 89; pay 1333.33 × 89 / 100 = 1186.6637 -> 1186.66; fines 30.00 all
 # recovered; bonus 1186.66 − 30.00 = 1156.66
 check_eq "$(B B01)" "11 89 1186.66 30.00 30.00 0.00 1156.66" "B01: rounding to the fen"
@@ -94,6 +95,8 @@ run 0 "$KEFU" ledger withdraw "$L01" --by 王主管 --note "通知确未送达" 
 check_grep '在下一个未月结月份的奖金中退还' "$WORK/out" "withdrawal after close: refund announced"
 run 0 "$KEFU" ledger withdraw "$M01" --by 王主管 --note "当日无缺勤" --at '2026-11-10 10:05'
 run 0 "$KEFU" bonus --month 2026-11
+# November's attendance was never computed: its A-rule points are missing, and it says so
+check_grep '^kefu: 警告: 2026-11（中心 main）尚未计算考勤：考勤的扣分与罚款（A 规则）不在本次奖金中$' "$WORK/err" "bonus without attendance: warned"
 check_eq "$(q "SELECT perf_pay FROM kefu.bonus_monthly WHERE emp_id = 'B07' AND month = '2026-11-01'")" "1000.00" "B07 hired in November: its November bonus"
 # October without the two lines: 9 points, 10.00 fines -> score 91, pay 1333.33 × 0.91 =
 # 1213.3303 -> 1213.33, bonus 1203.33; it paid 1156.66: refund 46.67. November: no lines,

@@ -357,6 +357,17 @@ PYEOF
     "$PY" "$CHECK" "$WORK/en2.xlsx" > "$WORK/en2.dump"
     check_eq "$(scan "$WORK/zh.dump" zh | head -5)" "" "no English sentence in the Chinese workbook"
     check_eq "$(scan "$WORK/en2.dump" en | head -5)" "" "no Chinese in the English workbook"
+    # no text cut by its neighbour, no wrapped row too low, in either language (the
+    # English card's labels and the last-year heading were cut)
+    # the card's notes (column C) start one indent off the number beside them:
+    # "1,212" and "2 个营销活动日" read as one number "1,2122"
+    check_eq "$("$PY" -c 'import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["摘要"]
+print(sorted({int(c.alignment.indent) for c in ws["C"] if isinstance(c.value, str) and c.alignment.wrap_text}))' "$WORK/zh.xlsx")" "[1]" "card notes indented"
+    for bk in zh en2; do
+        "$PY" tests/tools/xlsx_print.py "$WORK/$bk.xlsx" >"$WORK/$bk.print"
+        check_eq "$(grep '^cut\|^short' "$WORK/$bk.print" | head -3)" "" "$bk: every text shown whole in print"
+    done
     [ "$(awk -F'\t' '$1 == "cell"' "$WORK/zh.dump" | wc -l)" -gt 1000 ] && ok || bad "too few cells scanned"
     # the scan can fail: each language's book is full of what the other's must not have
     [ -n "$(scan "$WORK/en2.dump" zh)" ] && ok || bad "the English-sentence scan finds nothing in the English book"

@@ -58,6 +58,10 @@ check_grep "^wrap	$L	I3$" "$P" "evidence wraps"
 # ... and its row is as high as its lines (LibreOffice does not fit rows: the lines
 # ran over the rows below in print)
 if grep -q '^short' "$P"; then bad "wrapped cells in rows too low:"; grep '^short' "$P" | head -5; else ok; fi
+check_eq "$(grep '^cut' "$P" | head -3)" "" "no text cut by its neighbour"
+# the slip's date column is as wide as a date, not as the lines above the table (60)
+check_eq "$("$PY" -c 'import openpyxl, sys
+print(openpyxl.load_workbook(sys.argv[1])["处罚单"].column_dimensions["A"].width <= 13)' "$B")" True "处罚单: column A as wide as a date"
 check_grep "制表：" "$X" "signature line"
 
 # ---- 处罚单: one per employee with counted lines (B01, B02, B05), each on its own page ------

@@ -28,6 +28,14 @@ before=$(snap)
 run 0 "$KEFU" load --dir "$WORK/c"
 check_grep 'already loaded' "$WORK/out" "second load skipped"
 check_eq "$(snap)" "$before" "second load changed nothing"
+# --dir on a directory without <feed>.csv files, or on none: exit 4, said (it was a silent
+# exit 0: the README's example named the demo's parent directory)
+mkdir -p "$WORK/nofeeds" && echo x >"$WORK/nofeeds/readme.txt"
+run 4 "$KEFU" load --dir "$WORK/nofeeds"
+check_eq "$(head -n 1 "$WORK/err")" "kefu: error: --dir $WORK/nofeeds: no file to load there" "--dir without feed files"
+check_grep '^kefu: hint: --dir loads files named <feed>.csv' "$WORK/err" "--dir hint"
+run 4 "$KEFU" load --dir "$WORK/no-such-dir"
+check_eq "$(head -n 1 "$WORK/err")" "kefu: error: cannot read the directory $WORK/no-such-dir: No such file or directory" "--dir missing"
 # Regenerate the same seed into another folder: same content, new path -> still skipped
 "$KEFU" --quiet gen --out "$WORK/c2" --employees 25 --from 2026-08 --to 2026-09 --calls-per-day 150 --history-months 2 >/dev/null 2>&1
 run 0 "$KEFU" load calls "$WORK/c2/calls.csv"

@@ -3,7 +3,8 @@
 # another session stops the run in its third step (the first two kept), and
 # the resumed run skips what completed on unchanged inputs and finishes; the
 # manifest's hashes and counts checked against the files and the database; a
-# deleted workbook is written again, byte for byte.
+# deleted workbook is written again, byte for byte; the KPIs, which run in a
+# child process alongside the next steps, stop the run when they fail.
 . tests/integration/lib.sh
 new_db t_month_close
 PY=/usr/bin/python3
@@ -95,6 +96,7 @@ check_eq "$(awk -F'\t' -v r="$grp_title" '$1 == "cell" && $2 == "投诉" && $3 ~
 "$PY" tests/tools/xlsx_print.py "$OUT/monthly-2026-10.xlsx" >"$WORK/monthly.print"
 check_eq "$(awk -F'\t' '$1 == "breaks" && $2 == "投诉" { print $3 }' "$WORK/monthly.print")" 1 "a page break before the overdue list"
 if grep -q '^short' "$WORK/monthly.print"; then bad "wrapped cells in rows too low:"; grep '^short' "$WORK/monthly.print" | head -3; else ok; fi
+check_eq "$(grep '^cut' "$WORK/monthly.print" | head -3)" "" "monthly: no text cut by its neighbour"
 
 # ---- the manifest against the files and the database
 M="$OUT/manifest.json"
@@ -142,7 +144,38 @@ check_eq "$(grep -c 'done before on the same inputs, skipped' "$WORK/out")" 8 "E
 "$PY" tests/integration/xlsx_check.py "$OUT/ledger-2026-10.xlsx" >"$WORK/ledger-en.dump"
 check_grep '^sheet	Penalty ledger' "$WORK/ledger-en.dump" "now in English"
 
-# ---- 6. usage
+# ---- 6. the KPIs run in a child process alongside attendance and the money
+# close: when they fail (a lock on their table) the run stops with their exit
+# status before the forecast, which reads them; the resumed run finishes
+ab13=$(q "SELECT abandoned FROM kefu.kpi_daily WHERE date = '2026-10-13' AND queue = 'general'")
+cat >"$IN/calls-later.csv" <<'CSV'
+call_id,queue,direction,caller,arrived_at,answered_at,ended_at,agent_id,result
+N1,general,in,13900000004,2026-10-13 10:00:00,,2026-10-13 10:00:30,,abandoned
+CSV
+hold_begin "LOCK TABLE kefu.kpi_interval IN ACCESS EXCLUSIVE MODE"
+run 3 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT" --lock-timeout 1
+hold_end ROLLBACK
+check_grep '^\[1/13\] 载入收件: 1 行' "$WORK/out" "the later file loads"
+check_grep '^\[2/13\] 服务指标: 失败' "$WORK/out" "KPIs failed on the lock"
+check_grep 'run: 第 2/13 步（kpi）失败' "$WORK/err" "the run names the KPI step"
+check_grep 'lock timeout|锁超时' "$WORK/err" "the child's message is shown"
+if grep -q '^\[8/13\]' "$WORK/out"; then bad "the forecast ran without the KPIs"; else ok; fi
+check_eq "$(q "SELECT status FROM kefu.run_step WHERE step = 'kpi'")" "failed" "journal: kpi failed"
+run 0 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
+check_grep '^\[2/13\] 服务指标: [0-9,]+ 行' "$WORK/out" "KPIs ran"
+check_grep '^\[8/13\] 下月预测: ' "$WORK/out" "then the forecast"
+# one more abandoned call on 10-13 than before the later file
+check_eq "$(q "SELECT abandoned FROM kefu.kpi_daily WHERE date = '2026-10-13' AND queue = 'general'")" \
+    "$((ab13 + 1))" "KPIs include the later file"
+
+# a month without a roster: the attendance workbook is not written, and not listed
+# as written (its name was on the step's line and in the closing list)
+run 0 "$KEFU" run --month 2026-06 --out "$WORK/close-06"
+check_grep '^\[11/13\] 考勤工作簿: [0-9.]+ 秒；数据不足' "$WORK/out" "no attendance workbook for June"
+if grep -q 'attendance-2026-06' "$WORK/out"; then bad "an unwritten workbook listed:"; grep 'attendance-2026-06' "$WORK/out"; else ok; fi
+[ -e "$WORK/close-06/attendance-2026-06.xlsx" ] && bad "attendance workbook written" || ok
+
+# ---- 7. usage
 run 2 "$KEFU" run --out "$OUT"
 run 2 "$KEFU" run --month 2026-10
 run 2 "$KEFU" run --month 2026-10 --out "$OUT" --lock-timeout never

@@ -95,6 +95,10 @@ check_eq "$(id_of P7:V24)" "$v24" "the other lines keep their ids"
 check_eq "$(q "SELECT count(*) FROM kefu.ledger WHERE status <> 'void'")" 14 "14 live lines"
 check_eq "$(q "SELECT count(*) FROM kefu.ledger_audit WHERE status_after = 'void'")" 1 "the change audited once"
 
+# an appeal against a line not issued yet: refused, with the command that issues it
+run 8 "$KEFU" ledger appeal "$v24" --by 乙 --note "已跟进" --at '2026-11-04 09:00'
+check_grep '^kefu: 提示: 先开具该月的台账行: kefu penalties --month 2026-10 --issue$' "$WORK/err" "appeal before the issue: what to do"
+
 # ---- issue: open lines become issued at 2026-11-05 10:00, appeals until 11-08 ----------------
 run 0 "$KEFU" penalties --month 2026-10 --issue --at '2026-11-05 10:00'
 check_grep '已开具 14 行（申诉截止 2026-11-08）' "$WORK/out" "issued, deadline 3 calendar days"

@@ -50,6 +50,12 @@ def raw_numbers(path):
     return out
 
 
+def excel_round(x, n):
+    """Excel's ROUND: half away from zero, on the decimal the number shows."""
+    from decimal import Decimal, ROUND_HALF_UP
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-int(n)), rounding=ROUND_HALF_UP))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write(__doc__)
@@ -112,10 +118,11 @@ def main():
                     expr = re.sub(r"@(\d+)@", lambda m: "%r, %r" % ranges[int(m.group(1))], expr)
                     expr = expr.replace("<>", "!=")
                     expr = re.sub(r"(?<![<>!=])=(?!=)", "==", expr)
-                    expr = (expr.replace("ABS(", "abs(").replace("IF(", "_if(")
+                    expr = (expr.replace("ROUND(", "_round(").replace("ABS(", "abs(").replace("IF(", "_if(")
                             .replace("AND(", "_and(").replace("OR(", "_or(")
                             .replace("ISNUMBER(", "_isnum("))
                     env = {"_v": value, "_rng": rng, "_if": lambda c, a, b: a if c else b,
+                           "_round": excel_round,
                            "_and": lambda *a: all(a), "_or": lambda *a: any(a),
                            "_isnum": lambda v: isinstance(v, float), "sum": sum, "abs": abs}
                     got = eval(expr, {"__builtins__": {}}, env)

@@ -12,6 +12,10 @@ usage: xlsx_print.py FILE.xlsx
   ascii  SHEET  CELL  TEXT    text cells with two English words in a row and
                               no Chinese character (English leaking into a
                               Chinese workbook)
+  cut    SHEET  CELL  WIDTH  NEED  TEXT
+                              a text cell (not wrapped) wider than its column
+                              whose right neighbour is not empty: the text is
+                              cut in print (widths as for short)
   short  SHEET  CELL  HAVE  NEED
                               a wrapped cell whose row is too low for its lines:
                               HAVE lines of 15 pt, NEED at least (its text's width,
@@ -63,6 +67,11 @@ def main():
         out.append(('header', ws.title, '|'.join(x.text or '' for x in (h.left, h.center, h.right))))
         out.append(('footer', ws.title, '|'.join(x.text or '' for x in (f.left, f.center, f.right))))
         out.append(('breaks', ws.title, str(len(ws.row_breaks.brk))))
+        merged = set()
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for cc in range(rng.min_col, rng.max_col + 1):
+                    merged.add(ws.cell(row=r, column=cc).coordinate)
         for row in ws.iter_rows():
             for c in row:
                 if c.value is None:
@@ -75,6 +84,15 @@ def main():
                         if h < need * 15.0 - 0.01:
                             out.append(('short', ws.title, c.coordinate,
                                         '%g' % (h / 15.0), str(need)))
+                if isinstance(c.value, str) and not c.value.startswith('=') \
+                        and not (c.alignment is not None and c.alignment.wrap_text) \
+                        and c.coordinate not in merged:
+                    right = ws.cell(row=c.row, column=c.column + 1).value
+                    need = max(text_width(x) for x in c.value.split('\n'))
+                    width = col_width(ws, c.column_letter)
+                    if right is not None and right != '' and need > width:
+                        out.append(('cut', ws.title, c.coordinate, '%g' % width, str(need),
+                                    c.value.replace('\t', ' ').replace('\n', '\\n')))
                 if isinstance(c.value, str) and not c.value.startswith('=') \
                         and WORDS.search(c.value) and not CJK.search(c.value):
                     out.append(('ascii', ws.title, c.coordinate,
