@@ -1220,12 +1220,6 @@ const char *kefu_feed_of_file(const char *name) {
     return best;
 }
 
-static void free_paths(char **paths, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
-}
-
 static int cmp_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -1448,7 +1442,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     PGconn *c = NULL;
     kefu_status st = kefu_db_connect(db, &c);
     if (st) {
-        free_paths(paths, np);
+        kefu_names_free(paths, np);
         return st;
     }
     /* Staging tables are temporary: give them memory instead of disk. Before
@@ -1458,7 +1452,7 @@ kefu_status kefu_cmd_load(const kefu_db_opts *db, int argc, char **argv) {
     /* A fresh embedded cluster gets its schema and key here (kefu init). */
     if ((st = kefu_schema_ready(db, c))) {
         PQfinish(c);
-        free_paths(paths, np);
+        kefu_names_free(paths, np);
         return st;
     }
     kefu_db_set_role(c, "kefu_loader");
