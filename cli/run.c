@@ -1259,9 +1259,18 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
            x.centre, NSTEPS);
     bg_step bg = {0, 0, 0.0, 0.0, 0, 0, NULL};
     size_t fail_k = 0, bk = 0;
+    int centre_bad = 0; /* its own message said it all */
     for (; k < NSTEPS; k++) {
         const run_step *s = &STEPS[k];
         const char *label = KL(s->zh, s->en);
+        /* After the inbox is loaded (it may bring the centre's first rows):
+         * an unknown centre is one usage error, not every step failing on it. */
+        if (k == 1 && (st = kefu_db_check_centre(x.c, "run", x.centre))) {
+            failed = st;
+            fail_k = k;
+            centre_bad = 1;
+            break;
+        }
         /* The step in a child process is joined before a step that reads its
          * results, and as soon as it is seen to have failed. */
         bg_poll(&bg);
@@ -1325,7 +1334,9 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
     double total = kefu_now_monotonic() - t0;
     char *manifest = NULL;
     kefu_status ms = write_manifest(&x, S, failed ? nrun : NSTEPS, total, started, &manifest);
-    if (failed) {
+    if (failed && centre_bad) {
+        /* said by kefu_db_check_centre */
+    } else if (failed) {
         kefu_error(KL("run: 第 %zu/%zu 步（%s）失败：月结在此停止（%s）",
                       "run: step %zu/%zu (%s) failed: the month close stops here (%s)"),
                    k + 1, NSTEPS, STEPS[k].name, kefu_strerror(failed));

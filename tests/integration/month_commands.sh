@@ -59,6 +59,14 @@ for cmd in forecast attendance roster-check adherence; do
     check_eq "$(head -n 1 "$WORK/err")" "kefu: error: $cmd: unknown centre \"nosuchcentre\": no loaded data belongs to it" "$cmd unknown centre"
     check_grep '^kefu: detail: centres with data: main$' "$WORK/err" "$cmd lists the known centres"
 done
+# kefu run: the same one message after the inbox step (every step failed on
+# it in turn, and the close then blamed step 2)
+run 2 "$KEFU" run --month 2026-10 --centre nosuchcentre --out "$WORK/run-nosuch"
+check_eq "$(cat "$WORK/err")" 'kefu: error: run: unknown centre "nosuchcentre": no loaded data belongs to it
+kefu: detail: centres with data: main
+kefu: hint: check --centre; files load into a centre with kefu load --centre NAME' "run unknown centre: one error, no step blamed"
+check_eq "$(grep -c '^\[' "$WORK/out")" 1 "run unknown centre: only the inbox step ran"
+check_eq "$(ls "$WORK/run-nosuch" | grep -c xlsx)" 0 "run unknown centre: no workbook"
 run 2 "$KEFU" report monthly --month 2026-10 --centre nosuchcentre --out "$WORK/x.xlsx"
 check_eq "$(head -n 1 "$WORK/err")" 'kefu: error: report monthly: unknown centre "nosuchcentre": no loaded data belongs to it' "report monthly unknown centre (was: no KPIs, exit 7)"
 [ -e "$WORK/x.xlsx" ] && bad "a workbook was written" || ok
