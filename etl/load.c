@@ -995,18 +995,31 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
             char msg[256];
             double limit =
                 o->max_frac >= 0 ? o->max_frac * (double)counts[i].read : (double)o->max_abs;
-            snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %g",
-                     (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
-                     limit);
+            if (o->max_frac >= 0)
+                snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %g%% (%g rows)",
+                         (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
+                         o->max_frac * 100.0, limit);
+            else
+                snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %ld rows",
+                         (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,
+                         o->max_abs);
             if ((st = kefu_db_exec(c, "ROLLBACK")))
                 goto rollback;
             int64_t failed_id = record_failure(c, feeds[i], &fi, &counts[i], &spools[i], msg);
-            kefu_error(KL("%s: %llu 行被拒绝（共读取 %llu 行），超过上限 %g；本次载入已回滚，"
+            /* The limit as it was given (1 %, or a number of rows), with the
+             * rows a percentage comes to ("the limit 0.13" read as a fraction). */
+            char lim[96];
+            if (o->max_frac >= 0)
+                snprintf(lim, sizeof lim, KL("%g%%（即 %g 行）", "%g%% (%g rows)"),
+                         o->max_frac * 100.0, limit);
+            else
+                snprintf(lim, sizeof lim, KL("%ld 行", "%ld rows"), o->max_abs);
+            kefu_error(KL("%s: %llu 行被拒绝（共读取 %llu 行），超过上限 %s；本次载入已回滚，"
                           "数据表未改变",
-                          "%s: %llu of %llu rows rejected, more than the limit %g; the load was"
+                          "%s: %llu of %llu rows rejected, more than the limit %s; the load was"
                           " rolled back and no data table changed"),
                        path, (unsigned long long)counts[i].rejected,
-                       (unsigned long long)counts[i].read, limit);
+                       (unsigned long long)counts[i].read, lim);
             kefu_spool_show(&spools[i], path);
             const char *fname[1] = {feeds[i]->name};
             if (kefu_rejects_file(c, rpath, &failed_id, failed_id ? 1 : 0, &spools[i], fname, 1) ==
