@@ -1060,7 +1060,9 @@ static kefu_status write_manifest(run_ctx *x, const step_state *S, size_t nrun, 
             json_str(f, S[k].detail);
         }
         if (S[k].message) {
-            fprintf(f, ", \"message\": ");
+            /* A skipped step's message is the run's that did it ("also computed
+             * 13 earlier months" is not what this run did). */
+            fprintf(f, S[k].status == 2 ? ", \"earlier_message\": " : ", \"message\": ");
             json_str(f, S[k].message);
         }
         fprintf(f, "}");

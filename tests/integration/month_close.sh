@@ -126,6 +126,9 @@ run 0 "$KEFU" run --month 2026-10 --inbox "$IN" --out "$OUT"
 check_eq "$(grep -c '已完成且输入未变，跳过' "$WORK/out")" 11 "eleven steps skipped"
 check_grep '^\[10/13\] 月度运营报表: monthly-2026-10\.xlsx，' "$WORK/out" "the missing workbook is written again"
 check_eq "$(sha256sum "$OUT/monthly-2026-10.xlsx" | cut -d' ' -f1)" "$sha_before" "byte for byte"
+# a skipped step's message is the earlier run's, and says so: none of this
+# run's steps did what it tells (the KPIs' "also computed 13 earlier months")
+check_eq "$("$PY" -c 'import json,sys; s=[s for s in json.load(open(sys.argv[1]))["steps"] if s["status"] == "skipped"]; print(sum("message" in x for x in s), sum("earlier_message" in x for x in s) > 0)' "$OUT/manifest.json")" "0 True" "manifest: skipped steps carry earlier_message, not message"
 
 # ---- 5. another directory, another language: every workbook written there, in that
 # language (the ledger book was skipped and its file in $OUT listed; an English close
