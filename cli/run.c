@@ -207,7 +207,7 @@ static kefu_status step_load(run_ctx *x, step_res *r) {
     if ((st = kefu_dir_names(x->inbox, &names, &n))) {
         if (st == KEFU_ERR_IO)
             kefu_error(KL("无法读取收件目录 %s: %s", "cannot read the inbox %s: %s"), x->inbox,
-                       strerror(errno));
+                       kefu_errno_text(errno));
         return st;
     }
     long long before =
@@ -876,7 +876,7 @@ static kefu_status bg_wait(bg_step *b, double *secs) {
     b->err = NULL;
     if (w < 0) {
         kefu_error(KL("run: 等待子进程失败: %s", "run: waiting for the step's process failed: %s"),
-                   strerror(errno));
+                   kefu_errno_text(errno));
         return KEFU_ERR_INTERNAL;
     }
     if (WIFEXITED(ws))
@@ -1025,7 +1025,7 @@ static kefu_status write_manifest(run_ctx *x, const step_state *S, size_t nrun, 
                             0, NULL, &r)))
         goto done;
     if (!(f = fopen(tmp, "w"))) {
-        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), tmp, strerror(errno));
+        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), tmp, kefu_errno_text(errno));
         st = KEFU_ERR_IO;
         goto done;
     }
@@ -1113,7 +1113,7 @@ static kefu_status write_manifest(run_ctx *x, const step_state *S, size_t nrun, 
     fprintf(f, "\n  }\n}\n");
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         f = NULL;
-        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), path, strerror(errno));
+        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), path, kefu_errno_text(errno));
         unlink(tmp);
         st = KEFU_ERR_IO;
         goto done;
@@ -1223,7 +1223,7 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
     if (mkdir(x.out_dir, 0777) != 0 && errno != EEXIST) {
         kefu_error(
             KL("run: 无法创建输出目录 %s: %s", "run: cannot create the output directory %s: %s"),
-            x.out_dir, strerror(errno));
+            x.out_dir, kefu_errno_text(errno));
         return KEFU_ERR_IO;
     }
     struct stat sb;

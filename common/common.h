@@ -31,6 +31,8 @@ typedef enum {
 } kefu_status;
 
 const char *kefu_strerror(kefu_status st);
+/* strerror(e) in the clerk's language (common file and disk errors in Chinese). */
+const char *kefu_errno_text(int e);
 /* Documented exit code of a status (README "Exit codes"). */
 int kefu_exit_code(kefu_status st);
 

@@ -470,7 +470,7 @@ static kefu_status db_psql(const kefu_db_opts *o, int argc, char **argv) {
     }
     fflush(NULL);
     execvp("psql", args);
-    kefu_error(KL("无法运行 psql: %s", "cannot run psql: %s"), strerror(errno));
+    kefu_error(KL("无法运行 psql: %s", "cannot run psql: %s"), kefu_errno_text(errno));
     kefu_hint(KL("安装 postgresql-client", "install postgresql-client"));
     st = KEFU_ERR_IO;
 done:

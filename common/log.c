@@ -3,6 +3,7 @@
  * and the terminal-only progress line of long loads. */
 #include "common.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,43 @@ int kefu_quiet = 0;
 /* Set while a progress line without its newline is on the terminal, so that a
  * message printed meanwhile starts on a fresh line instead of overwriting it. */
 static int progress_line_open;
+
+/* A system error in the clerk's language: the errors a file, directory or
+ * disk gives in practice, in Chinese (glibc's own translations are not
+ * installed on a server, and its zh_CN locale may not exist); any other in
+ * the C library's English. */
+const char *kefu_errno_text(int e) {
+    static const struct {
+        int e;
+        const char *zh;
+    } T[] = {
+        {ENOENT, "没有那个文件或目录"},
+        {EACCES, "权限不够"},
+        {EPERM, "不允许的操作"},
+        {ENOSPC, "磁盘空间已满"},
+        {EDQUOT, "超出磁盘配额"},
+        {EROFS, "只读文件系统"},
+        {EISDIR, "是一个目录"},
+        {ENOTDIR, "路径中有一项不是目录"},
+        {EEXIST, "文件已存在"},
+        {ENAMETOOLONG, "文件名过长"},
+        {EMFILE, "打开的文件过多"},
+        {ENFILE, "系统打开的文件过多"},
+        {EIO, "输入/输出错误"},
+        {ENOMEM, "内存不足"},
+        {EFBIG, "文件过大"},
+        {ELOOP, "符号链接层数过多"},
+        {EBUSY, "设备或资源忙"},
+        {ENXIO, "没有那个设备或地址"},
+        {ENOTEMPTY, "目录非空"},
+        {ETXTBSY, "文本文件忙"},
+    };
+    if (kefu_current_lang == KEFU_LANG_ZH)
+        for (size_t i = 0; i < sizeof T / sizeof T[0]; i++)
+            if (T[i].e == e)
+                return T[i].zh;
+    return strerror(e);
+}
 
 const char *kefu_strerror(kefu_status st) {
     switch (st) {

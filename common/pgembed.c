@@ -406,7 +406,7 @@ static kefu_status mkdir_p(const char *path, mode_t mode) {
         *s = '\0';
         if (mkdir(p, mode) != 0 && errno != EEXIST) {
             kefu_error(KL("无法创建目录 \"%s\": %s", "cannot create directory \"%s\": %s"), p,
-                       strerror(errno));
+                       kefu_errno_text(errno));
             st = KEFU_ERR_IO;
             break;
         }
@@ -424,7 +424,7 @@ static kefu_status private_dir(const pg_user *u, const char *dir) {
     struct stat sb;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         kefu_error(KL("无法创建目录 \"%s\": %s", "cannot create directory \"%s\": %s"), dir,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         return KEFU_ERR_IO;
     }
     if (lstat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
@@ -437,7 +437,7 @@ static kefu_status private_dir(const pg_user *u, const char *dir) {
     }
     if (sb.st_uid != u->uid && chown(dir, u->uid, u->gid) != 0) {
         kefu_error(KL("无法把 \"%s\" 交给用户 %s: %s", "cannot give \"%s\" to user %s: %s"), dir,
-                   u->name, strerror(errno));
+                   u->name, kefu_errno_text(errno));
         return KEFU_ERR_IO;
     }
     return KEFU_OK;
@@ -448,7 +448,7 @@ static kefu_status make_link(const char *target, const char *link) {
         return KEFU_OK;
     kefu_error(
         KL("无法创建符号链接 \"%s\" -> \"%s\": %s", "cannot create symlink \"%s\" -> \"%s\": %s"),
-        link, target, strerror(errno));
+        link, target, kefu_errno_text(errno));
     return KEFU_ERR_IO;
 }
 
@@ -592,7 +592,7 @@ static int log_open(const char *logpath, const char *what) {
     int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) {
         kefu_error(KL("无法打开日志文件 \"%s\": %s", "cannot open log file \"%s\": %s"), logpath,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         return -1;
     }
     char stamp[32];
@@ -696,7 +696,7 @@ static kefu_status append_conf(const pg_layout *L) {
     kefu_status st = KEFU_OK;
     if (!fp) {
         kefu_error(KL("无法写入 \"%s\": %s", "cannot write \"%s\": %s"), f ? f : "postgresql.conf",
-                   strerror(errno));
+                   kefu_errno_text(errno));
         free(f);
         return KEFU_ERR_IO;
     }
@@ -706,7 +706,7 @@ static kefu_status append_conf(const pg_layout *L) {
           "max_wal_size = 2GB\n",
           fp);
     if (fclose(fp) != 0) {
-        kefu_error(KL("无法写入 \"%s\": %s", "cannot write \"%s\": %s"), f, strerror(errno));
+        kefu_error(KL("无法写入 \"%s\": %s", "cannot write \"%s\": %s"), f, kefu_errno_text(errno));
         st = KEFU_ERR_IO;
     }
     free(f);
@@ -752,13 +752,13 @@ static int lock_home(const pg_layout *L) {
     int fd = open(L->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         kefu_error(KL("无法打开锁文件 \"%s\": %s", "cannot open lock file \"%s\": %s"), L->lockpath,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         return -1;
     }
     while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
             kefu_error(KL("无法锁定 \"%s\": %s", "cannot lock \"%s\": %s"), L->lockpath,
-                       strerror(errno));
+                       kefu_errno_text(errno));
             close(fd);
             return -1;
         }

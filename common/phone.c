@@ -139,7 +139,7 @@ static kefu_status make_parent(const char *path) {
             *p = '\0';
             if (mkdir(d, 0700) < 0 && errno != EEXIST) {
                 kefu_error(KL("无法创建目录 %s: %s", "cannot create directory %s: %s"), d,
-                           strerror(errno));
+                           kefu_errno_text(errno));
                 st = KEFU_ERR_IO;
                 goto done;
             }
@@ -185,7 +185,7 @@ static kefu_status random_key(unsigned char key[KEY_BYTES]) {
     return KEFU_OK;
 fail:
     kefu_error(KL("无法读取 /dev/urandom: %s", "cannot read /dev/urandom: %s"),
-               errno ? strerror(errno) : "EOF");
+               errno ? kefu_errno_text(errno) : "EOF");
     if (fd >= 0)
         close(fd);
     return KEFU_ERR_IO;
@@ -243,7 +243,7 @@ kefu_status kefu_key_ensure(void) {
     unlink(tmp); /* leftover of a crashed run with the same pid */
     if (create_excl(tmp, text, 2 * KEY_BYTES + 1) < 0) {
         kefu_error(KL("无法写入密钥文件 %s: %s", "cannot write key file %s: %s"), tmp,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         st = KEFU_ERR_IO;
         goto done;
     }
@@ -255,7 +255,7 @@ kefu_status kefu_key_ensure(void) {
         created = 1;
     if (!created && errno != EEXIST) { /* EEXIST: another kefu created it meanwhile */
         kefu_error(KL("无法创建密钥文件 %s: %s", "cannot create key file %s: %s"), path,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         st = KEFU_ERR_IO;
         goto done;
     }
@@ -325,7 +325,7 @@ kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65]) {
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         kefu_error(KL("无法读取来电号码密钥 %s: %s", "cannot read caller-number key %s: %s"), path,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         kefu_hint(
             KL("请先运行 `kefu init` 创建密钥；若已有密钥，请设置 KEFU_KEY_FILE 指向它",
                "run `kefu init` to create the key, or point KEFU_KEY_FILE at an existing one"));
@@ -342,7 +342,7 @@ kefu_status kefu_key_load(unsigned char key[32], char fingerprint[65]) {
             continue;
         if (r < 0) {
             kefu_error(KL("无法读取来电号码密钥 %s: %s", "cannot read caller-number key %s: %s"),
-                       path, strerror(errno));
+                       path, kefu_errno_text(errno));
             st = KEFU_ERR_KEY;
             goto done;
         }

@@ -124,7 +124,7 @@ static int refill(kefu_reader *r, size_t want) {
             if (errno == EINTR)
                 continue;
             kefu_error(KL("无法读取文件 %s: %s", "cannot read file %s: %s"), r->path,
-                       strerror(errno));
+                       kefu_errno_text(errno));
             r->failed = 1;
             return -1;
         }
@@ -144,7 +144,7 @@ static int start_gb18030(kefu_reader *r) {
     r->cd = iconv_open("UTF-8", "GB18030");
     if (r->cd == (iconv_t)-1) {
         kefu_error(KL("无法启用 GB18030 转换 (%s): %s", "cannot convert GB18030 (%s): %s"), r->path,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         r->failed = 1;
         return -1;
     }
@@ -242,7 +242,7 @@ static int step_gb(kefu_reader *r) {
             consume(r, 1);
         } else if (err) {
             kefu_error(KL("%s: GB18030 转换失败: %s", "%s: GB18030 conversion failed: %s"), r->path,
-                       strerror(err));
+                       kefu_errno_text(err));
             r->failed = 1;
             return -1;
         }
@@ -321,7 +321,8 @@ kefu_status kefu_reader_open(const char *path, kefu_encoding enc, kefu_reader **
     } else {
         r->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (r->fd < 0) {
-            kefu_error(KL("无法打开文件 %s: %s", "cannot open file %s: %s"), path, strerror(errno));
+            kefu_error(KL("无法打开文件 %s: %s", "cannot open file %s: %s"), path,
+                       kefu_errno_text(errno));
             st = KEFU_ERR_IO;
             goto done;
         }

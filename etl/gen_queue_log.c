@@ -309,14 +309,14 @@ kefu_status kefu_gen_queue_log(const char *path, uint64_t seed, int64_t first_da
     }
     qsort(l.ev, l.n, sizeof *l.ev, gq_cmp);
     if (!(f = fopen(path, "wb"))) {
-        kefu_error(KL("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
+        kefu_error(KL("无法写入 %s：%s", "cannot write %s: %s"), path, kefu_errno_text(errno));
         st = KEFU_ERR_IO;
         goto done;
     }
     for (size_t i = 0; i < l.n; i++)
         fprintf(f, "%lld|%s\n", (long long)l.ev[i].t, l.ev[i].line);
     if (fclose(f) != 0) {
-        kefu_error(KL("写入 %s 失败：%s", "writing %s failed: %s"), path, strerror(errno));
+        kefu_error(KL("写入 %s 失败：%s", "writing %s failed: %s"), path, kefu_errno_text(errno));
         st = KEFU_ERR_IO;
     }
     *lines_out = l.n;

@@ -1960,7 +1960,7 @@ static kefu_status make_dirs(const char *path) {
         *q = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
             kefu_error(KL("无法创建目录 %s：%s", "cannot create directory %s: %s"), p,
-                       strerror(errno));
+                       kefu_errno_text(errno));
             st = KEFU_ERR_IO;
             break;
         }
@@ -1983,7 +1983,7 @@ static kefu_status open_out_as(const gen_ctx *c, int feed, const char *name, gen
     snprintf(o->path, n, "%s/%s.csv", c->out_dir, name);
     o->f = fopen(o->path, "wb");
     if (!o->f) {
-        kefu_error(KL("无法写入 %s：%s", "cannot write %s: %s"), o->path, strerror(errno));
+        kefu_error(KL("无法写入 %s：%s", "cannot write %s: %s"), o->path, kefu_errno_text(errno));
         return KEFU_ERR_IO;
     }
     out_str(o, c->zh_headers ? gen_feeds[feed].header_zh : gen_feeds[feed].header_en);
@@ -2005,7 +2005,8 @@ static kefu_status close_out(gen_out *o, int report) {
             o->failed = 1;
         o->f = NULL;
         if (o->failed) {
-            kefu_error(KL("写入 %s 失败：%s", "writing %s failed: %s"), o->path, strerror(errno));
+            kefu_error(KL("写入 %s 失败：%s", "writing %s failed: %s"), o->path,
+                       kefu_errno_text(errno));
             st = KEFU_ERR_IO;
         } else if (report) {
             kefu_info(KL("已写入 %s（%llu 行）", "wrote %s (%llu rows)"), o->path,

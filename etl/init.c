@@ -47,7 +47,7 @@ static kefu_status list_migrations(const char *dir, char ***out, size_t *n) {
     DIR *d = opendir(dir);
     if (!d) {
         kefu_error(KL("无法打开 SQL 目录 %s: %s", "cannot open the SQL directory %s: %s"), dir,
-                   strerror(errno));
+                   kefu_errno_text(errno));
         kefu_hint(KL("设置 KEFU_SQLDIR 指向 kefu 的 sql/ 目录",
                      "set KEFU_SQLDIR to kefu's sql/ directory"));
         return KEFU_ERR_IO;
@@ -124,7 +124,7 @@ static kefu_status init_on(PGconn *c, const char *dir, char **files, size_t nfil
         }
         char *sql = read_file(path);
         if (!sql) {
-            kefu_error(KL("无法读取 %s: %s", "cannot read %s: %s"), path, strerror(errno));
+            kefu_error(KL("无法读取 %s: %s", "cannot read %s: %s"), path, kefu_errno_text(errno));
             free(path);
             st = KEFU_ERR_IO;
             goto rollback;

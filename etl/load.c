@@ -261,7 +261,7 @@ static int process_record(row_ctx *x, const kefu_record *rec) {
 static kefu_status sha256_file(const char *path, char hex[65], uint64_t *size) {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        kefu_error(KL("无法打开 %s: %s", "cannot open %s: %s"), path, strerror(errno));
+        kefu_error(KL("无法打开 %s: %s", "cannot open %s: %s"), path, kefu_errno_text(errno));
         return KEFU_ERR_IO;
     }
     kefu_sha256 c;
@@ -918,7 +918,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
     /* A named pipe or a device would be read twice (hash, then load) and
      * block forever the second time; a directory is no input at all. */
     if (stat(path, &sb) != 0) {
-        kefu_error(KL("无法打开 %s: %s", "cannot open %s: %s"), path, strerror(errno));
+        kefu_error(KL("无法打开 %s: %s", "cannot open %s: %s"), path, kefu_errno_text(errno));
         st = KEFU_ERR_IO;
         goto out;
     }
@@ -1285,7 +1285,7 @@ static kefu_status dir_files(const char *dir, char ***paths, size_t *npaths) {
     kefu_status st = kefu_dir_names(dir, &names, &n);
     if (st == KEFU_ERR_IO)
         kefu_error(KL("无法读取目录 %s: %s", "cannot read the directory %s: %s"), dir,
-                   strerror(errno));
+                   kefu_errno_text(errno));
     if (st)
         return st;
     for (int f = 0; DIR_ORDER[f] && !st; f++) {

@@ -58,7 +58,7 @@ kefu_status kefu_spool_store(PGconn *c, kefu_spool *sp, int64_t batch_id) {
         /* The journal must hold every reject the summary counts. */
         kefu_error(KL("无法暂存被拒绝的行（临时文件: %s）",
                       "cannot spool the rejected rows (temporary file: %s)"),
-                   strerror(errno));
+                   kefu_errno_text(errno));
         return KEFU_ERR_IO;
     }
     kefu_status st =
@@ -311,7 +311,7 @@ fail:
         unlink(tmp);
     free(tmp);
     kefu_warn(KL("无法写入被拒绝行文件 %s: %s", "cannot write the rejects file %s: %s"), rpath,
-              strerror(werr ? werr : EIO));
+              kefu_errno_text(werr ? werr : EIO));
     if (nids > 0) {
         kefu_buf ids_s = {0};
         for (int i = 0; i < nids; i++)

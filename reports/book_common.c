@@ -316,7 +316,7 @@ kefu_status kefu_book_check_path(const char *path) {
             return KEFU_ERR_IO;
         }
         if (access(path, W_OK) != 0) {
-            kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), path, strerror(errno));
+            kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), path, kefu_errno_text(errno));
             return KEFU_ERR_IO;
         }
         return KEFU_OK;
@@ -330,7 +330,7 @@ kefu_status kefu_book_check_path(const char *path) {
         if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
             e = ENOTDIR;
         kefu_error(KL("无法写入 %s: 目录 %s: %s", "cannot write %s: directory %s: %s"), path, dir,
-                   strerror(e));
+                   kefu_errno_text(e));
         rc = KEFU_ERR_IO;
     }
     free(dir);
@@ -581,12 +581,12 @@ kefu_status kefu_book_close(kefu_book *b) {
         int se = errno;
         if (se)
             kefu_error(KL("无法写入 %s: %s (%s)", "cannot write %s: %s (%s)"), b->path,
-                       lxw_strerror(e), strerror(se));
+                       lxw_strerror(e), kefu_errno_text(se));
         else
             kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), b->path, lxw_strerror(e));
         rc = KEFU_ERR_IO;
     } else if (rename(b->tmp_path, b->path) != 0) {
-        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), b->path, strerror(errno));
+        kefu_error(KL("无法写入 %s: %s", "cannot write %s: %s"), b->path, kefu_errno_text(errno));
         rc = KEFU_ERR_IO;
     }
     if (rc != KEFU_OK)

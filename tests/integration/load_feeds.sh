@@ -36,6 +36,9 @@ check_eq "$(head -n 1 "$WORK/err")" "kefu: error: --dir $WORK/nofeeds: no file t
 check_grep '^kefu: hint: --dir loads files named <feed>.csv' "$WORK/err" "--dir hint"
 run 4 "$KEFU" load --dir "$WORK/no-such-dir"
 check_eq "$(head -n 1 "$WORK/err")" "kefu: error: cannot read the directory $WORK/no-such-dir: No such file or directory" "--dir missing"
+# in Chinese, the system's reason too (it was strerror's English inside the Chinese sentence)
+KEFU_LANG=zh run 4 "$KEFU" load --dir "$WORK/no-such-dir"
+check_eq "$(head -n 1 "$WORK/err")" "kefu: 错误: 无法读取目录 $WORK/no-such-dir: 没有那个文件或目录" "--dir missing, in Chinese"
 # Regenerate the same seed into another folder: same content, new path -> still skipped
 "$KEFU" --quiet gen --out "$WORK/c2" --employees 25 --from 2026-08 --to 2026-09 --calls-per-day 150 --history-months 2 >/dev/null 2>&1
 run 0 "$KEFU" load calls "$WORK/c2/calls.csv"

@@ -4,9 +4,11 @@
 #include "../../common/common.h"
 #include "tap.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,6 +75,17 @@ static void test_status(void) {
     }
     kefu_current_lang = KEFU_LANG_ZH;
     CHECK_STR(kefu_strerror(KEFU_ERR_NOMEM), "内存不足");
+
+    /* system errors: the common file and disk ones in Chinese, the C
+     * library's English otherwise and in English */
+    CHECK_STR(kefu_errno_text(ENOENT), "没有那个文件或目录");
+    CHECK_STR(kefu_errno_text(ENOSPC), "磁盘空间已满");
+    CHECK_STR(kefu_errno_text(EACCES), "权限不够");
+    CHECK_STR(kefu_errno_text(EPIPE), strerror(EPIPE));
+    kefu_current_lang = KEFU_LANG_EN;
+    CHECK_STR(kefu_errno_text(ENOENT), strerror(ENOENT));
+    CHECK_STR(kefu_errno_text(ENOSPC), strerror(ENOSPC));
+    kefu_current_lang = KEFU_LANG_ZH;
 }
 
 static void test_messages(void) {
