@@ -118,8 +118,8 @@ test check:
 	$(Q)BUILD=$(BUILD) KEFU_BIN=$(abspath $(BIN)) sh tests/run.sh
 
 # make bench [SIZE=N] [ROUNDS=R]: the loader against psql \copy, then the
-# analytics steps. make bench SCALE=provincial: 12 months at 10 M calls a
-# month, 5,000 employees (long: hours; ~40 GB of disk at its peak).
+# analytics steps. make bench SCALE=provincial: 12 months at 1 M, 3 M and
+# 10 M calls a month, 5,000 employees (about an hour; ~35 GB of disk at its peak).
 SIZE   ?= 1000000
 ROUNDS ?= 3
 SCALE  ?=
