@@ -993,8 +993,7 @@ static kefu_status load_file(PGconn *c, const load_opts *o, const feed_def *feed
         st = load_feed(c, o, feeds[i], &fi, key, &counts[i], &spools[i]);
         if (st == KEFU_ERR_REJECTS) {
             char msg[256];
-            double limit =
-                o->max_frac >= 0 ? o->max_frac * (double)counts[i].read : (double)o->max_abs;
+            double limit = limit_of(o, counts[i].read);
             if (o->max_frac >= 0)
                 snprintf(msg, sizeof msg, "%llu rejected of %llu rows, limit %g%% (%g rows)",
                          (unsigned long long)counts[i].rejected, (unsigned long long)counts[i].read,

@@ -542,17 +542,23 @@ static void fit_wrapped_rows(kefu_sheet *s, const double *widths) {
     }
 }
 
+/* A sheet whose writing failed (its sticky error): said, the book discarded. */
+static int sheet_failed(kefu_book *b, const kefu_sheet *s) {
+    if (s->err == LXW_NO_ERROR)
+        return 0;
+    kefu_error(KL("内部错误: 工作表 \"%s\" 写入失败: %s",
+                  "internal error: writing worksheet \"%s\" failed: %s"),
+               s->name, lxw_strerror(s->err));
+    kefu_book_discard(b);
+    return 1;
+}
+
 kefu_status kefu_book_close(kefu_book *b) {
     kefu_status rc = KEFU_OK;
     for (size_t i = 0; i < b->nsheets; i++) {
         kefu_sheet *s = b->sheets[i];
-        if (s->err != LXW_NO_ERROR) {
-            kefu_error(KL("内部错误: 工作表 \"%s\" 写入失败: %s",
-                          "internal error: writing worksheet \"%s\" failed: %s"),
-                       s->name, lxw_strerror(s->err));
-            kefu_book_discard(b);
+        if (sheet_failed(b, s))
             return KEFU_ERR_INTERNAL;
-        }
         for (size_t c = 0; c < s->ncols; c++) {
             if (s->width[c] <= 0)
                 continue;
@@ -566,13 +572,8 @@ kefu_status kefu_book_close(kefu_book *b) {
             s->width[c] = w; /* from here on: the width set */
         }
         fit_wrapped_rows(s, s->width);
-        if (s->err != LXW_NO_ERROR) {
-            kefu_error(KL("内部错误: 工作表 \"%s\" 写入失败: %s",
-                          "internal error: writing worksheet \"%s\" failed: %s"),
-                       s->name, lxw_strerror(s->err));
-            kefu_book_discard(b);
+        if (sheet_failed(b, s))
             return KEFU_ERR_INTERNAL;
-        }
     }
     errno = 0;
     lxw_error e = workbook_close(b->wb);
