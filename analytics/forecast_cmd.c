@@ -622,33 +622,21 @@ typedef struct {
     double answered;
 } fc_profile;
 
-#define SQL_IV                                                                                     \
-    "(extract(hour FROM arrived_at)::int * 2 + (extract(minute FROM arrived_at) >= 30)::int)"
-
-/* Share of a class's offered calls per interval over the last 8 weeks: the
- * grouping runs in PostgreSQL, 8 × 48 rows come back. */
+/* Share of a class's offered calls per half-hour over the last 8 weeks, and
+ * AHT per half-hour over the last 4: from kefu.offered_intervals (sql/069),
+ * which reads the KPI roll-up of months whose KPIs are current and counts
+ * calls only for the others; 8 × 48 and 48 rows come back. AHT is DOMAIN §5's:
+ * Σ (talk + wrap) / answered, hold inside talk. */
 static const char SQL_PROFILE[] =
     "SELECT CASE WHEN h.date IS NOT NULL THEN 7 ELSE extract(isodow FROM x.date)::int - 1 END,"
-    "       x.iv, sum(x.n)::float8"
-    " FROM (SELECT arrived_at::date AS date, " SQL_IV " AS iv, count(*) AS n"
-    "       FROM kefu.calls"
-    "       WHERE centre = $1 AND direction = 'in' AND result <> 'ivr'"
-    "         AND ($2 = '*' OR queue = $2)"
-    "         AND arrived_at >= $3::date AND arrived_at < $4::date + 1"
-    "       GROUP BY 1, 2) x"
+    "       x.iv, sum(x.offered)::float8"
+    " FROM kefu.offered_intervals($1, $2, $3::date, $4::date) x"
     " LEFT JOIN kefu.holidays h ON h.centre = $1 AND h.date = x.date AND h.kind = 'holiday'"
     " GROUP BY 1, 2";
 
-/* AHT = Σ(talk + hold + wrap) / answered, talk = ended_at − answered_at (DOMAIN §5). */
 static const char SQL_AHT[] =
-    "SELECT " SQL_IV ","
-    "       sum(extract(epoch FROM ended_at - answered_at) + coalesce(hold_s, 0)"
-    "           + coalesce(wrap_s, 0))::float8, count(*)::float8"
-    " FROM kefu.calls"
-    " WHERE centre = $1 AND direction = 'in' AND result = 'answered'"
-    "   AND answered_at IS NOT NULL AND ended_at IS NOT NULL"
-    "   AND ($2 = '*' OR queue = $2)"
-    "   AND arrived_at >= $3::date AND arrived_at < $4::date + 1"
+    "SELECT iv, sum(handle_s)::float8, sum(answered)::float8"
+    " FROM kefu.offered_intervals($1, $2, $3::date, $4::date)"
     " GROUP BY 1";
 
 static kefu_status fetch_profile(PGconn *c, const char *centre, const char *queue, int64_t as_of,

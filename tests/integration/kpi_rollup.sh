@@ -77,6 +77,14 @@ run 0 "$KEFU" forecast --month 2026-11 --as-of 2026-10-31
 second=$(q "SELECT max(run_id) FROM kefu.forecast_run")
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_daily a JOIN kefu.forecast_daily b USING (date) WHERE a.run_id = $first AND b.run_id = $second AND a.forecast = b.forecast")" "30" "30 daily forecasts identical"
 check_eq "$(q "SELECT count(*) FROM kefu.forecast_factor a JOIN kefu.forecast_factor b USING (name) WHERE a.run_id = $first AND b.run_id = $second AND a.value IS DISTINCT FROM b.value")" "0" "every factor identical"
+check_eq "$(q "SELECT count(*) FROM kefu.forecast_interval a JOIN kefu.forecast_interval b USING (date, interval_start) WHERE a.run_id = $first AND b.run_id = $second AND a.forecast_calls = b.forecast_calls AND a.aht_s = b.aht_s AND a.required_agents = b.required_agents")" \
+    "$(q "SELECT count(*) FROM kefu.forecast_interval WHERE run_id = $first")" "every interval's calls, AHT and agents identical"
+# AHT per half-hour is DOMAIN §5's, Σ (talk + wrap) / answered over the last 4
+# weeks (2026-10-04..31), hold inside talk — written here from the calls.
+check_eq "$(q "SELECT round(aht_s::numeric, 6) FROM kefu.forecast_interval WHERE run_id = $second AND date = '2026-11-02' AND interval_start = '10:00'")" \
+    "$(q "SELECT round(sum(extract(epoch FROM ended_at - answered_at) + coalesce(wrap_s, 0)) / count(*), 6) FROM kefu.calls WHERE direction = 'in' AND result = 'answered' AND arrived_at >= '2026-10-04' AND arrived_at < '2026-11-01' AND arrived_at::time >= '10:00' AND arrived_at::time < '10:30'")" \
+    "AHT of 10:00 = Σ (talk + wrap) / answered of the last 4 weeks"
+check_eq "$(q "SELECT sum(hold_s) > 0 FROM kefu.calls WHERE result = 'answered' AND arrived_at >= '2026-10-04'")" "t" "the sample has hold time (which AHT must not add again)"
 # ... and it read the roll-up: with the calls of July–September deleted (inside a
 # rolled-back transaction, not through a load) September, whose KPIs are current,
 # still shows its KPI figures; August, its KPIs deleted too, is counted from the
@@ -85,5 +93,6 @@ check_eq "$(psql "$KEFU_DB" -X -At -v ON_ERROR_STOP=1 -c "BEGIN" \
     -c "DELETE FROM kefu.calls WHERE arrived_at >= '2026-07-01' AND arrived_at < '2026-10-01'" \
     -c "DELETE FROM kefu.kpi_month WHERE month = '2026-08-01'" \
     -c "SELECT (SELECT sum(offered) FROM kefu.offered_days('main', '2026-09-01', '2026-09-30')) = (SELECT sum(offered) FROM kefu.kpi_daily WHERE month = '2026-09-01'), (SELECT count(*) FROM kefu.offered_days('main', '2026-08-01', '2026-08-31') WHERE source = 'calls')" \
-    -c "ROLLBACK" | sed -n 4p)" "t|0" "current months come from kpi_daily, others from calls"
+    -c "SELECT (SELECT sum(offered) || '/' || sum(answered) || '/' || sum(handle_s) FROM kefu.offered_intervals('main', '*', '2026-09-01', '2026-09-30')) = (SELECT sum(offered) || '/' || sum(answered) || '/' || sum(talk_s + wrap_s) FROM kefu.kpi_interval WHERE month = '2026-09-01'), (SELECT count(*) FROM kefu.offered_intervals('main', '*', '2026-08-01', '2026-08-31'))" \
+    -c "ROLLBACK" | sed -n 4,5p | paste -sd' ')" "t|0 t|0" "current months come from kpi_daily and kpi_interval, others from calls"
 finish
