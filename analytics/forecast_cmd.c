@@ -634,10 +634,9 @@ static const char SQL_PROFILE[] =
     " LEFT JOIN kefu.holidays h ON h.centre = $1 AND h.date = x.date AND h.kind = 'holiday'"
     " GROUP BY 1, 2";
 
-static const char SQL_AHT[] =
-    "SELECT iv, sum(handle_s)::float8, sum(answered)::float8"
-    " FROM kefu.offered_intervals($1, $2, $3::date, $4::date)"
-    " GROUP BY 1";
+static const char SQL_AHT[] = "SELECT iv, sum(handle_s)::float8, sum(answered)::float8"
+                              " FROM kefu.offered_intervals($1, $2, $3::date, $4::date)"
+                              " GROUP BY 1";
 
 static kefu_status fetch_profile(PGconn *c, const char *centre, const char *queue, int64_t as_of,
                                  fc_profile *p) {
