@@ -5,6 +5,7 @@
  * the month's headline figures and reports months whose KPIs a later load made
  * stale (also after every `kefu load`, through kefu_kpi_after_load). */
 #include "analytics.h"
+#include "kpi_scan.h"
 #include "month_args.h"
 
 #include <math.h>
@@ -195,8 +196,40 @@ static kefu_status one_month(PGconn *c, const char *centre, int y, int m) {
         return st;
     if ((st = kefu_db_xact_lock(c, "kpi")))
         goto rollback;
-    const char *p[2] = {centre, ms};
-    if ((st = kefu_db_query(c, "SELECT tbl, n FROM kefu.kpi_compute($1, $2::date)", 2, p, &r)))
+    const char *p[6] = {centre, ms};
+    /* Parameters and the month's rows deleted; the finest grains streamed
+     * (kpi_scan.c); the roll-ups. */
+    if ((st = kefu_db_query(c, "SELECT * FROM kefu.kpi_begin($1, $2::date)", 2, p, &r)))
+        goto rollback;
+    char mark[32], rep_h[64], ncalls[32], nstates[32], nnoagent[32];
+    kefu_kpi_params kp = {atoi(PQgetvalue(r, 0, 0)), atoi(PQgetvalue(r, 0, 1)),
+                          atoi(PQgetvalue(r, 0, 2)), strtoll(PQgetvalue(r, 0, 4), NULL, 10),
+                          rep_h};
+    snprintf(rep_h, sizeof rep_h, "%s", PQgetvalue(r, 0, 3));
+    snprintf(mark, sizeof mark, "%s", PQgetvalue(r, 0, 5));
+    PQclear(r);
+    r = NULL;
+    if (rep_h[0] == '\0' || strspn(rep_h, "0123456789.") != strlen(rep_h)) {
+        kefu_error(KL("kpi: 政策 kpi_repeat_window_h = %s 不是非负数",
+                      "kpi: policy kpi_repeat_window_h = %s is not a non-negative number"),
+                   rep_h);
+        st = KEFU_ERR_USAGE;
+        goto rollback;
+    }
+    long long calls = 0, states = 0, no_agent = 0;
+    if ((st = kefu_kpi_scan(c, centre, y, m, &kp, &calls, &states, &no_agent)))
+        goto rollback;
+    snprintf(ncalls, sizeof ncalls, "%lld", calls);
+    snprintf(nstates, sizeof nstates, "%lld", states);
+    snprintf(nnoagent, sizeof nnoagent, "%lld", no_agent);
+    p[2] = mark;
+    p[3] = ncalls;
+    p[4] = nstates;
+    p[5] = nnoagent;
+    if ((st = kefu_db_query(c,
+                            "SELECT tbl, n FROM kefu.kpi_finish($1, $2::date, $3::bigint,"
+                            " $4::bigint, $5::bigint, $6::bigint)",
+                            6, p, &r)))
         goto rollback;
     kefu_buf rows = {0};
     for (int i = 0; i < PQntuples(r); i++) {
