@@ -203,8 +203,7 @@ static kefu_status one_month(PGconn *c, const char *centre, int y, int m) {
         goto rollback;
     char mark[32], rep_h[64], ncalls[32], nstates[32], nnoagent[32];
     kefu_kpi_params kp = {atoi(PQgetvalue(r, 0, 0)), atoi(PQgetvalue(r, 0, 1)),
-                          atoi(PQgetvalue(r, 0, 2)), strtoll(PQgetvalue(r, 0, 4), NULL, 10),
-                          rep_h};
+                          atoi(PQgetvalue(r, 0, 2)), strtoll(PQgetvalue(r, 0, 4), NULL, 10), rep_h};
     snprintf(rep_h, sizeof rep_h, "%s", PQgetvalue(r, 0, 3));
     snprintf(mark, sizeof mark, "%s", PQgetvalue(r, 0, 5));
     PQclear(r);

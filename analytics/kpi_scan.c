@@ -128,7 +128,7 @@ typedef struct {
 typedef struct {
     caller_ent *ent;
     size_t nent, ent_cap; /* ent_cap = nslot / 2 */
-    uint32_t *slot;
+    uint64_t *slot;
     size_t nslot;
 } caller_map;
 
@@ -381,16 +381,27 @@ static size_t key_bytes(unsigned char len) {
     return len == 34 ? 32 : (size_t)len - 1;
 }
 
-/* The slot of key: holding its entry, or the empty one where it goes. */
-static uint32_t *caller_find(caller_map *m, const unsigned char *key, unsigned char len) {
-    size_t mask = m->nslot - 1, n = key_bytes(len), j = (size_t)fnv1a(key, n) & mask;
+/* The slot of key: holding its entry, or the empty one where it goes. A slot
+ * is entry index + 1 in its low 32 bits and the key's hash in the high 32, so
+ * that a probe past other keys seldom reads their entries. */
+static uint64_t *caller_find(caller_map *m, const unsigned char *key, unsigned char len) {
+    size_t mask = m->nslot - 1, n = key_bytes(len);
+    uint64_t h = fnv1a(key, n), tag = h >> 32 << 32;
+    size_t j = (size_t)h & mask;
     while (m->slot[j]) {
-        const caller_ent *e = &m->ent[m->slot[j] - 1];
-        if (e->len == len && memcmp(e->key, key, n) == 0)
-            return &m->slot[j];
+        if ((m->slot[j] & 0xffffffff00000000ULL) == tag) {
+            const caller_ent *e = &m->ent[(m->slot[j] & 0xffffffffu) - 1];
+            if (e->len == len && memcmp(e->key, key, n) == 0)
+                return &m->slot[j];
+        }
         j = (j + 1) & mask;
     }
     return &m->slot[j];
+}
+
+/* Slot value for entry i (0-based) of key. */
+static uint64_t caller_slot_of(const unsigned char *key, unsigned char len, size_t i) {
+    return fnv1a(key, key_bytes(len)) >> 32 << 32 | (uint64_t)(i + 1);
 }
 
 /* Drop the callers last seen before `since` (no later call can repeat them),
@@ -407,7 +418,7 @@ static int caller_rebuild(caller_map *m, int64_t since, size_t extra) {
         nslot *= 2;
     if (nslot != m->nslot || !m->ent) {
         caller_ent *e = realloc(m->ent, nslot / 2 * sizeof *e);
-        uint32_t *sl = malloc(nslot * sizeof *sl);
+        uint64_t *sl = malloc(nslot * sizeof *sl);
         if (!e || !sl) {
             if (e)
                 m->ent = e;
@@ -422,38 +433,38 @@ static int caller_rebuild(caller_map *m, int64_t since, size_t extra) {
     }
     memset(m->slot, 0, m->nslot * sizeof *m->slot);
     for (size_t i = 0; i < m->nent; i++)
-        *caller_find(m, m->ent[i].key, m->ent[i].len) = (uint32_t)i + 1;
+        *caller_find(m, m->ent[i].key, m->ent[i].len) =
+            caller_slot_of(m->ent[i].key, m->ent[i].len, i);
     return 0;
 }
 
-/* The calls of one arrival second, in call_id order: repeats counted, then
- * remembered. */
-static const char *tie_ids;
-static int tie_cmp(const void *pa, const void *pb) {
+/* call_id order (bytes, as its COLLATE "C"). */
+static int tie_cmp(const void *pa, const void *pb, void *ids) {
     const tie_call *a = pa, *b = pb;
+    const char *id = ids;
     size_t n = a->id_len < b->id_len ? a->id_len : b->id_len;
-    int r = memcmp(tie_ids + a->id_off, tie_ids + b->id_off, n);
+    int r = memcmp(id + a->id_off, id + b->id_off, n);
     if (r)
         return r;
     return a->id_len < b->id_len ? -1 : a->id_len > b->id_len;
 }
 
+/* The calls of one arrival second, in call_id order: repeats counted, then
+ * remembered. */
 static kefu_status tie_flush(scan *s) {
     if (!s->ntie)
         return KEFU_OK;
     if (s->ntie > 1) {
-        tie_ids = s->tie_ids.ptr;
-        qsort(s->tie, s->ntie, sizeof *s->tie, tie_cmp);
+        qsort_r(s->tie, s->ntie, sizeof *s->tie, tie_cmp, s->tie_ids.ptr);
     }
     caller_map *m = &s->callers;
-    if (m->nent + s->ntie > m->ent_cap &&
-        caller_rebuild(m, s->tie_us - s->p->repeat_us, s->ntie))
+    if (m->nent + s->ntie > m->ent_cap && caller_rebuild(m, s->tie_us - s->p->repeat_us, s->ntie))
         return nomem();
     for (size_t i = 0; i < s->ntie; i++) {
         tie_call *t = &s->tie[i];
-        uint32_t *sl = caller_find(m, t->key, t->len);
+        uint64_t *sl = caller_find(m, t->key, t->len);
         if (*sl) {
-            caller_ent *e = &m->ent[*sl - 1];
+            caller_ent *e = &m->ent[(*sl & 0xffffffffu) - 1];
             if (t->in_month && s->tie_us - e->last_us <= s->p->repeat_us)
                 s->cells[t->q][t->k].repeats++;
             e->last_us = s->tie_us;
@@ -462,7 +473,7 @@ static kefu_status tie_flush(scan *s) {
             e->len = t->len;
             memcpy(e->key, t->key, key_bytes(t->len));
             e->last_us = s->tie_us;
-            *sl = (uint32_t)++m->nent;
+            *sl = caller_slot_of(t->key, t->len, m->nent++);
         }
     }
     s->ntie = 0;
@@ -606,12 +617,13 @@ static kefu_status on_call(scan *s, cursor *cu) {
 static void day_time(const scan *s, int k, char date[11], char tm[16]) {
     kefu_format_date(kefu_days_from_civil(s->y, s->m, 1) + k / s->per_day, date);
     int sec = (k % s->per_day) * s->len;
-    snprintf(tm, 16, "%02u:%02u:%02u", (unsigned)sec / 3600, (unsigned)sec / 60 % 60, (unsigned)sec % 60);
+    snprintf(tm, 16, "%02u:%02u:%02u", (unsigned)sec / 3600, (unsigned)sec / 60 % 60,
+             (unsigned)sec % 60);
 }
 
-static char **name_cmp_names;
-static int name_idx_cmp(const void *pa, const void *pb) {
-    return strcmp(name_cmp_names[*(const long *)pa], name_cmp_names[*(const long *)pb]);
+static int name_idx_cmp(const void *pa, const void *pb, void *names) {
+    char **n = names;
+    return strcmp(n[*(const long *)pa], n[*(const long *)pb]);
 }
 
 /* Indexes of the map's names in byte order (deterministic output). */
@@ -621,8 +633,7 @@ static long *sorted_names(const name_map *m) {
         return NULL;
     for (size_t i = 0; i < m->n; i++)
         ix[i] = (long)i;
-    name_cmp_names = m->names;
-    qsort(ix, m->n, sizeof *ix, name_idx_cmp);
+    qsort_r(ix, m->n, sizeof *ix, name_idx_cmp, m->names);
     return ix;
 }
 
@@ -666,8 +677,8 @@ static kefu_status write_grains(PGconn *c, scan *s, const char *centre, const ch
             kefu_copy_field(&b, centre, 1);
             kefu_buf_printf(&b, "\t%s\t%s\t%s\t", ms, date, tm);
             kefu_copy_escape(&b, s->queues.names[qs[i]]);
-            kefu_buf_printf(&b, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t", (long long)x->offered,
-                            (long long)x->answered, (long long)x->abandoned,
+            kefu_buf_printf(&b, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t",
+                            (long long)x->offered, (long long)x->answered, (long long)x->abandoned,
                             (long long)x->short_abandoned, (long long)x->answered_in_sl,
                             (long long)x->wait_answered_s, (long long)x->wait_abandoned_s);
             if (x->has_max)
@@ -730,9 +741,8 @@ static kefu_status write_grains(PGconn *c, scan *s, const char *centre, const ch
             continue;
         day_time(s, k, date, tm);
         kefu_copy_field(&b, centre, 1);
-        kefu_buf_printf(&b, "\t%s\t%s\t%s\t%lld\t%lld\t%lld\n", ms, date, tm,
-                        (long long)x->agents, (long long)x->staffed_s,
-                        (long long)x->available_s);
+        kefu_buf_printf(&b, "\t%s\t%s\t%s\t%lld\t%lld\t%lld\n", ms, date, tm, (long long)x->agents,
+                        (long long)x->staffed_s, (long long)x->available_s);
         st = flush_if(c, &b);
     }
     st = copy_done(c, &b, st);
@@ -772,7 +782,8 @@ kefu_status kefu_kpi_scan(PGconn *c, const char *centre, int y, int m, const kef
     s.per_day = 1440 / p->interval_min;
     s.ndays = kefu_days_in_month(y, m);
     s.nint = s.ndays * s.per_day;
-    s.m0_us = (kefu_days_from_civil(y, m, 1) - kefu_days_from_civil(2000, 1, 1)) * 86400LL * 1000000LL;
+    s.m0_us =
+        (kefu_days_from_civil(y, m, 1) - kefu_days_from_civil(2000, 1, 1)) * 86400LL * 1000000LL;
     char ms[11];
     kefu_format_date(kefu_days_from_civil(y, m, 1), ms);
     kefu_buf sql = {0};

@@ -48,6 +48,7 @@ typedef struct {
 enum {
     STEP_ALWAYS = 1, /* never skipped (the inbox may have new files) */
     STEP_NODATA = 2, /* "not enough data" (exit 7) is no failure: the step is empty */
+    STEP_CHILD = 4,  /* may run in a child process beside the steps that follow it */
 };
 
 typedef struct {
@@ -58,11 +59,6 @@ typedef struct {
     unsigned flags;           /* STEP_* */
     const char *count_tables; /* result tables with centre and month columns, comma-separated */
     kefu_status (*run)(run_ctx *x, step_res *r);
-    /* Optional: the stage command (`kefu CMD --month M --centre C`) run in a
-     * child process alongside the following steps that do not read its
-     * results, then bg_after in this process (NULL: nothing after). */
-    const char *bg_cmd;
-    kefu_status (*bg_after)(run_ctx *x, step_res *r);
 } run_step;
 
 /* ---- helpers -------------------------------------------------------------------- */
@@ -579,38 +575,37 @@ static kefu_status step_book_forecast(run_ctx *x, step_res *r) {
 /* The month close, in order. count_tables: the step's result tables with a month
  * column, counted for the progress line, the skip check and the manifest. */
 static const run_step STEPS[] = {
-    {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load, NULL, NULL},
-    {"kpi", "服务指标", "KPIs", "calls,agent_states,employees", "load", 0,
+    {"load", "载入收件", "load inbox", "", "", STEP_ALWAYS, NULL, step_load},
+    {"kpi", "服务指标", "KPIs", "calls,agent_states,employees", "load", STEP_CHILD,
      "kpi_interval,kpi_agent_daily,kpi_slot_staff,kpi_daily,kpi_queue,kpi_agent,kpi_group",
-     step_kpi, "kpi", kpi_backfill},
+     step_kpi},
     {"attendance", "考勤月结", "attendance",
      "employees,shifts,roster,punches,punch_confirmations,leaves,swaps,comp_time,pullouts,holidays,"
      "violations",
-     "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance, NULL, NULL},
+     "load", STEP_NODATA, "attendance_daily,attendance_monthly", step_attendance},
     {"adherence", "排班遵从", "adherence", "agent_states,roster,shifts,employees,pullouts,leaves",
-     "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence, NULL, NULL},
+     "load", STEP_NODATA, "adherence_daily,adherence_exception", step_adherence},
     {"penalties", "处罚台账", "penalty ledger",
      "violations,complaints,call_rings,agent_states,employees,holidays", "attendance,adherence",
-     STEP_NODATA, "ledger", step_penalties, NULL, NULL},
+     STEP_NODATA, "ledger", step_penalties},
     {"complaints", "客诉", "complaints", "complaints,holidays,employees", "load", STEP_NODATA,
-     "complaint_status", step_complaints, NULL, NULL},
+     "complaint_status", step_complaints},
     {"bonus", "绩效奖金", "bonus", "sales,employees", "penalties,attendance", STEP_NODATA,
-     "bonus_monthly", step_bonus, NULL, NULL},
+     "bonus_monthly", step_bonus},
     {"forecast", "下月预测", "next month's forecast", "calls,daily_volumes,holidays,special_days",
-     "kpi", STEP_NODATA, NULL, step_forecast, NULL, NULL},
+     "kpi", STEP_NODATA, NULL, step_forecast},
     {"roster_check", "下月排班校验", "next month's roster check",
-     "roster,employees,shifts,leaves,swaps,pullouts,holidays", "forecast", STEP_NODATA, NULL,
-     step_roster_check, NULL, NULL},
+     "roster,employees,shifts,leaves,swaps,pullouts,holidays", "forecast", STEP_NODATA | STEP_CHILD,
+     NULL, step_roster_check},
     {"book_monthly", "月度运营报表", "monthly report", "complaints,employees,roster,shifts",
-     "kpi,attendance,adherence,penalties,complaints,bonus,forecast", 0, NULL, step_book_monthly,
-     NULL, NULL},
+     "kpi,attendance,adherence,penalties,complaints,bonus,forecast", STEP_CHILD, NULL,
+     step_book_monthly},
     {"book_attendance", "考勤工作簿", "attendance workbook", "employees",
-     "attendance,adherence,penalties,roster_check", STEP_NODATA, NULL, step_book_attendance, NULL,
-     NULL},
+     "attendance,adherence,penalties,roster_check", STEP_NODATA, NULL, step_book_attendance},
     {"book_ledger", "处罚台账与奖金工作簿", "ledger and bonus workbook", "employees",
-     "penalties,complaints,bonus", STEP_NODATA, NULL, step_book_ledger, NULL, NULL},
+     "penalties,complaints,bonus", STEP_NODATA | STEP_CHILD, NULL, step_book_ledger},
     {"book_forecast", "预测评审工作簿", "forecast workbook", "", "forecast", STEP_NODATA, NULL,
-     step_book_forecast, NULL, NULL},
+     step_book_forecast},
 };
 #define NSTEPS NELEM(STEPS)
 
@@ -769,20 +764,26 @@ static void hush_end(hush *h) {
     kefu_quiet = h->quiet;
 }
 
-/* ---- a step in a child process ---------------------------------------------------- */
+/* ---- steps in child processes ---------------------------------------------------- */
 
-/* A step whose stage command runs in a child process (run_step.bg_cmd) while
- * the following steps that do not read its results run here: the KPIs (server
- * time in the database) alongside attendance, adherence and the money close.
- * Its progress line, journal row and stderr (kept in a temporary file) come
- * when it is joined: before the first step that reads its results, before a
- * failure is reported, at the end — so the output does not depend on timing. */
+/* A step flagged STEP_CHILD runs in a child process (`kefu run --step NAME`,
+ * this program) while the following steps that do not read its results run
+ * here or in other children: the KPIs beside attendance, adherence and the
+ * money close; the roster check, the monthly report and the ledger workbook
+ * beside the other workbooks. At most MAX_CHILDREN at a time (two
+ * cores: more would only queue). Its progress line, journal row and stderr
+ * (kept in a temporary file) come when it is joined — before the first step
+ * that reads its results, before a failure is reported, at the end; several
+ * at once in step order — so the output does not depend on timing. The child
+ * reports what the step did (rows, file, message, detail) on its stdout. */
+#define MAX_CHILDREN 2
+
 typedef struct {
     pid_t pid; /* 0: none running */
     size_t k;
     double t0, t1; /* started; ended (when done) */
     int done, ws;  /* ended, with this wait status */
-    FILE *err;
+    FILE *err, *out;
 } bg_step;
 
 /* Note without waiting whether the child has ended (and when). */
@@ -819,24 +820,31 @@ static kefu_status status_of_exit(int code) {
 
 extern char **environ;
 
-/* Start `kefu [--lang en] --quiet CMD --month M --centre C` (this program;
- * the database through KEFU_DB, never on the command line). KEFU_OK and
- * b->pid = 0 when it cannot be started: the caller runs the step here. */
-static kefu_status bg_start(run_ctx *x, size_t k, bg_step *b) {
+static void bg_close_files(bg_step *b) {
+    if (b->err)
+        fclose(b->err);
+    if (b->out)
+        fclose(b->out);
+    b->err = b->out = NULL;
+}
+
+/* Start `kefu [--lang en] --quiet run --month M --out DIR --centre C --step
+ * NAME` (this program; the database through KEFU_DB, never on the command
+ * line). b->pid = 0 when it cannot be started: the caller runs the step here. */
+static void bg_start(run_ctx *x, size_t k, bg_step *b) {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     b->pid = 0;
     if (n <= 0 || (size_t)n >= sizeof self - 1)
-        return KEFU_OK;
+        return;
     self[n] = '\0';
-    if (!(b->err = tmpfile()))
-        return KEFU_OK;
-    if (x->db->conninfo && setenv("KEFU_DB", x->db->conninfo, 1) != 0) {
-        fclose(b->err);
-        b->err = NULL;
-        return KEFU_OK;
+    b->err = tmpfile();
+    b->out = tmpfile();
+    if (!b->err || !b->out || (x->db->conninfo && setenv("KEFU_DB", x->db->conninfo, 1) != 0)) {
+        bg_close_files(b);
+        return;
     }
-    char *argv[12];
+    char *argv[16];
     int a = 0;
     argv[a++] = self;
     if (kefu_current_lang == KEFU_LANG_EN) {
@@ -844,21 +852,24 @@ static kefu_status bg_start(run_ctx *x, size_t k, bg_step *b) {
         argv[a++] = "en";
     }
     argv[a++] = "--quiet";
-    argv[a++] = (char *)STEPS[k].bg_cmd;
+    argv[a++] = "run";
     argv[a++] = "--month";
     argv[a++] = x->ym;
+    argv[a++] = "--out";
+    argv[a++] = (char *)x->out_dir;
     argv[a++] = "--centre";
     argv[a++] = (char *)x->centre;
+    argv[a++] = "--step";
+    argv[a++] = (char *)STEPS[k].name;
     argv[a] = NULL;
     posix_spawn_file_actions_t fa;
     if (posix_spawn_file_actions_init(&fa) != 0) {
-        fclose(b->err);
-        b->err = NULL;
-        return KEFU_OK;
+        bg_close_files(b);
+        return;
     }
     fflush(stdout);
     fflush(stderr);
-    int rc = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    int rc = posix_spawn_file_actions_adddup2(&fa, fileno(b->out), STDOUT_FILENO);
     if (rc == 0)
         rc = posix_spawn_file_actions_adddup2(&fa, fileno(b->err), STDERR_FILENO);
     if (rc == 0)
@@ -866,18 +877,53 @@ static kefu_status bg_start(run_ctx *x, size_t k, bg_step *b) {
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
         b->pid = 0;
-        fclose(b->err);
-        b->err = NULL;
-        return KEFU_OK;
+        bg_close_files(b);
+        return;
     }
     b->k = k;
     b->t0 = kefu_now_monotonic();
     b->done = 0;
-    return KEFU_OK;
 }
 
-/* Wait for the child; its stderr goes to ours. Its exit status as a status. */
-static kefu_status bg_wait(bg_step *b, double *secs) {
+/* What a step did, as `kefu run --step` reports it: one line per field,
+ * "R rows", "F file", "M message", "D detail" (newlines in texts as spaces). */
+static void step_res_print(FILE *f, const step_res *r) {
+    const char *tags = "FMD";
+    const char *v[3] = {r->file, r->message, r->detail};
+    fprintf(f, "R %lld\n", r->rows);
+    for (int i = 0; i < 3; i++) {
+        if (!v[i])
+            continue;
+        fprintf(f, "%c ", tags[i]);
+        for (const char *p = v[i]; *p; p++)
+            fputc(*p == '\n' ? ' ' : *p, f);
+        fputc('\n', f);
+    }
+}
+
+static void step_res_read(FILE *f, step_res *r) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    rewind(f);
+    while ((n = getline(&line, &cap, f)) > 2) {
+        if (line[n - 1] == '\n')
+            line[n - 1] = '\0';
+        char **to = line[0] == 'F'   ? &r->file
+                    : line[0] == 'M' ? &r->message
+                    : line[0] == 'D' ? &r->detail
+                                     : NULL;
+        if (line[0] == 'R')
+            r->rows = strtoll(line + 2, NULL, 10);
+        else if (to && !*to)
+            *to = xstrdup(line + 2);
+    }
+    free(line);
+}
+
+/* Wait for the child; its stderr goes to ours, its report into res. Its exit
+ * status as a status. */
+static kefu_status bg_wait(bg_step *b, double *secs, step_res *res) {
     pid_t w = b->pid;
     int ws = b->ws;
     if (!b->done) {
@@ -894,8 +940,8 @@ static kefu_status bg_wait(bg_step *b, double *secs) {
     while ((n = fread(buf, 1, sizeof buf, b->err)) > 0)
         fwrite(buf, 1, n, stderr);
     fflush(stderr);
-    fclose(b->err);
-    b->err = NULL;
+    step_res_read(b->out, res);
+    bg_close_files(b);
     if (w < 0) {
         kefu_error(KL("run: 等待子进程失败: %s", "run: waiting for the step's process failed: %s"),
                    kefu_errno_text(errno));
@@ -958,25 +1004,52 @@ static kefu_status finish_step(run_ctx *x, size_t k, step_state *S, kefu_status 
     return KEFU_OK;
 }
 
-/* End the step running in a child process: wait, then its bg_after here,
- * then its journal row and progress line (seconds: from its start). */
+/* End the step running in a child process: wait, then its journal row and
+ * progress line (seconds: from its start). */
 static kefu_status bg_join(run_ctx *x, step_state *S, bg_step *b, size_t *fail_k) {
     size_t k = b->k;
     step_res res = {-1, NULL, NULL, NULL};
     double secs = 0.0;
-    kefu_status st = bg_wait(b, &secs);
-    if (st == KEFU_OK && STEPS[k].bg_after) {
-        hush h;
-        double ts = kefu_now_monotonic();
-        hush_begin(x, &h);
-        st = STEPS[k].bg_after(x, &res);
-        hush_end(&h);
-        secs += kefu_now_monotonic() - ts;
-    }
+    kefu_status st = bg_wait(b, &secs, &res);
     S[k].secs = secs;
     if ((st = finish_step(x, k, S, st, &res)))
         *fail_k = k;
     return st;
+}
+
+/* Join, in step order, the children that `need` selects (need NULL: all);
+ * the first failure (in step order) is returned, with its step in *fail_k,
+ * after every selected child has been joined. */
+static kefu_status bg_join_some(run_ctx *x, step_state *S, bg_step *bg, size_t *fail_k,
+                                int (*need)(const bg_step *, size_t), size_t k) {
+    kefu_status first = KEFU_OK;
+    for (;;) {
+        bg_step *next = NULL;
+        for (int i = 0; i < MAX_CHILDREN; i++)
+            if (bg[i].pid && (!need || need(&bg[i], k)) && (!next || bg[i].k < next->k))
+                next = &bg[i];
+        if (!next)
+            return first;
+        size_t fk = 0;
+        kefu_status st = bg_join(x, S, next, &fk);
+        if (st && !first) {
+            first = st;
+            *fail_k = fk;
+        }
+    }
+}
+
+/* Join before step k: children whose results it reads, and failed ones. */
+static int bg_needed(const bg_step *b, size_t k) {
+    return reads_from(k, b->k) || bg_failed(b);
+}
+
+/* A free child slot, or NULL. */
+static bg_step *bg_free(bg_step *bg) {
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (!bg[i].pid)
+            return &bg[i];
+    return NULL;
 }
 
 /* ---- manifest.json -------------------------------------------------------------------- */
@@ -1161,12 +1234,33 @@ static void usage(FILE *to) {
            "  --verbose               show each step's own output too\n"));
 }
 
+/* `kefu run --step NAME` (a child of kefu run): that step alone, its report
+ * on stdout (the stages' own output silenced as in the run). */
+static kefu_status run_one_step(run_ctx *x, const char *name) {
+    int k = step_index(name, strlen(name));
+    if (k < 0) {
+        kefu_error(KL("run: 没有名为 %s 的步骤", "run: no step named %s"), name);
+        return KEFU_ERR_USAGE;
+    }
+    step_res res = {-1, NULL, NULL, NULL};
+    hush h;
+    hush_begin(x, &h);
+    kefu_status st = STEPS[k].run(x, &res);
+    hush_end(&h);
+    step_res_print(stdout, &res);
+    fflush(stdout);
+    free(res.detail);
+    free(res.file);
+    free(res.message);
+    return st;
+}
+
 kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
     run_ctx x;
     memset(&x, 0, sizeof x);
     x.db = db;
     x.centre = "main";
-    const char *month = NULL, *lock = NULL;
+    const char *month = NULL, *lock = NULL, *step_only = NULL;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
 #define OPT(name, var)                                                                             \
@@ -1179,6 +1273,7 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         OPT("--inbox", x.inbox)
         OPT("--centre", x.centre)
         OPT("--lock-timeout", lock)
+        OPT("--step", step_only) /* internal: one step, in a child process of kefu run */
 #undef OPT
         if (strcmp(o, "--verbose") == 0 || strcmp(o, "-v") == 0) {
             x.verbose = 1;
@@ -1245,6 +1340,10 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         return st;
     if ((st = kefu_schema_ready(db, x.c)))
         goto done0;
+    if (step_only) {
+        st = run_one_step(&x, step_only);
+        goto done0;
+    }
 
     step_state S[NSTEPS];
     memset(S, 0, sizeof S);
@@ -1257,7 +1356,8 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
     kefu_status failed = KEFU_OK;
     printf(KL("kefu run %s（中心 %s）: %zu 步\n", "kefu run %s (centre %s): %zu steps\n"), x.ym,
            x.centre, NSTEPS);
-    bg_step bg = {0, 0, 0.0, 0.0, 0, 0, NULL};
+    bg_step bg[MAX_CHILDREN];
+    memset(bg, 0, sizeof bg);
     size_t fail_k = 0, bk = 0;
     int centre_bad = 0; /* kefu_db_check_centre's message said it all */
     for (; k < NSTEPS; k++) {
@@ -1271,11 +1371,11 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
             centre_bad = 1;
             break;
         }
-        /* The step in a child process is joined before a step that reads its
-         * results, and as soon as it is seen to have failed. */
-        bg_poll(&bg);
-        if (bg.pid && (reads_from(k, bg.k) || bg_failed(&bg)) &&
-            (failed = bg_join(&x, S, &bg, &fail_k)))
+        /* Steps in child processes are joined before a step that reads their
+         * results, and as soon as they are seen to have failed. */
+        for (int i = 0; i < MAX_CHILDREN; i++)
+            bg_poll(&bg[i]);
+        if ((failed = bg_join_some(&x, S, bg, &fail_k, bg_needed, k)))
             break;
         /* Inputs as they are now: a load step changes them for the rest. */
         if ((st = fingerprint(&x, k, S))) {
@@ -1296,11 +1396,12 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
             fflush(stdout);
             continue;
         }
-        /* One step at a time in a child process; --verbose keeps every step here
-         * so that the stages' own output stays in order. */
-        if (s->bg_cmd && !x.verbose && !bg.pid) {
-            bg_start(&x, k, &bg);
-            if (bg.pid)
+        /* --verbose keeps every step here so that the stages' own output
+         * stays in order. */
+        bg_step *slot = (s->flags & STEP_CHILD) && !x.verbose ? bg_free(bg) : NULL;
+        if (slot) {
+            bg_start(&x, k, slot);
+            if (slot->pid)
                 continue;
         }
         step_res res = {-1, NULL, NULL, NULL};
@@ -1310,21 +1411,19 @@ kefu_status kefu_cli_run(const kefu_db_opts *db, int argc, char **argv) {
         st = s->run(&x, &res);
         hush_end(&h);
         S[k].secs = kefu_now_monotonic() - ts;
-        /* A failure is reported after the step running alongside has ended. */
-        if (st && !(st == KEFU_ERR_DATA && (s->flags & STEP_NODATA)) && bg.pid)
-            bg_join(&x, S, &bg, &bk);
+        /* A failure is reported after the steps running alongside have ended. */
+        if (st && !(st == KEFU_ERR_DATA && (s->flags & STEP_NODATA)))
+            bg_join_some(&x, S, bg, &bk, NULL, k);
         if ((st = finish_step(&x, k, S, st, &res))) {
             failed = st;
             fail_k = k;
             break;
         }
     }
-    if (bg.pid) {
-        kefu_status b2 = bg_join(&x, S, &bg, &bk);
-        if (b2 && !failed) {
-            failed = b2;
-            fail_k = bk;
-        }
+    kefu_status b2 = bg_join_some(&x, S, bg, &bk, NULL, 0);
+    if (b2 && !failed) {
+        failed = b2;
+        fail_k = bk;
     }
     size_t nrun = 0;
     for (size_t j = 0; j < NSTEPS; j++)
