@@ -73,10 +73,12 @@ for S in $SIZES; do
         "$K" --quiet init >/dev/null
         echo "  reusing the database $db: $(psql "$KEFU_DB" -X -At -c "SELECT count(*) FROM kefu.calls") calls, $(psql "$KEFU_DB" -X -At -c "SELECT count(*) FROM kefu.employees") employees"
         # A kept month of the timed size is loaded afresh: its partition and
-        # batches go (the load's yardstick must be a real load).
+        # batches go (the load's yardstick must be a real load), and so does
+        # its month close's journal (every step runs again).
         psql "$KEFU_DB" -X -q -v ON_ERROR_STOP=1 \
             -c "DROP TABLE IF EXISTS kefu.calls_main_${target%-*}${target#*-}" \
-            -c "DELETE FROM kefu.load_batches WHERE feed = 'calls' AND file_name = 'calls-$target.csv'" >/dev/null
+            -c "DELETE FROM kefu.load_batches WHERE feed = 'calls' AND file_name = 'calls-$target.csv'" \
+            -c "DELETE FROM kefu.run_step WHERE month = '$target-01'" >/dev/null
     fi
     if [ "$reuse" = 0 ]; then
         psql "$ADMIN" -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
