@@ -13,7 +13,8 @@
 -- and kpi_slot_staff, then kefu.kpi_finish (the roll-ups and kpi_month, as in
 -- kpi_compute). The definitions are kpi_compute's, unchanged; kpi_compute
 -- stays as the set-based reference the stream is tested against
--- (tests/integration/kpi_stream.sh compares every table on generated months).
+-- (tests/integration/kpi_stream.sh compares every table on generated months)
+-- and keeps its own copy of the roll-ups, so that it stays independent.
 --
 -- Both stream functions are plain SQL that PostgreSQL inlines into the COPY:
 -- the calls come from one range scan of the month's partition in arrival
