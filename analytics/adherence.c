@@ -166,27 +166,11 @@ typedef struct {
     size_t by_kind[KEFU_ADH_NKINDS];
 } adh_run;
 
-static int64_t be_i64(const char *p) {
-    const unsigned char *u = (const unsigned char *)p;
-    uint64_t v = 0;
-    for (int k = 0; k < 8; k++)
-        v = v << 8 | u[k];
-    return (int64_t)v;
-}
-
-static int32_t be_i32(const char *p) {
-    const unsigned char *u = (const unsigned char *)p;
-    return (int32_t)((uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3]);
-}
-
 /* Epoch seconds of a time in epoch microseconds as extract(epoch FROM t)::bigint
  * gives them (numeric to bigint rounds half away from zero). */
 static kefu_ts us_to_s(int64_t us) {
     return us >= 0 ? (us + 500000) / 1000000 : -((-us + 500000) / 1000000);
 }
-
-/* Microseconds from 2000-01-01 (a binary timestamp) to 1970-01-01. */
-#define PG_EPOCH_US INT64_C(946684800000000)
 
 /* Make R's state buffer hold emp's states. Both cursors are in agent order
  * (the same ORDER BY on the same collation) and adh_st holds only agents
@@ -226,11 +210,13 @@ static kefu_status sync_states(adh_run *R, const char *emp) {
         if (st)
             return st;
         adh_state *x = &R->sts[R->nsts++];
-        x->start_us = be_i64(PQgetvalue(q, i, 1)) + PG_EPOCH_US;
-        x->end_us = PQgetisnull(q, i, 2) ? x->start_us : be_i64(PQgetvalue(q, i, 2)) + PG_EPOCH_US;
+        x->start_us = (int64_t)kefu_be64(PQgetvalue(q, i, 1)) + KEFU_PG_EPOCH_US;
+        x->end_us = PQgetisnull(q, i, 2)
+                        ? x->start_us
+                        : (int64_t)kefu_be64(PQgetvalue(q, i, 2)) + KEFU_PG_EPOCH_US;
         x->a = us_to_s(x->start_us);
         x->b = us_to_s(x->end_us > x->start_us ? x->end_us : x->start_us);
-        x->kind = be_i32(PQgetvalue(q, i, 3));
+        x->kind = (int32_t)kefu_be32(PQgetvalue(q, i, 3));
         x->ix = -1;
         x->cap = -1;
         if (!PQgetisnull(q, i, 4)) {

@@ -204,10 +204,6 @@ typedef struct {
     int bad;
 } cursor;
 
-static uint32_t be32(const unsigned char *p) {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int take(cursor *c, size_t n, const unsigned char **out) {
     if (c->bad || (size_t)(c->end - c->p) < n) {
         c->bad = 1;
@@ -224,7 +220,7 @@ static int32_t field(cursor *c, const unsigned char **data) {
     *data = NULL;
     if (take(c, 4, &h))
         return -1;
-    int32_t n = (int32_t)be32(h);
+    int32_t n = (int32_t)kefu_be32(h);
     if (n < 0)
         return -1;
     if (take(c, (size_t)n, data))
@@ -239,7 +235,7 @@ static int32_t f_int4(cursor *c, int *has) {
     *has = n == 4;
     if (n >= 0 && n != 4)
         c->bad = 1;
-    return *has ? (int32_t)be32(d) : 0;
+    return *has ? (int32_t)kefu_be32(d) : 0;
 }
 
 static int f_bool(cursor *c, int *has) {
@@ -257,7 +253,7 @@ static int64_t f_int8(cursor *c, int *has) {
     *has = n == 8;
     if (n >= 0 && n != 8)
         c->bad = 1;
-    return *has ? (int64_t)((uint64_t)be32(d) << 32 | be32(d + 4)) : 0;
+    return *has ? (int64_t)kefu_be64(d) : 0;
 }
 
 /* Run COPY (sql) TO STDOUT (FORMAT binary) and hand each row to fn (a cursor
@@ -282,7 +278,7 @@ static kefu_status copy_out(PGconn *c, const char *sql, int nfields,
         if (header && !st) {
             /* signature, flags, header extension */
             if (take(&cu, 19, &h) || memcmp(h, "PGCOPY\n\377\r\n", 11) != 0 ||
-                take(&cu, be32(h + 15), &h))
+                take(&cu, kefu_be32(h + 15), &h))
                 cu.bad = 1;
             header = 0;
         }
@@ -782,8 +778,7 @@ kefu_status kefu_kpi_scan(PGconn *c, const char *centre, int y, int m, const kef
     s.per_day = 1440 / p->interval_min;
     s.ndays = kefu_days_in_month(y, m);
     s.nint = s.ndays * s.per_day;
-    s.m0_us =
-        (kefu_days_from_civil(y, m, 1) - kefu_days_from_civil(2000, 1, 1)) * 86400LL * 1000000LL;
+    s.m0_us = kefu_days_from_civil(y, m, 1) * 86400LL * 1000000LL - KEFU_PG_EPOCH_US;
     char ms[11];
     kefu_format_date(kefu_days_from_civil(y, m, 1), ms);
     kefu_buf sql = {0};

@@ -259,6 +259,21 @@ kefu_status kefu_copy_escape(kefu_buf *b, const char *s);
 /* One COPY text field: a tab unless first, then \N for s == NULL or s escaped. */
 kefu_status kefu_copy_field(kefu_buf *b, const char *s, int first);
 
+/* ---- PostgreSQL binary values (binary cursors, COPY ... TO STDOUT binary) - */
+
+/* Big-endian integers as the binary protocol sends int4 and int8. */
+static inline uint32_t kefu_be32(const void *p) {
+    const unsigned char *u = p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+static inline uint64_t kefu_be64(const void *p) {
+    const unsigned char *u = p;
+    return (uint64_t)kefu_be32(u) << 32 | kefu_be32(u + 4);
+}
+/* A binary timestamp counts microseconds from 2000-01-01; this is that
+ * instant in microseconds from 1970-01-01. */
+#define KEFU_PG_EPOCH_US INT64_C(946684800000000)
+
 /* ---- caller-number protection (PIPL) ------------------------------------- */
 
 /* The keyed-hash key lives outside the database: $KEFU_KEY_FILE or
